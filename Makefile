@@ -1,0 +1,40 @@
+# The two commands of README: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+FIXTURES = $(sort $(wildcard fixtures/*.json))
+
+.PHONY: run test setup system-deps lint format messages client client-check
+
+run: setup  ## Set up and run on SQLite with demo data at http://127.0.0.1:8000
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py loaddata $(FIXTURES)
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: setup  ## Lint, then the whole test suite (on PostgreSQL when DATABASE_URL says so)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+	$(MAKE) --no-print-directory client-check
+
+client: setup  ## Regenerate clients/openapi.yaml and the TypeScript types after an API change
+	VENV=$(VENV) ./scripts/check-client.sh --update
+
+client-check: setup  ## Fail when clients/ differs from what the API generates now
+	VENV=$(VENV) ./scripts/check-client.sh
+
+setup: system-deps $(VENV)/.installed
+
+system-deps:
+	./scripts/system-deps.sh
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .

@@ -1,0 +1,239 @@
+"""Settings for the whole service, read from the environment (django-environ).
+
+With no environment at all this runs for development on a SQLite file in the project.
+Production must set DEBUG=False, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+DEBUG = env.bool("DEBUG", default=True)
+
+if DEBUG:
+    SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
+else:
+    SECRET_KEY = env.str("SECRET_KEY", default="")
+    if not SECRET_KEY:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
+)
+
+INSTALLED_APPS = [
+    # modeltranslation must come before admin so its admin integration takes effect.
+    "modeltranslation",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "corsheaders",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "screening",
+    "referrals",
+    "content",
+    "axes",
+]
+
+MIDDLEWARE = [
+    # CORS first, so that preflight requests and every other response carry its headers.
+    "corsheaders.middleware.CorsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    # ?lang=en on /api/ paths, for clients that cannot set Accept-Language.
+    "config.middleware.ApiLanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Locks out brute-force staff logins; keep it last.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "config.wsgi.application"
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Persistent connections: without them every request pays a PostgreSQL connect (~9x slower inserts).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Staff logins: 5 failures lock that user name from that address for an hour.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Only staff have sessions. They end after two idle hours and when the browser closes.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=2 * 60 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# Texts clinicians type (questions, bands, articles) are stored per language; an untranslated
+# English field falls back to the Chinese original rather than showing nothing.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hans"
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("zh-hans",), "zh-hans": ("en",)}
+
+STATIC_URL = "static/"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed names let whitenoise send far-future cache headers; they need collectstatic first,
+    # so development (and the test suite) serve plain names from the apps' folders.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# Answer bodies are tiny; anything near this is abuse (413, see config.exceptions).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=64 * 1024)
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# A DRF rate such as "30/minute" for anonymous submissions per client; empty disables it.
+THROTTLE_SUBMISSIONS = env.str("THROTTLE_SUBMISSIONS", default="30/minute")
+
+# Browser front ends on other origins (H5 pages): comma-separated origins such as
+# https://h5.example.org; none by default. Only the API, and never with cookies.
+CORS_ALLOWED_ORIGINS = [
+    origin.strip() for origin in env.list("CORS_ALLOWED_ORIGINS", default=[]) if origin.strip()
+]
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = False
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    # Every error body is JSON, including a body over the size limit (413).
+    "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mental-health self-assessment API",
+    "DESCRIPTION": (
+        "Public API for front-end apps: PHQ-9 / GAD-7 self-tests, results and the next step "
+        "for each tier. A screen is not a diagnosis.\n\n"
+        "**`tier`** is the next step a result calls for: `mild` (self-help reading), `moderate` "
+        "(talk to an expert), `severe` (crisis referral). **`crisis`** is true when an item rule "
+        "fired (PHQ-9 item 9 above 0: thoughts of self-harm) whatever the total; it always comes "
+        "with tier `severe`, and the safety message and hotlines must be shown first.\n\n"
+        "**`recommendation.kind`** follows the tier: `content` (mild: short articles and videos "
+        "in `items`), `schedule` (moderate: upcoming expert livestreams and consultation hours in "
+        "`sessions`), `referral` (severe or crisis: `hotlines` to call, 12356 first, and a "
+        "`callback_url` to ask the crisis team to call back).\n\n"
+        '**Errors** are JSON. 400 names the offending fields, `{"field": ["message"]}`; invalid '
+        "answers are keyed by question code under `answers`. 404, 413 (body over 64 KB) and 429 "
+        '(too many requests) carry `{"detail": "message"}`.\n\n'
+        "**Language**: Simplified Chinese by default; `Accept-Language: en` or `?lang=en` for "
+        "English where translated. `Content-Language` says which language a response is in.\n\n"
+        "**Caching**: questionnaires, articles, sessions and hotlines send an `ETag`; send it back "
+        "in `If-None-Match` to get `304 Not Modified`. Results are `Cache-Control: private, "
+        "no-store`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from our own static files: public CDNs are often unreachable from China.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every rendering step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+}
+
+# Where links in notifications point (the public address of this service).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# Crisis team notifications for new call-back cases: email addresses and/or a webhook URL.
+CRISIS_TEAM_EMAILS = env.list("CRISIS_TEAM_EMAILS", default=[])
+CRISIS_WEBHOOK_URL = env.str("CRISIS_WEBHOOK_URL", default="")
+CRISIS_WEBHOOK_TIMEOUT = env.float("CRISIS_WEBHOOK_TIMEOUT", default=5.0)
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
+
+# Call-back requests per client (DRF rate); empty disables.
+THROTTLE_CALLBACKS = env.str("THROTTLE_CALLBACKS", default="10/hour")
+
+# Data retention (manage.py purge_personal_data, run daily): call-back phone numbers are deleted
+# this many days after their case closed; submissions older than SUBMISSION_ANONYMISE_DAYS lose
+# their item answers and result link (0 keeps them).
+PHONE_RETENTION_DAYS = env.int("PHONE_RETENTION_DAYS", default=30)
+SUBMISSION_ANONYMISE_DAYS = env.int("SUBMISSION_ANONYMISE_DAYS", default=0)

@@ -1,0 +1,90 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from content.models import Article, upcoming_sessions
+from content.serializers import ArticleSerializer, SessionSerializer
+from screening.api_views import NOT_MODIFIED, conditional_on_body, error_response
+
+ARTICLE_EXAMPLE = OpenApiExample(
+    "Article",
+    value={
+        "slug": "sleep-well",
+        "title": "睡个好觉的五个小方法",
+        "summary": "固定时间起床、白天晒太阳、睡前少看手机……简单的习惯能改善睡眠。",
+        "url": "https://xinqiao.example.org/articles/sleep-well/",
+        "video_url": "",
+        "cover_url": "",
+        "body": "1. 每天固定时间起床，周末也一样。\n2. 白天多到户外晒晒太阳、活动身体。",
+        "topics": ["sleep"],
+        "published_at": "2026-11-01T08:00:00+08:00",
+    },
+    response_only=True,
+)
+
+
+@conditional_on_body
+@extend_schema(
+    responses={200: ArticleSerializer(many=True), 304: NOT_MODIFIED}, examples=[ARTICLE_EXAMPLE]
+)
+class ArticleList(generics.ListAPIView):
+    """Published science-popularisation articles and videos, newest first."""
+
+    serializer_class = ArticleSerializer
+
+    def get_queryset(self):
+        return Article.objects.published().prefetch_related("topics").order_by("-published_at")
+
+
+@conditional_on_body
+@extend_schema(
+    responses={
+        200: ArticleSerializer,
+        304: NOT_MODIFIED,
+        404: error_response("No such article", "No Article matches the given query."),
+    },
+    examples=[ARTICLE_EXAMPLE],
+)
+class ArticleDetail(generics.RetrieveAPIView):
+    """One published article or video."""
+
+    serializer_class = ArticleSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return Article.objects.published().prefetch_related("topics")
+
+
+@conditional_on_body
+class SessionList(APIView):
+    @extend_schema(
+        responses={200: SessionSerializer(many=True), 304: NOT_MODIFIED},
+        parameters=[OpenApiParameter("limit", OpenApiTypes.INT, description="At most 50.")],
+        examples=[
+            OpenApiExample(
+                "Expert hours",
+                value={
+                    "title": "县医院心理科专家在线答疑",
+                    "host": "县人民医院心理科医生",
+                    "platform": "微信视频号",
+                    "starts_at": "2026-12-01T19:00:00+08:00",
+                    "ends_at": "2026-12-01T21:00:00+08:00",
+                    "join_url": "https://www.example.org/live/county-hospital",
+                    "join_phone": "",
+                    "kind": "expert_hours",
+                    "ics_url": "https://xinqiao.example.org/sessions/expert_hours/1.ics",
+                },
+                response_only=True,
+            )
+        ],
+    )
+    def get(self, request):
+        """Upcoming livestreams and expert hours that have not ended, soonest first."""
+        try:
+            limit = max(1, min(50, int(request.query_params.get("limit", 10))))
+        except ValueError:
+            limit = 10
+        sessions = upcoming_sessions(limit=limit)
+        return Response(SessionSerializer(sessions, many=True, context={"request": request}).data)

@@ -1,0 +1,245 @@
+from datetime import date, datetime, timedelta
+
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from screening.models import Questionnaire
+
+
+class Topic(models.Model):
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now: datetime | None = None):
+        return self.filter(published=True, published_at__lte=now or timezone.now())
+
+    def for_result(self, questionnaire: Questionnaire, tier: str, now: datetime | None = None):
+        """Published items suiting a result: those made for this questionnaire first, newest first.
+
+        An item linked to no questionnaire suits them all.
+        """
+        return (
+            self.published(now)
+            .filter(**{f"suits_{tier}": True})
+            .annotate(
+                specific=Count("questionnaires", filter=Q(questionnaires=questionnaire)),
+                linked=Count("questionnaires"),
+            )
+            .filter(Q(specific__gt=0) | Q(linked=0))
+            .order_by("-specific", "position", "-published_at")
+        )
+
+
+class Article(models.Model):
+    """A short science-popularisation article or video on mental health (mild results)."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        help_text=_("Always shown: people on a weak signal read this."),
+    )
+    body = models.TextField(_("body"), blank=True, help_text=_("Short and plain. Paragraphs."))
+    video_url = models.URLField(_("video link"), blank=True, help_text=_("A link; never autoplay."))
+    cover_url = models.URLField(_("cover image link"), blank=True)
+    topics = models.ManyToManyField(Topic, blank=True, verbose_name=_("topics"))
+    questionnaires = models.ManyToManyField(
+        Questionnaire,
+        blank=True,
+        related_name="+",
+        verbose_name=_("suits questionnaires"),
+        help_text=_("Leave empty to suit every questionnaire."),
+    )
+    suits_mild = models.BooleanField(_("suits mild results"), default=True)
+    suits_moderate = models.BooleanField(_("suits moderate results"), default=False)
+    suits_severe = models.BooleanField(_("suits severe results"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=100)
+    published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(_("publication date"), default=timezone.now)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "-published_at"]
+        verbose_name = _("article or video")
+        verbose_name_plural = _("articles and videos")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("article", args=[self.slug])
+
+
+class Session:
+    """One upcoming occurrence of a livestream or of recurring expert hours."""
+
+    LIVESTREAM = "livestream"
+    EXPERT_HOURS = "expert_hours"
+
+    def __init__(self, *, source, kind: str, starts_at: datetime, ends_at: datetime):
+        self.source = source
+        self.kind = kind
+        self.starts_at = starts_at
+        self.ends_at = ends_at
+
+    def __repr__(self) -> str:
+        return f"<Session {self.kind} {self.source.pk} {self.starts_at:%Y-%m-%d %H:%M}>"
+
+    @property
+    def title(self) -> str:
+        return self.source.title
+
+    @property
+    def host(self) -> str:
+        return self.source.host
+
+    @property
+    def join_url(self) -> str:
+        return self.source.join_url
+
+    @property
+    def join_phone(self) -> str:
+        return getattr(self.source, "join_phone", "")
+
+    @property
+    def platform(self) -> str:
+        return self.source.platform
+
+    def ics_url(self) -> str:
+        return reverse("session-ics", args=[self.kind, self.source.pk])
+
+
+class LivestreamQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def not_ended(self, now: datetime):
+        return self.published().filter(ends_at__gt=now).order_by("starts_at")
+
+
+class Livestream(models.Model):
+    """A one-off expert livestream (moderate results)."""
+
+    title = models.CharField(_("title"), max_length=200)
+    host = models.CharField(_("host / expert"), max_length=200)
+    platform = models.CharField(_("platform"), max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    join_url = models.URLField(_("join link"))
+    replay_url = models.URLField(_("replay link"), blank=True)
+    published = models.BooleanField(_("published"), default=True)
+
+    objects = LivestreamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="livestream_ends_after_start"
+            )
+        ]
+        verbose_name = _("livestream")
+        verbose_name_plural = _("livestreams")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def as_session(self) -> Session:
+        return Session(
+            source=self, kind=Session.LIVESTREAM, starts_at=self.starts_at, ends_at=self.ends_at
+        )
+
+
+class ExpertHoursQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class ExpertHours(models.Model):
+    """Recurring expert consultation hours, e.g. every Tuesday 19:00–21:00 (Asia/Shanghai)."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    title = models.CharField(_("title"), max_length=200)
+    host = models.CharField(_("expert"), max_length=200)
+    platform = models.CharField(_("platform"), max_length=100, blank=True)
+    description = models.TextField(_("how to join"), blank=True)
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("until"))
+    join_url = models.URLField(_("join link"), blank=True)
+    join_phone = models.CharField(_("join by phone"), max_length=40, blank=True)
+    valid_from = models.DateField(_("first day"), null=True, blank=True)
+    valid_until = models.DateField(_("last day"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = ExpertHoursQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["weekday", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")), name="hours_end_after_start"
+            )
+        ]
+        verbose_name = _("expert hours")
+        verbose_name_plural = _("expert hours")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_weekday_display()} {self.start_time:%H:%M})"
+
+    def occurrences(self, now: datetime, until: datetime) -> list[Session]:
+        """Occurrences that have not ended by ``now`` and start before ``until``."""
+        tz = timezone.get_current_timezone()
+        day: date = timezone.localtime(now, tz).date()
+        day += timedelta(days=(self.weekday - day.weekday()) % 7)
+        sessions = []
+        while True:
+            starts = datetime.combine(day, self.start_time, tzinfo=tz)
+            if starts >= until or (self.valid_until and day > self.valid_until):
+                break
+            ends = datetime.combine(day, self.end_time, tzinfo=tz)
+            if ends > now and not (self.valid_from and day < self.valid_from):
+                sessions.append(
+                    Session(source=self, kind=Session.EXPERT_HOURS, starts_at=starts, ends_at=ends)
+                )
+            day += timedelta(days=7)
+        return sessions
+
+
+def upcoming_sessions(
+    now: datetime | None = None, limit: int = 5, horizon: timedelta = timedelta(weeks=4)
+) -> list[Session]:
+    """Livestreams and expert hours that have not ended, soonest first, merged.
+
+    Recurring hours are generated up to ``horizon`` ahead so there is always something to join.
+    """
+    now = now or timezone.now()
+    sessions = [stream.as_session() for stream in Livestream.objects.not_ended(now)[:limit]]
+    for hours in ExpertHours.objects.active():
+        sessions.extend(hours.occurrences(now, now + horizon))
+    sessions.sort(key=lambda s: (s.starts_at, s.kind, s.source.pk))
+    return sessions[:limit]

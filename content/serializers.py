@@ -1,0 +1,44 @@
+from rest_framework import serializers
+
+from content.models import Article, Session
+
+
+class AbsoluteUrlMixin:
+    def absolute(self, path: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class ArticleItemSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
+    """An article as a result lists it: short, always with a text summary."""
+
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Article
+        fields = ["slug", "title", "summary", "url", "video_url", "cover_url"]
+
+    def get_url(self, article) -> str:
+        return self.absolute(article.get_absolute_url())
+
+
+class ArticleSerializer(ArticleItemSerializer):
+    topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta(ArticleItemSerializer.Meta):
+        fields = [*ArticleItemSerializer.Meta.fields, "body", "topics", "published_at"]
+
+
+class SessionSerializer(AbsoluteUrlMixin, serializers.Serializer):
+    title = serializers.CharField()
+    host = serializers.CharField()
+    platform = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    join_url = serializers.CharField(help_text="Link to join; may be empty when joined by phone.")
+    join_phone = serializers.CharField()
+    kind = serializers.ChoiceField(choices=[Session.LIVESTREAM, Session.EXPERT_HOURS])
+    ics_url = serializers.SerializerMethodField(help_text="Calendar file (.ics) to add it.")
+
+    def get_ics_url(self, session) -> str:
+        return self.absolute(session.ics_url())

@@ -1,0 +1,54 @@
+from datetime import timedelta
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from content.models import Article, ExpertHours, Livestream, Session
+
+
+def article(request, slug: str):
+    item = get_object_or_404(Article.objects.published(), slug=slug)
+    return render(request, "content/article.html", {"article": item})
+
+
+def session_ics(request, kind: str, pk: int):
+    """A calendar file for a livestream, or a weekly repeating one for expert hours."""
+    now = timezone.now()
+    if kind == Session.LIVESTREAM:
+        source = get_object_or_404(Livestream.objects.published(), pk=pk)
+        session, rule = source.as_session(), None
+    elif kind == Session.EXPERT_HOURS:
+        source = get_object_or_404(ExpertHours.objects.active(), pk=pk)
+        upcoming = source.occurrences(now, now + timedelta(weeks=8))
+        if not upcoming:
+            raise Http404
+        session = upcoming[0]
+        rule = {"FREQ": "WEEKLY"}
+        if source.valid_until:
+            rule["UNTIL"] = source.valid_until
+    else:
+        raise Http404
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//xinqiao//sessions//ZH")
+    calendar.add("version", "2.0")
+    event = Event()
+    event.add("uid", f"{kind}-{pk}@xinqiao")
+    event.add("dtstamp", now)
+    event.add("summary", session.title)
+    event.add("dtstart", timezone.localtime(session.starts_at))
+    event.add("dtend", timezone.localtime(session.ends_at))
+    details = [session.host, session.source.description, session.join_url, session.join_phone]
+    event.add("description", "\n".join(d for d in details if d))
+    if session.join_url:
+        event.add("url", session.join_url)
+    if rule:
+        event.add("rrule", rule)
+    calendar.add_component(event)
+    # Phones need the VTIMEZONE block to place a TZID=Asia/Shanghai time correctly.
+    calendar.add_missing_timezones()
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{kind}-{pk}.ics"'
+    return response

@@ -1,0 +1,113 @@
+"""Call-back requests: a person in need leaves a phone number, the crisis team calls back."""
+
+import json
+import logging
+import re
+import urllib.request
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from referrals.models import ReferralCase
+from screening.models import Submission
+
+log = logging.getLogger(__name__)
+
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE = re.compile(r"^0[1-9]\d{1,2}\d{7,8}$")
+
+
+def normalise_phone(raw: str) -> str | None:
+    """A mainland China number in plain digits, or None when it is not one.
+
+    Mobile: 11 digits starting 13-19. Landline: area code with its leading 0, then 7-8 digits.
+    Spaces, dashes, brackets and a +86 / 0086 prefix are allowed around them.
+    """
+    digits = re.sub(r"[\s\-()]", "", raw or "")
+    for prefix in ("+86", "0086"):
+        if digits.startswith(prefix):
+            digits = digits[len(prefix) :]
+            break
+    if MOBILE.match(digits) or LANDLINE.match(digits):
+        return digits
+    return None
+
+
+def request_callback(
+    *, submission: Submission, phone: str, preferred_time: str = "", note: str = ""
+) -> tuple[ReferralCase, bool]:
+    """Open a referral case for ``submission`` (or update its open one); returns (case, created).
+
+    The phone number must be normalised and consented to already. The crisis team is notified
+    after the transaction commits, so a failed notification never loses the case.
+    """
+    with transaction.atomic():
+        # Serialise requests for one submission: racing requests must make one case.
+        Submission.objects.select_for_update().filter(pk=submission.pk).first()
+        case = ReferralCase.objects.open().filter(submission=submission).first()
+        created = case is None
+        if created:
+            case = ReferralCase(submission=submission)
+        case.phone = phone
+        case.consent_at = timezone.now()
+        case.preferred_time = preferred_time
+        case.note = note
+        case.save()
+        if created:
+            transaction.on_commit(lambda: notify_crisis_team(case))
+    return case, created
+
+
+def notify_crisis_team(case: ReferralCase) -> bool:
+    """Tell the crisis team a case is waiting, by email and the optional webhook.
+
+    The message holds no phone number and no answers: the team reads those in admin.
+    Failures are logged (without personal data) and leave ``notified_at`` empty.
+    """
+    submission = case.submission
+    subject = (
+        f"[callback] case {case.pk}: {submission.version.questionnaire.slug} {submission.tier}"
+    )
+    if submission.crisis:
+        subject += " CRISIS"
+    admin_path = f"/admin/referrals/referralcase/{case.pk}/change/"
+    body = (
+        f"A call-back was requested at {timezone.localtime(case.created_at):%Y-%m-%d %H:%M}.\n"
+        f"Tier: {submission.tier}; crisis: {'yes' if submission.crisis else 'no'}; "
+        f"score {submission.total_score}/{submission.max_score}.\n"
+        f"Open the case: {settings.SITE_URL.rstrip('/')}{admin_path}\n"
+        "Please make first contact within 30 minutes."
+    )
+    sent = False
+    if settings.CRISIS_TEAM_EMAILS:
+        try:
+            send_mail(subject, body, None, settings.CRISIS_TEAM_EMAILS)
+            sent = True
+        except Exception:
+            log.exception("crisis team email failed for case %s", case.pk)
+    if settings.CRISIS_WEBHOOK_URL:
+        payload = {
+            "case": case.pk,
+            "tier": submission.tier,
+            "crisis": submission.crisis,
+            "created_at": case.created_at.isoformat(),
+            "admin_url": f"{settings.SITE_URL.rstrip('/')}{admin_path}",
+        }
+        request = urllib.request.Request(
+            settings.CRISIS_WEBHOOK_URL,
+            data=json.dumps(payload).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=settings.CRISIS_WEBHOOK_TIMEOUT):
+                sent = True
+        except Exception:
+            log.exception("crisis team webhook failed for case %s", case.pk)
+    if sent:
+        ReferralCase.objects.filter(pk=case.pk).update(notified_at=timezone.now())
+    else:
+        log.error("crisis team was not notified of case %s", case.pk)
+    return sent

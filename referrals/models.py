@@ -1,0 +1,257 @@
+import re
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.functions import Length
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from screening.models import Submission
+
+OVERDUE_AFTER = timedelta(minutes=30)
+
+
+def region_prefixes(code: str) -> list[str]:
+    """The GB/T 2260 prefixes a region code belongs to, most local first.
+
+    Accepts 2/4/6-digit forms and the padded 6-digit ones: "110108" → ["110108", "1101", "11"],
+    "110100" → ["1101", "11"], "110000" → ["11"].
+    """
+    digits = re.sub(r"\D", "", code or "")[:6]
+    while len(digits) > 2 and digits.endswith("00"):
+        digits = digits[:-2]
+    return [digits[:n] for n in (6, 4, 2) if len(digits) >= n]
+
+
+class HotlineQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def serving(self, region: str = ""):
+        """Active lines serving ``region``: the most local first, then national ones by priority.
+
+        Lines for immediate danger (110, 120) come last: they are in the safety message already.
+        """
+        prefixes = region_prefixes(region)
+        return (
+            self.active()
+            .filter(Q(region="") | Q(region__in=prefixes))
+            .annotate(
+                locality=Length("region"),
+                emergency_last=Case(
+                    When(kind=Hotline.Kind.EMERGENCY, then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                ),
+            )
+            .order_by("emergency_last", "-locality", "priority", "pk")
+        )
+
+
+class Hotline(models.Model):
+    class Kind(models.TextChoices):
+        CRISIS = "crisis", _("Psychological assistance / crisis line")
+        EMERGENCY = "emergency", _("Emergency services (immediate danger)")
+
+    name = models.CharField(_("name"), max_length=200)
+    number = models.CharField(_("number as shown"), max_length=40)
+    operator = models.CharField(_("operator"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CRISIS)
+    open_24h = models.BooleanField(_("open 24 hours"), default=False)
+    opens_at = models.TimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.TimeField(_("closes at"), null=True, blank=True)
+    hours_note = models.CharField(
+        _("hours note"), max_length=200, blank=True, help_text=_("For example: hours vary by city.")
+    )
+    region = models.CharField(
+        _("region code"),
+        max_length=6,
+        blank=True,
+        help_text=_("GB/T 2260 code (2, 4 or 6 digits) of the area served; empty for national."),
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), default=100, help_text=_("Lower comes first among lines of the same area.")
+    )
+    active = models.BooleanField(_("active"), default=True)
+    last_verified = models.DateField(_("last verified"))
+
+    objects = HotlineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["priority", "pk"]
+        verbose_name = _("hotline")
+        verbose_name_plural = _("hotlines")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.number}"
+
+    def save(self, *args, **kwargs):
+        prefixes = region_prefixes(self.region)
+        self.region = prefixes[0] if prefixes else ""
+        super().save(*args, **kwargs)
+
+    @property
+    def tel_uri(self) -> str:
+        """Tap-to-call form: digits only (and a leading +), e.g. tel:4001619995."""
+        return "tel:" + re.sub(r"[^\d+]", "", self.number)
+
+    @property
+    def is_national(self) -> bool:
+        return not self.region
+
+    def hours_text(self) -> str:
+        if self.open_24h:
+            text = str(_("24 hours"))
+        elif self.opens_at and self.closes_at:
+            text = _("daily %(opens)s–%(closes)s") % {
+                "opens": self.opens_at.strftime("%H:%M"),
+                "closes": self.closes_at.strftime("%H:%M"),
+            }
+        else:
+            text = ""
+        return " · ".join(t for t in (text, self.hours_note) if t)
+
+    def is_open_at(self, moment: datetime) -> bool | None:
+        """True/False when the hours are known, None when they are not (e.g. vary by city)."""
+        if self.open_24h:
+            return True
+        if not (self.opens_at and self.closes_at):
+            return None
+        now = timezone.localtime(moment).time()
+        if self.opens_at <= self.closes_at:
+            return self.opens_at <= now < self.closes_at
+        return now >= self.opens_at or now < self.closes_at  # window across midnight
+
+
+def queue_order() -> list:
+    """The crisis team's work order: new cases first (oldest, so overdue, on top), then
+    contacted ones, then closed ones."""
+    return [
+        Case(
+            When(status=ReferralCase.Status.NEW, then=Value(0)),
+            When(status=ReferralCase.Status.CONTACTED, then=Value(1)),
+            default=Value(2),
+        ).asc(),
+        "created_at",
+    ]
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=ReferralCase.OPEN_STATUSES)
+
+    def overdue(self, now: datetime | None = None):
+        """New cases nobody has contacted within 30 minutes."""
+        now = now or timezone.now()
+        return self.filter(status=ReferralCase.Status.NEW, created_at__lt=now - OVERDUE_AFTER)
+
+    def queue(self):
+        return self.order_by(*queue_order())
+
+
+class ReferralCase(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        CONTACTED = "contacted", _("Contacted")
+        CLOSED = "closed", _("Closed")
+        UNREACHABLE = "unreachable", _("Unreachable")
+
+    OPEN_STATUSES = (Status.NEW, Status.CONTACTED)
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.PROTECT, related_name="cases", verbose_name=_("submission")
+    )
+    # Stored only with explicit consent; shown only to the crisis team; never logged or echoed.
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    consent_at = models.DateTimeField(_("consent given"))
+    preferred_time = models.CharField(_("preferred time"), max_length=100, blank=True)
+    note = models.TextField(_("note from the person"), blank=True, max_length=500)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assignee"),
+    )
+    created_at = models.DateTimeField(_("requested"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    notified_at = models.DateTimeField(
+        _("crisis team notified"),
+        null=True,
+        blank=True,
+        help_text=_("Empty when the notification could not be sent: check the queue."),
+    )
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission"],
+                condition=Q(status__in=["new", "contacted"]),
+                name="one_open_case_per_submission",
+            )
+        ]
+        permissions = [("view_phone", _("Can see call-back phone numbers"))]
+        verbose_name = _("referral case")
+        verbose_name_plural = _("referral cases")
+
+    def __str__(self) -> str:
+        return _("Case %(pk)s (%(status)s)") % {"pk": self.pk, "status": self.get_status_display()}
+
+    def save(self, *args, **kwargs):
+        now = timezone.now()
+        if self.status != self.Status.NEW and self.first_contact_at is None:
+            self.first_contact_at = now
+        if self.status in (self.Status.CLOSED, self.Status.UNREACHABLE) and self.closed_at is None:
+            self.closed_at = now
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.status == self.Status.NEW and self.created_at < now - OVERDUE_AFTER
+
+    @property
+    def time_to_first_contact(self) -> timedelta | None:
+        return self.first_contact_at - self.created_at if self.first_contact_at else None
+
+    @property
+    def masked_phone(self) -> str:
+        return f"{self.phone[:3]}****{self.phone[-4:]}" if len(self.phone) >= 7 else "****"
+
+
+class CaseNote(models.Model):
+    case = models.ForeignKey(
+        ReferralCase, on_delete=models.CASCADE, related_name="notes", verbose_name=_("case")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+
+    def __str__(self) -> str:
+        return self.text[:50]

@@ -1,0 +1,44 @@
+from rest_framework import serializers
+
+from referrals.models import Hotline
+
+
+class HotlineSerializer(serializers.ModelSerializer):
+    tel = serializers.CharField(source="tel_uri", help_text="Tap-to-call link, e.g. tel:12356.")
+    hours = serializers.CharField(source="hours_text", help_text="Opening hours in words.")
+    national = serializers.BooleanField(source="is_national")
+
+    class Meta:
+        model = Hotline
+        fields = [
+            "name",
+            "number",
+            "tel",
+            "operator",
+            "kind",
+            "hours",
+            "open_24h",
+            "region",
+            "national",
+            "last_verified",
+        ]
+
+
+class CallbackInputSerializer(serializers.Serializer):
+    phone = serializers.CharField(
+        max_length=30, help_text="Mainland China mobile (11 digits) or landline with area code."
+    )
+    consent = serializers.BooleanField(
+        help_text="Must be JSON true: the person agrees that the crisis team stores the number "
+        "and calls them back."
+    )
+    preferred_time = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default=""
+    )
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class CallbackResponseSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    created = serializers.BooleanField()
+    message = serializers.CharField()

@@ -1,0 +1,307 @@
+import json
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
+
+from screening import interchange, posters
+from screening.models import (
+    Channel,
+    ItemRule,
+    Option,
+    Question,
+    Questionnaire,
+    QuestionnaireVersion,
+    ScoreBand,
+    Submission,
+)
+
+
+class PublishedReadOnly:
+    """Published versions (and their parts) are immutable: admin shows them read-only."""
+
+    def _published(self, obj) -> bool:
+        version = obj if isinstance(obj, QuestionnaireVersion) else getattr(obj, "version", None)
+        return bool(version and version.is_published)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._published(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._published(obj)
+
+    def has_add_permission(self, request, obj=None):
+        if obj is not None and self._published(obj):
+            return False
+        return super().has_add_permission(request, *([obj] if obj is not None else []))
+
+
+class QuestionInline(PublishedReadOnly, TranslationStackedInline):
+    model = Question
+    extra = 0
+    fields = ["position", "code", "text", "scored", "required"]
+    show_change_link = True
+
+
+class BandInline(PublishedReadOnly, TranslationTabularInline):
+    model = ScoreBand
+    extra = 0
+
+
+class RuleInline(PublishedReadOnly, TranslationTabularInline):
+    model = ItemRule
+    extra = 0
+
+
+class OptionInline(PublishedReadOnly, TranslationTabularInline):
+    model = Option
+    extra = 0
+
+    def _published(self, obj) -> bool:
+        return bool(obj and obj.version.is_published)
+
+
+@admin.register(Questionnaire)
+class QuestionnaireAdmin(TranslationAdmin):
+    list_display = ["title", "slug", "position"]
+    readonly_fields = ["updated_at"]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Questionnaire version (JSON export)"))
+
+
+@admin.register(QuestionnaireVersion)
+class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
+    list_display = ["__str__", "questionnaire", "number", "published_at", "note", "tools"]
+    list_filter = ["questionnaire"]
+    readonly_fields = ["published_at", "tools"]
+    inlines = [QuestionInline, BandInline, RuleInline]
+    actions = ["make_draft", "publish"]
+    change_list_template = "admin/screening/questionnaireversion/change_list.html"
+
+    def get_urls(self):
+        def view(func):
+            return self.admin_site.admin_view(func)
+
+        return [
+            path("<int:pk>/preview/", view(self.preview), name="screening_version_preview"),
+            path("<int:pk>/export.json", view(self.export_json), name="screening_version_json"),
+            path("<int:pk>/fhir.json", view(self.export_fhir), name="screening_version_fhir"),
+            path("import/", view(self.import_json), name="screening_version_import"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        version = self.get_object(request, object_id)
+        if version is not None and version.is_published and request.method == "GET":
+            messages.info(
+                request,
+                _(
+                    "This version is published and cannot be changed: every submission keeps the "
+                    "exact version it answered. To change it, select it in the list and use "
+                    "“New draft from this version”, edit the draft, then publish it."
+                ),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description=_("New draft from this version"), permissions=["add"])
+    def make_draft(self, request, queryset):
+        for version in queryset:
+            draft = version.new_draft()
+            self.log_addition(request, draft, f"New draft copied from {version}")
+            messages.success(request, _("Created %(draft)s.") % {"draft": draft})
+
+    @admin.action(description=_("Publish (make live)"), permissions=["change"])
+    def publish(self, request, queryset):
+        for version in queryset:
+            try:
+                version.publish()
+            except ValidationError as refused:
+                for problem in refused.messages:
+                    messages.error(request, f"{version}: {problem}")
+            else:
+                self.log_change(request, version, "Published")
+                messages.success(request, _("%(version)s is now live.") % {"version": version})
+
+    def preview(self, request, pk: int):
+        version = get_object_or_404(QuestionnaireVersion.objects.with_definition(), pk=pk)
+        if not self.has_view_permission(request, version):
+            raise PermissionDenied
+        questions = list(version.questions.all())
+        context = {
+            "version": version,
+            "questionnaire": version.questionnaire,
+            "questions": questions,
+            "answers": {},
+            "errors": {},
+            "missing": [],
+            "preview": True,
+        }
+        return render(request, "screening/questionnaire.html", context)
+
+    def export_json(self, request, pk: int):
+        version = self._viewable(request, pk)
+        body = json.dumps(interchange.export_version(version), ensure_ascii=False, indent=2)
+        return self._download(body, f"{version.questionnaire.slug}-v{version.number}.json")
+
+    def export_fhir(self, request, pk: int):
+        version = self._viewable(request, pk)
+        resource = interchange.fhir_questionnaire(version, settings.SITE_URL)
+        body = json.dumps(resource, ensure_ascii=False, indent=2)
+        return self._download(
+            body,
+            f"{version.questionnaire.slug}-v{version.number}.fhir.json",
+            "application/fhir+json",
+        )
+
+    def import_json(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                data = json.load(form.cleaned_data["file"])
+                version = interchange.import_version(data)
+            except (ValueError, ValidationError) as refused:
+                messages_ = (
+                    refused.messages
+                    if isinstance(refused, ValidationError)
+                    else [_("The file is not valid JSON.")]
+                )
+                for problem in messages_:
+                    form.add_error("file", problem)
+            else:
+                self.log_addition(request, version, "Imported from JSON")
+                messages.success(
+                    request, _("Imported as draft %(version)s.") % {"version": version}
+                )
+                return redirect("admin:screening_questionnaireversion_change", version.pk)
+        context = {**self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
+                   "title": _("Import a questionnaire version")}  # fmt: skip
+        return render(request, "admin/screening/questionnaireversion/import.html", context)
+
+    def _viewable(self, request, pk: int) -> QuestionnaireVersion:
+        version = get_object_or_404(QuestionnaireVersion.objects.with_definition(), pk=pk)
+        if not self.has_view_permission(request, version):
+            raise PermissionDenied
+        return version
+
+    def _download(self, body: str, filename: str, content_type: str = "application/json"):
+        response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    @admin.display(description=_("tools"))
+    def tools(self, version):
+        if not version.pk:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">JSON</a> · <a href="{}">FHIR</a>',
+            reverse("admin:screening_version_preview", args=[version.pk]),
+            _("preview"),
+            reverse("admin:screening_version_json", args=[version.pk]),
+            reverse("admin:screening_version_fhir", args=[version.pk]),
+        )
+
+
+@admin.register(Question)
+class QuestionAdmin(PublishedReadOnly, TranslationAdmin):
+    list_display = ["code", "version", "position", "scored"]
+    list_filter = ["version__questionnaire"]
+    inlines = [OptionInline]
+
+
+@admin.register(Channel)
+class ChannelAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "region", "default_questionnaire", "active", "downloads"]
+    list_filter = ["active"]
+    search_fields = ["code", "name", "region"]
+    readonly_fields = ["downloads"]
+
+    def get_urls(self):
+        def view(kind):
+            return self.admin_site.admin_view(lambda request, pk: self.download(request, pk, kind))
+
+        return [
+            path("<int:pk>/qr.svg", view("svg"), name="screening_channel_qr_svg"),
+            path("<int:pk>/qr.png", view("png"), name="screening_channel_qr_png"),
+            path("<int:pk>/poster.pdf", view("poster"), name="screening_channel_poster"),
+            *super().get_urls(),
+        ]
+
+    def download(self, request, pk: int, kind: str):
+        channel = get_object_or_404(Channel, pk=pk)
+        if not self.has_view_permission(request, channel):
+            return HttpResponse(status=403)
+        body, content_type, name = {
+            "svg": (posters.qr_svg, "image/svg+xml", f"qr-{channel.code}.svg"),
+            "png": (posters.qr_png, "image/png", f"qr-{channel.code}.png"),
+            "poster": (posters.poster_pdf, "application/pdf", f"poster-{channel.code}.pdf"),
+        }[kind]
+        response = HttpResponse(body(channel), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    @admin.display(description=_("QR code and poster"))
+    def downloads(self, channel):
+        if not channel.pk:
+            return "—"
+        return format_html(
+            '<a href="{}">SVG</a> · <a href="{}">PNG</a> · <a href="{}">{}</a>',
+            reverse("admin:screening_channel_qr_svg", args=[channel.pk]),
+            reverse("admin:screening_channel_qr_png", args=[channel.pk]),
+            reverse("admin:screening_channel_poster", args=[channel.pk]),
+            _("A4 poster (PDF)"),
+        )
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = [
+        "short_token",
+        "version",
+        "total_score",
+        "tier",
+        "crisis",
+        "channel",
+        "created_at",
+    ]
+    list_filter = ["tier", "crisis", "version__questionnaire", "channel"]
+    date_hierarchy = "created_at"
+    list_select_related = ["version__questionnaire", "channel"]
+    exclude = ["token"]
+    readonly_fields = [
+        "version",
+        "answers",
+        "total_score",
+        "max_score",
+        "band",
+        "tier",
+        "crisis",
+        "triggered_rules",
+        "language",
+        "channel",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("reference"))
+    def short_token(self, submission):
+        return submission.short_token

@@ -1,0 +1,380 @@
+from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import condition, conditional_page
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from screening import scoring
+from screening.models import Channel, Questionnaire, QuestionnaireVersion, Submission
+from screening.serializers import (
+    ErrorSerializer,
+    QuestionnaireDetailSerializer,
+    QuestionnaireListSerializer,
+    SubmissionInputSerializer,
+    SubmissionSerializer,
+)
+from screening.throttling import SubmissionRateThrottle
+
+ANSWER_ERRORS = {
+    "required": _("This question needs an answer."),
+    "unknown_question": _("This questionnaire has no question with this code."),
+    "not_integer": _("The answer must be one of the option values, given as a whole number."),
+    "invalid_choice": _("The answer is not one of this question's option values."),
+}
+
+
+# Documented responses shared by every API view (content and referrals use them too).
+def error_response(description: str, detail: str) -> OpenApiResponse:
+    return OpenApiResponse(
+        ErrorSerializer,
+        description=description,
+        examples=[OpenApiExample(description, value={"detail": detail})],
+    )
+
+
+NOT_FOUND = error_response("Not found", "No Submission matches the given query.")
+TOO_LARGE = error_response("Request body over 64 KB", "Request body too large.")
+THROTTLED = error_response(
+    "Too many requests from this client",
+    "Request was throttled. Expected available in 42 seconds.",
+)
+NOT_MODIFIED = OpenApiResponse(
+    description="Not modified: the `If-None-Match` sent equals the current `ETag` (no body)."
+)
+
+# Public, non-personal GET endpoints answer a conditional request with 304. Their ETag is a hash
+# of the rendered body, so it changes with the data and with the language of the response.
+conditional_on_body = method_decorator(conditional_page, name="dispatch")
+# A result is one person's answers: a browser may keep it, a shared cache or proxy never.
+private_result = method_decorator(never_cache, name="dispatch")
+
+
+def current_version_or_404(slug: str) -> QuestionnaireVersion:
+    try:
+        return QuestionnaireVersion.objects.current_for(slug)
+    except QuestionnaireVersion.DoesNotExist:
+        raise NotFound(_("No published questionnaire with this slug.")) from None
+
+
+def questionnaire_etag(request, slug: str) -> str | None:
+    # Changes with a new published version, an edit of the questionnaire's texts, or the language.
+    row = (
+        Questionnaire.objects.with_current_version()
+        .filter(slug=slug)
+        .values_list("current_version_id", "updated_at")
+        .first()
+    )
+    if row is None:
+        return None
+    return f"{slug}-{row[0]}-{row[1].timestamp()}-{get_language()}"
+
+
+PHQ9_OPTIONS = [
+    {"value": 0, "label": "完全不会"},
+    {"value": 1, "label": "好几天"},
+    {"value": 2, "label": "一半以上的天数"},
+    {"value": 3, "label": "几乎每天"},
+]
+HOTLINE_12356 = {
+    "name": "全国统一心理援助热线",
+    "number": "12356",
+    "tel": "tel:12356",
+    "operator": "国家卫生健康委员会",
+    "kind": "crisis",
+    "hours": "每天至少18小时，多数地区24小时；各地时间不同；可匿名",
+    "open_24h": False,
+    "region": "",
+    "national": True,
+    "last_verified": "2026-11-24",
+}
+HOTLINE_HOPE24 = {
+    "name": "希望24热线",
+    "number": "400-161-9995",
+    "tel": "tel:4001619995",
+    "operator": "希望24热线（公益）",
+    "kind": "crisis",
+    "hours": "24 hours",
+    "open_24h": True,
+    "region": "",
+    "national": True,
+    "last_verified": "2026-11-24",
+}
+PHQ9_REF = {"slug": "phq-9", "title": "PHQ-9 抑郁筛查", "version": 1}
+RESULT_LINKS = {
+    "result_url": "https://xinqiao.example.org/r/TZ9wfC15sbumseSaCs5-UeBgZ-6-nirw/",
+    "pdf_url": "https://xinqiao.example.org/r/TZ9wfC15sbumseSaCs5-UeBgZ-6-nirw/pdf/",
+}
+MILD_RESULT = {
+    "token": "TZ9wfC15sbumseSaCs5-UeBgZ-6-nirw",
+    "questionnaire": PHQ9_REF,
+    "answers": {f"phq9_{i}": v for i, v in enumerate((1, 1, 1, 1, 1, 1, 0, 0, 0), 1)},
+    "total_score": 6,
+    "max_score": 27,
+    "band": {
+        "code": "mild",
+        "label": "轻度",
+        "meaning": "您的回答显示，最近两周有一些情绪低落方面的困扰。这只是一次自我筛查，不是诊断。",
+    },
+    "tier": "mild",
+    "crisis": False,
+    "triggered_rules": [],
+    "recommendation": {
+        "kind": "content",
+        "message": "Short articles and videos on looking after your mood and sleep.",
+        "items": [
+            {
+                "slug": "sleep-well",
+                "title": "睡个好觉的五个小方法",
+                "summary": "固定时间起床、白天晒太阳、睡前少看手机……简单的习惯能改善睡眠。",
+                "url": "https://xinqiao.example.org/articles/sleep-well/",
+                "video_url": "",
+                "cover_url": "",
+            }
+        ],
+    },
+    "hotlines": [HOTLINE_12356, HOTLINE_HOPE24],
+    **RESULT_LINKS,
+    "language": "zh-hans",
+    "channel": "demo",
+    "created_at": "2026-11-25T10:34:46.565087+08:00",
+}
+# Messages from the code are shown in their source text; the API translates them.
+CRISIS_SAFETY = (
+    "If you are thinking about ending your life or hurting yourself, or you are in danger right "
+    "now: call 110 or 120 now, or the psychological assistance hotline 12356. Stay with someone "
+    "you trust. You are not alone."
+)
+CRISIS_RESULT = MILD_RESULT | {
+    "answers": {f"phq9_{i}": v for i, v in enumerate((0, 0, 0, 0, 0, 0, 0, 0, 1), 1)},
+    "total_score": 1,
+    "band": {
+        "code": "minimal",
+        "label": "极轻微或无",
+        "meaning": "您的回答显示，最近两周情绪低落方面的困扰很少。这只是一次自我筛查，不是诊断。",
+    },
+    "tier": "severe",
+    "crisis": True,
+    "triggered_rules": ["self_harm"],
+    "recommendation": {
+        "kind": "referral",
+        "crisis": True,
+        "safety_message": CRISIS_SAFETY,
+        "message": CRISIS_SAFETY + "\n\nYour answers show you are going through a very hard time. "
+        "This is a screen, not a diagnosis, but please talk to someone today: call one of the "
+        "hotlines below (12356 is free and anonymous), or leave your number and the crisis team "
+        "will call you back.",
+        "hotlines": [HOTLINE_12356, HOTLINE_HOPE24],
+        "callback_url": "https://xinqiao.example.org/api/v1/submissions/"
+        "TZ9wfC15sbumseSaCs5-UeBgZ-6-nirw/callback/",
+    },
+}
+MODERATE_RESULT = MILD_RESULT | {
+    "answers": {f"phq9_{i}": v for i, v in enumerate((2, 2, 2, 2, 2, 1, 0, 0, 0), 1)},
+    "total_score": 11,
+    "band": {
+        "code": "moderate",
+        "label": "中度",
+        "meaning": "您的回答显示，最近两周情绪低落方面的困扰比较明显，值得认真对待。"
+        "这只是一次自我筛查，不是诊断。",
+    },
+    "tier": "moderate",
+    "recommendation": {
+        "kind": "schedule",
+        "message": "Talk it over with a professional: join one of these expert livestreams or "
+        "consultation hours. You can add them to your phone's calendar.",
+        "sessions": [
+            {
+                "title": "县医院心理科专家在线答疑",
+                "host": "县人民医院心理科医生",
+                "platform": "微信视频号",
+                "starts_at": "2026-12-01T19:00:00+08:00",
+                "ends_at": "2026-12-01T21:00:00+08:00",
+                "join_url": "https://www.example.org/live/county-hospital",
+                "join_phone": "",
+                "kind": "expert_hours",
+                "ics_url": "https://xinqiao.example.org/sessions/expert_hours/1.ics",
+            }
+        ],
+    },
+}
+RESULT_EXAMPLES = [
+    OpenApiExample("Mild result (kind content)", value=MILD_RESULT, response_only=True),
+    OpenApiExample("Moderate result (kind schedule)", value=MODERATE_RESULT, response_only=True),
+    OpenApiExample(
+        "Crisis: PHQ-9 item 9 above 0 (kind referral)", value=CRISIS_RESULT, response_only=True
+    ),
+]
+
+
+@conditional_on_body
+@extend_schema(
+    responses={200: QuestionnaireListSerializer(many=True), 304: NOT_MODIFIED},
+    examples=[
+        OpenApiExample(
+            "PHQ-9",
+            value={
+                "slug": "phq-9",
+                "title": "PHQ-9 抑郁筛查",
+                "summary": "9个问题，约3分钟，看看最近两周的情绪和睡眠等情况。",
+                "version": 1,
+                "question_count": 10,
+            },
+            response_only=True,
+        )
+    ],
+)
+class QuestionnaireList(generics.ListAPIView):
+    """Published questionnaires with their current version."""
+
+    serializer_class = QuestionnaireListSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return Questionnaire.objects.with_current_version()
+
+
+@method_decorator(condition(etag_func=questionnaire_etag), name="dispatch")
+class QuestionnaireDetail(APIView):
+    @extend_schema(
+        responses={
+            200: QuestionnaireDetailSerializer,
+            304: NOT_MODIFIED,
+            404: error_response(
+                "No such questionnaire", "No published questionnaire with this slug."
+            ),
+        },
+        examples=[
+            OpenApiExample(
+                "PHQ-9 (two of its ten questions shown)",
+                value={
+                    "slug": "phq-9",
+                    "title": "PHQ-9 抑郁筛查",
+                    "summary": "9个问题，约3分钟，看看最近两周的情绪和睡眠等情况。",
+                    "version": 1,
+                    "instructions": "在过去两个星期，有多少时候您受到以下任何问题所困扰？",
+                    "recall_period": "过去两周",
+                    "copyright": "Developed by Drs. Robert L. Spitzer, Janet B.W. Williams, "
+                    "Kurt Kroenke and colleagues, with an educational grant from Pfizer Inc. "
+                    "No permission required to reproduce, translate, display or distribute.",
+                    "max_score": 27,
+                    "questions": [
+                        {
+                            "code": "phq9_1",
+                            "text": "做事时提不起劲或没有兴趣",
+                            "scored": True,
+                            "required": True,
+                            "options": PHQ9_OPTIONS,
+                        },
+                        {
+                            "code": "phq9_9",
+                            "text": "有不如死掉或用某种方式伤害自己的念头",
+                            "scored": True,
+                            "required": True,
+                            "options": PHQ9_OPTIONS,
+                        },
+                    ],
+                },
+                response_only=True,
+            )
+        ],
+    )
+    def get(self, request, slug: str):
+        """The current published version of a questionnaire, questions in order."""
+        version = current_version_or_404(slug)
+        return Response(QuestionnaireDetailSerializer(version).data)
+
+
+@private_result
+class SubmissionCreate(APIView):
+    throttle_classes = [SubmissionRateThrottle]
+
+    @extend_schema(
+        request=SubmissionInputSerializer,
+        responses={
+            201: SubmissionSerializer,
+            400: OpenApiResponse(
+                description="Invalid body. Field errors name the field; answer errors are keyed by "
+                "question code under `answers`.",
+                examples=[
+                    OpenApiExample(
+                        "Missing and invalid answers",
+                        value={
+                            "answers": {
+                                "phq9_2": [
+                                    "The answer is not one of this question's option values."
+                                ],
+                                "phq9_9": ["This question needs an answer."],
+                            }
+                        },
+                    ),
+                    OpenApiExample(
+                        "Channel code too long",
+                        value={"channel": ["Ensure this field has no more than 32 characters."]},
+                    ),
+                ],
+            ),
+            404: error_response(
+                "No such questionnaire", "No published questionnaire with this slug."
+            ),
+            413: TOO_LARGE,
+            429: THROTTLED,
+        },
+        examples=[
+            OpenApiExample(
+                "PHQ-9 answers",
+                value={
+                    "answers": {
+                        f"phq9_{i}": v for i, v in enumerate((1, 1, 1, 1, 1, 1, 0, 0, 0, 1), 1)
+                    },
+                    "channel": "demo",
+                },
+                request_only=True,
+            ),
+            *RESULT_EXAMPLES,
+        ],
+    )
+    def post(self, request, slug: str):
+        """Score a completed questionnaire and store the result; answers the result body.
+
+        The result is private to the person who took the test: it is sent with
+        `Cache-Control: private, no-store`.
+        """
+        version = current_version_or_404(slug)
+        form = SubmissionInputSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        channel_code = form.validated_data.get("channel")
+        # An unknown or retired poster code must never stop someone from getting their result.
+        channel = (
+            Channel.objects.filter(code=channel_code, active=True).first() if channel_code else None
+        )
+        try:
+            submission = Submission.create_from_answers(
+                version=version,
+                answers=form.validated_data["answers"],
+                language=get_language(),
+                channel=channel,
+            )
+        except scoring.InvalidAnswers as invalid:
+            raise ValidationError(
+                {"answers": {key: [ANSWER_ERRORS[code]] for key, code in invalid.errors.items()}}
+            ) from None
+        body = SubmissionSerializer(submission, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+@private_result
+@extend_schema(responses={200: SubmissionSerializer, 404: NOT_FOUND}, examples=RESULT_EXAMPLES)
+class SubmissionDetail(generics.RetrieveAPIView):
+    """A stored result, exactly as it was scored, by its token (`Cache-Control: private`)."""
+
+    serializer_class = SubmissionSerializer
+    lookup_field = "token"
+
+    def get_object(self):
+        return get_object_or_404(Submission.objects.for_display(), token=self.kwargs["token"])

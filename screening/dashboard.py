@@ -1,0 +1,211 @@
+"""The staff statistics dashboard (/admin/statistics/) and its CSV export."""
+
+import csv
+from datetime import date, timedelta
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from referrals.models import ReferralCase
+from screening import charts, statistics
+from screening.models import Channel, Questionnaire, Tier
+
+DEFAULT_DAYS = 30
+MAX_DAYS = 366
+# Bars in the channel and region charts; the tables below them list every row.
+CHART_ROWS = 12
+
+
+def date_field(label):
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[MinValueValidator(date(2000, 1, 1)), MaxValueValidator(date(2100, 12, 31))],
+    )
+
+
+class StatisticsForm(forms.Form):
+    """The dashboard's filters; missing values default to the last 30 days, per day, everything."""
+
+    # `from` is a Python keyword: the fields are start/end, their query parameters from/to.
+    PARAMETERS = {"start": "from", "end": "to"}
+
+    start = date_field(_("From"))
+    end = date_field(_("To"))
+    period = forms.ChoiceField(
+        label=_("Per"), choices=[("day", _("day")), ("week", _("week"))], required=False
+    )
+    questionnaire = forms.ModelChoiceField(
+        Questionnaire.objects.all(),
+        label=_("Questionnaire"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All"),
+    )
+    channel = forms.ModelChoiceField(
+        Channel.objects.all(),
+        label=_("Channel"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All"),
+    )
+    region = forms.CharField(
+        label=_("Region"),
+        required=False,
+        max_length=6,
+        validators=[
+            RegexValidator(
+                r"^\d{2}(\d{2}){0,2}$",
+                _("Enter a GB/T 2260 region code of 2, 4 or 6 digits, such as 62 or 621102."),
+            )
+        ],
+        widget=forms.TextInput(attrs={"size": 8, "inputmode": "numeric"}),
+    )
+
+    def __init__(self, data=None, *, today: date | None = None, **kwargs):
+        today = today or timezone.localdate(timezone=statistics.SHANGHAI)
+        defaults = {
+            "from": (today - timedelta(days=DEFAULT_DAYS - 1)).isoformat(),
+            "to": today.isoformat(),
+            "period": "day",
+        }
+        given = {key: value for key, value in (data or {}).items() if value}
+        super().__init__({**defaults, **given}, **kwargs)
+
+    def add_prefix(self, field_name: str) -> str:
+        return self.PARAMETERS.get(field_name, field_name)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if start > end:
+                raise forms.ValidationError(_("The start date is after the end date."))
+            if (end - start).days >= MAX_DAYS:
+                raise forms.ValidationError(
+                    _("Choose at most %(days)s days."), params={"days": MAX_DAYS}
+                )
+        return cleaned
+
+    def submissions(self):
+        data = self.cleaned_data
+        return statistics.submissions_between(
+            data["start"],
+            data["end"],
+            questionnaire=data["questionnaire"],
+            channel=data["channel"],
+            region=data["region"],
+        )
+
+    def summary(self) -> dict:
+        data = self.cleaned_data
+        return statistics.summarise(
+            self.submissions(), start=data["start"], end=data["end"], period=data["period"]
+        )
+
+    def parameters(self) -> dict[str, str]:
+        """The filters as query parameters, for the CSV link and the CSV's own filter rows."""
+        return {
+            self.add_prefix(name): self.data.get(self.add_prefix(name), "") for name in self.fields
+        }
+
+
+def can_see_statistics(view):
+    return staff_member_required(
+        permission_required("screening.view_submission", raise_exception=True)(view)
+    )
+
+
+@can_see_statistics
+def dashboard(request):
+    form = StatisticsForm(request.GET)
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Statistics"),
+        "form": form,
+    }
+    if form.is_valid():
+        summary = form.summary()
+        titles = dict(Questionnaire.objects.values_list("slug", "title"))
+        for row in summary["questionnaires"]:
+            row["title"] = titles.get(row["questionnaire"], row["questionnaire"])
+        context |= {
+            "summary": summary,
+            "charts": dashboard_charts(summary),
+            "csv_url": f"{reverse('statistics:csv')}?{request.GET.urlencode()}",
+            "target_minutes": int(statistics.CONTACT_TARGET.total_seconds() // 60),
+            "case_statuses": [
+                (label, summary["cases"]["by_status"][status])
+                for status, label in ReferralCase.Status.choices
+            ],
+        }
+    return render(request, "admin/statistics.html", context)
+
+
+@can_see_statistics
+def export_csv(request):
+    form = StatisticsForm(request.GET)
+    if not form.is_valid():
+        return HttpResponse(
+            form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8"
+        )
+    data = form.cleaned_data
+    filename = f"statistics-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}.csv"
+    response = HttpResponse(
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+    # The byte-order mark makes Excel read the file as UTF-8 (Chinese names stay readable).
+    response.write("\ufeff")
+    csv.writer(response).writerows(statistics.csv_rows(form.summary(), form.parameters()))
+    return response
+
+
+def dashboard_charts(summary: dict) -> dict[str, str]:
+    legend = [str(label) for label in Tier.labels]
+    short = summary["period"] == "day" or len(summary["series"]) > 20
+    columns = charts.column_chart(
+        [
+            f"{row['period']:%m-%d}" if short else f"{row['period']:%Y-%m-%d}"
+            for row in summary["series"]
+        ],
+        [[row[tier] for tier in statistics.TIERS] for row in summary["series"]],
+        legend,
+        title=str(
+            _("Submissions per day by tier")
+            if summary["period"] == "day"
+            else _("Submissions per week by tier")
+        ),
+        chart_id="per-period",
+    )
+    channels = summary["channels"][:CHART_ROWS]
+    regions = summary["regions"][:CHART_ROWS]
+    return {
+        "periods": columns,
+        "channels": charts.bar_chart(
+            [row["name"] or str(_("No channel")) for row in channels],
+            [[row[tier] for tier in statistics.TIERS] for row in channels],
+            legend,
+            title=str(_("Submissions by channel")),
+            chart_id="by-channel",
+        ),
+        "regions": charts.bar_chart(
+            [
+                row["region"] if row["region"] != statistics.NONE else str(_("No region"))
+                for row in regions
+            ],
+            [[row[tier] for tier in statistics.TIERS] for row in regions],
+            legend,
+            title=str(_("Submissions by region")),
+            chart_id="by-region",
+        ),
+    }

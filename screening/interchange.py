@@ -1,0 +1,238 @@
+"""Questionnaire versions in and out: our own JSON format, and HL7 FHIR R4 Questionnaire.
+
+The JSON format carries every translation and the whole scoring table, so a version exported from
+one installation imports as a draft into another. FHIR export lets other health systems use the
+instruments: items by code (``linkId``), answer scores in the ``itemWeight`` extension.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from modeltranslation.utils import build_localized_fieldname
+
+from screening.models import (
+    ItemRule,
+    Option,
+    Question,
+    Questionnaire,
+    QuestionnaireVersion,
+    ScoreBand,
+)
+
+FORMAT = "questionnaire-version/1"
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
+CALCULATED = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression"
+LOINC = "http://loinc.org"
+
+
+def _texts(obj, field: str) -> dict[str, str]:
+    return {lang: getattr(obj, build_localized_fieldname(field, lang)) or "" for lang in LANGUAGES}
+
+
+def _localized(field: str, texts) -> dict[str, str]:
+    if isinstance(texts, str):
+        texts = {LANGUAGES[0]: texts}
+    return {build_localized_fieldname(field, lang): texts.get(lang) or "" for lang in LANGUAGES} | {
+        field: texts.get(LANGUAGES[0]) or ""
+    }
+
+
+def export_version(version: QuestionnaireVersion) -> dict:
+    """A version as plain JSON-ready data, every language included."""
+    q = version.questionnaire
+    return {
+        "format": FORMAT,
+        "questionnaire": {
+            "slug": q.slug,
+            "title": _texts(q, "title"),
+            "summary": _texts(q, "summary"),
+            "instructions": _texts(q, "instructions"),
+            "recall_period": _texts(q, "recall_period"),
+            "copyright": q.copyright,
+            "source": q.source,
+            "loinc_panel": q.loinc_panel,
+            "loinc_total": q.loinc_total,
+        },
+        "version": {"number": version.number, "note": version.note},
+        "questions": [
+            {
+                "code": question.code,
+                "text": _texts(question, "text"),
+                "scored": question.scored,
+                "required": question.required,
+                "loinc_code": question.loinc_code,
+                "options": [
+                    {"value": o.value, "label": _texts(o, "label")} for o in question.options.all()
+                ],
+            }
+            for question in version.questions.all()
+        ],
+        "bands": [
+            {
+                "code": b.code,
+                "min_score": b.min_score,
+                "max_score": b.max_score,
+                "tier": b.tier,
+                "label": _texts(b, "label"),
+                "meaning": _texts(b, "meaning"),
+            }
+            for b in version.bands.all()
+        ],
+        "rules": [
+            {
+                "code": r.code,
+                "question": r.question.code,
+                "min_value": r.min_value,
+                "crisis": r.crisis,
+                "description": _texts(r, "description"),
+            }
+            for r in version.rules.all()
+        ],
+    }
+
+
+def import_version(data: dict) -> QuestionnaireVersion:
+    """Create a draft version from exported JSON (and the questionnaire, if it is new).
+
+    Raises ValidationError naming what is wrong; nothing is written then. The draft still has to
+    be published, which checks the scoring table.
+    """
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ValidationError(f"Not a questionnaire version export (format must be {FORMAT!r}).")
+    try:
+        with transaction.atomic():
+            return _import(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise ValidationError(f"The file is incomplete or malformed: {error!r}") from None
+
+
+def _import(data: dict) -> QuestionnaireVersion:
+    head = data["questionnaire"]
+    questionnaire = Questionnaire.objects.filter(slug=head["slug"]).first()
+    if questionnaire is None:
+        questionnaire = Questionnaire(slug=head["slug"])
+        for field in ("title", "summary", "instructions", "recall_period"):
+            for name, value in _localized(field, head.get(field, {})).items():
+                setattr(questionnaire, name, value)
+        for field in ("copyright", "source", "loinc_panel", "loinc_total"):
+            setattr(questionnaire, field, head.get(field, ""))
+        questionnaire.full_clean()
+        questionnaire.save()
+    last = questionnaire.versions.aggregate(last=Max("number"))["last"] or 0
+    note = data.get("version", {}).get("note", "")
+    version = QuestionnaireVersion.objects.create(
+        questionnaire=questionnaire, number=last + 1, note=f"Imported: {note}"[:300]
+    )
+    questions = {}
+    for position, item in enumerate(data["questions"], 1):
+        question = Question(
+            version=version,
+            position=position,
+            code=item["code"],
+            scored=bool(item.get("scored", True)),
+            required=bool(item.get("required", True)),
+            loinc_code=item.get("loinc_code", ""),
+            **_localized("text", item["text"]),
+        )
+        question.full_clean(exclude=["version"])
+        question.save()
+        questions[question.code] = question
+        for o_position, option in enumerate(item["options"]):
+            if isinstance(option["value"], bool) or not isinstance(option["value"], int):
+                raise ValidationError(f"Option values must be integers ({item['code']}).")
+            Option.objects.create(
+                question=question,
+                position=o_position,
+                value=option["value"],
+                **_localized("label", option["label"]),
+            )
+    for band in data["bands"]:
+        row = ScoreBand(
+            version=version,
+            code=band["code"],
+            min_score=band["min_score"],
+            max_score=band["max_score"],
+            tier=band["tier"],
+            **_localized("label", band["label"]),
+            **_localized("meaning", band.get("meaning", {})),
+        )
+        row.full_clean(exclude=["version"])
+        row.save()
+    for rule in data.get("rules", []):
+        if rule["question"] not in questions:
+            raise ValidationError(f"Rule {rule['code']!r} refers to an unknown question.")
+        ItemRule.objects.create(
+            version=version,
+            code=rule["code"],
+            question=questions[rule["question"]],
+            min_value=rule["min_value"],
+            crisis=bool(rule.get("crisis", True)),
+            **_localized("description", rule.get("description", {})),
+        )
+    return version
+
+
+def fhir_questionnaire(version: QuestionnaireVersion, base_url: str) -> dict:
+    """The version as an HL7 FHIR R4 Questionnaire resource (in the active language)."""
+    q = version.questionnaire
+    resource_id = f"{q.slug}-v{version.number}"
+    items = []
+    for question in version.questions.all():
+        item = {
+            "linkId": question.code,
+            "text": question.text,
+            "type": "choice",
+            "required": question.required,
+            "answerOption": [
+                {
+                    "valueCoding": {"code": str(option.value), "display": option.label},
+                    "extension": [{"url": ITEM_WEIGHT, "valueDecimal": option.value}],
+                }
+                for option in question.options.all()
+            ],
+        }
+        if question.loinc_code:
+            item["code"] = [{"system": LOINC, "code": question.loinc_code}]
+        items.append(item)
+    scored = [question.code for question in version.questions.all() if question.scored]
+    total = {
+        "linkId": "total_score",
+        "text": "Total score",
+        "type": "integer",
+        "readOnly": True,
+        "extension": [
+            {
+                "url": CALCULATED,
+                "valueExpression": {
+                    "language": "text/fhirpath",
+                    "expression": " + ".join(
+                        f"%resource.item.where(linkId='{code}').answer.value.weight()"
+                        for code in scored
+                    ),
+                },
+            }
+        ],
+    }
+    if q.loinc_total:
+        total["code"] = [{"system": LOINC, "code": q.loinc_total}]
+    items.append(total)
+    resource = {
+        "resourceType": "Questionnaire",
+        "id": resource_id,
+        "url": f"{base_url.rstrip('/')}/fhir/Questionnaire/{resource_id}",
+        "version": str(version.number),
+        "name": q.slug.replace("-", "").upper(),
+        "title": q.title,
+        "status": "active" if version.is_published else "draft",
+        "subjectType": ["Patient"],
+        "description": q.instructions,
+        "copyright": q.copyright,
+        "item": items,
+    }
+    if version.published_at:
+        resource["date"] = version.published_at.isoformat()
+    if q.loinc_panel:
+        resource["code"] = [{"system": LOINC, "code": q.loinc_panel}]
+    return resource

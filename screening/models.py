@@ -1,0 +1,522 @@
+import secrets
+from functools import cached_property
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from screening import scoring
+
+
+class Tier(models.TextChoices):
+    MILD = "mild", _("Mild: self-help information")
+    MODERATE = "moderate", _("Moderate: talk to an expert")
+    SEVERE = "severe", _("Severe: crisis referral")
+
+
+class PublishedVersionError(ValidationError):
+    """Raised on any attempt to change a published (immutable) questionnaire version."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "This version is published and cannot be changed. "
+                "Create a new draft from it, edit the draft and publish that."
+            ),
+            code="published",
+        )
+
+
+class QuestionnaireQuerySet(models.QuerySet):
+    def published(self):
+        """Questionnaires with at least one published version."""
+        return self.filter(
+            Exists(QuestionnaireVersion.objects.published().filter(questionnaire=OuterRef("pk")))
+        )
+
+    def with_current_version(self):
+        """Published questionnaires annotated with their current version's number and size."""
+        current = (
+            QuestionnaireVersion.objects.published()
+            .filter(questionnaire=OuterRef("pk"))
+            .order_by("-number")
+        )
+        question_count = (
+            Question.objects.filter(version=OuterRef("current_version_id"))
+            .order_by()
+            .values("version")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            self.annotate(
+                current_version_id=Subquery(current.values("pk")[:1]),
+                current_version_number=Subquery(current.values("number")[:1]),
+            )
+            .filter(current_version_id__isnull=False)
+            .annotate(question_count=Subquery(question_count[:1]))
+        )
+
+
+class Questionnaire(models.Model):
+    slug = models.SlugField(_("slug"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("one-line description"), max_length=300, blank=True)
+    instructions = models.TextField(_("instructions"), blank=True)
+    recall_period = models.CharField(
+        _("recall period"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example: the last two weeks"),
+    )
+    copyright = models.CharField(_("copyright line"), max_length=300, blank=True)
+    source = models.TextField(
+        _("source of the wording"),
+        blank=True,
+        help_text=_("Where the questions and their translation come from."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    loinc_panel = models.CharField(
+        _("LOINC panel code"), max_length=20, blank=True, help_text=_("PHQ-9: 44249-1.")
+    )
+    loinc_total = models.CharField(
+        _("LOINC total score code"),
+        max_length=20,
+        blank=True,
+        help_text=_("PHQ-9: 44261-6; GAD-7: 70274-6."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = QuestionnaireQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def current_version(self) -> "QuestionnaireVersion | None":
+        """The newest published version: the one new submissions answer."""
+        return self.versions.published().order_by("-number").first()
+
+
+class VersionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_at__isnull=False)
+
+    def with_definition(self):
+        """Everything needed to display and score a version, in a fixed number of queries."""
+        return self.select_related("questionnaire").prefetch_related(
+            Prefetch("questions", queryset=Question.objects.prefetch_related("options")),
+            "bands",
+            Prefetch("rules", queryset=ItemRule.objects.select_related("question")),
+        )
+
+    def current_for(self, slug: str) -> "QuestionnaireVersion":
+        """The current published version of the questionnaire ``slug`` (DoesNotExist if none)."""
+        version = (
+            self.published()
+            .filter(questionnaire__slug=slug)
+            .with_definition()
+            .order_by("-number")
+            .first()
+        )
+        if version is None:
+            raise QuestionnaireVersion.DoesNotExist(slug)
+        return version
+
+
+class QuestionnaireVersion(models.Model):
+    questionnaire = models.ForeignKey(
+        Questionnaire,
+        on_delete=models.PROTECT,
+        related_name="versions",
+        verbose_name=_("questionnaire"),
+    )
+    number = models.PositiveIntegerField(_("version number"))
+    note = models.CharField(_("what changed"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+
+    objects = VersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["questionnaire", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "number"], name="unique_version_number"
+            )
+        ]
+        verbose_name = _("questionnaire version")
+        verbose_name_plural = _("questionnaire versions")
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire.slug} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk and QuestionnaireVersion.objects.filter(pk=self.pk).published().exists():
+            raise PublishedVersionError()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_published:
+            raise PublishedVersionError()
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def definition(self) -> scoring.Definition:
+        """The scoring table of this version (see screening.scoring)."""
+        return scoring.Definition(
+            questions=tuple(
+                scoring.QuestionDef(
+                    code=q.code,
+                    values=tuple(o.value for o in q.options.all()),
+                    scored=q.scored,
+                    required=q.required,
+                )
+                for q in self.questions.all()
+            ),
+            bands=tuple(
+                scoring.BandDef(
+                    code=b.code, min_score=b.min_score, max_score=b.max_score, tier=b.tier
+                )
+                for b in self.bands.all()
+            ),
+            rules=tuple(
+                scoring.RuleDef(
+                    code=r.code,
+                    question_code=r.question.code,
+                    min_value=r.min_value,
+                    crisis=r.crisis,
+                )
+                for r in self.rules.all()
+            ),
+        )
+
+    def problems(self) -> list[str]:
+        return scoring.definition_problems(self.definition())
+
+    def publish(self) -> None:
+        """Validate the draft and make it the live version; ValidationError lists why not."""
+        with transaction.atomic():
+            # Lock the row so two clinicians publishing at once cannot both succeed half-way.
+            locked = QuestionnaireVersion.objects.select_for_update().get(pk=self.pk)
+            if locked.is_published:
+                raise PublishedVersionError()
+            problems = self.problems()
+            if problems:
+                raise ValidationError(problems, code="invalid_definition")
+            now = timezone.now()
+            QuestionnaireVersion.objects.filter(pk=self.pk).update(published_at=now)
+            self.published_at = now
+
+    def score(self, answers) -> scoring.Result:
+        return scoring.score_answers(self._cached_definition, answers)
+
+    @cached_property
+    def _cached_definition(self) -> scoring.Definition:
+        return self.definition()
+
+    def band(self, code: str) -> "ScoreBand | None":
+        return next((b for b in self.bands.all() if b.code == code), None)
+
+    def new_draft(self, note: str = "") -> "QuestionnaireVersion":
+        """A new unpublished version copied whole from this one, ready to edit."""
+        with transaction.atomic():
+            # Lock the questionnaire so two drafts made at once get different numbers.
+            Questionnaire.objects.select_for_update().get(pk=self.questionnaire_id)
+            last = self.questionnaire.versions.aggregate(last=Max("number"))["last"] or 0
+            draft = QuestionnaireVersion.objects.create(
+                questionnaire=self.questionnaire,
+                number=last + 1,
+                note=note or f"Copy of version {self.number}",
+            )
+            copies = {}
+            for question in self.questions.prefetch_related("options"):
+                copies[question.pk] = copy_row(question, version=draft)
+                for option in question.options.all():
+                    copy_row(option, question=copies[question.pk])
+            for band in self.bands.all():
+                copy_row(band, version=draft)
+            for rule in self.rules.all():
+                copy_row(rule, version=draft, question=copies[rule.question_id])
+        return draft
+
+
+def copy_row(row: models.Model, **changes) -> models.Model:
+    """Save a copy of ``row`` (every field, translations included) with some fields changed."""
+    values = {
+        field.attname: getattr(row, field.attname)
+        for field in row._meta.concrete_fields
+        if not field.primary_key
+    }
+    for name, value in changes.items():
+        values.pop(row._meta.get_field(name).attname, None)
+        values[name] = value
+    return type(row).objects.create(**values)
+
+
+class VersionPart(models.Model):
+    """A row that belongs to a version and is frozen once that version is published."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._check_editable()
+        if self.pk:
+            # Moving a row out of a published version is a change to that version too.
+            old = type(self).objects.filter(pk=self.pk).first()
+            if old is not None:
+                old._check_editable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check_editable()
+        return super().delete(*args, **kwargs)
+
+    def _check_editable(self) -> None:
+        version_id = self._version_id()
+        if version_id and QuestionnaireVersion.objects.filter(pk=version_id).published().exists():
+            raise PublishedVersionError()
+
+    def _version_id(self):
+        return self.version_id
+
+
+class Question(VersionPart):
+    version = models.ForeignKey(
+        QuestionnaireVersion,
+        on_delete=models.CASCADE,
+        related_name="questions",
+        verbose_name=_("version"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    code = models.SlugField(_("code"), max_length=40, help_text=_("Stable code, such as phq9_1."))
+    text = models.TextField(_("text"))
+    loinc_code = models.CharField(_("LOINC code"), max_length=20, blank=True)
+    scored = models.BooleanField(_("counts towards the total"), default=True)
+    required = models.BooleanField(_("answer required"), default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="unique_question_code")
+        ]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Option(VersionPart):
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="options", verbose_name=_("question")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    value = models.IntegerField(_("score value"))
+    label = models.CharField(_("label"), max_length=200)
+
+    class Meta:
+        ordering = ["position", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "value"], name="unique_option_value")
+        ]
+        verbose_name = _("answer option")
+        verbose_name_plural = _("answer options")
+
+    def __str__(self) -> str:
+        return f"{self.value}: {self.label}"
+
+    def _version_id(self):
+        return (
+            Question.objects.filter(pk=self.question_id)
+            .values_list("version_id", flat=True)
+            .first()
+        )
+
+
+class ScoreBand(VersionPart):
+    version = models.ForeignKey(
+        QuestionnaireVersion,
+        on_delete=models.CASCADE,
+        related_name="bands",
+        verbose_name=_("version"),
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    min_score = models.PositiveSmallIntegerField(_("from score"))
+    max_score = models.PositiveSmallIntegerField(_("to score (inclusive)"))
+    label = models.CharField(_("label"), max_length=100)
+    tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices)
+    meaning = models.TextField(
+        _("what it means"),
+        blank=True,
+        help_text=_("Plain words for the villager. A screen is not a diagnosis: never claim one."),
+    )
+
+    class Meta:
+        ordering = ["min_score"]
+        constraints = [models.UniqueConstraint(fields=["version", "code"], name="unique_band_code")]
+        verbose_name = _("score band")
+        verbose_name_plural = _("score bands")
+
+    def __str__(self) -> str:
+        return f"{self.min_score}–{self.max_score} {self.label}"
+
+
+class ItemRule(VersionPart):
+    version = models.ForeignKey(
+        QuestionnaireVersion,
+        on_delete=models.CASCADE,
+        related_name="rules",
+        verbose_name=_("version"),
+    )
+    code = models.SlugField(_("code"), max_length=40, help_text=_("For example: self_harm."))
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="+", verbose_name=_("question")
+    )
+    min_value = models.IntegerField(_("fires at answer value of at least"))
+    crisis = models.BooleanField(
+        _("crisis"), default=True, help_text=_("A crisis result always leads with hotlines.")
+    )
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["version", "code"], name="unique_rule_code")]
+        verbose_name = _("item rule")
+        verbose_name_plural = _("item rules")
+
+    def __str__(self) -> str:
+        return f"{self.question.code} ≥ {self.min_value} → {self.code}"
+
+    def clean(self):
+        if self.question_id and self.version_id and self.question.version_id != self.version_id:
+            raise ValidationError({"question": _("The question must belong to the same version.")})
+
+
+class Channel(models.Model):
+    """Where people come from: a poster, a village, a campaign (QR code to /c/<code>/)."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    region = models.CharField(
+        _("region code"),
+        max_length=6,
+        blank=True,
+        help_text=_("GB/T 2260 code of the province, city or county (2, 4 or 6 digits)."),
+    )
+    default_questionnaire = models.ForeignKey(
+        Questionnaire,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("default questionnaire"),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+
+def new_token() -> str:
+    # 24 random bytes = 192 bits, URL-safe base64 (32 characters).
+    return secrets.token_urlsafe(24)
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def for_display(self):
+        return self.select_related("version__questionnaire", "band", "channel")
+
+
+class Submission(models.Model):
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_token, editable=False
+    )
+    version = models.ForeignKey(
+        QuestionnaireVersion,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name=_("questionnaire version"),
+    )
+    answers = models.JSONField(_("answers"))
+    total_score = models.PositiveSmallIntegerField(_("total score"))
+    max_score = models.PositiveSmallIntegerField(_("maximum score"))
+    band = models.ForeignKey(ScoreBand, on_delete=models.PROTECT, verbose_name=_("band"))
+    tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices)
+    crisis = models.BooleanField(_("crisis"), default=False)
+    triggered_rules = models.JSONField(_("triggered rules"), default=list, blank=True)
+    language = models.CharField(_("language"), max_length=10)
+    channel = models.ForeignKey(
+        Channel,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        verbose_name=_("channel"),
+    )
+    created_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        indexes = [models.Index(fields=["tier", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.short_token}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("result", args=[self.token])
+
+    @property
+    def short_token(self) -> str:
+        return self.token[:8]
+
+    @classmethod
+    def create_from_answers(
+        cls,
+        *,
+        version: QuestionnaireVersion,
+        answers,
+        language: str,
+        channel: Channel | None = None,
+    ) -> "Submission":
+        """Score ``answers`` against ``version`` and store the result (raises InvalidAnswers)."""
+        result = version.score(answers)
+        return cls.objects.create(
+            version=version,
+            answers=dict(result.answers),
+            total_score=result.total,
+            max_score=result.max_score,
+            band=version.band(result.band_code),
+            tier=result.tier,
+            crisis=result.crisis,
+            triggered_rules=list(result.triggered_rules),
+            language=language,
+            channel=channel,
+        )
+
+    def rescore(self) -> scoring.Result:
+        """Score the stored answers again against the version they answered."""
+        return self.version.score(self.answers)
+
+    def get_pdf_url(self) -> str:
+        return f"/r/{self.token}/pdf/"

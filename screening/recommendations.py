@@ -1,0 +1,72 @@
+"""What a result is for: the next step for each tier, and the hotlines every result carries.
+
+Scores are stored at submit time; the next step is worked out when the result is shown, so a
+moderate result opened next week lists next week's sessions.
+"""
+
+from datetime import datetime
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from content.models import Article, upcoming_sessions
+from referrals.models import Hotline
+from screening.models import Submission, Tier
+
+ARTICLES_PER_RESULT = 3
+SESSIONS_PER_RESULT = 5
+
+
+def safety_message() -> str:
+    return _(
+        "If you are thinking about ending your life or hurting yourself, or you are in danger "
+        "right now: call 110 or 120 now, or the psychological assistance hotline 12356. "
+        "Stay with someone you trust. You are not alone."
+    )
+
+
+def hotlines_for(submission: Submission) -> list[Hotline]:
+    """The lines serving the submission's channel region; national lines otherwise."""
+    region = submission.channel.region if submission.channel else ""
+    return list(Hotline.objects.serving(region))
+
+
+def recommendation_for(
+    submission: Submission, hotlines: list[Hotline], now: datetime | None = None
+) -> dict:
+    """The next step for the result's tier, as plain objects (serialised by the API).
+
+    A crisis always gets the referral, led by the immediate-safety message, whatever the total.
+    """
+    if submission.crisis or submission.tier == Tier.SEVERE:
+        message = _(
+            "Your answers show you are going through a very hard time. This is a screen, not a "
+            "diagnosis, but please talk to someone today: call one of the hotlines below (12356 "
+            "is free and anonymous), or leave your number and the crisis team will call you back."
+        )
+        return {
+            "kind": "referral",
+            "crisis": submission.crisis,
+            "safety_message": safety_message() if submission.crisis else "",
+            "message": f"{safety_message()}\n\n{message}" if submission.crisis else message,
+            "hotlines": hotlines,
+            "callback_url": reverse("api-callback", args=[submission.token]),
+        }
+    if submission.tier == Tier.MODERATE:
+        return {
+            "kind": "schedule",
+            "message": _(
+                "Talk it over with a professional: join one of these expert livestreams or "
+                "consultation hours. You can add them to your phone's calendar."
+            ),
+            "sessions": upcoming_sessions(now=now, limit=SESSIONS_PER_RESULT),
+        }
+    return {
+        "kind": "content",
+        "message": _("Short articles and videos on looking after your mood and sleep."),
+        "items": list(
+            Article.objects.for_result(submission.version.questionnaire, Tier.MILD, now)[
+                :ARTICLES_PER_RESULT
+            ]
+        ),
+    }

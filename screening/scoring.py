@@ -1,0 +1,226 @@
+"""Pure, table-driven scoring of a questionnaire.
+
+Plain data in, a result out: no ORM, no request. The definition is built from a published
+questionnaire version (see ``QuestionnaireVersion.definition()``) and is the whole truth about
+how that version is scored, so an old submission re-scores exactly as it did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+# Only gettext: problems are shown to clinicians in admin, in their language.
+from django.utils.translation import gettext as _
+
+TIERS = ("mild", "moderate", "severe")
+SEVERE = "severe"
+
+
+@dataclass(frozen=True)
+class QuestionDef:
+    code: str
+    values: tuple[int, ...]
+    scored: bool = True
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class BandDef:
+    code: str
+    min_score: int
+    max_score: int
+    tier: str
+
+
+@dataclass(frozen=True)
+class RuleDef:
+    """An item rule: ``question_code`` answered with ``min_value`` or more fires it."""
+
+    code: str
+    question_code: str
+    min_value: int
+    crisis: bool = True
+
+
+@dataclass(frozen=True)
+class Definition:
+    questions: tuple[QuestionDef, ...]
+    bands: tuple[BandDef, ...]
+    rules: tuple[RuleDef, ...] = ()
+
+    @property
+    def max_score(self) -> int:
+        return sum(max(q.values) for q in self.questions if q.scored and q.values)
+
+    def question(self, code: str) -> QuestionDef | None:
+        return next((q for q in self.questions if q.code == code), None)
+
+
+@dataclass(frozen=True)
+class Result:
+    total: int
+    max_score: int
+    band_code: str
+    tier: str
+    crisis: bool
+    triggered_rules: tuple[str, ...] = field(default_factory=tuple)
+    answers: Mapping[str, int] = field(default_factory=dict)
+
+
+class InvalidAnswers(ValueError):
+    """Answers that do not fit the definition; ``errors`` maps each offending key to a reason code.
+
+    Reason codes: ``required`` (no answer), ``unknown_question``, ``not_integer``
+    (strings, floats, booleans and null are refused), ``invalid_choice`` (not an option value).
+    """
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+class InvalidDefinition(ValueError):
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def clean_answers(definition: Definition, answers: Mapping[str, object]) -> dict[str, int]:
+    """Return the answers as ``{code: int}`` or raise InvalidAnswers naming every bad key."""
+    errors: dict[str, str] = {}
+    cleaned: dict[str, int] = {}
+    for key in answers:
+        if definition.question(key) is None:
+            errors[key] = "unknown_question"
+    for question in definition.questions:
+        if question.code not in answers:
+            if question.required:
+                errors[question.code] = "required"
+            continue
+        value = answers[question.code]
+        # bool is a subclass of int in Python; True must not count as 1.
+        if isinstance(value, bool) or not isinstance(value, int):
+            if value is None and not question.required:
+                continue
+            errors[question.code] = "not_integer"
+        elif value not in question.values:
+            errors[question.code] = "invalid_choice"
+        else:
+            cleaned[question.code] = value
+    if errors:
+        raise InvalidAnswers(errors)
+    return cleaned
+
+
+def band_for(definition: Definition, total: int) -> BandDef:
+    for band in definition.bands:
+        if band.min_score <= total <= band.max_score:
+            return band
+    raise InvalidDefinition([_("no band covers the total {total}").format(total=total)])
+
+
+def score_answers(definition: Definition, answers: Mapping[str, object]) -> Result:
+    """Score answers against a definition: total, band, tier, crisis flag and fired rules.
+
+    A crisis rule forces tier ``severe`` whatever the total: PHQ-9 item 9 above 0 is a crisis.
+    """
+    cleaned = clean_answers(definition, answers)
+    total = sum(cleaned.get(q.code, 0) for q in definition.questions if q.scored)
+    band = band_for(definition, total)
+    fired = tuple(
+        rule.code
+        for rule in definition.rules
+        if rule.question_code in cleaned and cleaned[rule.question_code] >= rule.min_value
+    )
+    crisis = any(rule.crisis for rule in definition.rules if rule.code in fired)
+    return Result(
+        total=total,
+        max_score=definition.max_score,
+        band_code=band.code,
+        tier=SEVERE if crisis else band.tier,
+        crisis=crisis,
+        triggered_rules=fired,
+        answers=cleaned,
+    )
+
+
+def definition_problems(definition: Definition) -> list[str]:
+    """Everything that stops a definition from being published, as plain sentences.
+
+    Bands must cover 0..max score with no gap and no overlap; every question needs options with
+    unique values; codes must be unique; rules must point at a question and a reachable value.
+    """
+    problems: list[str] = []
+    if not definition.questions:
+        problems.append(_("The version has no questions."))
+    codes = [q.code for q in definition.questions]
+    for code in sorted({c for c in codes if codes.count(c) > 1}):
+        problems.append(_("Question code “{code}” is used more than once.").format(code=code))
+    for q in definition.questions:
+        if not q.values:
+            problems.append(_("Question “{code}” has no options.").format(code=q.code))
+        elif len(set(q.values)) != len(q.values):
+            problems.append(_("Question “{code}” has repeated option values.").format(code=q.code))
+        elif min(q.values) < 0:
+            problems.append(_("Question “{code}” has a negative option value.").format(code=q.code))
+
+    band_codes = [b.code for b in definition.bands]
+    for code in sorted({c for c in band_codes if band_codes.count(c) > 1}):
+        problems.append(_("Band code “{code}” is used more than once.").format(code=code))
+    for band in definition.bands:
+        if band.min_score > band.max_score:
+            problems.append(_("Band “{code}” starts after it ends.").format(code=band.code))
+        if band.tier not in TIERS:
+            problems.append(
+                _("Band “{code}” has an unknown tier “{tier}”.").format(
+                    code=band.code, tier=band.tier
+                )
+            )
+    problems.extend(_coverage_problems(definition.bands, definition.max_score))
+
+    for rule in definition.rules:
+        question = definition.question(rule.question_code)
+        if question is None:
+            problems.append(
+                _("Rule “{code}” refers to unknown question “{question_code}”.").format(
+                    code=rule.code, question_code=rule.question_code
+                )
+            )
+        elif question.values and rule.min_value > max(question.values):
+            problems.append(
+                _("Rule “{code}” can never fire: no option reaches {min_value}.").format(
+                    code=rule.code, min_value=rule.min_value
+                )
+            )
+    return problems
+
+
+def _coverage_problems(bands: tuple[BandDef, ...], max_score: int) -> list[str]:
+    if not bands:
+        return [_("The version has no score bands.")]
+    problems = []
+    expected = 0
+    for band in sorted(bands, key=lambda b: (b.min_score, b.max_score)):
+        if band.min_score > expected:
+            problems.append(
+                _("No band covers scores {expected} to {until}.").format(
+                    expected=expected, until=band.min_score - 1
+                )
+            )
+        elif band.min_score < expected:
+            problems.append(_("Band “{code}” overlaps the band before it.").format(code=band.code))
+        expected = max(expected, band.max_score + 1)
+    if expected <= max_score:
+        problems.append(
+            _("No band covers scores {expected} to {max_score}.").format(
+                expected=expected, max_score=max_score
+            )
+        )
+    elif expected > max_score + 1:
+        problems.append(
+            _("Bands reach {reached}, beyond the maximum score {max_score}.").format(
+                reached=expected - 1, max_score=max_score
+            )
+        )
+    return problems

@@ -1,0 +1,220 @@
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
+from rest_framework import serializers
+
+from content.serializers import AbsoluteUrlMixin, ArticleItemSerializer, SessionSerializer
+from referrals.serializers import HotlineSerializer
+from screening.models import Option, Question, QuestionnaireVersion, ScoreBand, Submission
+from screening.recommendations import hotlines_for, recommendation_for
+
+
+class QuestionnaireListSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    version = serializers.IntegerField(source="current_version_number")
+    question_count = serializers.IntegerField()
+
+
+class OptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Option
+        fields = ["value", "label"]
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    options = OptionSerializer(many=True)
+
+    class Meta:
+        model = Question
+        fields = ["code", "text", "scored", "required", "options"]
+
+
+class QuestionnaireDetailSerializer(serializers.ModelSerializer):
+    """A questionnaire as its current published version asks it."""
+
+    slug = serializers.SlugField(source="questionnaire.slug")
+    title = serializers.CharField(source="questionnaire.title")
+    summary = serializers.CharField(source="questionnaire.summary")
+    version = serializers.IntegerField(source="number")
+    instructions = serializers.CharField(source="questionnaire.instructions")
+    recall_period = serializers.CharField(source="questionnaire.recall_period")
+    copyright = serializers.CharField(source="questionnaire.copyright")
+    max_score = serializers.SerializerMethodField()
+    questions = QuestionSerializer(many=True)
+
+    class Meta:
+        model = QuestionnaireVersion
+        fields = [
+            "slug",
+            "title",
+            "summary",
+            "version",
+            "instructions",
+            "recall_period",
+            "copyright",
+            "max_score",
+            "questions",
+        ]
+
+    def get_max_score(self, version) -> int:
+        return version.definition().max_score
+
+
+class SubmissionInputSerializer(serializers.Serializer):
+    answers = serializers.DictField(
+        help_text='Question code → the chosen option\'s integer value, e.g. {"phq9_1": 0}.'
+    )
+    channel = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=32,
+        help_text="Code of the channel (poster, QR code) the person came from; "
+        "unknown or inactive codes are ignored.",
+    )
+
+
+class QuestionnaireRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField(source="questionnaire.slug")
+    title = serializers.CharField(source="questionnaire.title")
+    version = serializers.IntegerField(source="number")
+
+
+class BandSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ScoreBand
+        fields = ["code", "label", "meaning"]
+
+
+class ContentRecommendationSerializer(serializers.Serializer):
+    """`mild`: short science articles and videos."""
+
+    kind = serializers.CharField(
+        help_text="`content` (tier `mild`): self-help reading; show `message` and the `items`."
+    )
+    message = serializers.CharField()
+    items = ArticleItemSerializer(many=True)
+
+
+class ScheduleRecommendationSerializer(serializers.Serializer):
+    """`moderate`: upcoming expert livestreams and consultation hours, soonest first."""
+
+    kind = serializers.CharField(
+        help_text="`schedule` (tier `moderate`): talk to an expert; show `message` and the "
+        "`sessions`, each with a join link or phone number and a calendar file."
+    )
+    message = serializers.CharField()
+    sessions = SessionSerializer(many=True)
+
+
+class ReferralRecommendationSerializer(AbsoluteUrlMixin, serializers.Serializer):
+    """`severe` or crisis: hotlines to call now and a call-back offer."""
+
+    kind = serializers.CharField(
+        help_text="`referral` (tier `severe`, and every crisis): show the `hotlines` as "
+        "tap-to-call links, 12356 first, and offer the call back at `callback_url`."
+    )
+    crisis = serializers.BooleanField(
+        help_text="Same as the result's `crisis`: show `safety_message` first, above everything."
+    )
+    safety_message = serializers.CharField(help_text="Immediate-safety words; empty unless crisis.")
+    message = serializers.CharField(help_text="Starts with the safety message in a crisis.")
+    hotlines = HotlineSerializer(many=True)
+    callback_url = serializers.SerializerMethodField(
+        help_text='POST `{"phone": "...", "consent": true}` here to ask the crisis team to call.'
+    )
+
+    def get_callback_url(self, recommendation) -> str:
+        return self.absolute(recommendation["callback_url"])
+
+
+RECOMMENDATION_SERIALIZERS = {
+    "content": ContentRecommendationSerializer,
+    "schedule": ScheduleRecommendationSerializer,
+    "referral": ReferralRecommendationSerializer,
+}
+
+
+class SubmissionSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
+    questionnaire = QuestionnaireRefSerializer(source="version")
+    band = BandSerializer()
+    recommendation = serializers.SerializerMethodField(
+        help_text="The next step for the tier; its `kind` says which: `content` (mild), "
+        "`schedule` (moderate) or `referral` (severe or crisis)."
+    )
+    hotlines = serializers.SerializerMethodField(
+        help_text="Lines serving the person's region, most local first, then national (12356 "
+        "first); every result carries them, whatever the tier."
+    )
+    result_url = serializers.SerializerMethodField(help_text="The result as a web page.")
+    pdf_url = serializers.SerializerMethodField(
+        help_text="The result as a PDF to save, print or show a doctor."
+    )
+    channel = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Submission
+        fields = [
+            "token",
+            "questionnaire",
+            "answers",
+            "total_score",
+            "max_score",
+            "band",
+            "tier",
+            "crisis",
+            "triggered_rules",
+            "recommendation",
+            "hotlines",
+            "result_url",
+            "pdf_url",
+            "language",
+            "channel",
+            "created_at",
+        ]
+        extra_kwargs = {
+            "tier": {
+                "help_text": "The next step the result calls for: `mild` (self-help reading), "
+                "`moderate` (talk to an expert), `severe` (crisis referral). Set by the score "
+                "band, and always `severe` in a crisis."
+            },
+            "crisis": {
+                "help_text": "True when an item rule fired, whatever the total: PHQ-9 item 9 "
+                "(thoughts of self-harm) above 0. Show the safety message and hotlines first."
+            },
+            "language": {"help_text": "The language the result was taken in (`zh-hans`, `en`)."},
+            "triggered_rules": {
+                "help_text": "Codes of the item rules that fired, e.g. `self_harm`."
+            },
+        }
+
+    def to_representation(self, submission):
+        # Hotlines are looked up once and serve both `hotlines` and a referral's own list.
+        self._hotlines = hotlines_for(submission)
+        return super().to_representation(submission)
+
+    @extend_schema_field(
+        PolymorphicProxySerializer(
+            component_name="Recommendation",
+            serializers=list(RECOMMENDATION_SERIALIZERS.values()),
+            resource_type_field_name="kind",
+        )
+    )
+    def get_recommendation(self, submission) -> dict:
+        recommendation = recommendation_for(submission, self._hotlines)
+        serializer = RECOMMENDATION_SERIALIZERS[recommendation["kind"]]
+        return serializer(recommendation, context=self.context).data
+
+    @extend_schema_field(HotlineSerializer(many=True))
+    def get_hotlines(self, submission) -> list:
+        return HotlineSerializer(self._hotlines, many=True).data
+
+    def get_result_url(self, submission) -> str:
+        return self.absolute(submission.get_absolute_url())
+
+    def get_pdf_url(self, submission) -> str:
+        return self.absolute(submission.get_pdf_url())
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()

@@ -1,0 +1,15 @@
+"""Printable PDF sheets: result sheets and blank questionnaires."""
+
+from django.urls import path
+
+from screening import pdf_views
+
+urlpatterns = [
+    path("r/<str:token>/pdf/", pdf_views.result_pdf, name="result-pdf"),
+    path("q/<slug:slug>/pdf/", pdf_views.questionnaire_pdf, name="questionnaire-pdf"),
+    path(
+        "api/v1/submissions/<str:token>/pdf/",
+        pdf_views.SubmissionPdf.as_view(),
+        name="api-submission-pdf",
+    ),
+]

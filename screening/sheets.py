@@ -1,0 +1,151 @@
+"""Printable A4 sheets (WeasyPrint): a result to keep or take to the doctor, and a blank
+questionnaire for people without a smartphone, with a scoring key for the clinician.
+
+Turning HTML into a PDF costs a few hundred milliseconds; the HTML itself costs a few. A PDF is
+cached under a digest of its HTML, so a download is rendered again exactly when something on the
+sheet changed (a session has ended, a hotline was edited, a template changed) and is served from
+the cache otherwise.
+"""
+
+import hashlib
+from zoneinfo import ZoneInfo
+
+import segno
+from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from referrals.models import Hotline
+from screening.models import Question, QuestionnaireVersion, Submission
+from screening.recommendations import hotlines_for, recommendation_for, safety_message
+
+CACHE_SECONDS = 10 * 60
+SHEET_TIME_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def qr_data_uri(url: str) -> str:
+    # Error correction "M" still scans from a creased or smudged printout.
+    return segno.make(url, error="m").svg_data_uri(border=2)
+
+
+def render_pdf(html: str) -> bytes:
+    """The PDF of a sheet's HTML. Sheets carry everything inline (styles, the QR code as a data
+    URI), so the renderer may load nothing else: no file, no network."""
+    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()
+
+
+def cache_key(kind: str, name: str, language: str, html: str) -> str:
+    """Where the PDF of ``html`` is cached: the sheet, its language and a digest of its content."""
+    digest = hashlib.sha256(html.encode()).hexdigest()[:32]
+    return f"sheet:{kind}:{name}:{language}:{digest}"
+
+
+def cached_pdf(key: str, html: str) -> bytes:
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render_pdf(html)
+        cache.set(key, pdf, CACHE_SECONDS)
+    return pdf
+
+
+def answered_questions(submission: Submission) -> list[dict]:
+    """Each question of the submission's version with the option the person chose (or None)."""
+    questions = Question.objects.filter(version=submission.version_id).prefetch_related("options")
+    rows = []
+    for number, question in enumerate(questions, 1):
+        value = submission.answers.get(question.code)
+        option = next((o for o in question.options.all() if o.value == value), None)
+        rows.append({"number": number, "question": question, "option": option})
+    return rows
+
+
+def result_sheet_html(submission: Submission, *, result_url: str) -> str:
+    """The result sheet in the language the person took the test in, times in China time."""
+    with (
+        translation.override(submission.language or settings.LANGUAGE_CODE),
+        timezone.override(SHEET_TIME_ZONE),
+    ):
+        hotlines = hotlines_for(submission)
+        context = {
+            "submission": submission,
+            "version": submission.version,
+            "questionnaire": submission.version.questionnaire,
+            "band": submission.band,
+            "answers": answered_questions(submission),
+            "hotlines": hotlines,
+            "recommendation": recommendation_for(submission, hotlines),
+            "safety_message": safety_message(),
+            "result_url": result_url,
+            "qr": qr_data_uri(result_url),
+        }
+        return render_to_string("screening/result_sheet.html", context)
+
+
+def result_sheet_pdf(submission: Submission, *, result_url: str) -> bytes:
+    """The printable result sheet (A4 PDF), from the cache when it has not changed."""
+    html = result_sheet_html(submission, result_url=result_url)
+    return cached_pdf(cache_key("result", submission.token, submission.language, html), html)
+
+
+def result_sheet_filename(submission: Submission) -> str:
+    return f"{submission.version.questionnaire.slug}-result-{submission.short_token}.pdf"
+
+
+def question_grids(questions: list[Question]) -> list[dict]:
+    """Consecutive questions with the same answer options, so each run prints as one grid."""
+    grids: list[dict] = []
+    for number, question in enumerate(questions, 1):
+        options = list(question.options.all())
+        choices = [(o.value, o.label) for o in options]
+        if grids and grids[-1]["choices"] == choices:
+            grids[-1]["rows"].append({"number": number, "question": question})
+        else:
+            grids.append(
+                {
+                    "choices": choices,
+                    "options": options,
+                    "rows": [{"number": number, "question": question}],
+                }
+            )
+    return grids
+
+
+def blank_questionnaire_html(version: QuestionnaireVersion, *, form_url: str) -> str:
+    """A paper form of ``version`` with tick boxes, then a scoring key page for the clinician.
+
+    In the active language; ``version`` should come from ``current_for`` (definition prefetched).
+    """
+    questions = list(version.questions.all())
+    numbers = {q.pk: number for number, q in enumerate(questions, 1)}
+    rules = [
+        {"rule": rule, "number": numbers.get(rule.question_id)} for rule in version.rules.all()
+    ]
+    context = {
+        "version": version,
+        "questionnaire": version.questionnaire,
+        "grids": question_grids(questions),
+        "scored_count": sum(q.scored for q in questions),
+        "unscored": [{"number": numbers[q.pk], "question": q} for q in questions if not q.scored],
+        "max_score": version.definition().max_score,
+        "bands": list(version.bands.all()),
+        "rules": rules,
+        "hotlines": list(Hotline.objects.serving("")),
+        "safety_message": safety_message(),
+        "form_url": form_url,
+        "qr": qr_data_uri(form_url),
+    }
+    return render_to_string("screening/blank_questionnaire.html", context)
+
+
+def blank_questionnaire_pdf(version: QuestionnaireVersion, *, form_url: str) -> bytes:
+    """The printable blank questionnaire (A4 PDF) in the active language, cached."""
+    html = blank_questionnaire_html(version, form_url=form_url)
+    key = cache_key("blank", str(version.pk), translation.get_language(), html)
+    return cached_pdf(key, html)
+
+
+def blank_questionnaire_filename(version: QuestionnaireVersion) -> str:
+    return f"{version.questionnaire.slug}-v{version.number}-questionnaire.pdf"

@@ -1,0 +1,268 @@
+"""Numbers for the staff statistics dashboard, grouped by the database.
+
+Each function takes an already filtered Submission queryset (see ``submissions_between``) and
+returns plain dicts and lists. The database does the counting with GROUP BY, one query per table;
+Python only fills in empty days and reshapes the few grouped rows. Days and weeks are
+Asia/Shanghai days and ISO weeks starting on Monday.
+"""
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf, TruncDay, TruncWeek
+from django.utils import timezone
+
+from referrals.models import OVERDUE_AFTER, ReferralCase, region_prefixes
+from screening.models import Channel, Questionnaire, Submission, Tier
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+TIERS: list[str] = [tier.value for tier in Tier]
+PERIODS = {"day": TruncDay, "week": TruncWeek}
+# The crisis team's promise: a first call within 30 minutes of the request.
+CONTACT_TARGET = OVERDUE_AFTER
+# Key for submissions without a channel (or whose channel has no region).
+NONE = "none"
+
+Counts = dict[str, int]
+
+
+def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """The instants from the start of ``start`` to the end of ``end`` (inclusive), Shanghai time."""
+    return (
+        datetime.combine(start, time.min, tzinfo=SHANGHAI),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=SHANGHAI),
+    )
+
+
+def submissions_between(
+    start: date,
+    end: date,
+    *,
+    questionnaire: Questionnaire | None = None,
+    channel: Channel | None = None,
+    region: str = "",
+) -> QuerySet[Submission]:
+    """Submissions made from ``start`` to ``end`` (Shanghai days, inclusive), optionally narrowed.
+
+    ``region`` is a GB/T 2260 code of 2, 4 or 6 digits (padded forms such as "110000" too) and
+    matches the channels whose region starts with it.
+    """
+    since, until = day_bounds(start, end)
+    submissions = Submission.objects.filter(created_at__gte=since, created_at__lt=until)
+    if questionnaire is not None:
+        submissions = submissions.filter(version__questionnaire=questionnaire)
+    if channel is not None:
+        submissions = submissions.filter(channel=channel)
+    if region:
+        prefix = region_prefixes(region)[0]
+        submissions = submissions.filter(channel__region__startswith=prefix)
+    return submissions
+
+
+def _counts() -> dict[str, Count]:
+    """Aggregates for one row: total, one count per tier, and crises."""
+    return {
+        "total": Count("pk"),
+        **{tier: Count("pk", filter=Q(tier=tier)) for tier in TIERS},
+        "crisis": Count("pk", filter=Q(crisis=True)),
+    }
+
+
+def _only_counts(row: dict[str, Any]) -> Counts:
+    return {key: row[key] for key in ("total", *TIERS, "crisis")}
+
+
+def totals(submissions: QuerySet[Submission]) -> Counts:
+    """How many submissions, per tier, and how many were crises."""
+    return submissions.aggregate(**_counts())
+
+
+def by_period(submissions: QuerySet[Submission], *, period: str = "day") -> list[dict[str, Any]]:
+    """Counts per day or week and questionnaire, for the periods that have submissions.
+
+    Each row: ``period`` (the date the day or week starts), ``questionnaire`` (slug) and counts.
+    """
+    trunc = PERIODS[period]("created_at", tzinfo=SHANGHAI)
+    rows = (
+        submissions.order_by()
+        .values(starts=trunc, questionnaire=F("version__questionnaire__slug"))
+        .annotate(**_counts())
+        .order_by("starts", "questionnaire")
+    )
+    return [
+        {
+            "period": timezone.localtime(row["starts"], SHANGHAI).date(),
+            "questionnaire": row["questionnaire"],
+            **_only_counts(row),
+        }
+        for row in rows
+    ]
+
+
+def period_starts(start: date, end: date, period: str = "day") -> list[date]:
+    """The first day of every day or week (Monday) from ``start`` to ``end``."""
+    if period == "week":
+        start -= timedelta(days=start.weekday())
+    step = timedelta(days=7 if period == "week" else 1)
+    starts = []
+    while start <= end:
+        starts.append(start)
+        start += step
+    return starts
+
+
+def series(
+    rows: list[dict[str, Any]], *, start: date, end: date, period: str = "day"
+) -> list[dict[str, Any]]:
+    """``by_period`` rows summed over questionnaires, with a row of zeros for empty periods."""
+    empty = dict.fromkeys(("total", *TIERS, "crisis"), 0)
+    periods = {starts: {"period": starts, **empty} for starts in period_starts(start, end, period)}
+    for row in rows:
+        summed = periods[row["period"]]
+        for key in empty:
+            summed[key] += row[key]
+    return list(periods.values())
+
+
+def by_questionnaire(submissions: QuerySet[Submission]) -> list[dict[str, Any]]:
+    """Counts per questionnaire (by slug), the most used first."""
+    rows = (
+        submissions.order_by()
+        .values(questionnaire=F("version__questionnaire__slug"))
+        .annotate(**_counts())
+        .order_by("-total", "questionnaire")
+    )
+    return [{"questionnaire": row["questionnaire"], **_only_counts(row)} for row in rows]
+
+
+def by_channel(submissions: QuerySet[Submission]) -> list[dict[str, Any]]:
+    """Counts per channel, the busiest first; ``code`` is "none" for submissions without one."""
+    rows = (
+        submissions.order_by()
+        .values("channel__code", "channel__name", "channel__region")
+        .annotate(**_counts())
+        .order_by("-total", F("channel__code").asc(nulls_last=True))
+    )
+    return [
+        {
+            "code": row["channel__code"] or NONE,
+            "name": row["channel__name"] or "",
+            "region": row["channel__region"] or "",
+            **_only_counts(row),
+        }
+        for row in rows
+    ]
+
+
+def by_region(submissions: QuerySet[Submission]) -> list[dict[str, Any]]:
+    """Counts per channel region code, the busiest first; "none" without a channel or region."""
+    region = Coalesce(NullIf(F("channel__region"), Value("")), Value(NONE))
+    rows = (
+        submissions.order_by().values(code=region).annotate(**_counts()).order_by("-total", "code")
+    )
+    return [{"region": row["code"], **_only_counts(row)} for row in rows]
+
+
+def cases(submissions: QuerySet[Submission]) -> dict[str, Any]:
+    """Call-back cases opened for ``submissions`` and how quickly the crisis team first called.
+
+    ``median_to_first_contact`` is over the contacted cases (None when there are none);
+    ``share_within_target`` is the share of all cases first contacted within 30 minutes.
+    The median is found by the database: it sorts the waits and returns only the middle one or two.
+    """
+    opened = ReferralCase.objects.filter(submission__in=submissions.order_by().values("pk"))
+    numbers = opened.aggregate(
+        total=Count("pk"),
+        contacted=Count("pk", filter=Q(first_contact_at__isnull=False)),
+        within_target=Count("pk", filter=Q(first_contact_at__lte=F("created_at") + CONTACT_TARGET)),
+        **{
+            f"status_{status}": Count("pk", filter=Q(status=status))
+            for status in ReferralCase.Status.values
+        },
+    )
+    median = None
+    contacted = numbers["contacted"]
+    if contacted:
+        waits = (
+            opened.filter(first_contact_at__isnull=False)
+            .annotate(wait=F("first_contact_at") - F("created_at"))
+            .order_by("wait")
+            .values_list("wait", flat=True)
+        )
+        middle = list(waits[(contacted - 1) // 2 : contacted // 2 + 1])
+        median = sum(middle, timedelta()) / len(middle)
+    total = numbers["total"]
+    return {
+        "total": total,
+        "contacted": contacted,
+        "within_target": numbers["within_target"],
+        "share_within_target": numbers["within_target"] / total if total else None,
+        "median_to_first_contact": median,
+        "median_minutes": median.total_seconds() / 60 if median is not None else None,
+        "by_status": {status: numbers[f"status_{status}"] for status in ReferralCase.Status.values},
+    }
+
+
+def summarise(
+    submissions: QuerySet[Submission], *, start: date, end: date, period: str = "day"
+) -> dict[str, Any]:
+    """Everything the dashboard shows for ``submissions`` made from ``start`` to ``end``."""
+    rows = by_period(submissions, period=period)
+    return {
+        "start": start,
+        "end": end,
+        "period": period,
+        "totals": totals(submissions),
+        "period_rows": rows,
+        "series": series(rows, start=start, end=end, period=period),
+        "questionnaires": by_questionnaire(submissions),
+        "channels": by_channel(submissions),
+        "regions": by_region(submissions),
+        "cases": cases(submissions),
+    }
+
+
+CSV_HEADER = ["section", "key", "questionnaire", "measure", "value"]
+
+
+def csv_rows(summary: dict[str, Any], filters: dict[str, str]) -> list[list[Any]]:
+    """The summary in long form for the CSV export: one number per row (see the dashboard page).
+
+    Sections: ``filter`` (what was asked), ``total``, ``day`` or ``week``, ``questionnaire``,
+    ``channel``, ``region`` (measures total, mild, moderate, severe, crisis) and ``cases`` (key
+    "all" for the totals and waits, then one row per case status).
+    """
+    measures = ("total", *TIERS, "crisis")
+    rows: list[list[Any]] = [CSV_HEADER]
+    rows += [["filter", name, "", "", value] for name, value in filters.items()]
+    rows += [["total", "all", "", m, summary["totals"][m]] for m in measures]
+    for row in summary["period_rows"]:
+        key = row["period"].isoformat()
+        rows += [[summary["period"], key, row["questionnaire"], m, row[m]] for m in measures]
+    for row in summary["questionnaires"]:
+        slug = row["questionnaire"]
+        rows += [["questionnaire", slug, slug, m, row[m]] for m in measures]
+    for row in summary["channels"]:
+        rows += [["channel", row["code"], "", m, row[m]] for m in measures]
+    for row in summary["regions"]:
+        rows += [["region", row["region"], "", m, row[m]] for m in measures]
+    cases = summary["cases"]
+    share = cases["share_within_target"]
+    median = cases["median_minutes"]
+    rows += [
+        ["cases", "all", "", "cases", cases["total"]],
+        ["cases", "all", "", "contacted", cases["contacted"]],
+        ["cases", "all", "", "contacted_within_30_min", cases["within_target"]],
+        ["cases", "all", "", "share_within_30_min", "" if share is None else f"{share:.4f}"],
+        [
+            "cases",
+            "all",
+            "",
+            "median_minutes_to_first_contact",
+            "" if median is None else f"{median:.1f}",
+        ],
+    ]
+    rows += [["cases", status, "", "cases", n] for status, n in cases["by_status"].items()]
+    return rows

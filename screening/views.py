@@ -1,0 +1,170 @@
+from django.conf import settings
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from referrals.callbacks import normalise_phone, request_callback
+from screening import scoring
+from screening.models import Channel, Questionnaire, QuestionnaireVersion, Submission
+from screening.recommendations import hotlines_for, recommendation_for, safety_message
+
+CHANNEL_COOKIE = "channel"
+CHANNEL_COOKIE_AGE = 24 * 60 * 60  # one visit, generously
+LARGE_TEXT_COOKIE = "large_text"
+
+
+def home(request):
+    return render(
+        request,
+        "screening/home.html",
+        {"questionnaires": Questionnaire.objects.with_current_version()},
+    )
+
+
+def channel_landing(request, code: str):
+    """Where a poster's QR code points: remember the channel, open its questionnaire.
+
+    An unknown or retired code still leads to the self-tests, just without a channel.
+    """
+    channel = (
+        Channel.objects.filter(code=code, active=True)
+        .select_related("default_questionnaire")
+        .first()
+    )
+    target = reverse("home")
+    if channel and channel.default_questionnaire:
+        slug = channel.default_questionnaire.slug
+        if QuestionnaireVersion.objects.published().filter(questionnaire__slug=slug).exists():
+            target = reverse("questionnaire", args=[slug])
+    response = redirect(target)
+    if channel:
+        response.set_signed_cookie(
+            CHANNEL_COOKIE, channel.code, max_age=CHANNEL_COOKIE_AGE, httponly=True, samesite="Lax"
+        )
+    else:
+        response.delete_cookie(CHANNEL_COOKIE)
+    return response
+
+
+def visit_channel(request) -> Channel | None:
+    code = request.get_signed_cookie(CHANNEL_COOKIE, default=None, max_age=CHANNEL_COOKIE_AGE)
+    return Channel.objects.filter(code=code, active=True).first() if code else None
+
+
+def form_answers(post) -> dict[str, object]:
+    """Radio values arrive as text; whole numbers become ints, anything else is left for the
+    scoring engine to refuse by name."""
+    answers: dict[str, object] = {}
+    for key, value in post.items():
+        if key == "csrfmiddlewaretoken":
+            continue
+        answers[key] = int(value) if value.lstrip("-").isdigit() else value
+    return answers
+
+
+def questionnaire(request, slug: str):
+    """The questionnaire as one plain form; a good answer sheet redirects to its result."""
+    try:
+        version = QuestionnaireVersion.objects.current_for(slug)
+    except QuestionnaireVersion.DoesNotExist:
+        raise Http404(_("No such self-test.")) from None
+    answers: dict[str, object] = {}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        answers = form_answers(request.POST)
+        try:
+            submission = Submission.create_from_answers(
+                version=version,
+                answers=answers,
+                language=get_language(),
+                channel=visit_channel(request),
+            )
+        except scoring.InvalidAnswers as invalid:
+            errors = invalid.errors
+        else:
+            # 303: the browser fetches the result with GET, and "back" does not re-submit.
+            return HttpResponseRedirect(submission.get_absolute_url(), status=303)
+    questions = list(version.questions.all())
+    for q in questions:
+        q.chosen = answers.get(q.code)  # keeps the person's answers when the form comes back
+    missing = [(position, q) for position, q in enumerate(questions, 1) if errors.get(q.code)]
+    context = {
+        "version": version,
+        "questionnaire": version.questionnaire,
+        "questions": questions,
+        "answers": answers,
+        "errors": errors,
+        "missing": missing,
+    }
+    return render(request, "screening/questionnaire.html", context, status=400 if errors else 200)
+
+
+def result(request, token: str):
+    submission = get_object_or_404(Submission.objects.for_display(), token=token)
+    hotlines = hotlines_for(submission)
+    context = {
+        "submission": submission,
+        "questionnaire": submission.version.questionnaire,
+        "band": submission.band,
+        "hotlines": hotlines,
+        "recommendation": recommendation_for(submission, hotlines),
+        "safety_message": safety_message(),
+        "callback_sent": request.GET.get("callback") == "1",
+        "callback_errors": {},
+    }
+    return render(request, "screening/result.html", context)
+
+
+@require_POST
+def result_callback(request, token: str):
+    """The result page's call-back form (works without JavaScript)."""
+    submission = get_object_or_404(Submission.objects.for_display(), token=token)
+    errors = {}
+    if request.POST.get("consent") != "yes":
+        errors["consent"] = _("Please tick the box to agree that we may call you back.")
+    phone = normalise_phone(request.POST.get("phone", ""))
+    if phone is None:
+        errors["phone"] = _("Please give a mainland China mobile or landline number.")
+    if not errors:
+        request_callback(
+            submission=submission,
+            phone=phone,
+            preferred_time=request.POST.get("preferred_time", "")[:100],
+            note=request.POST.get("note", "")[:500],
+        )
+        return HttpResponseRedirect(
+            f"{submission.get_absolute_url()}?callback=1#callback", status=303
+        )
+    hotlines = hotlines_for(submission)
+    context = {
+        "submission": submission,
+        "questionnaire": submission.version.questionnaire,
+        "band": submission.band,
+        "hotlines": hotlines,
+        "recommendation": recommendation_for(submission, hotlines),
+        "safety_message": safety_message(),
+        "callback_errors": errors,
+        "callback_form": {k: request.POST.get(k, "") for k in ("preferred_time", "note")},
+    }
+    return render(request, "screening/result.html", context, status=400)
+
+
+@require_POST
+def text_size(request):
+    """Large-text toggle, remembered in a cookie; a plain form so it works without JavaScript."""
+    back = request.POST.get("next") or reverse("home")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("home")
+    response = redirect(back)
+    if request.COOKIES.get(LARGE_TEXT_COOKIE) == "1":
+        response.delete_cookie(LARGE_TEXT_COOKIE)
+    else:
+        response.set_cookie(
+            LARGE_TEXT_COOKIE, "1", max_age=365 * 24 * 60 * 60, samesite="Lax",
+            secure=not settings.DEBUG and request.is_secure(),
+        )  # fmt: skip
+    return response

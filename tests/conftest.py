@@ -1,0 +1,104 @@
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Throttle counters live in the cache; each test starts with none.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def questionnaires(db):
+    """The real PHQ-9 and GAD-7 fixtures, as the demo and production data ship them."""
+    call_command("loaddata", FIXTURES / "screening_questionnaires.json", verbosity=0)
+
+
+@pytest.fixture
+def channels(questionnaires):
+    call_command("loaddata", FIXTURES / "screening_channels.json", verbosity=0)
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def hotlines(db):
+    call_command("loaddata", FIXTURES / "referrals_hotlines.json", verbosity=0)
+
+
+@pytest.fixture
+def content(questionnaires):
+    call_command("loaddata", FIXTURES / "content_demo.json", verbosity=0)
+
+
+@pytest.fixture
+def demo_data(channels, hotlines, content):
+    """Every shipped fixture, as `make run` loads them."""
+
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = ROOT / "build" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium driven by Playwright (no browser download at install)."""
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("needs Debian's chromium (scripts/system-deps.sh installs it)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls here are safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def staff_browser(browser, live_server, client):
+    """A browser context logged in as ``user`` through a real session cookie."""
+    contexts = []
+
+    def open_as(user, width=1280, height=900):
+        client.force_login(user)
+        context = browser.new_context(viewport={"width": width, "height": height})
+        context.add_cookies(
+            [
+                {
+                    "name": "sessionid",
+                    "value": client.cookies["sessionid"].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_as
+    for context in contexts:
+        context.close()

@@ -1,0 +1,112 @@
+"""Upcoming sessions: livestreams and recurring expert hours, merged, never stale."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from content.models import ExpertHours, Livestream, Session, upcoming_sessions
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(*args) -> datetime:
+    return datetime(*args, tzinfo=SHANGHAI)
+
+
+def test_recurring_hours_yield_sessions_in_any_week_far_ahead(content):
+    # The demo data must never run dry: check weeks spread over years.
+    for start in (at(2026, 11, 24, 12), at(2027, 6, 1, 8), at(2031, 2, 14, 23, 59)):
+        for week in range(3):
+            now = start + timedelta(weeks=week)
+            sessions = upcoming_sessions(now=now)
+            assert len(sessions) >= 3
+            assert all(s.ends_at > now for s in sessions)
+            assert [s.starts_at for s in sessions] == sorted(s.starts_at for s in sessions)
+
+
+def test_tuesday_hours_fall_on_tuesday_evening_shanghai_time(content):
+    hours = ExpertHours.objects.get(pk=1)
+    sessions = hours.occurrences(at(2026, 11, 24, 12), at(2026, 12, 31))
+    assert sessions[0].starts_at == at(2026, 11, 24, 19)
+    assert sessions[0].ends_at == at(2026, 11, 24, 21)
+    assert all(s.starts_at.astimezone(SHANGHAI).weekday() == 1 for s in sessions)
+    assert [s.starts_at.day for s in sessions[:3]] == [24, 1, 8]
+
+
+def test_a_session_running_now_is_still_listed_but_an_ended_one_is_not(content):
+    hours = ExpertHours.objects.get(pk=1)
+    during = hours.occurrences(at(2026, 11, 24, 20), at(2026, 12, 31))
+    assert during[0].starts_at == at(2026, 11, 24, 19)
+    after = hours.occurrences(at(2026, 11, 24, 21), at(2026, 12, 31))
+    assert after[0].starts_at == at(2026, 12, 1, 19)
+
+
+def test_livestreams_and_hours_are_merged_soonest_first(content):
+    Livestream.objects.create(
+        title="冬季情绪健康直播",
+        host="李医生",
+        starts_at=at(2026, 11, 25, 20),
+        ends_at=at(2026, 11, 25, 21),
+        join_url="https://example.org/live/1",
+    )
+    Livestream.objects.create(
+        title="已结束的直播",
+        host="王医生",
+        starts_at=at(2026, 11, 20, 20),
+        ends_at=at(2026, 11, 20, 21),
+        join_url="https://example.org/live/0",
+    )
+    sessions = upcoming_sessions(now=at(2026, 11, 24, 22))
+    assert [(s.kind, s.starts_at) for s in sessions[:3]] == [
+        (Session.LIVESTREAM, at(2026, 11, 25, 20)),
+        (Session.EXPERT_HOURS, at(2026, 11, 28, 9)),
+        (Session.EXPERT_HOURS, at(2026, 12, 1, 19)),
+    ]
+    assert "已结束的直播" not in [s.title for s in sessions]
+
+
+def test_hours_respect_their_first_and_last_day(content):
+    hours = ExpertHours.objects.get(pk=1)
+    hours.valid_from = at(2026, 12, 1).date()
+    hours.valid_until = at(2026, 12, 8).date()
+    hours.save()
+    sessions = hours.occurrences(at(2026, 11, 20), at(2027, 2, 1))
+    assert [s.starts_at.day for s in sessions] == [1, 8]
+
+
+def test_sessions_api_lists_upcoming_sessions_with_calendar_links(api, content):
+    with time_machine.travel(at(2027, 3, 2, 12), tick=False):
+        body = api.get("/api/v1/sessions/").json()
+    assert body[0]["kind"] == "expert_hours"
+    assert body[0]["starts_at"] == "2027-03-02T19:00:00+08:00"
+    assert body[0]["ics_url"] == "http://testserver/sessions/expert_hours/1.ics"
+
+
+def test_a_session_offers_an_ics_file_phones_can_import(api, content):
+    with time_machine.travel(at(2026, 11, 24, 12), tick=False):
+        response = api.get("/sessions/expert_hours/1.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    text = response.content.decode()
+    assert "BEGIN:VTIMEZONE" in text and "TZID:Asia/Shanghai" in text
+    assert "DTSTART;TZID=Asia/Shanghai:20261124T190000" in text
+    assert "RRULE:FREQ=WEEKLY" in text
+    assert "县医院心理科专家在线答疑" in text
+
+
+def test_a_livestream_ics_is_a_single_event(api, content):
+    stream = Livestream.objects.create(
+        title="直播",
+        host="李医生",
+        starts_at=at(2026, 12, 5, 20),
+        ends_at=at(2026, 12, 5, 21),
+        join_url="https://example.org/live/1",
+    )
+    text = api.get(f"/sessions/livestream/{stream.pk}.ics").content.decode()
+    assert "DTSTART;TZID=Asia/Shanghai:20261205T200000" in text
+    assert "RRULE" not in text
+    assert api.get("/sessions/livestream/999.ics").status_code == 404
+    assert api.get("/sessions/other/1.ics").status_code == 404

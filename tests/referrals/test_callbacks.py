@@ -1,0 +1,290 @@
+"""Call-back requests: explicit consent, a valid number, one open case, never echoed or logged."""
+
+import json
+import logging
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core import mail
+from django.test import override_settings
+
+from referrals.callbacks import normalise_phone
+from referrals.models import ReferralCase
+
+pytestmark = pytest.mark.django_db
+PHONE = "13912345678"
+
+
+@pytest.fixture
+def crisis_submission(api, demo_data):
+    answers = {f"phq9_{i}": v for i, v in enumerate((0,) * 8 + (2,), 1)}
+    response = api.post(
+        "/api/v1/questionnaires/phq-9/submissions/", {"answers": answers}, format="json"
+    )
+    return response.json()["token"]
+
+
+def ask(api, token, **body):
+    return api.post(f"/api/v1/submissions/{token}/callback/", body, format="json")
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("13912345678", "13912345678"),
+        ("139 1234 5678", "13912345678"),
+        ("+86 139-1234-5678", "13912345678"),
+        ("0086 13912345678", "13912345678"),
+        ("010-82951332", "01082951332"),
+        ("(0932) 1234567", "09321234567"),
+        ("12345", None),
+        ("23912345678", None),
+        ("1391234567", None),
+        ("139123456789", None),
+        ("12912345678", None),
+        ("call me", None),
+        ("", None),
+    ],
+)
+def test_only_mainland_numbers_are_accepted(raw, expected):
+    assert normalise_phone(raw) == expected
+
+
+@pytest.mark.parametrize("consent", [False, None, "yes", "true", 1])
+def test_without_explicit_consent_it_is_400_and_nothing_is_stored(api, crisis_submission, consent):
+    response = ask(api, crisis_submission, phone=PHONE, consent=consent)
+    assert response.status_code == 400
+    assert "consent" in response.json()
+    assert PHONE not in response.content.decode()
+    assert ReferralCase.objects.count() == 0
+
+
+def test_missing_consent_is_400_naming_it(api, crisis_submission):
+    response = ask(api, crisis_submission, phone=PHONE)
+    assert response.status_code == 400
+    assert "consent" in response.json()
+
+
+@pytest.mark.parametrize("phone", ["12345", "2391234567", "not a phone", "", None])
+def test_a_bad_number_is_400_naming_the_phone(api, crisis_submission, phone):
+    response = ask(api, crisis_submission, phone=phone, consent=True)
+    assert response.status_code == 400
+    assert "phone" in response.json()
+    assert ReferralCase.objects.count() == 0
+
+
+def test_unknown_submission_is_404(api, demo_data):
+    assert ask(api, "no-such-token", phone=PHONE, consent=True).status_code == 404
+
+
+@override_settings(CRISIS_TEAM_EMAILS=["crisis@example.org"])
+def test_a_request_opens_a_case_and_notifies_the_team_without_the_number(
+    api, crisis_submission, django_capture_on_commit_callbacks, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = ask(
+            api,
+            crisis_submission,
+            phone="139 1234 5678",
+            consent=True,
+            preferred_time="晚上",
+            note="想找人聊聊",
+        )
+    assert response.status_code == 201
+    assert response.json()["status"] == "new"
+    assert response.json()["created"] is True
+    assert "5678" not in response.content.decode()
+
+    case = ReferralCase.objects.get()
+    assert case.phone == PHONE
+    assert case.submission.token == crisis_submission
+    assert case.preferred_time == "晚上"
+    assert case.notified_at is not None
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["crisis@example.org"]
+    assert "CRISIS" in message.subject
+    assert f"/admin/referrals/referralcase/{case.pk}/change/" in message.body
+    assert PHONE not in message.subject + message.body
+    assert PHONE not in caplog.text and "1234 5678" not in caplog.text
+
+
+def test_a_repeat_request_updates_the_open_case(api, crisis_submission):
+    assert ask(api, crisis_submission, phone=PHONE, consent=True).status_code == 201
+    again = ask(api, crisis_submission, phone="13800138000", consent=True, preferred_time="上午")
+    assert again.status_code == 200
+    assert again.json()["created"] is False
+    case = ReferralCase.objects.get()
+    assert (case.phone, case.preferred_time) == ("13800138000", "上午")
+
+
+def test_after_a_case_is_closed_a_new_request_opens_a_new_one(api, crisis_submission):
+    ask(api, crisis_submission, phone=PHONE, consent=True)
+    case = ReferralCase.objects.get()
+    case.status = ReferralCase.Status.CLOSED
+    case.save()
+    assert ask(api, crisis_submission, phone=PHONE, consent=True).status_code == 201
+    assert ReferralCase.objects.count() == 2
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    received: list = []
+
+    def do_POST(self):
+        length = int(self.headers["Content-Length"])
+        _Recorder.received.append(self.rfile.read(length))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_webhook_receives_the_case_without_the_number(
+    api, crisis_submission, django_capture_on_commit_callbacks
+):
+    server = HTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}/hook"
+    _Recorder.received.clear()
+    with override_settings(CRISIS_WEBHOOK_URL=url):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert ask(api, crisis_submission, phone=PHONE, consent=True).status_code == 201
+    thread.join(timeout=5)
+    server.server_close()
+    assert len(_Recorder.received) == 1
+    payload = json.loads(_Recorder.received[0])
+    assert payload["crisis"] is True
+    assert payload["case"] == ReferralCase.objects.get().pk
+    assert PHONE not in _Recorder.received[0].decode()
+    assert ReferralCase.objects.get().notified_at is not None
+
+
+def test_a_failed_notification_never_loses_the_case(
+    api, crisis_submission, django_capture_on_commit_callbacks, caplog
+):
+    with socket_closed_port() as port:
+        settings = {
+            "CRISIS_WEBHOOK_URL": f"http://127.0.0.1:{port}/hook",
+            "CRISIS_TEAM_EMAILS": ["crisis@example.org"],
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_PORT": port,
+        }
+        with override_settings(**settings), django_capture_on_commit_callbacks(execute=True):
+            response = ask(api, crisis_submission, phone=PHONE, consent=True)
+    assert response.status_code == 201
+    case = ReferralCase.objects.get()
+    assert case.notified_at is None
+    assert "was not notified" in caplog.text
+    assert PHONE not in caplog.text
+
+
+class socket_closed_port:
+    """A local port with nothing listening on it."""
+
+    def __enter__(self) -> int:
+        import socket
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+    def __exit__(self, *exc):
+        return False
+
+
+@pytest.fixture
+def staff(db):
+    def make(name, group=None):
+        user = User.objects.create_user(name, password="pw-" + name, is_staff=True)
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return make
+
+
+def test_only_the_crisis_team_sees_cases_and_numbers(client, api, crisis_submission, staff):
+    ask(api, crisis_submission, phone=PHONE, consent=True)
+    case = ReferralCase.objects.get()
+    change_url = f"/admin/referrals/referralcase/{case.pk}/change/"
+
+    client.force_login(staff("crisis", "Crisis team"))
+    listing = client.get("/admin/referrals/referralcase/")
+    assert listing.status_code == 200
+    assert "139****5678" in listing.content.decode()
+    assert PHONE not in listing.content.decode(), "lists show the number masked"
+    page = client.get(change_url)
+    assert page.status_code == 200
+    assert PHONE in page.content.decode()
+
+    for name, group in [("doctor", "Clinician"), ("editor", "Content editor"), ("nobody", None)]:
+        client.force_login(staff(name, group))
+        assert client.get("/admin/referrals/referralcase/").status_code == 403
+        assert client.get(change_url).status_code == 403
+        assert PHONE not in client.get("/admin/").content.decode()
+
+
+def test_the_crisis_team_records_first_contact_and_notes(client, api, crisis_submission, staff):
+    ask(api, crisis_submission, phone=PHONE, consent=True)
+    case = ReferralCase.objects.get()
+    member = staff("crisis", "Crisis team")
+    client.force_login(member)
+    response = client.post(
+        f"/admin/referrals/referralcase/{case.pk}/change/",
+        {
+            "status": "contacted",
+            "assignee": member.pk,
+            "notes-TOTAL_FORMS": "1",
+            "notes-INITIAL_FORMS": "0",
+            "notes-0-text": "已回电，情况稳定，约好明天再联系。",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    case.refresh_from_db()
+    assert case.status == "contacted"
+    assert case.first_contact_at is not None
+    assert case.time_to_first_contact is not None
+    assert case.notes.get().author == member
+
+
+def test_cases_not_contacted_within_30_minutes_are_overdue_and_lead_the_queue(
+    api, crisis_submission
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from screening.models import Submission
+
+    ask(api, crisis_submission, phone=PHONE, consent=True)
+    fresh = ReferralCase.objects.get()
+    other = Submission.create_from_answers(
+        version=fresh.submission.version, answers=fresh.submission.answers, language="zh-hans"
+    )
+    old = ReferralCase.objects.create(
+        submission=other,
+        phone=PHONE,
+        consent_at=timezone.now(),
+        status=ReferralCase.Status.CONTACTED,
+    )
+    older = ReferralCase.objects.create(
+        submission=fresh.submission,
+        phone=PHONE,
+        consent_at=timezone.now(),
+        status=ReferralCase.Status.CLOSED,
+    )
+    ReferralCase.objects.filter(pk=fresh.pk).update(
+        created_at=timezone.now() - timedelta(minutes=31)
+    )
+    fresh.refresh_from_db()
+    assert fresh.is_overdue()
+    assert list(ReferralCase.objects.overdue()) == [fresh]
+    assert not old.is_overdue()
+    assert list(ReferralCase.objects.queue()) == [fresh, old, older]
+    assert older.closed_at is not None and older.first_contact_at is not None

@@ -1,0 +1,78 @@
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from referrals.models import Hotline, region_prefixes
+
+pytestmark = pytest.mark.django_db
+
+
+def county_line(**fields) -> Hotline:
+    defaults = dict(
+        name="安定区心理援助热线",
+        number="0932-1234567",
+        region="621102",
+        priority=1,
+        open_24h=False,
+        last_verified=date(2026, 11, 1),
+    )
+    return Hotline.objects.create(**(defaults | fields))
+
+
+def test_region_codes_are_read_in_every_gbt2260_form():
+    assert region_prefixes("621102") == ["621102", "6211", "62"]
+    assert region_prefixes("621100") == ["6211", "62"]
+    assert region_prefixes("620000") == ["62"]
+    assert region_prefixes("62") == ["62"]
+    assert region_prefixes("") == []
+
+
+def test_a_county_line_comes_before_the_national_ones(hotlines):
+    county_line()
+    Hotline.objects.create(
+        name="定西市热线", number="0932-7654321", region="621100", last_verified=date(2026, 11, 1)
+    )
+    numbers = [h.number for h in Hotline.objects.serving("621102")]
+    assert numbers == ["0932-1234567", "0932-7654321", "12356", "400-161-9995", "110", "120"]
+
+
+def test_other_regions_do_not_get_the_local_lines(hotlines):
+    county_line()
+    numbers = [h.number for h in Hotline.objects.serving("110108")]
+    assert numbers == ["010-82951332", "12356", "400-161-9995", "110", "120"]
+    assert [h.number for h in Hotline.objects.serving("")] == [
+        "12356",
+        "400-161-9995",
+        "110",
+        "120",
+    ]
+
+
+def test_inactive_lines_are_never_offered(hotlines):
+    Hotline.objects.filter(number="400-161-9995").update(active=False)
+    assert "400-161-9995" not in [h.number for h in Hotline.objects.serving("")]
+
+
+def test_tap_to_call_and_hours(hotlines):
+    hope = Hotline.objects.get(number="400-161-9995")
+    assert hope.tel_uri == "tel:4001619995"
+    line = county_line(opens_at=time(8), closes_at=time(22))
+    shanghai = ZoneInfo("Asia/Shanghai")
+    assert line.is_open_at(datetime(2026, 11, 24, 21, 59, tzinfo=shanghai)) is True
+    assert line.is_open_at(datetime(2026, 11, 24, 22, 0, tzinfo=shanghai)) is False
+    assert Hotline.objects.get(number="12356").is_open_at(datetime.now(shanghai)) is None
+    assert hope.is_open_at(datetime.now(shanghai)) is True
+
+
+def test_hotlines_api_routes_by_region(api, hotlines):
+    county_line()
+    body = api.get("/api/v1/hotlines/?region=621102").json()
+    assert [h["number"] for h in body][:2] == ["0932-1234567", "12356"]
+    assert body[1]["tel"] == "tel:12356"
+    assert body[1]["national"] is True
+    assert body[1]["last_verified"] == "2026-11-24"
+    national = api.get("/api/v1/hotlines/").json()
+    assert national[0]["number"] == "12356"
+    english = api.get("/api/v1/hotlines/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english[0]["name"] == "National psychological assistance hotline"

@@ -1,0 +1,158 @@
+"""Clinicians' questionnaire editing in admin: drafts, publishing, preview, import/export, FHIR."""
+
+import io
+import json
+
+import pytest
+from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
+
+from screening import interchange
+from screening.models import QuestionnaireVersion
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = "/admin/screening/questionnaireversion/"
+
+
+def phq9_v1():
+    return QuestionnaireVersion.objects.get(questionnaire__slug="phq-9", number=1)
+
+
+def run_action(client, action, *versions):
+    return client.post(
+        CHANGELIST,
+        {"action": action, "_selected_action": [v.pk for v in versions]},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+
+def test_a_published_version_is_read_only_with_a_clear_message(admin_client, questionnaires):
+    version = phq9_v1()
+    page = admin_client.get(f"{CHANGELIST}{version.pk}/change/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "This version is published and cannot be changed" in text
+    assert 'name="_save"' not in text
+    refused = admin_client.post(f"{CHANGELIST}{version.pk}/change/", {"note": "sneaky"})
+    assert refused.status_code == 403
+    assert phq9_v1().note != "sneaky"
+
+
+def test_new_draft_copies_the_version_whole(admin_client, questionnaires):
+    source = phq9_v1()
+    response = run_action(admin_client, "make_draft", source)
+    assert response.status_code == 200
+    draft = QuestionnaireVersion.objects.get(questionnaire__slug="phq-9", number=2)
+    assert draft.published_at is None
+    assert (
+        interchange.export_version(draft)["questions"]
+        == (interchange.export_version(source)["questions"])
+    )
+    assert draft.definition() == source.definition()
+    assert [b.label_en for b in draft.bands.all()] == [b.label_en for b in source.bands.all()]
+    assert draft.rules.get().question.version == draft
+    # The draft is editable; the source is untouched.
+    question = draft.questions.get(code="phq9_1")
+    question.text_zh_hans = "修改后的问题"
+    question.save()
+    assert source.questions.get(code="phq9_1").text_zh_hans == "做事时提不起劲或没有兴趣"
+
+
+def test_publish_shows_validation_errors_and_keeps_the_draft(admin_client, questionnaires):
+    draft = phq9_v1().new_draft()
+    draft.bands.get(code="moderate").delete()
+    page = run_action(admin_client, "publish", draft).content.decode()
+    assert "v2: No band covers scores 10 to 14." in page
+    draft.refresh_from_db()
+    assert draft.published_at is None
+    assert QuestionnaireVersion.objects.current_for("phq-9").number == 1
+
+
+def test_publish_makes_the_draft_live(admin_client, questionnaires):
+    draft = phq9_v1().new_draft()
+    run_action(admin_client, "publish", draft)
+    assert QuestionnaireVersion.objects.current_for("phq-9") == draft
+    history = admin_client.get(f"{CHANGELIST}{draft.pk}/history/").content.decode()
+    assert "Published" in history
+
+
+def test_preview_shows_the_draft_as_villagers_see_it(admin_client, questionnaires):
+    draft = phq9_v1().new_draft()
+    question = draft.questions.get(code="phq9_2")
+    question.text_zh_hans = "草稿里的新问题"
+    question.save()
+    page = admin_client.get(f"{CHANGELIST}{draft.pk}/preview/").content.decode()
+    assert "草稿里的新问题" in page
+    assert page.count("<fieldset") == 10
+    assert "disabled" in page
+
+
+def test_json_export_imports_back_as_an_identical_draft(admin_client, questionnaires):
+    exported = admin_client.get(f"{CHANGELIST}{phq9_v1().pk}/export.json")
+    assert exported["Content-Disposition"].endswith('phq-9-v1.json"')
+    upload = io.BytesIO(exported.content)
+    upload.name = "phq-9-v1.json"
+    response = admin_client.post(f"{CHANGELIST}import/", {"file": upload})
+    assert response.status_code == 302
+    draft = QuestionnaireVersion.objects.get(questionnaire__slug="phq-9", number=2)
+    assert draft.published_at is None
+    assert draft.definition() == phq9_v1().definition()
+    ours = interchange.export_version(draft)
+    theirs = json.loads(exported.content)
+    assert ours["questions"] == theirs["questions"]
+    assert ours["bands"] == theirs["bands"]
+    assert ours["rules"] == theirs["rules"]
+
+
+def test_a_new_questionnaire_can_be_imported(questionnaires):
+    data = interchange.export_version(phq9_v1())
+    data["questionnaire"]["slug"] = "phq-9-elderly"
+    version = interchange.import_version(data)
+    assert version.questionnaire.slug == "phq-9-elderly"
+    assert version.questionnaire.title_en == "PHQ-9 depression screen"
+    assert version.number == 1
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"not json", b'{"format": "something else"}', b'{"format": "questionnaire-version/1"}'],
+)
+def test_a_bad_import_file_is_refused_with_a_message_and_writes_nothing(
+    admin_client, questionnaires, content
+):
+    upload = io.BytesIO(content)
+    upload.name = "x.json"
+    before = QuestionnaireVersion.objects.count()
+    response = admin_client.post(f"{CHANGELIST}import/", {"file": upload})
+    assert response.status_code == 200
+    assert 'class="errorlist' in response.content.decode()
+    assert QuestionnaireVersion.objects.count() == before
+
+
+def test_fhir_export_is_a_valid_r4_questionnaire_with_item_weights(admin_client, questionnaires):
+    response = admin_client.get(f"{CHANGELIST}{phq9_v1().pk}/fhir.json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response["Content-Type"].startswith("application/fhir+json")
+    resource = json.loads(response.content)
+    FhirQuestionnaire.model_validate(resource)  # raises on any structural error
+    assert resource["resourceType"] == "Questionnaire"
+    assert resource["status"] == "active"
+    assert resource["code"] == [{"system": "http://loinc.org", "code": "44249-1"}]
+    items = {item["linkId"]: item for item in resource["item"]}
+    assert list(items)[:10] == [f"phq9_{i}" for i in range(1, 11)]
+    nearly_every_day = items["phq9_1"]["answerOption"][3]
+    assert nearly_every_day["valueCoding"]["display"] == "Nearly every day"
+    assert nearly_every_day["extension"] == [
+        {"url": "http://hl7.org/fhir/StructureDefinition/itemWeight", "valueDecimal": 3}
+    ]
+    assert items["phq9_9"]["code"] == [{"system": "http://loinc.org", "code": "44260-8"}]
+    assert items["total_score"]["code"] == [{"system": "http://loinc.org", "code": "44261-6"}]
+    expression = items["total_score"]["extension"][0]["valueExpression"]["expression"]
+    assert "phq9_9" in expression and "phq9_10" not in expression
+
+
+def test_gad7_fhir_export_carries_its_total_code(questionnaires):
+    version = QuestionnaireVersion.objects.current_for("gad-7")
+    resource = interchange.fhir_questionnaire(version, "https://example.org")
+    FhirQuestionnaire.model_validate(resource)
+    assert resource["item"][-1]["code"][0]["code"] == "70274-6"
+    assert "code" not in resource

@@ -1,0 +1,90 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_gives_published_questionnaires_with_version_and_size(api, questionnaires):
+    response = api.get("/api/v1/questionnaires/")
+    assert response.status_code == 200
+    assert response.json() == [
+        {
+            "slug": "phq-9",
+            "title": "PHQ-9 抑郁筛查",
+            "summary": "9个问题，约3分钟，看看最近两周的情绪和睡眠等情况。",
+            "version": 1,
+            "question_count": 10,
+        },
+        {
+            "slug": "gad-7",
+            "title": "GAD-7 焦虑筛查",
+            "summary": "7个问题，约2分钟，看看最近两周的紧张和担忧情况。",
+            "version": 1,
+            "question_count": 7,
+        },
+    ]
+
+
+def test_detail_gives_questions_in_order_with_options(api, questionnaires):
+    body = api.get("/api/v1/questionnaires/phq-9/").json()
+    assert body["slug"] == "phq-9"
+    assert body["version"] == 1
+    assert body["max_score"] == 27
+    assert body["instructions"].startswith("在过去两个星期")
+    assert [q["code"] for q in body["questions"]] == [f"phq9_{i}" for i in range(1, 11)]
+    assert body["questions"][0]["options"] == [
+        {"value": 0, "label": "完全不会"},
+        {"value": 1, "label": "好几天"},
+        {"value": 2, "label": "一半以上的天数"},
+        {"value": 3, "label": "几乎每天"},
+    ]
+    assert body["questions"][9]["scored"] is False
+    assert body["questions"][9]["required"] is False
+    assert "Pfizer" in body["copyright"]
+
+
+def test_detail_speaks_english_when_asked(api, questionnaires):
+    response = api.get("/api/v1/questionnaires/gad-7/", HTTP_ACCEPT_LANGUAGE="en")
+    body = response.json()
+    assert response["Content-Language"] == "en"
+    assert body["title"] == "GAD-7 anxiety screen"
+    assert body["questions"][0]["text"] == "Feeling nervous, anxious or on edge"
+    assert body["questions"][0]["options"][3]["label"] == "Nearly every day"
+
+
+def test_unknown_questionnaire_is_404(api, questionnaires):
+    response = api.get("/api/v1/questionnaires/phq-99/")
+    assert response.status_code == 404
+    assert "detail" in response.json()
+
+
+def test_detail_answers_304_to_a_matching_etag_and_changes_with_language(api, questionnaires):
+    first = api.get("/api/v1/questionnaires/phq-9/")
+    etag = first["ETag"]
+    assert etag
+    again = api.get("/api/v1/questionnaires/phq-9/", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    english = api.get(
+        "/api/v1/questionnaires/phq-9/", HTTP_IF_NONE_MATCH=etag, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert english.status_code == 200
+    assert english["ETag"] != etag
+
+
+def test_schema_describes_every_endpoint(api, questionnaires):
+    response = api.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    assert {
+        "/api/v1/questionnaires/",
+        "/api/v1/questionnaires/{slug}/",
+        "/api/v1/questionnaires/{slug}/submissions/",
+        "/api/v1/submissions/{token}/",
+    } <= set(paths)
+    submit = paths["/api/v1/questionnaires/{slug}/submissions/"]["post"]
+    assert {"201", "400", "404", "413", "429"} <= set(submit["responses"])
+
+
+def test_api_docs_page_is_served(api, questionnaires):
+    response = api.get("/api/docs/")
+    assert response.status_code == 200
+    assert b"swagger" in response.content.lower()

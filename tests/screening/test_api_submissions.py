@@ -1,0 +1,181 @@
+import json
+import math
+from collections import Counter
+
+import pytest
+from django.test import override_settings
+
+from screening.models import Channel, Submission
+
+pytestmark = pytest.mark.django_db
+
+SUBMIT = "/api/v1/questionnaires/{}/submissions/"
+
+
+def phq9(values=(0,) * 9, **extra):
+    return {f"phq9_{i}": v for i, v in enumerate(values, 1)} | extra
+
+
+def post(api, body, slug="phq-9", **headers):
+    return api.post(SUBMIT.format(slug), body, format="json", **headers)
+
+
+def post_raw(api, raw: bytes | str, slug="phq-9"):
+    return api.generic("POST", SUBMIT.format(slug), raw, content_type="application/json")
+
+
+def test_a_valid_submission_is_scored_stored_and_answered(api, channels):
+    response = post(api, {"answers": phq9((2, 2, 2, 2, 2, 1, 0, 0, 0)), "channel": "demo"})
+    assert response.status_code == 201
+    body = response.json()
+    assert body["questionnaire"] == {"slug": "phq-9", "title": "PHQ-9 抑郁筛查", "version": 1}
+    assert (body["total_score"], body["max_score"]) == (11, 27)
+    assert body["band"]["code"] == "moderate"
+    assert body["band"]["label"] == "中度"
+    assert "不是诊断" in body["band"]["meaning"]
+    assert (body["tier"], body["crisis"]) == ("moderate", False)
+    assert body["result_url"] == f"http://testserver/r/{body['token']}/"
+    assert body["pdf_url"] == f"http://testserver/r/{body['token']}/pdf/"
+    assert body["channel"] == "demo"
+    for key in ("recommendation", "hotlines", "created_at"):
+        assert key in body
+
+    stored = Submission.objects.get(token=body["token"])
+    assert stored.total_score == 11
+    assert stored.tier == "moderate"
+    assert stored.band.code == "moderate"
+    assert stored.channel == Channel.objects.get(code="demo")
+    assert stored.answers == phq9((2, 2, 2, 2, 2, 1, 0, 0, 0))
+    assert stored.language == "zh-hans"
+
+
+def test_item9_at_total_one_is_a_crisis(api, questionnaires):
+    body = post(api, {"answers": phq9((0,) * 8 + (1,))}).json()
+    assert (body["total_score"], body["tier"], body["crisis"]) == (1, "severe", True)
+    assert body["triggered_rules"] == ["self_harm"]
+
+
+def test_the_result_can_be_fetched_again_by_token(api, questionnaires):
+    created = post(api, {"answers": phq9((3, 3, 3, 3, 3, 3, 0, 0, 0))}).json()
+    fetched = api.get(f"/api/v1/submissions/{created['token']}/")
+    assert fetched.status_code == 200
+    assert fetched.json() == created
+
+
+def test_unknown_token_is_404(api, questionnaires):
+    assert api.get("/api/v1/submissions/not-a-real-token/").status_code == 404
+
+
+def test_an_unknown_or_inactive_channel_never_blocks_a_result(api, channels):
+    Channel.objects.filter(code="demo").update(active=False)
+    for code in ("demo", "no-such-poster"):
+        response = post(api, {"answers": phq9(), "channel": code})
+        assert response.status_code == 201
+        assert response.json()["channel"] is None
+
+
+def test_the_language_of_the_request_is_recorded_and_used(api, questionnaires):
+    response = post(api, {"answers": phq9()}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.json()["band"]["label"] == "Minimal or none"
+    assert Submission.objects.get().language == "en"
+
+
+BAD_ANSWERS = [
+    ({"answers": {k: v for k, v in phq9().items() if k != "phq9_4"}}, ["answers", "phq9_4"]),
+    ({"answers": phq9(phq9_77=1)}, ["answers", "phq9_77"]),
+    ({"answers": phq9(phq9_2="1")}, ["answers", "phq9_2"]),
+    ({"answers": phq9(phq9_2=1.0)}, ["answers", "phq9_2"]),
+    ({"answers": phq9(phq9_2=1.5)}, ["answers", "phq9_2"]),
+    ({"answers": phq9(phq9_2=True)}, ["answers", "phq9_2"]),
+    ({"answers": phq9(phq9_2=None)}, ["answers", "phq9_2"]),
+    ({"answers": phq9(phq9_2=4)}, ["answers", "phq9_2"]),
+    ({"answers": phq9(phq9_2=-1)}, ["answers", "phq9_2"]),
+    ({"answers": phq9(phq9_2={"v": 1})}, ["answers", "phq9_2"]),
+    ({}, ["answers"]),
+    ({"answers": [0, 0, 0]}, ["answers"]),
+    ({"answers": "0,0,0"}, ["answers"]),
+    ({"answers": None}, ["answers"]),
+    ({"answers": phq9(), "channel": "x" * 40}, ["channel"]),
+]
+
+
+@pytest.mark.parametrize("body, path", BAD_ANSWERS)
+def test_bad_answers_are_400_naming_the_key_and_write_nothing(api, channels, body, path):
+    response = post(api, body)
+    assert response.status_code == 400, response.content
+    error = response.json()
+    for key in path:
+        assert key in error, error
+        error = error[key]
+    assert Submission.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "raw", [b"{not json", b"", b"[]", b"42", b'"answers"', b"null", b"\xff\xfe"]
+)
+def test_malformed_bodies_are_400_json_and_write_nothing(api, questionnaires, raw):
+    response = post_raw(api, raw)
+    assert response.status_code == 400
+    assert isinstance(response.json(), dict)
+    assert Submission.objects.count() == 0
+
+
+def test_a_body_over_the_limit_is_413_json(api, questionnaires):
+    raw = json.dumps({"answers": phq9(), "padding": "x" * 70_000})
+    response = post_raw(api, raw)
+    assert response.status_code == 413
+    assert response.json() == {"detail": "Request body too large."}
+    assert Submission.objects.count() == 0
+
+
+def test_a_form_encoded_body_is_refused_with_415(api, questionnaires):
+    response = api.post(SUBMIT.format("phq-9"), {"answers": "x"})
+    assert response.status_code == 415
+    assert Submission.objects.count() == 0
+
+
+def test_unknown_questionnaire_is_404_and_writes_nothing(api, questionnaires):
+    response = post(api, {"answers": phq9()}, slug="nope")
+    assert response.status_code == 404
+    assert Submission.objects.count() == 0
+
+
+@override_settings(THROTTLE_SUBMISSIONS="3/minute")
+def test_submissions_beyond_the_rate_are_429(api, questionnaires):
+    codes = [post(api, {"answers": phq9()}).status_code for _ in range(4)]
+    assert codes == [201, 201, 201, 429]
+    assert Submission.objects.count() == 3
+    # Another client is not affected.
+    other = post(api, {"answers": phq9()}, REMOTE_ADDR="10.1.2.3")
+    assert other.status_code == 201
+
+
+@override_settings(THROTTLE_SUBMISSIONS="")
+def test_an_empty_rate_disables_throttling(api, questionnaires):
+    codes = Counter(post(api, {"answers": phq9()}).status_code for _ in range(40))
+    assert codes == {201: 40}
+
+
+def test_a_submission_costs_a_constant_small_number_of_queries(
+    api, channels, django_assert_max_num_queries
+):
+    # Version and its definition (5), channel, insert, then hotlines and the tier's content.
+    with django_assert_max_num_queries(10):
+        assert post(api, {"answers": phq9(), "channel": "demo"}).status_code == 201
+    with django_assert_max_num_queries(10):
+        assert post(api, {"answers": phq9((3,) * 9), "channel": "demo"}).status_code == 201
+
+
+def test_tokens_are_unique_url_safe_and_long(api, questionnaires):
+    with override_settings(THROTTLE_SUBMISSIONS=""):
+        tokens = [post(api, {"answers": phq9()}).json()["token"] for _ in range(30)]
+    assert len(set(tokens)) == 30
+    alphabet = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    for token in tokens:
+        assert set(token) <= alphabet
+        # base64url: 6 bits per character; at least 128 bits of randomness.
+        assert len(token) * 6 >= 128
+    # Not sequential or shared-prefix: characters spread over the alphabet.
+    spread = Counter("".join(tokens))
+    assert len(spread) > 40
+    assert max(spread.values()) < len(tokens) * 32 / math.sqrt(len(spread))

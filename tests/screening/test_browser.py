@@ -1,0 +1,90 @@
+"""End to end in real headless Chromium (Debian's), driven by Playwright, against a live server."""
+
+from pathlib import Path
+
+import pytest
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def phone_context(browser, javascript: bool = True):
+    return browser.new_context(
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=1,
+        java_script_enabled=javascript,
+        locale="zh-CN",
+    )
+
+
+def take_test(page, live_server, values, slug="phq-9"):
+    prefix = slug.replace("-", "")
+    for i, value in enumerate(values, 1):
+        page.check(f'input[name="{prefix}_{i}"][value="{value}"]')
+    with page.expect_navigation():
+        page.click('button[type="submit"]')
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_qr_landing_form_result_and_pdf(browser, live_server, demo_data, javascript):
+    context = phone_context(browser, javascript)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/c/demo/")
+    assert page.url == f"{live_server.url}/q/phq-9/"
+    assert page.locator("fieldset").count() == 10
+    read_buttons = page.locator("button.read").count()
+    assert (read_buttons > 10) if javascript else (read_buttons == 0)
+    if javascript:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "form-360x740.png", full_page=False)
+
+    take_test(page, live_server, (1, 1, 1, 1, 1, 1, 0, 0, 0))
+    assert "/r/" in page.url
+    assert "轻度" in page.inner_text("main")
+    pdf_href = page.get_attribute('a[href$="/pdf/"]', "href")
+    pdf = context.request.get(f"{live_server.url}{pdf_href}")
+    assert pdf.status == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body()[:5] == b"%PDF-"
+    context.close()
+
+
+def test_a_crisis_result_shows_hotlines_first(browser, live_server, demo_data):
+    context = phone_context(browser)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/q/phq-9/")
+    take_test(page, live_server, (0, 0, 0, 0, 0, 0, 0, 0, 1))
+    first = page.locator("main section").first
+    assert "crisis" in first.get_attribute("class")
+    assert first.locator('a[href="tel:12356"]').is_visible()
+    box = first.locator('a[href="tel:12356"]').bounding_box()
+    assert box["y"] < 740, "the hotline is on the first screen"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "crisis-result-360x740.png", full_page=False)
+
+    page.fill("#phone", "139 1234 5678")
+    page.check('input[name="consent"]')
+    with page.expect_navigation():
+        page.click("#callback button")
+    assert page.locator('#callback [role="status"]').is_visible()
+    assert "13912345678" not in page.content()
+    context.close()
+
+
+def test_a_missing_answer_is_named_and_answers_kept_without_javascript(
+    browser, live_server, demo_data
+):
+    context = phone_context(browser, javascript=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/q/gad-7/")
+    for i in range(1, 7):
+        page.check(f'input[name="gad7_{i}"][value="2"]')
+    # Bypass the browser's own "required" check, as an old browser would.
+    page.locator("form.questions").evaluate("f => f.setAttribute('novalidate', '')")
+    with page.expect_navigation():
+        page.click('button[type="submit"]')
+    alert = page.locator('[role="alert"]')
+    assert "感到似乎将有可怕的事情发生而害怕" in alert.inner_text()
+    assert page.is_checked('input[name="gad7_1"][value="2"]')
+    context.close()

@@ -1,0 +1,194 @@
+"""The villagers' pages, through Django's test client: landing, form, result, errors."""
+
+import re
+
+import pytest
+from django.contrib.staticfiles import finders
+
+from screening.models import Channel, QuestionnaireVersion, Submission
+
+pytestmark = pytest.mark.django_db
+
+
+def answers(values, prefix="phq9"):
+    return {f"{prefix}_{i}": str(v) for i, v in enumerate(values, 1)}
+
+
+def test_home_lists_the_self_tests_and_the_hotline(client, demo_data):
+    page = client.get("/").content.decode()
+    assert 'href="/q/phq-9/"' in page and 'href="/q/gad-7/"' in page
+    assert 'href="tel:12356"' in page
+    assert "匿名" in page or "Anonymous" in page
+
+
+def test_a_qr_code_opens_the_channel_questionnaire_and_is_remembered(client, demo_data):
+    landing = client.get("/c/demo/")
+    assert landing.status_code == 302
+    assert landing["Location"] == "/q/phq-9/"
+    response = client.post("/q/phq-9/", answers((0,) * 9))
+    assert response.status_code == 303
+    assert Submission.objects.get().channel == Channel.objects.get(code="demo")
+
+
+@pytest.mark.parametrize("code", ["no-such-poster", "demo-off"])
+def test_an_unknown_or_inactive_code_still_leads_to_the_tests(client, demo_data, code):
+    Channel.objects.create(code="demo-off", name="old poster", active=False)
+    landing = client.get(f"/c/{code}/")
+    assert landing.status_code == 302
+    assert landing["Location"] == "/"
+    client.post("/q/gad-7/", answers((0,) * 7, "gad7"))
+    assert Submission.objects.get().channel is None
+
+
+def test_the_form_is_plain_html_with_fieldsets_and_radios(client, demo_data):
+    page = client.get("/q/phq-9/").content.decode()
+    assert page.count("<fieldset") == 10
+    assert page.count("<legend") == 10
+    assert len(re.findall(r'type="radio" name="phq9_1" value="[0-3]"', page)) == 4
+    assert "csrfmiddlewaretoken" in page
+    assert 'name="viewport"' in page
+
+
+def test_a_missing_answer_rerenders_with_answers_kept_and_the_question_named(client, demo_data):
+    sent = answers((2, 1, 0, 3, 0, 0, 0, 0))  # no item 9
+    response = client.post("/q/phq-9/", sent)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'role="alert"' in page
+    assert (
+        "有不如死掉或用某种方式伤害自己的念头" in page.split('role="alert"')[1].split("</div>")[0]
+    )
+    assert re.search(r'name="phq9_1" value="2"[^>]*checked', page)
+    assert re.search(r'name="phq9_4" value="3"[^>]*checked', page)
+    assert not re.search(r'name="phq9_4" value="2"[^>]*checked', page)
+    assert Submission.objects.count() == 0
+
+
+def test_a_forged_value_is_refused_without_a_500(client, demo_data):
+    response = client.post("/q/phq-9/", answers((0,) * 8) | {"phq9_9": "7", "bogus": "x"})
+    assert response.status_code == 400
+    assert Submission.objects.count() == 0
+
+
+def test_submitting_redirects_303_to_the_result(client, demo_data):
+    response = client.post("/q/phq-9/", answers((1, 1, 1, 1, 1, 1, 0, 0, 0)))
+    assert response.status_code == 303
+    token = Submission.objects.get().token
+    assert response["Location"] == f"/r/{token}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "6" in page and "轻度" in page
+    assert "不是诊断" in page or "not a diagnosis" in page
+    assert f'href="/r/{token}/pdf/"' in page
+    assert "/articles/" in page
+
+
+def test_a_moderate_result_lists_sessions_with_calendar_links(client, demo_data):
+    response = client.post("/q/gad-7/", answers((2, 2, 2, 2, 2, 0, 0), "gad7"), follow=True)
+    page = response.content.decode()
+    assert page.count(".ics") >= 3
+
+
+def test_a_crisis_result_leads_with_hotlines_before_the_score(client, demo_data):
+    response = client.post("/q/phq-9/", answers((0,) * 8 + (1,)), follow=True)
+    page = response.content.decode()
+    main = page.split('<main id="main">')[1]
+    assert main.index('class="crisis"') < main.index('class="result"')
+    crisis = main.split('class="crisis"')[1].split("</section>")[0]
+    assert 'href="tel:12356"' in crisis and "110" in crisis
+    assert 'action="/r/' in page and 'name="consent"' in page
+
+
+def test_the_callback_form_needs_consent_and_never_echoes_the_number(client, demo_data):
+    client.post("/q/phq-9/", answers((0,) * 8 + (2,)))
+    token = Submission.objects.get().token
+    refused = client.post(f"/r/{token}/callback/", {"phone": "13912345678"})
+    assert refused.status_code == 400
+    assert "13912345678" not in refused.content.decode()
+    accepted = client.post(
+        f"/r/{token}/callback/", {"phone": "13912345678", "consent": "yes"}, follow=True
+    )
+    assert accepted.redirect_chain[-1][1] == 303
+    assert 'role="status"' in accepted.content.decode()
+    assert "13912345678" not in accepted.content.decode()
+    assert Submission.objects.get().cases.get().phone == "13912345678"
+
+
+@pytest.mark.parametrize("url", ["/q/no-such-test/", "/r/no-such-token/", "/nothing/here/"])
+def test_unknown_pages_are_a_friendly_404_with_the_hotline(client, demo_data, settings, url):
+    settings.DEBUG = False
+    response = client.get(url)
+    assert response.status_code == 404
+    assert 'href="tel:12356"' in response.content.decode()
+
+
+def test_a_questionnaire_without_a_published_version_is_404(client, demo_data, settings):
+    settings.DEBUG = False
+    QuestionnaireVersion.objects.filter(questionnaire__slug="gad-7").update(published_at=None)
+    response = client.get("/q/gad-7/")
+    assert response.status_code == 404
+    assert "12356" in response.content.decode()
+
+
+def test_the_500_page_shows_the_hotline_without_the_database():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert 'href="tel:12356"' in html and "110" in html
+
+
+def test_english_via_the_language_switch(client, demo_data):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/q/gad-7/"})
+    page = client.get("/q/gad-7/").content.decode()
+    assert "Feeling nervous, anxious or on edge" in page
+    assert '<html lang="en"' in page
+
+
+def test_large_text_is_remembered_in_a_cookie(client, demo_data):
+    client.post("/text-size/", {"next": "/q/phq-9/"})
+    assert '<body class="large">' in client.get("/q/phq-9/").content.decode()
+    client.post("/text-size/", {"next": "/"})
+    assert '<body class="large">' not in client.get("/q/phq-9/").content.decode()
+    away = client.post("/text-size/", {"next": "https://evil.example/"})
+    assert away["Location"] == "/"
+
+
+def test_the_form_page_weighs_under_30_kb(client, demo_data):
+    html = client.get("/q/phq-9/").content
+    assets = re.findall(rb'(?:href|src)="/static/([^"]+)"', html)
+    assert {b"css/site.css", b"js/read-aloud.js"} <= set(assets)
+    weight = len(html) + sum(len(open(finders.find(a.decode()), "rb").read()) for a in assets)
+    print(f"form page weight: {weight} bytes")
+    assert weight < 30 * 1024
+
+
+def test_pages_are_gzipped_for_slow_connections(client, demo_data):
+    response = client.get("/q/phq-9/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+
+
+def test_admin_offers_each_channel_qr_code_and_a_printable_poster(admin_client, demo_data):
+    import subprocess
+
+    channel = Channel.objects.get(code="demo")
+    svg = admin_client.get(f"/admin/screening/channel/{channel.pk}/qr.svg")
+    assert svg.status_code == 200
+    assert svg["Content-Type"] == "image/svg+xml"
+    assert b"<svg" in svg.content
+    png = admin_client.get(f"/admin/screening/channel/{channel.pk}/qr.png")
+    assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
+    poster = admin_client.get(f"/admin/screening/channel/{channel.pk}/poster.pdf")
+    assert poster["Content-Type"] == "application/pdf"
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=poster.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert "12356" in text
+    assert "/c/demo/" in text
+    change = admin_client.get(f"/admin/screening/channel/{channel.pk}/change/").content.decode()
+    assert "qr.svg" in change and "poster.pdf" in change
+
+
+def test_the_qr_code_encodes_the_channel_address(demo_data, settings):
+    from screening.posters import channel_url
+
+    settings.SITE_URL = "https://xinqiao.example.cn"
+    assert channel_url(Channel.objects.get(code="demo")) == "https://xinqiao.example.cn/c/demo/"

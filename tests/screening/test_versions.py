@@ -1,0 +1,149 @@
+"""Published versions are immutable; drafts publish only when their scoring table is sound."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from screening.models import (
+    ItemRule,
+    Option,
+    Question,
+    Questionnaire,
+    QuestionnaireVersion,
+    ScoreBand,
+    Submission,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def phq9():
+    return QuestionnaireVersion.objects.current_for("phq-9")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda v: v.questions.first().save(),
+        lambda v: Option.objects.filter(question__version=v).first().save(),
+        lambda v: v.bands.first().save(),
+        lambda v: v.rules.first().save(),
+        lambda v: v.save(),
+        lambda v: v.questions.first().delete(),
+        lambda v: v.bands.first().delete(),
+        lambda v: v.delete(),
+        lambda v: Question.objects.create(version=v, code="new", text="x"),
+        lambda v: ScoreBand.objects.create(
+            version=v, code="x", min_score=0, max_score=1, label="x", tier="mild"
+        ),
+    ],
+    ids=[
+        "edit question",
+        "edit option",
+        "edit band",
+        "edit rule",
+        "edit version",
+        "delete question",
+        "delete band",
+        "delete version",
+        "add question",
+        "add band",
+    ],
+)
+def test_a_published_version_refuses_every_change(questionnaires, change):
+    version = phq9()
+    with pytest.raises(ValidationError) as refused:
+        change(version)
+    assert "published" in str(refused.value)
+    assert Question.objects.filter(version=version).count() == 10
+
+
+def draft_of(version: QuestionnaireVersion, number: int) -> QuestionnaireVersion:
+    """A plain copy of a version as a draft (admin's "new draft" does this in issue 6)."""
+    draft = QuestionnaireVersion.objects.create(questionnaire=version.questionnaire, number=number)
+    for q in version.questions.all():
+        copy = Question.objects.create(
+            version=draft,
+            position=q.position,
+            code=q.code,
+            text=q.text,
+            scored=q.scored,
+            required=q.required,
+        )
+        for o in q.options.all():
+            Option.objects.create(question=copy, position=o.position, value=o.value, label=o.label)
+    for b in version.bands.all():
+        ScoreBand.objects.create(
+            version=draft,
+            code=b.code,
+            min_score=b.min_score,
+            max_score=b.max_score,
+            label=b.label,
+            tier=b.tier,
+        )
+    for r in version.rules.all():
+        ItemRule.objects.create(
+            version=draft,
+            code=r.code,
+            question=draft.questions.get(code=r.question.code),
+            min_value=r.min_value,
+        )
+    return draft
+
+
+def test_a_draft_is_editable_and_publishing_makes_it_current(questionnaires):
+    draft = draft_of(phq9(), 2)
+    # Lower the moderate cut-off to 8, as validated for rural elderly.
+    draft.bands.filter(code="mild").update(max_score=7)
+    band = draft.bands.get(code="moderate")
+    band.min_score = 8
+    band.save()
+    assert phq9().number == 1, "a draft is not live"
+
+    draft.publish()
+
+    current = phq9()
+    assert current.number == 2
+    result = current.score({f"phq9_{i}": v for i, v in enumerate([3, 3, 2, 0, 0, 0, 0, 0, 0], 1)})
+    assert result.tier == "moderate"
+
+
+def test_publishing_a_draft_with_a_band_gap_is_refused_and_changes_nothing(questionnaires):
+    draft = draft_of(phq9(), 2)
+    draft.bands.get(code="minimal").delete()
+    with pytest.raises(ValidationError) as refused:
+        draft.publish()
+    assert "No band covers scores 0 to 4." in refused.value.messages
+    draft.refresh_from_db()
+    assert draft.published_at is None
+    assert phq9().number == 1
+
+
+def test_publishing_twice_is_refused(questionnaires):
+    draft = draft_of(phq9(), 2)
+    draft.publish()
+    with pytest.raises(ValidationError):
+        QuestionnaireVersion.objects.get(pk=draft.pk).publish()
+
+
+def test_old_submissions_keep_their_version_and_rescore_as_they_were(questionnaires):
+    v1 = phq9()
+    answers = {f"phq9_{i}": v for i, v in enumerate([3, 3, 2, 0, 0, 0, 0, 0, 0], 1)}
+    old = Submission.create_from_answers(version=v1, answers=answers, language="zh-hans")
+    assert old.tier == "mild"
+
+    draft = draft_of(v1, 2)
+    draft.bands.filter(code="mild").update(max_score=7)
+    draft.bands.filter(code="moderate").update(min_score=8)
+    draft.publish()
+    new = Submission.create_from_answers(version=phq9(), answers=answers, language="zh-hans")
+
+    old = Submission.objects.get(pk=old.pk)
+    assert (old.version.number, old.tier, old.band.code) == (1, "mild", "mild")
+    assert old.rescore().tier == "mild"
+    assert (new.version.number, new.tier) == (2, "moderate")
+
+
+def test_the_list_shows_only_questionnaires_with_a_published_version(questionnaires):
+    Questionnaire.objects.create(slug="draft-only", title="Draft")
+    slugs = list(Questionnaire.objects.with_current_version().values_list("slug", flat=True))
+    assert slugs == ["phq-9", "gad-7"]
