@@ -1,6 +1,8 @@
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.core.management import call_command
 from rest_framework.test import APIClient
@@ -26,6 +28,12 @@ def questionnaires(db):
 @pytest.fixture
 def channels(questionnaires):
     call_command("loaddata", FIXTURES / "screening_channels.json", verbosity=0)
+
+
+@pytest.fixture
+def staff_groups(db):
+    """The staff roles made by a data migration, which a transactional test's flush removes."""
+    import_module("referrals.migrations.0002_staff_groups").grant_roles(Group, Permission)
 
 
 @pytest.fixture

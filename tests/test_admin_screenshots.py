@@ -8,11 +8,11 @@ from referrals.models import ReferralCase
 from screening.models import QuestionnaireVersion, Submission
 from tests.conftest import SCREENSHOTS
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_questionnaire_editor_shows_a_draft_with_its_questions(
-    staff_browser, live_server, demo_data
+    staff_browser, live_server, demo_data, staff_groups
 ):
     doctor = User.objects.create_user("doctor", password="x", is_staff=True)
     doctor.groups.add(Group.objects.get(name="Clinician"))
@@ -28,7 +28,7 @@ def test_questionnaire_editor_shows_a_draft_with_its_questions(
 
 
 def test_case_queue_lists_new_cases_first_with_masked_numbers(
-    staff_browser, live_server, demo_data
+    staff_browser, live_server, demo_data, staff_groups
 ):
     member = User.objects.create_user("crisis", password="x", is_staff=True)
     member.groups.add(Group.objects.get(name="Crisis team"))

@@ -48,8 +48,11 @@ def create_groups(apps, schema_editor):
         config.models_module = True
         create_permissions(config, apps=apps, verbosity=0)
         config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
+    grant_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+
+
+def grant_roles(Group, Permission):
+    """Create each role's group with its permissions (idempotent; tests call it after a flush)."""
     for name, grants in ROLES.items():
         group, _ = Group.objects.get_or_create(name=name)
         for app_label, models in grants.items():

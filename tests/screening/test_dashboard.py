@@ -425,8 +425,8 @@ def test_the_page_costs_the_same_for_10_or_100_submissions(client, channels):
 # How it looks
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_screenshot_of_the_dashboard(staff_browser, live_server, channels, client):
+@pytest.mark.django_db(transaction=True)
+def test_screenshot_of_the_dashboard(staff_browser, live_server, channels, client, staff_groups):
     Channel.objects.create(code="chaoyang", name="北京市朝阳区某社区服务站", region="110105")
     Channel.objects.create(code="lanzhou", name="甘肃省兰州市城关区卫生院", region="620102")
     rng = random.Random(6)
