@@ -50,7 +50,7 @@ class PublishedReadOnly:
 class QuestionInline(PublishedReadOnly, TranslationStackedInline):
     model = Question
     extra = 0
-    fields = ["position", "code", "text", "scored", "required"]
+    fields = ["position", "code", "text", "scored", "required", "safety_item"]
     show_change_link = True
 
 

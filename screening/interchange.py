@@ -62,6 +62,7 @@ def export_version(version: QuestionnaireVersion) -> dict:
                 "text": _texts(question, "text"),
                 "scored": question.scored,
                 "required": question.required,
+                "safety_item": question.safety_item,
                 "loinc_code": question.loinc_code,
                 "options": [
                     {"value": o.value, "label": _texts(o, "label")} for o in question.options.all()
@@ -133,6 +134,7 @@ def _import(data: dict) -> QuestionnaireVersion:
             code=item["code"],
             scored=bool(item.get("scored", True)),
             required=bool(item.get("required", True)),
+            safety_item=bool(item.get("safety_item", False)),
             loinc_code=item.get("loinc_code", ""),
             **_localized("text", item["text"]),
         )

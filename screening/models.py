@@ -181,6 +181,7 @@ class QuestionnaireVersion(models.Model):
                     values=tuple(o.value for o in q.options.all()),
                     scored=q.scored,
                     required=q.required,
+                    safety=q.safety_item,
                 )
                 for q in self.questions.all()
             ),
@@ -202,7 +203,20 @@ class QuestionnaireVersion(models.Model):
         )
 
     def problems(self) -> list[str]:
-        return scoring.definition_problems(self.definition())
+        problems = scoring.definition_problems(self.definition())
+        live = self.questionnaire.current_version()
+        if live is not None and live.pk != self.pk:
+            # A new version may not quietly drop the self-harm question of the live one.
+            kept = {q.code for q in self.questions.all() if q.safety_item}
+            for question in live.questions.all():
+                if question.safety_item and question.code not in kept:
+                    problems.append(
+                        _(
+                            "Question “{code}” is the self-harm question of the live version; "
+                            "keep it and keep it marked as a self-harm question."
+                        ).format(code=question.code)
+                    )
+        return problems
 
     def publish(self) -> None:
         """Validate the draft and make it the live version; ValidationError lists why not."""
@@ -305,6 +319,14 @@ class Question(VersionPart):
     loinc_code = models.CharField(_("LOINC code"), max_length=20, blank=True)
     scored = models.BooleanField(_("counts towards the total"), default=True)
     required = models.BooleanField(_("answer required"), default=True)
+    safety_item = models.BooleanField(
+        _("self-harm question"),
+        default=False,
+        help_text=_(
+            "Any answer above the lowest is a crisis, whatever the total (PHQ-9 item 9). "
+            "A version is only published with a crisis rule on this question."
+        ),
+    )
 
     class Meta:
         ordering = ["position", "id"]

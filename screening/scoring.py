@@ -23,6 +23,8 @@ class QuestionDef:
     values: tuple[int, ...]
     scored: bool = True
     required: bool = True
+    # A self-harm question (PHQ-9 item 9): any answer above its lowest must be a crisis.
+    safety: bool = False
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,33 @@ def definition_problems(definition: Definition) -> list[str]:
                 _("Rule “{code}” can never fire: no option reaches {min_value}.").format(
                     code=rule.code, min_value=rule.min_value
                 )
+            )
+    problems.extend(_safety_problems(definition))
+    return problems
+
+
+def _safety_problems(definition: Definition) -> list[str]:
+    """A self-harm question needs a crisis rule firing on its first answer above the lowest.
+
+    Risk rises with the answer, but any answer above "not at all" needs follow-up, so a rule that
+    fires only at 2 or more (or a rule that is not a crisis) would silently miss people.
+    """
+    problems = []
+    for question in definition.questions:
+        if not question.safety or len(question.values) < 2:
+            continue
+        first_above_lowest = sorted(set(question.values))[1]
+        if not any(
+            rule.crisis
+            and rule.question_code == question.code
+            and rule.min_value <= first_above_lowest
+            for rule in definition.rules
+        ):
+            problems.append(
+                _(
+                    "Self-harm question “{code}” needs a crisis rule that fires at answer value "
+                    "{value} or less."
+                ).format(code=question.code, value=first_above_lowest)
             )
     return problems
 

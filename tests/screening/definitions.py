@@ -37,6 +37,7 @@ def fixture_definition(slug: str) -> scoring.Definition:
                 ),
                 scored=q["fields"]["scored"],
                 required=q["fields"]["required"],
+                safety=q["fields"].get("safety_item", False),
             )
             for q in questions
         ),

@@ -235,3 +235,29 @@ def test_a_non_crisis_rule_fires_without_forcing_severe():
     result = scoring.score_answers(definition, {"q0": 2, "q1": 0})
     assert result.triggered_rules == ("watch",)
     assert (result.crisis, result.tier) == (False, "mild")
+
+
+def test_a_self_harm_question_needs_a_crisis_rule_at_its_first_answer_above_zero():
+    def with_rules(*rules):
+        definition = _definition([("a", 0, 6, "mild")], rules=list(rules))
+        questions = tuple(
+            scoring.QuestionDef(q.code, q.values, safety=q.code == "q0")
+            for q in definition.questions
+        )
+        return scoring.Definition(questions, definition.bands, definition.rules)
+
+    assert scoring.definition_problems(with_rules(scoring.RuleDef("self_harm", "q0", 1))) == []
+    for rules in [
+        (),
+        (scoring.RuleDef("late", "q0", 2),),
+        (scoring.RuleDef("soft", "q0", 1, crisis=False),),
+        (scoring.RuleDef("elsewhere", "q1", 1),),
+    ]:
+        problems = scoring.definition_problems(with_rules(*rules))
+        assert any("Self-harm question “q0”" in p for p in problems), rules
+
+
+def test_the_shipped_phq9_passes_the_self_harm_check_only_with_its_rule():
+    assert PHQ9.question("phq9_9").safety
+    without_rule = scoring.Definition(PHQ9.questions, PHQ9.bands, rules=())
+    assert any("phq9_9" in p for p in scoring.definition_problems(without_rule))

@@ -68,6 +68,7 @@ def draft_of(version: QuestionnaireVersion, number: int) -> QuestionnaireVersion
             text=q.text,
             scored=q.scored,
             required=q.required,
+            safety_item=q.safety_item,
         )
         for o in q.options.all():
             Option.objects.create(question=copy, position=o.position, value=o.value, label=o.label)
@@ -86,6 +87,7 @@ def draft_of(version: QuestionnaireVersion, number: int) -> QuestionnaireVersion
             code=r.code,
             question=draft.questions.get(code=r.question.code),
             min_value=r.min_value,
+            crisis=r.crisis,
         )
     return draft
 
@@ -147,3 +149,32 @@ def test_the_list_shows_only_questionnaires_with_a_published_version(questionnai
     Questionnaire.objects.create(slug="draft-only", title="Draft")
     slugs = list(Questionnaire.objects.with_current_version().values_list("slug", flat=True))
     assert slugs == ["phq-9", "gad-7"]
+
+
+@pytest.mark.parametrize(
+    "weaken",
+    [
+        lambda draft: draft.rules.get(code="self_harm").delete(),
+        lambda draft: draft.rules.filter(code="self_harm").update(min_value=2),
+        lambda draft: draft.rules.filter(code="self_harm").update(crisis=False),
+        lambda draft: draft.questions.filter(code="phq9_9").update(safety_item=False),
+        lambda draft: draft.questions.get(code="phq9_9").delete(),
+    ],
+    ids=["rule deleted", "rule raised to 2", "rule not a crisis", "flag removed", "item removed"],
+)
+def test_a_draft_that_weakens_the_self_harm_rule_is_refused(questionnaires, weaken):
+    # PHQ-9 item 9 above 0 is a crisis whatever the total; no later version may lose that.
+    draft = draft_of(phq9(), 2)
+    weaken(draft)
+    with pytest.raises(ValidationError) as refused:
+        QuestionnaireVersion.objects.get(pk=draft.pk).publish()
+    assert any("phq9_9" in message for message in refused.value.messages)
+    assert phq9().number == 1
+    crisis = phq9().score({f"phq9_{i}": int(i == 9) for i in range(1, 10)})
+    assert (crisis.crisis, crisis.tier) == (True, "severe")
+
+
+def test_the_shipped_phq9_marks_item9_as_the_self_harm_question(questionnaires):
+    assert list(phq9().questions.filter(safety_item=True).values_list("code", flat=True)) == [
+        "phq9_9"
+    ]
