@@ -50,6 +50,19 @@ class HotlineQuerySet(models.QuerySet):
         )
 
 
+def national_line_first(hotlines: list["Hotline"]) -> list["Hotline"]:
+    """The same lines with the top national crisis line (12356) moved to the front.
+
+    Someone in crisis is shown the one number that answers everywhere first: 12356 is free,
+    anonymous and routes the call to the local centre; local lines follow.
+    """
+    national = [h for h in hotlines if h.is_national and h.kind == Hotline.Kind.CRISIS]
+    if not national:
+        return list(hotlines)
+    lead = min(national, key=lambda h: (h.priority, h.pk))
+    return [lead, *(h for h in hotlines if h is not lead)]
+
+
 class Hotline(models.Model):
     class Kind(models.TextChoices):
         CRISIS = "crisis", _("Psychological assistance / crisis line")

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from content.models import Article, upcoming_sessions
-from referrals.models import Hotline
+from referrals.models import Hotline, national_line_first
 from screening.models import Submission, Tier
 
 ARTICLES_PER_RESULT = 3
@@ -26,9 +26,15 @@ def safety_message() -> str:
 
 
 def hotlines_for(submission: Submission) -> list[Hotline]:
-    """The lines serving the submission's channel region; national lines otherwise."""
+    """The lines serving the submission's channel region; national lines otherwise.
+
+    The most local line leads, except on a severe or crisis result, where 12356 does.
+    """
     region = submission.channel.region if submission.channel else ""
-    return list(Hotline.objects.serving(region))
+    hotlines = list(Hotline.objects.serving(region))
+    if submission.crisis or submission.tier == Tier.SEVERE:
+        return national_line_first(hotlines)
+    return hotlines
 
 
 def recommendation_for(

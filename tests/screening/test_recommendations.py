@@ -97,10 +97,17 @@ def test_item9_at_total_one_gives_a_referral_led_by_the_safety_message(api, demo
 
 
 @pytest.mark.parametrize(
-    "slug, values",
-    [("phq-9", (0,) * 9), ("gad-7", (2, 2, 2, 2, 2, 0, 0)), ("gad-7", (3,) * 7)],
+    "slug, values, beijing_first",
+    [
+        ("phq-9", (0,) * 9, ["010-82951332", "12356"]),
+        ("gad-7", (2, 2, 2, 2, 2, 0, 0), ["010-82951332", "12356"]),
+        # Severe: the national line that answers everywhere leads, the local line right after.
+        ("gad-7", (3,) * 7, ["12356", "010-82951332"]),
+    ],
 )
-def test_every_tier_carries_the_hotlines_of_the_channel_region(api, demo_data, slug, values):
+def test_every_tier_carries_the_hotlines_of_the_channel_region(
+    api, demo_data, slug, values, beijing_first
+):
     national = submit(api, slug, values)
     assert [h["number"] for h in national["hotlines"]] == [
         "12356",
@@ -109,7 +116,15 @@ def test_every_tier_carries_the_hotlines_of_the_channel_region(api, demo_data, s
         "120",
     ]
     beijing = submit(api, slug, values, channel="demo")
-    assert [h["number"] for h in beijing["hotlines"]][:2] == ["010-82951332", "12356"]
+    assert [h["number"] for h in beijing["hotlines"]][:2] == beijing_first
+
+
+def test_a_crisis_in_a_region_with_a_local_line_still_leads_with_12356(api, demo_data):
+    body = submit(api, "phq-9", (0,) * 8 + (1,), channel="demo")
+    assert body["crisis"] is True
+    expected = ["12356", "010-82951332", "400-161-9995", "110", "120"]
+    assert [h["number"] for h in body["hotlines"]] == expected
+    assert [h["number"] for h in body["recommendation"]["hotlines"]] == expected
 
 
 def test_a_stored_result_shows_the_same_next_step(api, demo_data):
