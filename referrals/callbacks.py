@@ -3,6 +3,7 @@
 import json
 import logging
 import re
+import unicodedata
 import urllib.request
 
 from django.conf import settings
@@ -15,8 +16,9 @@ from screening.models import Submission
 
 log = logging.getLogger(__name__)
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE = re.compile(r"^0[1-9]\d{1,2}\d{7,8}$")
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+# Area codes: 010, 02x, or three digits from 0300 up (GB/T 2260 zones), then 7-8 digits.
+LANDLINE = re.compile(r"^0(10|2[0-9]|[3-9][0-9]{2})[0-9]{7,8}$")
 
 
 def normalise_phone(raw: str) -> str | None:
@@ -25,10 +27,14 @@ def normalise_phone(raw: str) -> str | None:
     Mobile: 11 digits starting 13-19. Landline: area code with its leading 0, then 7-8 digits.
     Spaces, dashes, brackets and a +86 / 0086 prefix are allowed around them.
     """
-    digits = re.sub(r"[\s\-()]", "", raw or "")
+    # Chinese input methods often type full-width digits and brackets (１３９…, （010）).
+    digits = re.sub(r"[\s\-()]", "", unicodedata.normalize("NFKC", raw or ""))
     for prefix in ("+86", "0086"):
         if digits.startswith(prefix):
             digits = digits[len(prefix) :]
+            # From abroad a landline drops its trunk 0: +86 10 8295 1332 is 010 8295 1332.
+            if not MOBILE.match(digits) and not digits.startswith("0"):
+                digits = "0" + digits
             break
     if MOBILE.match(digits) or LANDLINE.match(digits):
         return digits

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -55,6 +57,9 @@ def visit_channel(request) -> Channel | None:
     return Channel.objects.filter(code=code, active=True).first() if code else None
 
 
+WHOLE_NUMBER = re.compile(r"-?[0-9]{1,6}")
+
+
 def form_answers(post) -> dict[str, object]:
     """Radio values arrive as text; whole numbers become ints, anything else is left for the
     scoring engine to refuse by name."""
@@ -62,7 +67,8 @@ def form_answers(post) -> dict[str, object]:
     for key, value in post.items():
         if key == "csrfmiddlewaretoken":
             continue
-        answers[key] = int(value) if value.lstrip("-").isdigit() else value
+        # ASCII digits only: "²" or "--1" are not whole numbers and must not crash int().
+        answers[key] = int(value) if WHOLE_NUMBER.fullmatch(value) else value
     return answers
 
 

@@ -64,8 +64,9 @@ def test_a_missing_answer_rerenders_with_answers_kept_and_the_question_named(cli
     assert Submission.objects.count() == 0
 
 
-def test_a_forged_value_is_refused_without_a_500(client, demo_data):
-    response = client.post("/q/phq-9/", answers((0,) * 8) | {"phq9_9": "7", "bogus": "x"})
+@pytest.mark.parametrize("forged", ["7", "x", "--1", "²", "١", "1.0", "9" * 400])
+def test_a_forged_value_is_refused_without_a_500(client, demo_data, forged):
+    response = client.post("/q/phq-9/", answers((0,) * 8) | {"phq9_9": forged, "bogus": "x"})
     assert response.status_code == 400
     assert Submission.objects.count() == 0
 
