@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -27,7 +27,11 @@ def session_ics(request, kind: str, pk: int):
         session = upcoming[0]
         rule = {"FREQ": "WEEKLY"}
         if source.valid_until:
-            rule["UNTIL"] = source.valid_until
+            # RFC 5545: with a TZID start, UNTIL must be UTC; the last day counts in full.
+            last_moment = datetime.combine(
+                source.valid_until, time(23, 59, 59), tzinfo=timezone.get_current_timezone()
+            )
+            rule["UNTIL"] = last_moment.astimezone(UTC)
     else:
         raise Http404
 

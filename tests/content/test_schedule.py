@@ -1,10 +1,11 @@
 """Upcoming sessions: livestreams and recurring expert hours, merged, never stale."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from icalendar import Calendar
 
 from content.models import ExpertHours, Livestream, Session, upcoming_sessions
 
@@ -110,3 +111,16 @@ def test_a_livestream_ics_is_a_single_event(api, content):
     assert "RRULE" not in text
     assert api.get("/sessions/livestream/999.ics").status_code == 404
     assert api.get("/sessions/other/1.ics").status_code == 404
+
+
+def test_hours_with_a_last_day_repeat_until_the_end_of_that_day_in_utc(api, content):
+    hours = ExpertHours.objects.get(pk=1)
+    hours.valid_until = date(2026, 12, 8)
+    hours.save()
+    with time_machine.travel(at(2026, 11, 24, 12), tick=False):
+        text = api.get("/sessions/expert_hours/1.ics").content.decode()
+    # 8 December 23:59:59 in Shanghai is 15:59:59 UTC; a bare date beside a TZID is invalid.
+    assert "RRULE:FREQ=WEEKLY;UNTIL=20261208T155959Z" in text
+    calendar = Calendar.from_ical(text)
+    event = next(iter(calendar.walk("VEVENT")))
+    assert event["RRULE"]["UNTIL"][0].tzinfo is not None

@@ -81,6 +81,17 @@ def test_a_bad_number_is_400_naming_the_phone(api, crisis_submission, phone):
     assert ReferralCase.objects.count() == 0
 
 
+def test_a_deeply_nested_body_is_400_and_opens_no_case(api, crisis_submission):
+    response = api.post(
+        f"/api/v1/submissions/{crisis_submission}/callback/",
+        b"[" * 10_000 + b"]" * 10_000,
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["detail"]
+    assert ReferralCase.objects.count() == 0
+
+
 def test_unknown_submission_is_404(api, demo_data):
     assert ask(api, "no-such-token", phone=PHONE, consent=True).status_code == 404
 

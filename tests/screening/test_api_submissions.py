@@ -111,7 +111,19 @@ def test_bad_answers_are_400_naming_the_key_and_write_nothing(api, channels, bod
 
 
 @pytest.mark.parametrize(
-    "raw", [b"{not json", b"", b"[]", b"42", b'"answers"', b"null", b"\xff\xfe"]
+    "raw",
+    [
+        b"{not json",
+        b"",
+        b"[]",
+        b"42",
+        b'"answers"',
+        b"null",
+        b"\xff\xfe",
+        # 10 KB of nesting makes Python's json module raise RecursionError.
+        b'{"answers": ' + b"[" * 10_000 + b"]" * 10_000 + b"}",
+    ],
+    ids=["broken", "empty", "list", "number", "string", "null", "not utf-8", "deeply nested"],
 )
 def test_malformed_bodies_are_400_json_and_write_nothing(api, questionnaires, raw):
     response = post_raw(api, raw)
