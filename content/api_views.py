@@ -27,7 +27,12 @@ ARTICLE_EXAMPLE = OpenApiExample(
 
 @conditional_on_body
 @extend_schema(
-    responses={200: ArticleSerializer(many=True), 304: NOT_MODIFIED}, examples=[ARTICLE_EXAMPLE]
+    responses={
+        200: ArticleSerializer(many=True),
+        304: NOT_MODIFIED,
+        404: error_response("A page past the last one", "Invalid page."),
+    },
+    examples=[ARTICLE_EXAMPLE],
 )
 class ArticleList(generics.ListAPIView):
     """Published science-popularisation articles and videos, newest first."""

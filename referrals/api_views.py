@@ -22,8 +22,10 @@ from referrals.serializers import (
 from screening.api_views import (
     HOTLINE_12356,
     NOT_FOUND,
+    NOT_JSON,
     NOT_MODIFIED,
     THROTTLED,
+    TOO_LARGE,
     conditional_on_body,
 )
 from screening.models import Submission
@@ -79,6 +81,7 @@ class CallbackCreate(APIView):
                 ],
             ),
             400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
                 description='`{"consent": [...]}` or `{"phone": [...]}`.',
                 examples=[
                     OpenApiExample(
@@ -91,6 +94,8 @@ class CallbackCreate(APIView):
                 ],
             ),
             404: NOT_FOUND,
+            413: TOO_LARGE,
+            415: NOT_JSON,
             429: THROTTLED,
         },
         examples=[

@@ -1,9 +1,13 @@
+from datetime import datetime
+
+from django.db.models import Max
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, conditional_page
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -40,12 +44,17 @@ def error_response(description: str, detail: str) -> OpenApiResponse:
 
 NOT_FOUND = error_response("Not found", "No Submission matches the given query.")
 TOO_LARGE = error_response("Request body over 64 KB", "Request body too large.")
+NOT_JSON = error_response(
+    "Body is not JSON",
+    'Unsupported media type "application/x-www-form-urlencoded" in request.',
+)
 THROTTLED = error_response(
     "Too many requests from this client",
     "Request was throttled. Expected available in 42 seconds.",
 )
 NOT_MODIFIED = OpenApiResponse(
-    description="Not modified: the `If-None-Match` sent equals the current `ETag` (no body)."
+    description="Not modified (no body): the `If-None-Match` sent equals the current `ETag`, or, "
+    "where the response has a `Last-Modified`, nothing changed since the `If-Modified-Since` sent."
 )
 
 # Public, non-personal GET endpoints answer a conditional request with 304. Their ETag is a hash
@@ -73,6 +82,17 @@ def questionnaire_etag(request, slug: str) -> str | None:
     if row is None:
         return None
     return f"{slug}-{row[0]}-{row[1].timestamp()}-{get_language()}"
+
+
+def questionnaires_last_modified(request, slug: str | None = None) -> datetime | None:
+    """The latest edit of a published questionnaire's texts or publication of a version."""
+    questionnaires = Questionnaire.objects.published()
+    if slug is not None:
+        questionnaires = questionnaires.filter(slug=slug)
+    latest = questionnaires.aggregate(
+        edited=Max("updated_at"), published=Max("versions__published_at")
+    )
+    return max(filter(None, latest.values()), default=None)
 
 
 PHQ9_OPTIONS = [
@@ -213,6 +233,7 @@ RESULT_EXAMPLES = [
 
 
 @conditional_on_body
+@method_decorator(condition(last_modified_func=questionnaires_last_modified), name="dispatch")
 @extend_schema(
     responses={200: QuestionnaireListSerializer(many=True), 304: NOT_MODIFIED},
     examples=[
@@ -239,7 +260,10 @@ class QuestionnaireList(generics.ListAPIView):
         return Questionnaire.objects.with_current_version()
 
 
-@method_decorator(condition(etag_func=questionnaire_etag), name="dispatch")
+@method_decorator(
+    condition(etag_func=questionnaire_etag, last_modified_func=questionnaires_last_modified),
+    name="dispatch",
+)
 class QuestionnaireDetail(APIView):
     @extend_schema(
         responses={
@@ -299,6 +323,7 @@ class SubmissionCreate(APIView):
         responses={
             201: SubmissionSerializer,
             400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
                 description="Invalid body. Field errors name the field; answer errors are keyed by "
                 "question code under `answers`.",
                 examples=[
@@ -323,6 +348,7 @@ class SubmissionCreate(APIView):
                 "No such questionnaire", "No published questionnaire with this slug."
             ),
             413: TOO_LARGE,
+            415: NOT_JSON,
             429: THROTTLED,
         },
         examples=[
