@@ -182,6 +182,8 @@ def test_tokens_are_unique_url_safe_and_long(api, questionnaires):
     with override_settings(THROTTLE_SUBMISSIONS=""):
         tokens = [post(api, {"answers": phq9()}).json()["token"] for _ in range(30)]
     assert len(set(tokens)) == 30
+    # The short form printed on result sheets must tell them apart too.
+    assert len({token[:8] for token in tokens}) == 30
     alphabet = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
     for token in tokens:
         assert set(token) <= alphabet

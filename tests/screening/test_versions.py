@@ -35,6 +35,12 @@ def phq9():
         lambda v: ScoreBand.objects.create(
             version=v, code="x", min_score=0, max_score=1, label="x", tier="mild"
         ),
+        lambda v: Option.objects.create(question=v.questions.first(), value=9, label="x"),
+        lambda v: Option.objects.filter(question__version=v).first().delete(),
+        lambda v: ItemRule.objects.create(
+            version=v, code="x", question=v.questions.first(), min_value=3
+        ),
+        lambda v: v.rules.first().delete(),
     ],
     ids=[
         "edit question",
@@ -47,14 +53,20 @@ def phq9():
         "delete version",
         "add question",
         "add band",
+        "add option",
+        "delete option",
+        "add rule",
+        "delete rule",
     ],
 )
 def test_a_published_version_refuses_every_change(questionnaires, change):
     version = phq9()
     with pytest.raises(ValidationError) as refused:
         change(version)
-    assert "published" in str(refused.value)
+    assert refused.value.code == "published"
     assert Question.objects.filter(version=version).count() == 10
+    assert Option.objects.filter(question__version=version).count() == 4 * 10
+    assert ItemRule.objects.filter(version=version).count() == 1
 
 
 def draft_of(version: QuestionnaireVersion, number: int) -> QuestionnaireVersion:
