@@ -24,7 +24,11 @@ client: setup  ## Regenerate clients/openapi.yaml and the TypeScript types after
 client-check: setup  ## Fail when clients/ differs from what the API generates now
 	VENV=$(VENV) ./scripts/check-client.sh
 
-setup: system-deps $(VENV)/.installed
+setup: system-deps $(VENV)/.installed  ## Install, then compile the translations (*.mo is not committed)
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules --verbosity 0
+
+messages: setup  ## Update locale/*/django.po from the code and templates, then translate what is new
+	$(BIN)/python manage.py makemessages --all --no-obsolete -i '.venv/*' -i 'build/*' -i 'clients/*'
 
 system-deps:
 	./scripts/system-deps.sh

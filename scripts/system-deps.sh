@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the service and its tests need: CJK fonts and fast font subsetting for WeasyPrint
-# PDFs, poppler to read PDFs back and Chromium for the browser tests. Installs only what is
-# missing; needs root (or sudo).
+# PDFs, poppler to read PDFs back, Chromium for the browser tests and gettext (msgfmt) to compile
+# and extract the translations. Installs only what is missing; needs root (or sudo).
 set -euo pipefail
-packages=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils chromium)
+packages=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils chromium gettext)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
