@@ -2,6 +2,7 @@ import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Length
@@ -227,7 +228,24 @@ class ReferralCase(models.Model):
             self.first_contact_at = now
         if self.status in (self.Status.CLOSED, self.Status.UNREACHABLE) and self.closed_at is None:
             self.closed_at = now
+        elif self.is_open:
+            # A reopened case is not closed: retention counts from its next closing.
+            self.closed_at = None
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # The admin form leaves out `submission`, so Django skips the constraint check there.
+        if self.is_open and self.submission_id:
+            others = ReferralCase.objects.open().filter(submission_id=self.submission_id)
+            if others.exclude(pk=self.pk).exists():
+                raise ValidationError(
+                    {
+                        "status": _(
+                            "This person already has an open case. Work on that one instead of "
+                            "reopening this one."
+                        )
+                    }
+                )
 
     @property
     def is_open(self) -> bool:

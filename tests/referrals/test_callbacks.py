@@ -305,3 +305,24 @@ def test_cases_not_contacted_within_30_minutes_are_overdue_and_lead_the_queue(
     assert not old.is_overdue()
     assert list(ReferralCase.objects.queue()) == [fresh, old, older]
     assert older.closed_at is not None and older.first_contact_at is not None
+
+
+def test_reopening_a_closed_case_beside_an_open_one_is_a_form_error(
+    client, api, crisis_submission, staff
+):
+    ask(api, crisis_submission, phone=PHONE, consent=True)
+    closed = ReferralCase.objects.get()
+    closed.status = ReferralCase.Status.CLOSED
+    closed.save()
+    ask(api, crisis_submission, phone=PHONE, consent=True)
+    assert ReferralCase.objects.open().count() == 1
+    client.force_login(staff("crisis", "Crisis team"))
+    response = client.post(
+        f"/admin/referrals/referralcase/{closed.pk}/change/",
+        {"status": "new", "notes-TOTAL_FORMS": "0", "notes-INITIAL_FORMS": "0"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "already has an open case" in response.content.decode()
+    closed.refresh_from_db()
+    assert closed.status == "closed"
