@@ -3,11 +3,20 @@
 import itertools
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
 from screening import scoring
 from tests.screening.definitions import fixture_definition
+
+
+@pytest.fixture(autouse=True)
+def _english_problems():
+    # Problems are translated for clinicians; these tests read the English source texts.
+    with translation.override("en"):
+        yield
+
 
 PHQ9 = fixture_definition("phq-9")
 GAD7 = fixture_definition("gad-7")

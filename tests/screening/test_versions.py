@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from screening.models import (
     ItemRule,
@@ -124,7 +125,7 @@ def test_a_draft_is_editable_and_publishing_makes_it_current(questionnaires):
 def test_publishing_a_draft_with_a_band_gap_is_refused_and_changes_nothing(questionnaires):
     draft = draft_of(phq9(), 2)
     draft.bands.get(code="minimal").delete()
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
         draft.publish()
     assert "No band covers scores 0 to 4." in refused.value.messages
     draft.refresh_from_db()
