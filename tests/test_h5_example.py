@@ -1,0 +1,145 @@
+"""The H5 example (examples/h5/) in headless Chromium against a live API on another origin."""
+
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from referrals.models import ReferralCase
+
+H5 = Path(__file__).resolve().parent.parent / "examples" / "h5"
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture
+def h5_origin():
+    """examples/h5 as a static site on its own port: another origin than the API's."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=H5))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture
+def open_h5(browser, live_server, h5_origin, settings):
+    """Opens the example against the live API; the API allows its origin unless told otherwise."""
+    contexts = []
+
+    def open_page(cors_allowed: bool = True):
+        # live_server runs in a thread of this process, so the overridden setting reaches it.
+        settings.CORS_ALLOWED_ORIGINS = [h5_origin] if cors_allowed else []
+        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{h5_origin}/index.html?api={live_server.url}")
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def choose_phq9(page):
+    page.click('button[data-slug="phq-9"]')
+    page.wait_for_selector('fieldset[data-field="phq9_9"]')
+
+
+def answer(page, values):
+    """Ticks PHQ-9 items 1, 2, … with ``values``; None leaves an item unanswered."""
+    for i, value in enumerate(values, 1):
+        if value is not None:
+            page.check(f'input[name="phq9_{i}"][value="{value}"]')
+
+
+def submit(page, live_server):
+    """Sends the answers; returns the API's result body."""
+    url = f"{live_server.url}/api/v1/questionnaires/phq-9/submissions/"
+    with page.expect_response(lambda r: r.url.startswith(url) and r.request.method == "POST") as r:
+        page.click("form.questions button[type=submit]")
+    page.wait_for_selector("section.result")
+    return r.value.json()
+
+
+def test_a_mild_result_shows_articles_hotlines_and_the_pdf(open_h5, live_server, demo_data):
+    page = open_h5()
+    page.locator(".tests").wait_for()
+    assert page.locator(".tests button").count() == 2
+    choose_phq9(page)
+    assert page.locator("fieldset").count() == 10
+    assert page.locator('fieldset[data-field="phq9_1"] input[type=radio]').count() == 4
+
+    # Question 4 left out: the API's 400 names it and the page marks it, keeping the answers.
+    answer(page, (1, 1, 1, None, 1, 1, 0, 0, 0))
+    page.click("form.questions button[type=submit]")
+    missing = page.locator('fieldset[data-field="phq9_4"]')
+    missing.locator(".error").wait_for()
+    assert "invalid" in missing.get_attribute("class")
+    assert page.locator("fieldset.invalid").count() == 1
+    assert page.is_checked('input[name="phq9_1"][value="1"]')
+
+    page.check('input[name="phq9_4"][value="1"]')
+    result = submit(page, live_server)
+    assert (result["total_score"], result["tier"]) == (6, "mild")
+
+    sections = page.locator("main > section")
+    assert "crisis" not in (sections.first.get_attribute("class") or "")
+    assert "6 / 27" in page.inner_text("section.result")
+    assert "轻度" in page.inner_text("section.result")
+    items = result["recommendation"]["items"]
+    assert items
+    articles = page.locator('section[data-kind="content"] .items > li > a')
+    assert articles.all_inner_texts() == [item["title"] for item in items]
+    assert articles.first.get_attribute("href") == items[0]["url"]
+    assert items[0]["url"].startswith(f"{live_server.url}/articles/")
+    assert page.locator('main a[href="tel:12356"]').count() == 1
+    pdf = page.get_attribute("a#pdf", "href")
+    assert pdf == result["pdf_url"]
+    assert pdf == f"{live_server.url}/r/{result['token']}/pdf/"
+
+
+def test_a_crisis_result_leads_with_the_safety_message_and_hotlines(
+    open_h5, live_server, demo_data
+):
+    page = open_h5()
+    choose_phq9(page)
+    answer(page, (0, 0, 0, 0, 0, 0, 0, 0, 1))
+    result = submit(page, live_server)
+    assert result["crisis"] is True
+
+    first = page.locator("main > section").first
+    assert "crisis" in first.get_attribute("class")
+    assert result["recommendation"]["safety_message"] in first.inner_text()
+    assert page.locator("main a[href^='tel:']").first.get_attribute("href") == "tel:12356"
+    assert first.locator('a[href="tel:12356"]').is_visible()
+    assert page.get_attribute("a#pdf", "href") == result["pdf_url"]
+
+    # The call-back offer: without consent the API's 400 is shown by the checkbox.
+    page.fill("#phone", "139 1234 5678")
+    page.click("form.callback button[type=submit]")
+    consent = page.locator('[data-field="consent"]')
+    consent.locator(".error").wait_for()
+    assert "invalid" in consent.get_attribute("class")
+    page.check('input[name="consent"]')
+    page.click("form.callback button[type=submit]")
+    page.wait_for_selector("#callback .ok")
+    assert ReferralCase.objects.get().submission.token == result["token"]
+
+
+def test_without_cors_the_page_shows_its_network_error_and_12356(open_h5, demo_data):
+    page = open_h5(cors_allowed=False)
+    alert = page.locator(".alert")
+    alert.wait_for()
+    assert "连不上服务器" in alert.inner_text()
+    assert alert.locator('a[href="tel:12356"]').is_visible()
+    assert page.locator(".tests").count() == 0
