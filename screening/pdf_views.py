@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -16,16 +16,17 @@ from screening import sheets
 from screening.models import QuestionnaireVersion, Submission
 from screening.serializers import ErrorSerializer
 
-# A result's next steps change as sessions pass; a browser may keep a download this long.
-RESULT_MAX_AGE = sheets.CACHE_SECONDS
-BLANK_MAX_AGE = 60 * 60
+# A result is one person's answers: like every result, no cache keeps it (not even a clinic's
+# shared browser); the server keeps the rendered PDF instead, so a new download is still cheap.
+RESULT_CACHE_CONTROL = "private, no-store"
+# A blank form is the same for everyone who reads its language.
+BLANK_CACHE_CONTROL = f"private, max-age={60 * 60}"
 
 
-def sheet_headers(filename: str, max_age: int) -> dict[str, str]:
+def sheet_headers(filename: str, cache_control: str) -> dict[str, str]:
     return {
         "Content-Disposition": f'inline; filename="{filename}"',
-        # Results are personal: the person's own browser may keep a copy, a shared cache never.
-        "Cache-Control": f"private, max-age={max_age}",
+        "Cache-Control": cache_control,
         "X-Robots-Tag": "noindex",
     }
 
@@ -39,7 +40,7 @@ def result_sheet(request, submission: Submission) -> bytes:
 def result_pdf(request, token: str):
     """The printable result sheet, in the language the test was taken in."""
     submission = get_object_or_404(Submission.objects.for_display(), token=token)
-    headers = sheet_headers(sheets.result_sheet_filename(submission), RESULT_MAX_AGE)
+    headers = sheet_headers(sheets.result_sheet_filename(submission), RESULT_CACHE_CONTROL)
     return HttpResponse(
         result_sheet(request, submission), content_type="application/pdf", headers=headers
     )
@@ -53,7 +54,7 @@ def questionnaire_pdf(request, slug: str):
     except QuestionnaireVersion.DoesNotExist:
         raise Http404(_("No such self-test.")) from None
     form_url = request.build_absolute_uri(reverse("questionnaire", args=[slug]))
-    headers = sheet_headers(sheets.blank_questionnaire_filename(version), BLANK_MAX_AGE)
+    headers = sheet_headers(sheets.blank_questionnaire_filename(version), BLANK_CACHE_CONTROL)
     return HttpResponse(
         sheets.blank_questionnaire_pdf(version, form_url=form_url),
         content_type="application/pdf",
@@ -82,15 +83,46 @@ class PDFRenderer(BaseRenderer):
 class SubmissionPdf(APIView):
     renderer_classes = [PDFRenderer]
 
+    def perform_content_negotiation(self, request, force=False):
+        # There is only a PDF to offer: a client asking for JSON (a generated API client does)
+        # still gets its 404 as JSON, or the PDF, never a 406 that hides an unknown token.
+        return super().perform_content_negotiation(request, force=True)
+
     @extend_schema(
         summary="Printable result sheet (PDF)",
+        description="The A4 result sheet of a stored result, as the result page links it "
+        "(`pdf_url`): the answers, the score and band, the next step for the tier, the hotlines "
+        "serving the channel's region and a QR code back to the online result. In the language "
+        "the test was taken in. A crisis sheet leads with the hotlines and the safety message. "
+        "No personal data: a call-back phone number never appears.\n\n"
+        "Sent whatever the `Accept` header says; an unknown token is a JSON 404. Like every "
+        "result it is `Cache-Control: private, no-store`; the server keeps the rendered sheet, "
+        "so fetching it again is cheap. The `Content-Disposition` file name reads like "
+        "`phq-9-result-TZ9wfC15.pdf`.",
+        parameters=[
+            OpenApiParameter(
+                "token",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                description="The result's token, as returned when the answers were submitted.",
+                examples=[OpenApiExample("Token", value="TZ9wfC15sbumseSaCs5-UeBgZ-6-nirw")],
+            )
+        ],
         responses={
             (200, "application/pdf"): OpenApiResponse(
                 OpenApiTypes.BINARY,
-                description="A4 result sheet in the language the test was taken in. A crisis "
-                "sheet leads with the hotlines. Contains no personal data.",
+                description="A4 result sheet (PDF), usually one page.",
             ),
-            (404, "application/json"): ErrorSerializer,
+            (404, "application/json"): OpenApiResponse(
+                ErrorSerializer,
+                description="No result with this token",
+                examples=[
+                    OpenApiExample(
+                        "No result with this token",
+                        value={"detail": "No result with this token."},
+                    )
+                ],
+            ),
         },
     )
     def get(self, request, token: str):
@@ -98,5 +130,5 @@ class SubmissionPdf(APIView):
         submission = Submission.objects.for_display().filter(token=token).first()
         if submission is None:
             raise NotFound(_("No result with this token."))
-        headers = sheet_headers(sheets.result_sheet_filename(submission), RESULT_MAX_AGE)
+        headers = sheet_headers(sheets.result_sheet_filename(submission), RESULT_CACHE_CONTROL)
         return Response(result_sheet(request, submission), headers=headers)
