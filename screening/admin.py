@@ -41,10 +41,11 @@ class PublishedReadOnly:
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not self._published(obj)
 
-    def has_add_permission(self, request, obj=None):
-        if obj is not None and self._published(obj):
+    def has_add_permission(self, request, *obj):
+        # ModelAdmin's takes only the request; an inline's also takes the parent object.
+        if obj and self._published(obj[0]):
             return False
-        return super().has_add_permission(request, *([obj] if obj is not None else []))
+        return super().has_add_permission(request, *obj)
 
 
 class QuestionInline(PublishedReadOnly, TranslationStackedInline):
@@ -221,6 +222,20 @@ class QuestionAdmin(PublishedReadOnly, TranslationAdmin):
     list_display = ["code", "version", "position", "scored"]
     list_filter = ["version__questionnaire"]
     inlines = [OptionInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "version":
+            # Questions can only be added to drafts; published versions are immutable.
+            kwargs["queryset"] = QuestionnaireVersion.objects.filter(
+                published_at__isnull=True
+            ).select_related("questionnaire")
+            kwargs["error_messages"] = {
+                "invalid_choice": _(
+                    "Choose a draft version. Published versions cannot be changed: make a new "
+                    "draft from the version first."
+                )
+            }
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Channel)

@@ -225,6 +225,18 @@ class QuestionnaireVersion(models.Model):
             locked = QuestionnaireVersion.objects.select_for_update().get(pk=self.pk)
             if locked.is_published:
                 raise PublishedVersionError()
+            # The newest published version is the live one, so an older draft would never go live.
+            Questionnaire.objects.select_for_update().get(pk=self.questionnaire_id)
+            live = self.questionnaire.current_version()
+            if live is not None and live.number > self.number:
+                raise ValidationError(
+                    _(
+                        "Version %(number)s is older than the live version %(live)s and would "
+                        "never be used. Make a new draft from the live version and publish that."
+                    ),
+                    code="older_than_live",
+                    params={"number": self.number, "live": live.number},
+                )
             problems = self.problems()
             if problems:
                 raise ValidationError(problems, code="invalid_definition")
@@ -286,21 +298,30 @@ class VersionPart(models.Model):
 
     def save(self, *args, **kwargs):
         self._check_editable()
-        if self.pk:
-            # Moving a row out of a published version is a change to that version too.
-            old = type(self).objects.filter(pk=self.pk).first()
-            if old is not None:
-                old._check_editable()
+        self._check_stored_editable()
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         self._check_editable()
         return super().delete(*args, **kwargs)
 
+    def clean(self):
+        # The same check as save(), so that forms show the message instead of failing on save.
+        super().clean()
+        self._check_editable()
+        self._check_stored_editable()
+
     def _check_editable(self) -> None:
         version_id = self._version_id()
         if version_id and QuestionnaireVersion.objects.filter(pk=version_id).published().exists():
             raise PublishedVersionError()
+
+    def _check_stored_editable(self) -> None:
+        # Moving a row out of a published version is a change to that version too.
+        if self.pk:
+            stored = type(self).objects.filter(pk=self.pk).first()
+            if stored is not None:
+                stored._check_editable()
 
     def _version_id(self):
         return self.version_id

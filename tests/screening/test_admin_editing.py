@@ -4,10 +4,11 @@ import io
 import json
 
 import pytest
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
 
 from screening import interchange
-from screening.models import QuestionnaireVersion
+from screening.models import Option, Question, QuestionnaireVersion
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/screening/questionnaireversion/"
@@ -156,3 +157,72 @@ def test_gad7_fhir_export_carries_its_total_code(questionnaires):
     FhirQuestionnaire.model_validate(resource)
     assert resource["item"][-1]["code"][0]["code"] == "70274-6"
     assert "code" not in resource
+
+
+def test_publishing_a_draft_older_than_the_live_version_is_refused(admin_client, questionnaires):
+    older, newer = phq9_v1().new_draft(), phq9_v1().new_draft()
+    run_action(admin_client, "publish", newer)
+    page = run_action(admin_client, "publish", older).content.decode()
+    assert "v2: Version 2 is older than the live version 3" in page
+    assert "Make a new draft from the live version" in page
+    assert "v2 is now live" not in page
+    older.refresh_from_db()
+    assert older.published_at is None
+    assert QuestionnaireVersion.objects.current_for("phq-9") == newer
+
+
+def question_form(version, **changes) -> dict:
+    return {
+        "version": version.pk,
+        "position": 11,
+        "code": "phq9_new",
+        "text_zh_hans": "新问题",
+        "text_en": "A new question",
+        "scored": "on",
+        "required": "on",
+        "options-TOTAL_FORMS": "1",
+        "options-INITIAL_FORMS": "0",
+        "options-0-position": "0",
+        "options-0-value": "0",
+        "options-0-label_zh_hans": "完全不会",
+        "options-0-label_en": "Not at all",
+        **changes,
+    }
+
+
+def test_a_question_for_a_published_version_is_a_form_error(admin_client, questionnaires):
+    published = phq9_v1()
+    before = Question.objects.count(), Option.objects.count()
+    form = admin_client.get("/admin/screening/question/add/").content.decode()
+    assert f'<option value="{published.pk}"' not in form, "only drafts are offered"
+    response = admin_client.post(
+        "/admin/screening/question/add/", question_form(published), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    assert (
+        "Choose a draft version. Published versions cannot be changed" in response.content.decode()
+    )
+    assert (Question.objects.count(), Option.objects.count()) == before
+
+
+def test_a_question_can_be_added_to_a_draft(admin_client, questionnaires):
+    draft = phq9_v1().new_draft()
+    response = admin_client.post("/admin/screening/question/add/", question_form(draft))
+    assert response.status_code == 302
+    assert draft.questions.get(code="phq9_new").options.get().label_en == "Not at all"
+
+
+def test_model_validation_refuses_parts_of_a_published_version(questionnaires):
+    published = phq9_v1()
+    question = Question(version=published, code="phq9_new", text="?")
+    with pytest.raises(ValidationError) as refused:
+        question.full_clean()
+    assert refused.value.error_dict[NON_FIELD_ERRORS][0].code == "published"
+    option = Option(question=published.questions.first(), value=9, label="?")
+    with pytest.raises(ValidationError):
+        option.full_clean()
+    # Moving a draft's question into the published version is refused too, and the reverse.
+    stored = published.questions.first()
+    stored.version = phq9_v1().new_draft()
+    with pytest.raises(ValidationError):
+        stored.full_clean(validate_unique=False, validate_constraints=False)
