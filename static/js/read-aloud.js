@@ -12,6 +12,13 @@
     u.rate = 0.9;
     window.speechSynthesis.speak(u);
   }
+  // The text a person sees, without the read-aloud buttons added to it.
+  function textOf(el) {
+    var copy = el.cloneNode(true);
+    var added = copy.querySelectorAll(".read, .readbar");
+    for (var k = 0; k < added.length; k++) added[k].parentNode.removeChild(added[k]);
+    return copy.textContent;
+  }
   function button(label, onClick) {
     var b = document.createElement("button");
     b.type = "button";
@@ -27,11 +34,11 @@
     for (var i = 0; i < items.length; i++) {
       (function (el) {
         var b = button(root.getAttribute("data-read-label") || "Read aloud", function () {
-          var text = el.textContent;
+          var text = textOf(el);
           var fieldset = el.parentNode;
           if (el.tagName === "LEGEND" && fieldset) {
             var labels = fieldset.querySelectorAll("label");
-            for (var j = 0; j < labels.length; j++) text += "。" + labels[j].textContent;
+            for (var j = 0; j < labels.length; j++) text += "。" + textOf(labels[j]);
           }
           speak(text);
         });
@@ -40,7 +47,7 @@
       })(items[i]);
     }
     var page = button(root.getAttribute("data-read-page-label") || "Read this page aloud", function () {
-      speak(main.innerText || main.textContent);
+      speak(textOf(main));
     });
     var stop = button(root.getAttribute("data-stop-label") || "Stop", function () {
       window.speechSynthesis.cancel();
@@ -50,7 +57,9 @@
     bar.appendChild(page);
     bar.appendChild(document.createTextNode(" "));
     bar.appendChild(stop);
-    main.insertBefore(bar, main.firstChild);
+    // A crisis block stays the first thing on the page; the bar goes right after it.
+    var crisis = main.querySelector(".crisis");
+    main.insertBefore(bar, crisis ? crisis.nextSibling : main.firstChild);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();

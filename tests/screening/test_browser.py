@@ -88,3 +88,56 @@ def test_a_missing_answer_is_named_and_answers_kept_without_javascript(
     assert "感到似乎将有可怕的事情发生而害怕" in alert.inner_text()
     assert page.is_checked('input[name="gad7_1"][value="2"]')
     context.close()
+
+
+# Speech itself cannot be heard here: record what the page asks the browser to say.
+RECORD_SPEECH = """
+window.__spoken = [];
+Object.defineProperty(window, "speechSynthesis", {
+  value: { speak: (u) => window.__spoken.push({ text: u.text, lang: u.lang }), cancel: () => {} },
+});
+window.SpeechSynthesisUtterance = function (text) { this.text = text; };
+"""
+
+
+def test_read_aloud_speaks_the_question_and_its_answers_in_chinese(browser, live_server, demo_data):
+    context = phone_context(browser)
+    context.add_init_script(RECORD_SPEECH)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/q/phq-9/")
+    page.locator("fieldset").nth(8).locator("button.read").click()
+    spoken = page.evaluate("window.__spoken")
+    assert len(spoken) == 1
+    assert spoken[0]["lang"] == "zh-CN"
+    assert "有不如死掉或用某种方式伤害自己的念头" in spoken[0]["text"]
+    assert "几乎每天" in spoken[0]["text"]
+    assert "朗读" not in spoken[0]["text"], "the button's own label is not read out"
+
+    page.locator(".readbar button.read").first.click()
+    whole_page = page.evaluate("window.__spoken")[-1]["text"]
+    assert "做事时提不起劲或没有兴趣" in whole_page
+    assert "朗读" not in whole_page
+    context.close()
+
+
+def test_a_crisis_result_keeps_the_hotlines_above_the_read_aloud_bar(
+    browser, live_server, demo_data
+):
+    context = phone_context(browser)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/q/phq-9/")
+    take_test(page, live_server, (0, 0, 0, 0, 0, 0, 0, 0, 1))
+    first = page.locator("main > *").first
+    assert "crisis" in first.get_attribute("class")
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/q/phq-9/", "/q/gad-7/"])
+def test_pages_fit_a_320_pixel_screen_without_sideways_scrolling(
+    browser, live_server, demo_data, path
+):
+    context = browser.new_context(viewport={"width": 320, "height": 640}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}{path}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    context.close()
