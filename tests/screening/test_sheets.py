@@ -1,0 +1,331 @@
+"""Printable PDF sheets, rendered for real through their URLs and read back with poppler."""
+
+import subprocess
+
+import pytest
+from django.core.cache import cache
+from django.utils import translation
+from django.utils.translation import gettext
+from PIL import Image
+
+from referrals.models import Hotline, ReferralCase
+from screening import sheets
+from screening.models import QuestionnaireVersion, ScoreBand, Submission
+from screening.recommendations import safety_message
+
+pytestmark = pytest.mark.django_db
+
+MILD = (1, 1, 1, 1, 1, 1, 0, 0, 0)  # total 6
+CRISIS = (0, 0, 0, 0, 0, 0, 0, 0, 1)  # total 1, item 9 above 0
+PHONE = "13912345678"
+
+
+def submit(api, values, **headers) -> str:
+    answers = {f"phq9_{i}": v for i, v in enumerate(values, 1)}
+    response = api.post(
+        "/api/v1/questionnaires/phq-9/submissions/",
+        {"answers": answers, "channel": "demo"},
+        format="json",
+        **headers,
+    )
+    assert response.status_code == 201
+    return response.json()["token"]
+
+
+def get_pdf(client, url: str, **headers):
+    response = client.get(url, **headers)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content[:5] == b"%PDF-"
+    return response
+
+
+def poppler(tmp_path, tool: str, pdf: bytes, *args: str) -> str:
+    path = tmp_path / "sheet.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(
+        [tool, *args, str(path), *(["-"] if tool == "pdftotext" else [])],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+def squeeze(text: str) -> str:
+    """Text without any whitespace: CJK lines wrap anywhere, and -layout pads columns."""
+    return "".join(text.split())
+
+
+def in_chinese(message: str) -> str:
+    with translation.override("zh-hans"):
+        return squeeze(gettext(message))
+
+
+def page_count(tmp_path, pdf: bytes) -> int:
+    info = poppler(tmp_path, "pdfinfo", pdf)
+    return int(next(line for line in info.splitlines() if line.startswith("Pages:")).split()[1])
+
+
+def page_image(tmp_path, pdf: bytes, dpi: int = 100) -> Image.Image:
+    (tmp_path / "sheet.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-f", "1", "-l", "1", "-r", str(dpi), "-gray", "-png", "-singlefile",
+         str(tmp_path / "sheet.pdf"), str(tmp_path / "page")],
+        check=True,
+    )  # fmt: skip
+    return Image.open(tmp_path / "page.png").convert("L")
+
+
+def dark_pixels(image: Image.Image) -> list[bool]:
+    return [value < 128 for value in image.tobytes()]
+
+
+def test_a_result_sheet_shows_the_result_in_chinese_with_the_hotlines(
+    api, client, demo_data, tmp_path
+):
+    token = submit(api, MILD)
+    text = poppler(tmp_path, "pdftotext", get_pdf(client, f"/r/{token}/pdf/").content, "-layout")
+    flat = squeeze(text)
+    assert "PHQ-9抑郁筛查" in flat
+    assert "自测结果" in flat
+    assert f"{in_chinese('Total score')}6/27" in flat
+    assert ScoreBand.objects.get(version__questionnaire__slug="phq-9", code="mild").label in flat
+    assert "不是诊断" in flat
+    assert in_chinese("Reference: %(ref)s") % {"ref": token[:8]} in flat
+    assert "Pfizer" in flat
+    numbers = [hotline.number for hotline in Hotline.objects.serving("110108")]
+    assert "12356" in numbers
+    for number in numbers:
+        assert number in flat
+
+
+def test_a_result_sheet_embeds_only_the_noto_cjk_font(api, client, demo_data, tmp_path):
+    token = submit(api, MILD)
+    fonts = poppler(tmp_path, "pdffonts", get_pdf(client, f"/r/{token}/pdf/").content)
+    rows = [line.split() for line in fonts.splitlines()[2:]]
+    assert rows
+    for row in rows:
+        # name, type…, encoding, emb, sub, uni, object id: emb is the fifth column from the end
+        assert "Noto-Sans-CJK-SC" in row[0]
+        assert row[-5] == "yes", f"{row[0]} is not embedded"
+
+
+def test_a_result_sheet_page_renders_with_ink_on_it(api, client, demo_data, tmp_path):
+    token = submit(api, MILD)
+    image = page_image(tmp_path, get_pdf(client, f"/r/{token}/pdf/").content)
+    share = sum(dark_pixels(image)) / (image.width * image.height)
+    assert share > 0.01, f"page 1 is almost blank ({share:.2%} dark pixels)"
+
+
+@pytest.mark.parametrize("values", [MILD, CRISIS], ids=["mild", "crisis"])
+def test_a_result_sheet_fits_on_one_page(api, client, demo_data, tmp_path, values):
+    token = submit(api, values)
+    assert page_count(tmp_path, get_pdf(client, f"/r/{token}/pdf/").content) == 1
+
+
+def result_text(client, tmp_path, token: str) -> str:
+    pdf = get_pdf(client, f"/r/{token}/pdf/").content
+    return squeeze(poppler(tmp_path, "pdftotext", pdf, "-layout"))
+
+
+def test_a_crisis_sheet_leads_with_the_safety_message_and_hotlines(
+    api, client, demo_data, tmp_path
+):
+    flat = result_text(client, tmp_path, submit(api, CRISIS))
+    with translation.override("zh-hans"):
+        safety = squeeze(safety_message())
+    hotline = squeeze(Hotline.objects.get(number="12356").name)
+    score = flat.index(in_chinese("Total score"))
+    answers = flat.index(in_chinese("Your answers"))
+    assert flat.index(in_chinese("URGENT")) < score
+    assert flat.index(safety) < score
+    assert flat.index(f"12356{hotline}") < score < answers
+
+
+def test_a_mild_sheet_leads_with_the_result(api, client, demo_data, tmp_path):
+    flat = result_text(client, tmp_path, submit(api, MILD))
+    assert in_chinese("URGENT") not in flat
+    assert flat.index(in_chinese("Total score")) < flat.index("12356")
+
+
+def thickest_rule(image: Image.Image, top: int, bottom: int) -> int:
+    """How many consecutive pixel rows between top and bottom are at least 80 % dark."""
+    dark = dark_pixels(image)
+    width, run, longest = image.width, 0, 0
+    for y in range(top, bottom):
+        run = run + 1 if sum(dark[y * width : (y + 1) * width]) > 0.8 * width else 0
+        longest = max(longest, run)
+    return longest
+
+
+def test_a_crisis_sheet_is_framed_in_a_thick_black_rule(api, client, demo_data, tmp_path):
+    crisis = page_image(tmp_path, get_pdf(client, f"/r/{submit(api, CRISIS)}/pdf/").content)
+    mild = page_image(tmp_path, get_pdf(client, f"/r/{submit(api, MILD)}/pdf/").content)
+    # At 100 dpi the crisis frame (1.8 mm) is about 7 rows; ordinary rules (0.5 mm) 2.
+    assert thickest_rule(crisis, 0, crisis.height // 3) >= 5
+    assert thickest_rule(mild, 0, mild.height // 3) < 5
+
+
+def test_a_call_back_phone_number_never_appears_on_the_sheet(api, client, demo_data, tmp_path):
+    token = submit(api, CRISIS)
+    response = api.post(
+        f"/api/v1/submissions/{token}/callback/",
+        {"phone": PHONE, "consent": True, "preferred_time": "晚上", "note": ""},
+        format="json",
+    )
+    assert response.status_code == 201
+    case = ReferralCase.objects.get(submission__token=token)
+    assert case.phone == PHONE
+    text = poppler(tmp_path, "pdftotext", get_pdf(client, f"/r/{token}/pdf/").content, "-layout")
+    flat = squeeze(text)
+    assert "12356" in flat  # the text was read
+    assert PHONE not in flat
+    assert case.masked_phone not in flat
+    assert PHONE[-4:] not in flat
+
+
+def test_the_sheet_is_in_the_language_the_test_was_taken_in(api, client, demo_data, tmp_path):
+    token = submit(api, MILD, HTTP_ACCEPT_LANGUAGE="en")
+    assert Submission.objects.get(token=token).language == "en"
+    # The downloader's own language does not matter: the sheet follows the submission.
+    response = get_pdf(client, f"/r/{token}/pdf/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    flat = squeeze(poppler(tmp_path, "pdftotext", response.content, "-layout"))
+    assert "Totalscore6/27" in flat
+    assert "notadiagnosis" in flat
+    assert "总分" not in flat
+
+
+@pytest.mark.parametrize("prefix", ["/r/{}/pdf/", "/api/v1/submissions/{}/pdf/"])
+def test_a_result_sheet_is_named_and_privately_cacheable(api, client, demo_data, prefix):
+    token = submit(api, MILD)
+    response = get_pdf(client, prefix.format(token))
+    assert response["Content-Disposition"] == f'inline; filename="phq-9-result-{token[:8]}.pdf"'
+    # One person's answers: kept by no browser or proxy (the server keeps the rendered PDF).
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= cache_control
+    assert "noindex" in response["X-Robots-Tag"]
+
+
+def test_a_repeated_download_comes_from_the_cache_until_the_sheet_changes(api, client, demo_data):
+    token = submit(api, MILD)
+    first = get_pdf(client, f"/r/{token}/pdf/")
+    submission = Submission.objects.for_display().get(token=token)
+    html = sheets.result_sheet_html(submission, result_url=f"http://testserver/r/{token}/")
+    key = sheets.cache_key("result", token, submission.language, html)
+    assert cache.get(key) == first.content
+
+    # Whatever sits under the key is what the next download gets: nothing is rendered again.
+    marker = b"%PDF-1.7 served from the cache"
+    cache.set(key, marker)
+    assert get_pdf(client, f"/r/{token}/pdf/").content == marker
+    assert get_pdf(client, f"/api/v1/submissions/{token}/pdf/").content == marker
+
+    # A hotline edited since: the sheet is rendered again with the change.
+    Hotline.objects.filter(number="12356").update(name="心理援助热线（新）")
+    assert get_pdf(client, f"/r/{token}/pdf/").content != marker
+
+
+@pytest.mark.parametrize(
+    "accept", [None, "application/pdf", "application/json", "text/html", "*/*"]
+)
+def test_an_unknown_token_is_a_404_on_the_api_whatever_it_accepts(api, questionnaires, accept):
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+    response = api.get("/api/v1/submissions/no-such-token/pdf/", **headers)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
+
+
+def test_an_unknown_token_is_a_404_page(client, questionnaires):
+    assert client.get("/r/no-such-token/pdf/").status_code == 404
+
+
+def test_the_api_sends_the_pdf_even_to_a_client_asking_for_json(api, client, demo_data):
+    token = submit(api, MILD)
+    get_pdf(client, f"/api/v1/submissions/{token}/pdf/", HTTP_ACCEPT="application/json")
+
+
+def tick_boxes(image: Image.Image, size: range) -> int:
+    """Empty squares of about ``size`` pixels a side drawn with a thin dark border."""
+    width, height = image.size
+    dark = dark_pixels(image)
+    seen = bytearray(width * height)
+    found = 0
+    for start, is_dark in enumerate(dark):
+        if not is_dark or seen[start]:
+            continue
+        seen[start] = 1
+        stack, xs, ys = [start], [], []
+        while stack:
+            at = stack.pop()
+            x, y = at % width, at // width
+            xs.append(x)
+            ys.append(y)
+            for near in (
+                at - 1 if x else -1,
+                at + 1 if x < width - 1 else -1,
+                at - width,
+                at + width,
+            ):
+                if 0 <= near < width * height and dark[near] and not seen[near]:
+                    seen[near] = 1
+                    stack.append(near)
+        box_width, box_height = max(xs) - min(xs) + 1, max(ys) - min(ys) + 1
+        middle = (min(ys) + box_height // 2) * width + min(xs) + box_width // 2
+        if box_width in size and box_height in size and not dark[middle]:
+            found += 1
+    return found
+
+
+def test_the_blank_questionnaire_is_a_form_with_a_clinician_key(client, demo_data, tmp_path):
+    response = get_pdf(client, "/q/phq-9/pdf/")
+    assert response["Content-Disposition"] == 'inline; filename="phq-9-v1-questionnaire.pdf"'
+    assert response["Cache-Control"] == "private, max-age=3600"
+    pdf = response.content
+    assert page_count(tmp_path, pdf) == 2
+
+    # Without -layout, each table cell's lines stay together.
+    form = squeeze(poppler(tmp_path, "pdftotext", pdf, "-f", "1", "-l", "1"))
+    key = squeeze(poppler(tmp_path, "pdftotext", pdf, "-layout", "-f", "2", "-l", "2"))
+    version = QuestionnaireVersion.objects.current_for("phq-9")
+    with translation.override("zh-hans"):
+        questions = [squeeze(q.text) for q in version.questions.all()]
+        options = [squeeze(o.label) for o in version.questions.first().options.all()]
+        bands = [(b.min_score, b.max_score, squeeze(b.label)) for b in version.bands.all()]
+        rule = squeeze(
+            gettext("Question %(number)s: any answer of %(value)s or more")
+            % {"number": 9, "value": 1}
+        )
+        scoring_key = squeeze(gettext("Scoring key (for the clinician)"))
+
+    assert len(questions) == 10
+    for number, text in enumerate(questions, 1):
+        assert f"{number}.{text}" in form
+    for value, label in enumerate(options):
+        assert f"{label}({value})" in form
+    # 9 questions share one grid of four options, the 10th has its own four.
+    assert tick_boxes(page_image(tmp_path, pdf), size=range(18, 27)) == 40
+
+    assert scoring_key not in form
+    assert scoring_key in key
+    for low, high, label in bands:
+        assert f"{low}–{high}{label}" in key
+    assert rule in key
+    assert "12356" in key
+
+
+def test_an_unknown_questionnaire_has_no_blank_form(client, questionnaires):
+    assert client.get("/q/no-such-test/pdf/").status_code == 404
+
+
+def test_the_api_schema_documents_the_pdf_endpoint(api, questionnaires):
+    schema = api.get("/api/schema/?format=json").json()
+    operation = schema["paths"]["/api/v1/submissions/{token}/pdf/"]["get"]
+    ok, missing = operation["responses"]["200"], operation["responses"]["404"]
+    assert ok["content"]["application/pdf"]["schema"] == {"type": "string", "format": "binary"}
+    assert ok["description"]
+    assert missing["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
+    assert missing["content"]["application/json"]["examples"]
+    assert "crisis" in operation["description"]
