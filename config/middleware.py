@@ -1,4 +1,21 @@
+import logging
+import re
+
+import redis
+from csp.constants import UNSAFE_INLINE
+from csp.middleware import CSPMiddleware
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
+
+# What a lost database or cache connection raises; anything else stays a 500.
+UNAVAILABLE = (OperationalError, InterfaceError, redis.ConnectionError, redis.TimeoutError)
 
 
 class ApiLanguageMiddleware:
@@ -24,3 +41,97 @@ class ApiLanguageMiddleware:
                 translation.activate(language)
                 request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's policy, with inline styles allowed in the staff admin only.
+
+    Django's change lists and the statistics page carry small ``<style>`` blocks and attributes;
+    scripts stay the project's own files everywhere.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if request.path_info.startswith("/admin/") and parts.update is None:
+            parts.update = {"style-src": [UNSAFE_INLINE]}
+        return parts
+
+
+# Every URL that carries a result token (the result page, its PDF and call-back, the API result)
+# and the API's submission, whose answer is a result.
+PRIVATE_PATH = re.compile(
+    r"^/(r/[^/]+/|api/v1/submissions/[^/]+/|api/v1/questionnaires/[^/]+/submissions/)"
+)
+
+
+class PrivateResultMiddleware:
+    """Responses under a result token are one person's answers: no shared cache, no index."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if PRIVATE_PATH.match(request.path_info):
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+# Shown when the database is down, so no hotline can be read from it.
+OUTAGE_HOTLINES = [
+    {
+        "name": _("Psychological assistance hotline"),
+        "number": "12356",
+        "tel": "tel:12356",
+        "hours": _("Free and anonymous; at least 18 hours a day, 24 in most places"),
+    },
+    {
+        "name": _("Hope 24 hotline"),
+        "number": "400-161-9995",
+        "tel": "tel:4001619995",
+        "hours": _("24 hours"),
+    },
+]
+OUTAGE_RETRY_AFTER = 30  # seconds
+
+
+class ServiceUnavailableMiddleware:
+    """A friendly 503 with the crisis hotlines when the database (or Redis) cannot be reached.
+
+    Pages get templates/503.html, rendered without a request context so that nothing on the way
+    touches the database; the API gets JSON. Nothing is kept: the next request tries again, so
+    the service resumes by itself when the database is back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, UNAVAILABLE):
+            return None
+        logger.warning("%s: %s", type(exception).__name__, exception)
+        if request.path_info.startswith("/api/"):
+            response = JsonResponse(
+                {
+                    "detail": gettext(
+                        "The service is unavailable for a moment. Please try again in a few "
+                        "minutes. If you need to talk to someone now, call a hotline."
+                    ),
+                    "hotlines": [{k: str(v) for k, v in h.items()} for h in OUTAGE_HOTLINES],
+                },
+                status=503,
+                json_dumps_params={"ensure_ascii": False},
+            )
+        else:
+            html = render_to_string(
+                "503.html",
+                {"hotlines": OUTAGE_HOTLINES, "csp_nonce": getattr(request, "csp_nonce", "")},
+            )
+            response = HttpResponse(html, status=503)
+        response["Retry-After"] = str(OUTAGE_RETRY_AFTER)
+        add_never_cache_headers(response)
+        return response

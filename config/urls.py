@@ -1,9 +1,21 @@
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from config import health
+
+# Swagger UI's script comes from our own static files and its set-up script from a second request
+# (the split view), so scripts stay 'self'; Swagger UI styles elements inline and uses data: icons.
+api_docs = csp_update({"style-src": [UNSAFE_INLINE], "img-src": ["data:"]})(
+    SpectacularSwaggerSplitView.as_view(url_name="schema")
+)
 
 # Friendly, translated error pages that always show the hotline (templates/404.html, 500.html).
 urlpatterns = [
+    path("healthz", health.liveness, name="healthz"),
+    path("readyz", health.readiness, name="readyz"),
     path("admin/statistics/", include("screening.dashboard_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("screening.api_urls")),
@@ -12,5 +24,5 @@ urlpatterns = [
     path("", include("screening.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", api_docs, name="api-docs"),
 ]

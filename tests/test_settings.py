@@ -8,20 +8,46 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def load_settings(**env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+# What production sets (README, Deployment); check --deploy judges a SECRET_KEY by its length.
+PRODUCTION = {
+    "DEBUG": "False",
+    "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-enough-0123456789",
+    "ALLOWED_HOSTS": "xinqiao.example.org",
+}
+
+
+def run(args, **env):
+    names = set(PRODUCTION) | {"REDIS_URL", "NUM_PROXIES", "LOG_FORMAT"}
+    names |= {k for k in os.environ if k.startswith("SECURE_")}
+    clean = {k: v for k, v in os.environ.items() if k not in names}
     return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.conf import settings as s; "
-            "print(s.DEBUG, s.TIME_ZONE, s.LANGUAGE_CODE, s.DATABASES['default']['CONN_MAX_AGE'])",
-        ],
+        [sys.executable, *args],
         cwd=ROOT,
         env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
         capture_output=True,
         text=True,
     )
+
+
+def load_settings(**env):
+    return run(
+        [
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s; "
+            "print(s.DEBUG, s.TIME_ZONE, s.LANGUAGE_CODE, s.DATABASES['default']['CONN_MAX_AGE'])",
+        ],
+        **env,
+    )
+
+
+def setting(expression: str, **env) -> str:
+    """``expression`` (over ``s``, the settings) evaluated in a fresh process with ``env``."""
+    result = run(
+        ["-c", f"from django.conf import settings as s; print({expression})"],
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -41,3 +67,61 @@ def test_development_needs_no_environment_and_keeps_connections():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[0] == "True"
     assert int(result.stdout.split()[3]) > 0
+
+
+def test_production_settings_pass_the_deploy_checks():
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_redirects_to_https_sends_hsts_and_secure_cookies():
+    values = setting(
+        "s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS >= 31536000, "
+        "s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SECURE_PROXY_SSL_HEADER",
+        **PRODUCTION,
+    )
+    assert values == "True True True True True None"
+
+
+def test_the_proxy_header_and_the_redirect_come_from_the_environment():
+    values = setting(
+        "s.SECURE_PROXY_SSL_HEADER, s.SECURE_SSL_REDIRECT",
+        **PRODUCTION,
+        SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https",
+        SECURE_SSL_REDIRECT="False",
+    )
+    assert values == "('HTTP_X_FORWARDED_PROTO', 'https') False"
+
+
+def test_a_malformed_proxy_header_refuses_to_start():
+    result = load_settings(**PRODUCTION, SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO")
+    assert result.returncode != 0
+    assert "SECURE_PROXY_SSL_HEADER must be" in result.stderr
+
+
+def test_development_stays_on_plain_http():
+    assert setting("s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE") == (
+        "False 0 False"
+    )
+
+
+def test_the_cache_is_local_memory_unless_redis_url_is_set():
+    backend = "s.CACHES['default']['BACKEND']"
+    assert setting(backend) == "django.core.cache.backends.locmem.LocMemCache"
+    redis = setting(
+        f"{backend}, s.CACHES['default']['LOCATION']", REDIS_URL="redis://127.0.0.1:6379/3"
+    )
+    assert redis == "django.core.cache.backends.redis.RedisCache redis://127.0.0.1:6379/3"
+
+
+def test_forwarded_for_is_ignored_unless_proxies_are_declared():
+    assert setting("s.REST_FRAMEWORK['NUM_PROXIES']") == "0"
+    assert setting("s.REST_FRAMEWORK['NUM_PROXIES']", NUM_PROXIES="1") == "1"
+
+
+def test_an_unknown_log_format_refuses_to_start():
+    result = load_settings(LOG_FORMAT="xml")
+    assert result.returncode != 0
+    assert "LOG_FORMAT must be plain or json" in result.stderr

@@ -1,0 +1,31 @@
+"""Keep result tokens and phone numbers out of the logs.
+
+A token is the only key to one person's answers, and Django logs the path of every 4xx/5xx
+response; a call-back number is personal data. Both are replaced before a line is written.
+"""
+
+import logging
+import re
+
+# /r/<token>/..., /api/v1/submissions/<token>/... (the same paths as PRIVATE_PATH in middleware).
+TOKEN_IN_PATH = re.compile(r"(/r/|/api/v1/submissions/)[^/\s?#'\"]+")
+# Mainland mobile numbers, with or without +86 and separators.
+PHONE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)")
+
+
+def redact(text: str) -> str:
+    """``text`` with result tokens in paths and mobile numbers replaced by placeholders."""
+    return PHONE.sub("<phone>", TOKEN_IN_PATH.sub(r"\1<token>", text))
+
+
+class RedactPersonalData(logging.Filter):
+    """A handler filter: redacts the message and any traceback of each record it passes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = ()
+        if record.exc_info:
+            # Formatters reuse exc_text; JSON ones would format exc_info again, so drop it.
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True

@@ -1,0 +1,62 @@
+"""Gunicorn settings, read from the environment (gunicorn loads this file from the project root).
+
+    gunicorn config.wsgi
+
+GUNICORN_BIND (default 127.0.0.1:8000; 0.0.0.0:8000 behind a load balancer), GUNICORN_WORKERS or
+WEB_CONCURRENCY (default 2 per core + 1), GUNICORN_ACCESS_LOG ("-" for stdout; off by default,
+the load balancer logs requests), LOG_FORMAT=json for JSON lines as the app writes them.
+"""
+
+import multiprocessing
+import os
+
+from gunicorn.glogging import Logger
+
+from config.logs import RedactPersonalData
+
+bind = [os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")]
+workers = int(
+    os.environ.get("GUNICORN_WORKERS")
+    or os.environ.get("WEB_CONCURRENCY")
+    or multiprocessing.cpu_count() * 2 + 1
+)
+# A PDF takes a while; anything much longer is stuck.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+
+# Gunicorn 25+'s control socket has one default path per machine; instances would share it.
+control_socket_disable = True
+
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+# No client address and no query string: the service is anonymous. The path's token is redacted.
+access_log_format = '"%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+
+
+class RedactingLogger(Logger):
+    """Gunicorn's logger with result tokens and phone numbers redacted, as in the app's logs."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            if not any(isinstance(f, RedactPersonalData) for f in log.filters):
+                log.addFilter(RedactPersonalData())
+
+
+logger_class = RedactingLogger
+
+if os.environ.get("LOG_FORMAT") == "json":
+    logconfig_dict = {
+        "formatters": {
+            "generic": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            }
+        },
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+            "gunicorn.access": {
+                "level": "INFO",
+                "handlers": ["console"] if accesslog else [],
+                "propagate": False,
+            },
+        },
+    }

@@ -1,0 +1,301 @@
+"""Failure and scale-out: the database going away and coming back, health probes, shared throttles.
+
+The app runs under gunicorn in a subprocess (with gunicorn.conf.py), as in production.
+"""
+
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from unittest import mock
+
+import pytest
+import redis
+from django.db import OperationalError, connection
+
+from screening.models import Questionnaire, Submission
+
+ROOT = Path(__file__).resolve().parent.parent
+SUBMIT = "/api/v1/questionnaires/phq-9/submissions/"
+DETAIL = "/api/v1/questionnaires/phq-9/"
+ANSWERS = json.dumps({"answers": {f"phq9_{i}": 1 for i in range(1, 10)}})
+ON_POSTGRES = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the server subprocess shares the test database on PostgreSQL (set DATABASE_URL)",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def request(port: int, method: str, path: str, body: str | None = None, **headers):
+    """(status, headers, body text) of one request on a fresh connection."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    if body is not None:
+        headers.setdefault("Content-Type", "application/json")
+    conn.request(method, path, body, headers)
+    response = conn.getresponse()
+    result = response.status, dict(response.getheaders()), response.read().decode()
+    conn.close()
+    return result
+
+
+@contextmanager
+def serve(database_url: str, **env):
+    """The app under gunicorn (one worker) on a free port; yields the port."""
+    port = free_port()
+    ours = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "NUM_PROXIES", "LOG_FORMAT"}
+    clean = {k: v for k, v in os.environ.items() if k not in ours}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi"],
+        cwd=ROOT,
+        env=clean
+        | {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": database_url,
+            "DEBUG": "False",
+            "SECRET_KEY": "reliability-tests-only",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "False",
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "GUNICORN_WORKERS": "1",
+            "LOG_LEVEL": "ERROR",
+            **env,
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if request(port, "GET", "/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert server.poll() is None, "gunicorn exited"
+            assert time.monotonic() < deadline, "gunicorn did not come up"
+            time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def shared_database_url() -> str:
+    s = connection.settings_dict
+    return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+
+
+class Relay:
+    """A TCP relay from a local port to PostgreSQL: the database is "up" while it runs."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.target = (connection.settings_dict["HOST"], int(connection.settings_dict["PORT"]))
+        self.sockets: list[socket.socket] = []
+
+    def start(self):
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen()
+        self.sockets = [listener]
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def stop(self):
+        for s in self.sockets:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            self.sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, sink):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
+@pytest.fixture(scope="module")
+def no_database():
+    """The app with its database on a port where nothing listens.
+
+    DEBUG on only so that pages find their static files without a collectstatic (two minutes);
+    the outage path is the same either way.
+    """
+    with serve(f"postgres://postgres@127.0.0.1:{free_port()}/xinqiao", DEBUG="True") as port:
+        yield port
+
+
+@pytest.mark.parametrize("path", ["/", "/q/phq-9/", "/r/a-result-token/", "/articles/sleep-well/"])
+def test_with_the_database_down_pages_are_a_friendly_503_with_the_hotlines(no_database, path):
+    status, headers, html = request(no_database, "GET", path)
+    assert status == 503
+    assert 'href="tel:12356"' in html and 'href="tel:4001619995"' in html
+    assert "110" in html and "120" in html
+    assert headers["Retry-After"] == "30"
+    assert "no-store" in headers["Cache-Control"]
+    # Its one inline style carries the nonce the policy allows.
+    nonce = re.search(r"'nonce-([^']+)'", headers["Content-Security-Policy"]).group(1)
+    assert f'<style nonce="{nonce}">' in html
+
+
+def test_the_outage_page_speaks_the_visitors_language(no_database):
+    _, _, html = request(no_database, "GET", "/", **{"Accept-Language": "en"})
+    assert "Psychological assistance hotline" in html
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [("GET", "/api/v1/questionnaires/"), ("POST", SUBMIT), ("GET", "/api/v1/submissions/x/")],
+)
+def test_with_the_database_down_the_api_answers_503_json_with_the_hotlines(
+    no_database, method, path
+):
+    status, headers, text = request(
+        no_database, method, path, ANSWERS if method == "POST" else None
+    )
+    assert status == 503
+    assert headers["Content-Type"] == "application/json"
+    body = json.loads(text)
+    assert body["detail"]
+    assert [h["number"] for h in body["hotlines"]] == ["12356", "400-161-9995"]
+    assert body["hotlines"][0]["tel"] == "tel:12356"
+
+
+def test_liveness_needs_no_database(no_database):
+    status, _, text = request(no_database, "GET", "/healthz")
+    assert (status, json.loads(text)) == (200, {"status": "ok"})
+
+
+def test_readiness_is_503_while_the_database_is_down(no_database):
+    status, _, text = request(no_database, "GET", "/readyz")
+    assert status == 503
+    assert json.loads(text) == {"status": "unavailable", "database": "unavailable", "cache": "ok"}
+
+
+@ON_POSTGRES
+@pytest.mark.django_db(transaction=True)
+def test_the_service_resumes_by_itself_when_the_database_returns(questionnaires):
+    relay = Relay(free_port())
+    url = shared_database_url().replace(f":{relay.target[1]}/", f":{relay.port}/")
+    # Pages need collected static files when DEBUG is off; the API shows the same thing.
+    with serve(url) as port:
+        assert request(port, "GET", DETAIL)[0] == 503
+        relay.start()
+        try:
+            assert request(port, "GET", "/readyz")[0] == 200
+            assert request(port, "GET", DETAIL)[0] == 200
+            assert request(port, "POST", SUBMIT, ANSWERS)[0] == 201
+        finally:
+            relay.stop()
+        # The kept connection is dead now: the next request notices and answers 503 ...
+        assert request(port, "GET", DETAIL)[0] == 503
+        assert request(port, "GET", "/readyz")[0] == 503
+        relay.start()
+        try:
+            # ... and the one after the database is back is served again.
+            assert request(port, "GET", DETAIL)[0] == 200
+            assert request(port, "POST", SUBMIT, ANSWERS)[0] == 201
+        finally:
+            relay.stop()
+    assert Submission.objects.count() == 2
+
+
+def test_readiness_is_ok_when_the_database_and_cache_answer(client, db):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_readiness_is_503_when_the_cache_fails(client, db):
+    with mock.patch("config.health.cache.set", side_effect=redis.ConnectionError("down")):
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "ok", "cache": "unavailable"}
+
+
+def test_the_outage_answer_itself_makes_no_query(client, api, questionnaires):
+    # Any query on the way out would raise again, inside the middleware: a 500, not a 503.
+    with mock.patch.object(connection, "ensure_connection", side_effect=OperationalError("down")):
+        page = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+        listing = api.get("/api/v1/questionnaires/")
+    assert page.status_code == 503
+    assert "Psychological assistance hotline" in page.content.decode()
+    assert listing.status_code == 503
+    assert listing.json()["hotlines"][0]["number"] == "12356"
+
+
+def test_a_lost_redis_is_a_503_with_the_hotlines_too(api, questionnaires):
+    with mock.patch("rest_framework.throttling.SimpleRateThrottle.allow_request") as allow:
+        allow.side_effect = redis.ConnectionError("lost")
+        response = api.post(SUBMIT, json.loads(ANSWERS), format="json")
+    assert response.status_code == 503
+    assert response.json()["hotlines"][0]["number"] == "12356"
+
+
+def test_other_errors_stay_errors(client, db):
+    with mock.patch.object(Questionnaire.objects, "with_current_version", side_effect=KeyError):
+        client.raise_request_exception = False
+        assert client.get("/").status_code == 500
+
+
+@pytest.fixture
+def shared_redis():
+    """A Redis database and key prefix of this test's own; skipped where no Redis runs."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    client = redis.Redis.from_url(url)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.skip(f"needs Redis at {url} (set TEST_REDIS_URL)")
+    prefix = f"test-{uuid.uuid4().hex}"
+    yield url, prefix
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
+@ON_POSTGRES
+@pytest.mark.django_db(transaction=True)
+def test_the_submission_limit_holds_across_two_processes_through_redis(
+    questionnaires, shared_redis
+):
+    url, prefix = shared_redis
+    env = {"REDIS_URL": url, "CACHE_KEY_PREFIX": prefix, "THROTTLE_SUBMISSIONS": "4/minute"}
+    with serve(shared_database_url(), **env) as one, serve(shared_database_url(), **env) as two:
+        codes = [request(port, "POST", SUBMIT, ANSWERS)[0] for port in (one, two) * 4]
+    assert codes == [201] * 4 + [429] * 4
+    assert Submission.objects.count() == 4

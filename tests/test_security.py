@@ -1,0 +1,256 @@
+"""Security headers, private result pages, redacted logs and throttles that cannot be dodged."""
+
+import io
+import json
+import logging
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import override_settings
+
+from config.logs import RedactPersonalData, redact
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
+SUBMIT = "/api/v1/questionnaires/phq-9/submissions/"
+
+
+def phq9(*values):
+    values = values or (0,) * 9
+    return {f"phq9_{i}": v for i, v in enumerate(values, 1)}
+
+
+def submit(api, values=(0,) * 9, **headers):
+    return api.post(SUBMIT, {"answers": phq9(*values)}, format="json", **headers)
+
+
+def directives(response) -> dict[str, list[str]]:
+    policy = response["Content-Security-Policy"]
+    return {d.split()[0]: d.split()[1:] for d in policy.split("; ")}
+
+
+class InlineCode(HTMLParser):
+    """Collects what a strict policy would block: inline scripts, styles and event handlers."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script" and "src" not in attrs:
+            self.found.append("<script> without src")
+        if tag == "style" and "nonce" not in attrs:
+            self.found.append("<style>")
+        for name in attrs:
+            if name == "style" or name.startswith("on"):
+                self.found.append(f"{tag} {name}=")
+        if (attrs.get("href") or "").startswith("javascript:"):
+            self.found.append(f"{tag} href=javascript:")
+        # Links may leave the site; what the page loads or posts to may not.
+        for name in ("src", "action"):
+            if (attrs.get(name) or "").startswith(("http://", "https://", "//")):
+                self.found.append(f"{tag} {name}={attrs[name]}")
+
+
+def inline_code(html: str) -> list[str]:
+    parser = InlineCode()
+    parser.feed(html)
+    return parser.found
+
+
+def test_pages_allow_only_the_projects_own_files(client, demo_data):
+    policy = directives(client.get("/"))
+    assert policy["default-src"] == ["'self'"]
+    assert policy["script-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'"]
+    assert policy["img-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+
+
+def test_public_pages_need_nothing_the_policy_forbids(client, api, demo_data):
+    mild = submit(api, (1,) * 6 + (0,) * 3).json()["token"]
+    crisis = submit(api, (0,) * 8 + (2,)).json()["token"]
+    pages = ["/", "/q/phq-9/", "/q/gad-7/", f"/r/{mild}/", f"/r/{crisis}/", "/no/such/page/"]
+    pages += ["/articles/sleep-well/"]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        assert "Content-Security-Policy" in response, url
+        assert inline_code(response.content.decode()) == [], url
+
+
+def test_the_staff_admin_may_use_inline_styles_but_not_inline_scripts(client):
+    client.force_login(User.objects.create_superuser("admin", "admin@example.org", "pw"))
+    for url in ["/admin/", "/admin/statistics/", "/admin/screening/submission/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        policy = directives(response)
+        assert policy["script-src"] == ["'self'"]
+        assert "'unsafe-inline'" in policy["style-src"]
+        assert not [f for f in inline_code(response.content.decode()) if "script" in f], url
+
+
+def test_swagger_ui_loads_its_set_up_script_from_our_own_origin(client):
+    page = client.get("/api/docs/")
+    assert page.status_code == 200
+    assert directives(page)["script-src"] == ["'self'"]
+    html = page.content.decode()
+    assert not [f for f in inline_code(html) if "script" in f or " on" in f]
+    script = re.search(r'<script src="([^"]*script[^"]*)"', html).group(1)
+    setup = client.get(script.replace("&amp;", "&"))
+    assert setup.status_code == 200
+    assert "SwaggerUIBundle" in setup.content.decode()
+
+
+def test_every_response_sets_referrer_policy_and_nosniff(client, api, demo_data):
+    for response in (client.get("/"), api.get("/api/v1/questionnaires/"), client.get("/nope/")):
+        assert response["Referrer-Policy"] == "same-origin"
+        assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@override_settings(SECURE_SSL_REDIRECT=True)
+def test_https_is_enforced_except_for_the_health_probes(client, demo_data):
+    home = client.get("/")
+    assert home.status_code == 301
+    assert home["Location"] == "https://testserver/"
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200
+
+
+def assert_private(response):
+    cache_control = response["Cache-Control"]
+    assert "private" in cache_control and "no-store" in cache_control
+    assert "noindex" in response["X-Robots-Tag"]
+
+
+def test_results_are_private_and_not_indexed(client, api, demo_data):
+    created = submit(api)
+    assert_private(created)
+    token = created.json()["token"]
+    for response in (
+        client.get(f"/r/{token}/"),
+        client.get(f"/r/{token}/?callback=1"),
+        api.get(f"/api/v1/submissions/{token}/"),
+        client.get("/r/no-such-token/"),
+    ):
+        assert_private(response)
+    # Public pages stay cacheable and indexable.
+    assert "X-Robots-Tag" not in client.get("/")
+
+
+def test_redact_hides_tokens_in_paths_and_mobile_numbers():
+    line = (
+        'Not Found: /r/TZ9wfC15sbumseSaCs5-UeBgZ-6-nirw/pdf/ "GET /api/v1/submissions/abc_DEF-1/'
+        'callback/?x=1" phone 139 1234 5678, +86-13912345678 or 13912345678; case 12345'
+    )
+    assert redact(line) == (
+        'Not Found: /r/<token>/pdf/ "GET /api/v1/submissions/<token>/callback/?x=1" '
+        "phone <phone>, <phone> or <phone>; case 12345"
+    )
+    assert redact("/api/v1/questionnaires/phq-9/ /articles/r/") == (
+        "/api/v1/questionnaires/phq-9/ /articles/r/"
+    )
+
+
+@pytest.fixture
+def log_output():
+    """What the configured console handler writes, for the duration of a test."""
+    handler = next(
+        h
+        for h in logging.getLogger().handlers
+        if any(isinstance(f, RedactPersonalData) for f in h.filters)
+    )
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    yield stream
+    handler.setStream(previous)
+
+
+def test_logged_paths_never_carry_a_token(client, api, demo_data, log_output):
+    token = submit(api).json()["token"]
+    client.post(f"/r/{token}/callback/", {"phone": "13912345678"})  # 400, no consent
+    api.get("/api/v1/submissions/guessed-token-0123456789/")  # 404
+    api.post(f"/api/v1/submissions/{token}/callback/", {"phone": "1"}, format="json")  # 400
+    written = log_output.getvalue()
+    assert "/r/<token>/callback/" in written
+    assert "/api/v1/submissions/<token>/" in written
+    for secret in (token, "guessed-token-0123456789", "13912345678"):
+        assert secret not in written
+
+
+def test_json_logs_carry_no_token_or_request(tmp_path):
+    code = (
+        "import django, logging; django.setup(); "
+        "from django.test import RequestFactory; "
+        "request = RequestFactory().get('/r/SECRETTOKEN/'); "
+        "logging.getLogger('django.request').warning('Not Found: %s', request.path, "
+        "extra={'status_code': 404, 'request': request}); "
+        "\ntry:\n    raise ValueError('/api/v1/submissions/SECRETTOKEN/ 13912345678')\n"
+        "except ValueError:\n    logging.getLogger('x').exception('failed')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings"}
+        | {"LOG_FORMAT": "json"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    not_found = next(line for line in lines if line["name"] == "django.request")
+    assert not_found["message"] == "Not Found: /r/<token>/"
+    assert not_found["status_code"] == 404
+    assert "request" not in not_found
+    failed = next(line for line in lines if line["name"] == "x")
+    assert "ValueError: /api/v1/submissions/<token>/ <phone>" in failed["exc_info"]
+    assert "SECRETTOKEN" not in result.stderr and "13912345678" not in result.stderr
+
+
+@override_settings(THROTTLE_SUBMISSIONS="2/minute")
+def test_a_forged_forwarded_for_does_not_escape_the_submission_limit(api, questionnaires):
+    codes = [submit(api, HTTP_X_FORWARDED_FOR=f"203.0.113.{i}").status_code for i in range(3)]
+    assert codes == [201, 201, 429]
+
+
+@override_settings(THROTTLE_SUBMISSIONS="1/minute")
+def test_behind_a_declared_proxy_clients_are_told_apart_by_forwarded_for(
+    api, questionnaires, settings
+):
+    settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {"NUM_PROXIES": 1}
+    # The load balancer appends the address it saw; anything before it is the client's claim.
+    first = submit(api, HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.1")
+    again = submit(api, HTTP_X_FORWARDED_FOR="198.51.100.8, 203.0.113.1")
+    other = submit(api, HTTP_X_FORWARDED_FOR="203.0.113.2")
+    assert [first.status_code, again.status_code, other.status_code] == [201, 429, 201]
+
+
+@pytest.fixture
+def crisis_token(api, demo_data):
+    return submit(api, (0,) * 8 + (2,)).json()["token"]
+
+
+@override_settings(THROTTLE_CALLBACKS="2/hour")
+def test_call_back_requests_beyond_the_rate_are_429(api, crisis_token):
+    url = f"/api/v1/submissions/{crisis_token}/callback/"
+    body = {"phone": "13912345678", "consent": True}
+    codes = [api.post(url, body, format="json").status_code for _ in range(3)]
+    assert codes == [201, 200, 429]
+    assert "detail" in api.post(url, body, format="json").json()
+    other = api.post(url, body, format="json", REMOTE_ADDR="10.9.8.7")
+    assert other.status_code == 200
+
+
+@override_settings(THROTTLE_CALLBACKS="")
+def test_an_empty_call_back_rate_disables_its_throttle(api, crisis_token):
+    url = f"/api/v1/submissions/{crisis_token}/callback/"
+    body = {"phone": "13912345678", "consent": True}
+    codes = {api.post(url, body, format="json").status_code for _ in range(12)}
+    assert codes == {201, 200}
