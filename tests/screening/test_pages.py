@@ -130,6 +130,19 @@ def test_a_questionnaire_without_a_published_version_is_404(client, demo_data, s
     assert "12356" in response.content.decode()
 
 
+def test_a_rejected_form_token_is_a_friendly_page_with_the_hotline(demo_data):
+    from django.test import Client
+
+    # An expired or cookie-less form post: Django refuses it before any view runs.
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/q/phq-9/", answers((0,) * 9))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert 'href="tel:12356"' in page
+    assert "请重新提交" in page
+    assert Submission.objects.count() == 0
+
+
 def test_the_500_page_shows_the_hotline_without_the_database():
     from django.template.loader import render_to_string
 
