@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
@@ -36,15 +39,26 @@ def can_see_phone(request) -> bool:
     return request.user.has_perm("referrals.view_phone")
 
 
+CRISIS_TEAM = "Crisis team"
+
+
+def possible_assignees(current=None):
+    """Active crisis team members and superusers, and whoever the case is assigned to now."""
+    team = Q(groups__name=CRISIS_TEAM, is_active=True) | Q(is_superuser=True, is_active=True)
+    if current is not None:
+        team |= Q(pk=current)
+    return get_user_model().objects.filter(team).distinct().order_by("username")
+
+
 @admin.register(ReferralCase)
 class ReferralCaseAdmin(admin.ModelAdmin):
     list_display = ["pk", "status", "overdue", "tier", "crisis", "created_at", "assignee"]
     list_filter = ["status", "submission__crisis", "submission__tier"]
     list_select_related = ["submission", "assignee"]
     inlines = [CaseNoteInline]
-    readonly_fields = [
-        "submission_link",
-        "answers",
+    case_fields = [
+        "status",
+        "assignee",
         "consent_at",
         "preferred_time",
         "note",
@@ -53,9 +67,23 @@ class ReferralCaseAdmin(admin.ModelAdmin):
         "closed_at",
         "notified_at",
     ]
+    # The crisis team sees the linked submission here only, not the submissions list.
+    submission_fields = ["questionnaire", "score", "band", "tier", "crisis", "reference", "answers"]
+    readonly_fields = [
+        "consent_at",
+        "preferred_time",
+        "note",
+        "created_at",
+        "first_contact_at",
+        "closed_at",
+        "notified_at",
+        *submission_fields,
+    ]
 
     def get_queryset(self, request):
-        return ReferralCase.objects.select_related("submission__band", "assignee")
+        return ReferralCase.objects.select_related(
+            "submission__band", "submission__version__questionnaire", "assignee"
+        )
 
     def get_ordering(self, request):
         return queue_order()
@@ -66,17 +94,28 @@ class ReferralCaseAdmin(admin.ModelAdmin):
             columns.insert(3, "phone_masked")
         return columns
 
-    def get_fields(self, request, obj=None):
-        fields = ["status", "assignee", *self.readonly_fields]
-        if can_see_phone(request):
-            fields.insert(0, "phone_full")
-        return fields
+    def get_fieldsets(self, request, obj=None):
+        call_back = (
+            ["phone_full", *self.case_fields] if can_see_phone(request) else self.case_fields
+        )
+        return [
+            (_("Call-back"), {"fields": call_back}),
+            (_("Submission"), {"fields": self.submission_fields}),
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(self.readonly_fields)
         if can_see_phone(request):
             readonly.insert(0, "phone_full")
         return readonly
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "assignee" in form.base_fields:
+            form.base_fields["assignee"].queryset = possible_assignees(
+                obj.assignee_id if obj else None
+            )
+        return form
 
     def has_add_permission(self, request):
         return False  # cases come from people asking for a call-back
@@ -110,11 +149,37 @@ class ReferralCaseAdmin(admin.ModelAdmin):
     def crisis(self, case):
         return case.submission.crisis
 
-    @admin.display(description=_("submission"))
-    def submission_link(self, case):
-        s = case.submission
-        return f"{s.version} · {s.total_score}/{s.max_score} · {s.band.label} · {s.short_token}"
+    @admin.display(description=_("questionnaire"))
+    def questionnaire(self, case):
+        version = case.submission.version
+        return f"{version.questionnaire.title} (v{version.number})"
+
+    @admin.display(description=_("score"))
+    def score(self, case):
+        return f"{case.submission.total_score} / {case.submission.max_score}"
+
+    @admin.display(description=_("band"))
+    def band(self, case):
+        return case.submission.band.label
+
+    @admin.display(description=_("reference"))
+    def reference(self, case):
+        return case.submission.short_token
 
     @admin.display(description=_("answers"))
     def answers(self, case):
-        return ", ".join(f"{code}={value}" for code, value in case.submission.answers.items())
+        given = case.submission.answers
+        if not given:
+            return _("Removed: the submission was anonymised after the retention period.")
+        rows = []
+        for question in case.submission.version.questions.prefetch_related("options"):
+            value = given.get(question.code)
+            labels = {option.value: option.label for option in question.options.all()}
+            answer = "—" if value is None else f"{labels.get(value, '?')} ({value})"
+            rows.append((question.position, question.text, answer))
+        return format_html(
+            '<table class="answers"><tbody>{}</tbody></table>',
+            format_html_join(
+                "", "<tr><td>{}</td><td>{}</td><td><strong>{}</strong></td></tr>", rows
+            ),
+        )

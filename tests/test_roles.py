@@ -1,10 +1,17 @@
 """Staff roles: each group sees what its work needs and nothing else; logins resist brute force."""
 
+import io
+import json
+
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from referrals.models import ReferralCase
+from screening import interchange
 from screening.models import QuestionnaireVersion, Submission
 
 pytestmark = pytest.mark.django_db
@@ -18,15 +25,17 @@ SCREENING = [
 CONTENT = ["/admin/content/article/", "/admin/content/livestream/", "/admin/content/experthours/"]
 CASES = ["/admin/referrals/referralcase/"]
 SUBMISSIONS = ["/admin/screening/submission/"]
+STATISTICS = ["/admin/statistics/", "/admin/statistics/export.csv"]
 HOTLINES_EDIT = ["/admin/referrals/hotline/add/"]
 
 ALLOWED = {
-    "Clinician": SCREENING + CONTENT + SUBMISSIONS + HOTLINES_EDIT,
-    "Crisis team": CASES + SUBMISSIONS,
+    "Clinician": SCREENING + CONTENT + SUBMISSIONS + STATISTICS + HOTLINES_EDIT,
+    "Crisis team": CASES,
     "Content editor": CONTENT,
     None: [],
 }
-EVERYTHING = SCREENING + CONTENT + CASES + SUBMISSIONS + HOTLINES_EDIT
+EVERYTHING = SCREENING + CONTENT + CASES + SUBMISSIONS + STATISTICS + HOTLINES_EDIT
+VERSIONS = "/admin/screening/questionnaireversion/"
 
 
 @pytest.fixture
@@ -40,8 +49,8 @@ def case(demo_data):
     )
 
 
-def login(client, group):
-    user = User.objects.create_user(f"user-{group}", password="x", is_staff=True)
+def login(client, group, name=None):
+    user = User.objects.create_user(name or f"user-{group}", password="x", is_staff=True)
     if group:
         user.groups.add(Group.objects.get(name=group))
     client.force_login(user)
@@ -66,11 +75,47 @@ def test_nobody_but_the_crisis_team_sees_phone_numbers(client, case, group):
         assert "5678" not in client.get(url).content.decode() or url.endswith("/add/"), url
 
 
-def test_the_crisis_team_sees_the_linked_answers_on_the_case(client, case):
+def test_the_crisis_team_sees_the_linked_submission_on_the_case(client, case):
     login(client, "Crisis team")
-    page = client.get(f"/admin/referrals/referralcase/{case.pk}/change/").content.decode()
+    page = client.get(
+        f"/admin/referrals/referralcase/{case.pk}/change/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert PHONE in page
-    assert "phq9_9=1" in page
+    submission = case.submission
+    assert "PHQ-9 depression screen (v1)" in page
+    assert f"{submission.total_score} / {submission.max_score}" in page
+    assert submission.band.label_en in page
+    assert "Severe: crisis referral" in page, "the tier"
+    assert '<div class="readonly"><img src="/static/admin/img/icon-yes.svg" alt="True">' in page
+    assert submission.short_token in page
+    for question in submission.version.questions.filter(scored=True):
+        assert f"<td>{question.text_en}</td><td><strong>Several days (1)</strong>" in page
+    assert "<strong>—</strong>" in page, "the unanswered difficulty question"
+    assert 'name="questionnaire"' not in page, "shown, not editable"
+
+
+def test_the_case_can_be_assigned_to_crisis_team_members_only(client, case):
+    member = login(client, "Crisis team")
+    User.objects.create_user("doctor", is_staff=True).groups.add(
+        Group.objects.get(name="Clinician")
+    )
+    User.objects.create_superuser("root")
+    left = User.objects.create_user("left-the-team", is_staff=True)
+    ReferralCase.objects.filter(pk=case.pk).update(assignee=left)
+    page = client.get(f"/admin/referrals/referralcase/{case.pk}/change/")
+    offered = {label for _, label in page.context["adminform"].form.fields["assignee"].choices}
+    assert offered == {"---------", member.username, "root", "left-the-team"}, "and the current"
+    response = client.post(
+        f"/admin/referrals/referralcase/{case.pk}/change/",
+        {
+            "status": "contacted",
+            "assignee": User.objects.get(username="doctor").pk,
+            "notes-TOTAL_FORMS": "0",
+            "notes-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200, "a clinician cannot be assigned"
+    assert ReferralCase.objects.get(pk=case.pk).status == "new"
 
 
 def test_clinicians_cannot_change_cases_or_submissions(client, case):
@@ -114,3 +159,127 @@ def test_staff_sessions_expire(settings, client, db):
     client.force_login(user)
     client.get("/admin/")
     assert 0 < client.session.get_expiry_age() <= settings.SESSION_COOKIE_AGE
+
+
+# Questionnaire tools: preview, exports, import, new draft and publish are the clinicians'.
+
+
+def version_tools(version) -> list[str]:
+    return [
+        f"{VERSIONS}{version.pk}/preview/",
+        f"{VERSIONS}{version.pk}/export.json",
+        f"{VERSIONS}{version.pk}/fhir.json",
+        f"{VERSIONS}import/",
+    ]
+
+
+def upload(version):
+    exported = io.BytesIO(json.dumps(interchange.export_version(version)).encode())
+    exported.name = "phq-9.json"
+    return {"file": exported}
+
+
+def action(client, name, version):
+    return client.post(VERSIONS, {"action": name, "_selected_action": [version.pk]})
+
+
+def test_clinicians_use_every_questionnaire_tool(client, case):
+    login(client, "Clinician")
+    live = QuestionnaireVersion.objects.current_for("phq-9")
+    for url in version_tools(live):
+        assert client.get(url).status_code == 200, url
+    assert client.post(f"{VERSIONS}import/", upload(live)).status_code == 302
+    assert action(client, "make_draft", live).status_code == 302
+    draft = QuestionnaireVersion.objects.filter(questionnaire__slug="phq-9").latest("number")
+    assert (draft.number, draft.is_published) == (3, False)
+    assert action(client, "publish", draft).status_code == 302
+    assert QuestionnaireVersion.objects.current_for("phq-9") == draft
+
+
+@pytest.mark.parametrize("group", ["Content editor", "Crisis team", None])
+def test_other_staff_cannot_use_the_questionnaire_tools(client, case, group):
+    login(client, group)
+    live = QuestionnaireVersion.objects.current_for("phq-9")
+    draft = live.new_draft()
+    for url in version_tools(live):
+        assert client.get(url).status_code == 403, url
+    assert client.post(f"{VERSIONS}import/", upload(live)).status_code == 403
+    assert action(client, "make_draft", live).status_code == 403
+    assert action(client, "publish", draft).status_code == 403
+    assert QuestionnaireVersion.objects.filter(questionnaire__slug="phq-9").count() == 2
+    assert QuestionnaireVersion.objects.current_for("phq-9") == live
+
+
+def test_clinicians_cannot_open_a_case_history(client, case):
+    crisis = login(client, "Crisis team", "crisis")
+    response = client.post(
+        f"/admin/referrals/referralcase/{case.pk}/change/",
+        {
+            "status": "contacted",
+            "assignee": crisis.pk,
+            "notes-TOTAL_FORMS": "1",
+            "notes-INITIAL_FORMS": "0",
+            "notes-0-text": f"Called {PHONE}, will call again",
+        },
+    )
+    assert response.status_code == 302
+    history = f"/admin/referrals/referralcase/{case.pk}/history/"
+    assert client.get(history).status_code == 200
+    login(client, "Clinician")
+    response = client.get(history)
+    assert response.status_code == 403
+    assert PHONE not in response.content.decode()
+    assert "5678" not in response.content.decode()
+
+
+# Brute force
+
+
+def fail_login(client, username, address):
+    return client.post(
+        "/admin/login/", {"username": username, "password": "wrong"}, REMOTE_ADDR=address
+    ).status_code
+
+
+def test_a_user_name_locks_after_failures_from_many_addresses(client, db):
+    User.objects.create_user("doctor", password="correct horse battery", is_staff=True)
+    codes = [fail_login(client, "doctor", f"10.0.0.{i}") for i in range(1, 6)]
+    assert codes == [200, 200, 200, 200, 429]
+    locked = client.post(
+        "/admin/login/",
+        {"username": "doctor", "password": "correct horse battery"},
+        REMOTE_ADDR="10.0.0.99",
+    )
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+    call_command("axes_reset_username", "doctor", stdout=io.StringIO())
+    unlocked = client.post(
+        "/admin/login/",
+        {"username": "doctor", "password": "correct horse battery"},
+        REMOTE_ADDR="10.0.0.99",
+    )
+    assert unlocked.status_code == 302
+
+
+def test_an_address_locks_after_failures_for_many_user_names(client, db):
+    User.objects.create_user("doctor", password="correct horse battery", is_staff=True)
+    codes = [fail_login(client, f"guess-{i}", "10.0.0.9") for i in range(5)]
+    assert codes == [200, 200, 200, 200, 429]
+    locked = client.post(
+        "/admin/login/",
+        {"username": "doctor", "password": "correct horse battery"},
+        REMOTE_ADDR="10.0.0.9",
+    )
+    assert locked.status_code == 429
+
+
+def test_migration_0003_takes_the_submissions_list_from_an_existing_crisis_team(db):
+    executor = MigrationExecutor(connection)
+    crisis_team = Group.objects.get(name="Crisis team")
+    can_view = crisis_team.permissions.filter(codename="view_submission")
+    executor.migrate([("referrals", "0002_staff_groups")])
+    assert can_view.exists(), "reversing 0003 gives it back, as 0002 granted it before"
+    executor.loader.build_graph()
+    executor.migrate([("referrals", "0003_crisis_team_without_submissions")])
+    assert not can_view.exists()
+    assert crisis_team.permissions.filter(codename="view_phone").exists()

@@ -7,7 +7,7 @@ ROLES = {
     "Crisis team": {
         "referrals": {"referralcase": ["view", "change", "view_phone"], "casenote": ["view", "add"]},
         "referrals.hotline": ["view"],
-        "screening": {"submission": ["view"]},
+        # The linked submission is shown on the case page; 0003 took the submissions list away.
     },
     "Clinician": {
         "screening": {
