@@ -12,7 +12,6 @@ api_docs = csp_update({"style-src": [UNSAFE_INLINE], "img-src": ["data:"]})(
     SpectacularSwaggerSplitView.as_view(url_name="schema")
 )
 
-# Friendly, translated error pages that always show the hotline (templates/404.html, 500.html).
 urlpatterns = [
     path("healthz", health.liveness, name="healthz"),
     path("readyz", health.readiness, name="readyz"),
@@ -26,3 +25,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs, name="api-docs"),
 ]
+
+# Friendly, translated error pages that always show the hotline (templates/404.html, 500.html);
+# JSON under /api/.
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"

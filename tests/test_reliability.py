@@ -299,3 +299,19 @@ def test_the_submission_limit_holds_across_two_processes_through_redis(
         codes = [request(port, "POST", SUBMIT, ANSWERS)[0] for port in (one, two) * 4]
     assert codes == [201] * 4 + [429] * 4
     assert Submission.objects.count() == 4
+
+
+def test_an_api_url_matching_no_route_is_a_json_404(api, settings):
+    settings.DEBUG = False
+    response = api.post("/api/v1/questionnaires/not a slug/submissions/", {}, format="json")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "未找到。"}
+
+
+def test_an_api_server_error_is_json_with_the_hotlines(api, questionnaires, settings):
+    settings.DEBUG = False
+    api.raise_request_exception = False
+    with mock.patch.object(Questionnaire.objects, "with_current_version", side_effect=KeyError):
+        response = api.get("/api/v1/questionnaires/")
+    assert response.status_code == 500
+    assert response.json()["hotlines"][0]["number"] == "12356"

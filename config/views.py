@@ -1,0 +1,29 @@
+"""Error views: JSON under /api/, as DRF's own errors are; the friendly pages everywhere else."""
+
+from django.http import JsonResponse
+from django.utils.translation import gettext
+from django.views import defaults
+
+from config.middleware import OUTAGE_HOTLINES
+
+
+def is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def page_not_found(request, exception):
+    """An API URL that matches no route (a malformed slug, say) is a JSON 404 like any other."""
+    if is_api(request):
+        return JsonResponse({"detail": gettext("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """The API's 500 carries the hotlines too, like its 503; pages use templates/500.html."""
+    if is_api(request):
+        body = {
+            "detail": gettext("A server error occurred."),
+            "hotlines": [{k: str(v) for k, v in h.items()} for h in OUTAGE_HOTLINES],
+        }
+        return JsonResponse(body, status=500, json_dumps_params={"ensure_ascii": False})
+    return defaults.server_error(request)
