@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from io import StringIO
 
@@ -5,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from referrals.models import ReferralCase
+from referrals.models import CaseNote, ReferralCase
 from screening.models import QuestionnaireVersion, Submission
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +25,14 @@ def cases(questionnaires):
             created_at=now - timedelta(days=created_days_ago)
         )
         row = ReferralCase.objects.create(
-            submission=submission, phone="13912345678", consent_at=now, status=status
+            submission=submission,
+            phone="13912345678",
+            consent_at=now,
+            status=status,
+            preferred_time="晚上七点以后",
+            note="我叫王芳，住在三组",
         )
+        CaseNote.objects.create(case=row, text="已回电，王芳说家里人在身边")
         if closed_days_ago is not None:
             ReferralCase.objects.filter(pk=row.pk).update(
                 closed_at=now - timedelta(days=closed_days_ago)
@@ -36,6 +43,7 @@ def cases(questionnaires):
         "old_closed": case("closed", closed_days_ago=31, created_days_ago=40),
         "old_unreachable": case("unreachable", closed_days_ago=45, created_days_ago=50),
         "recent_closed": case("closed", closed_days_ago=5, created_days_ago=6),
+        "old_recently_closed": case("closed", closed_days_ago=5, created_days_ago=60),
         "open_old": case("contacted", created_days_ago=400),
     }
 
@@ -50,10 +58,21 @@ def phone(row) -> str:
     return ReferralCase.objects.get(pk=row.pk).phone
 
 
+def personal_data() -> list[tuple]:
+    """Everything retention may remove, to compare before and after."""
+    return [
+        *ReferralCase.objects.order_by("pk").values_list("phone", "note", "preferred_time"),
+        *CaseNote.objects.order_by("pk").values_list("text"),
+        *Submission.objects.order_by("pk").values_list("token", "answers"),
+    ]
+
+
 def test_dry_run_counts_and_changes_nothing(cases):
+    before = personal_data()
     output = run("--dry-run")
     assert "would delete 2 phone number(s)" in output
-    assert all(phone(row) == "13912345678" for row in cases.values())
+    assert "would anonymise 0 submission(s) (anonymising is off)" in output
+    assert personal_data() == before
 
 
 def test_phone_numbers_of_cases_closed_over_30_days_ago_are_deleted(cases):
@@ -69,10 +88,49 @@ def test_phone_numbers_of_cases_closed_over_30_days_ago_are_deleted(cases):
 def test_old_submissions_are_anonymised_but_keep_their_scores(cases):
     old = cases["old_closed"].submission
     output = run("--anonymise-days", "30")
-    assert "anonymised 2 submission(s)" in output
+    assert "anonymised 3 submission(s)" in output
     anonymised = Submission.objects.get(pk=old.pk)
     assert anonymised.answers == {}
     assert anonymised.token != old.token
     assert (anonymised.total_score, anonymised.tier) == (old.total_score, old.tier)
     assert Submission.objects.get(pk=cases["recent_closed"].submission.pk).answers != {}
     assert Submission.objects.get(pk=cases["open_old"].submission.pk).answers != {}
+
+
+def test_anonymising_clears_the_persons_words_and_numbers_on_their_cases(cases):
+    output = run("--anonymise-days", "30")
+    assert "deleted 3 phone number(s)" in output, "one closed only 5 days ago, but anonymised"
+    assert "anonymised 3 submission(s) older than 30 days" in output
+    assert "cleared the person's note and preferred time on 3 case(s)" in output
+    assert "deleted 3 case note(s)" in output
+    for name in ("old_closed", "old_unreachable", "old_recently_closed"):
+        row = ReferralCase.objects.get(pk=cases[name].pk)
+        assert (row.phone, row.note, row.preferred_time) == ("", "", ""), name
+        assert not row.notes.exists(), name
+        assert row.status == cases[name].status and row.closed_at is not None, "kept for statistics"
+    for name in ("recent_closed", "open_old"):
+        row = ReferralCase.objects.get(pk=cases[name].pk)
+        assert (row.phone, row.note) == ("13912345678", "我叫王芳，住在三组"), name
+        assert row.notes.count() == 1, name
+
+
+def test_dry_run_with_anonymising_reports_the_same_counts_and_changes_nothing(cases):
+    before = personal_data()
+    dry = run("--dry-run", "--anonymise-days", "30")
+    assert personal_data() == before
+    real = run("--anonymise-days", "30")
+    assert re.findall(r"\d+", dry) == re.findall(r"\d+", real)
+    assert "would delete 3 phone number(s)" in dry
+    assert "would anonymise 3 submission(s)" in dry
+    assert "would clear the person's note and preferred time on 3 case(s)" in dry
+    assert "would delete 3 case note(s)" in dry
+
+
+def test_running_daily_changes_nothing_more(cases):
+    run("--anonymise-days", "30")
+    after = personal_data()
+    again = run("--anonymise-days", "30")
+    assert personal_data() == after
+    assert "deleted 0 phone number(s)" in again
+    assert "anonymised 0 submission(s)" in again
+    assert "on 0 case(s); deleted 0 case note(s)" in again

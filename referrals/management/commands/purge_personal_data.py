@@ -3,16 +3,19 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from referrals.models import ReferralCase
+from referrals.models import CaseNote, ReferralCase
 from screening.models import Submission, new_token
 
 
 class Command(BaseCommand):
     help = (
         "Delete call-back phone numbers of cases closed long enough ago and, if configured, "
-        "anonymise old submissions. Safe to run daily; --dry-run only counts."
+        "anonymise old submissions: their answers, and on their closed cases the phone number, "
+        "the person's note and preferred time and the case notes. Safe to run daily; --dry-run "
+        "only counts."
     )
 
     def add_arguments(self, parser):
@@ -32,32 +35,44 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool, phone_days: int, anonymise_days: int, **options):
         now = timezone.now()
-        closed = ReferralCase.objects.exclude(status__in=ReferralCase.OPEN_STATUSES).exclude(
-            phone=""
-        )
-        phones = closed.filter(closed_at__lt=now - timedelta(days=phone_days))
-        submissions = Submission.objects.none()
+        closed = ReferralCase.objects.exclude(status__in=ReferralCase.OPEN_STATUSES)
+        old = Submission.objects.none()
         if anonymise_days > 0:
             # Submissions with an open case are still being worked on: leave them.
-            submissions = (
-                Submission.objects.filter(created_at__lt=now - timedelta(days=anonymise_days))
-                .exclude(answers={})
-                .exclude(cases__status__in=ReferralCase.OPEN_STATUSES)
-            )
-        phone_count, submission_count = phones.count(), submissions.count()
+            old = Submission.objects.filter(
+                created_at__lt=now - timedelta(days=anonymise_days)
+            ).exclude(cases__status__in=ReferralCase.OPEN_STATUSES)
+        submissions = old.exclude(answers={})
+        # The cases of anonymised submissions lose everything that could name the person.
+        cases = closed.filter(submission__in=old.values("pk"))
+        phones = closed.exclude(phone="").filter(
+            Q(closed_at__lt=now - timedelta(days=phone_days)) | Q(pk__in=cases.values("pk"))
+        )
+        texts = cases.exclude(note="", preferred_time="")
+        notes = CaseNote.objects.filter(case__in=cases.values("pk"))
+        counts = {
+            "phones": phones.count(),
+            "submissions": submissions.count(),
+            "texts": texts.count(),
+            "notes": notes.count(),
+        }
         if not dry_run:
             with transaction.atomic():
                 phones.update(phone="")
-                ids = list(submissions.values_list("pk", flat=True))
+                texts.update(note="", preferred_time="")
+                notes.delete()
                 # Keep the scores for statistics; drop item answers and the link to the result.
-                for pk in ids:
+                for pk in list(submissions.values_list("pk", flat=True)):
                     Submission.objects.filter(pk=pk).update(answers={}, token=new_token())
-                ReferralCase.objects.filter(submission_id__in=ids).exclude(
-                    status__in=ReferralCase.OPEN_STATUSES
-                ).update(phone="")
-        verb = "would delete" if dry_run else "deleted"
+
+        def said(verb: str, past: str) -> str:
+            return f"would {verb}" if dry_run else past
+
         self.stdout.write(
-            f"{verb} {phone_count} phone number(s) of cases closed over {phone_days} days ago; "
-            f"{'would anonymise' if dry_run else 'anonymised'} {submission_count} submission(s)"
+            f"{said('delete', 'deleted')} {counts['phones']} phone number(s) of cases closed over "
+            f"{phone_days} days ago or of anonymised submissions; "
+            f"{said('anonymise', 'anonymised')} {counts['submissions']} submission(s)"
             + (f" older than {anonymise_days} days" if anonymise_days else " (anonymising is off)")
+            + f"; {said('clear', 'cleared')} the person's note and preferred time on "
+            f"{counts['texts']} case(s); {said('delete', 'deleted')} {counts['notes']} case note(s)"
         )
