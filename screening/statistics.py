@@ -1,17 +1,18 @@
 """Numbers for the staff statistics dashboard, grouped by the database.
 
-Each function takes an already filtered Submission queryset (see ``submissions_between``) and
-returns plain dicts and lists. The database does the counting with GROUP BY, one query per table;
-Python only fills in empty days and reshapes the few grouped rows. Days and weeks are
-Asia/Shanghai days and ISO weeks starting on Monday.
+``by_period``, ``by_channel`` and ``cases`` take an already filtered Submission queryset (see
+``submissions_between``) and return plain dicts and lists. The database does the counting with
+GROUP BY; Python only fills in empty days and sums the few grouped rows into the other tables
+(totals, per questionnaire, per region), so the submissions are read twice, not once per table.
+Days and weeks are Asia/Shanghai days and ISO weeks starting on Monday.
 """
 
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf, TruncDay, TruncWeek
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncDay, TruncWeek
 from django.utils import timezone
 
 from referrals.models import OVERDUE_AFTER, ReferralCase, region_prefixes
@@ -74,9 +75,22 @@ def _only_counts(row: dict[str, Any]) -> Counts:
     return {key: row[key] for key in ("total", *TIERS, "crisis")}
 
 
-def totals(submissions: QuerySet[Submission]) -> Counts:
-    """How many submissions, per tier, and how many were crises."""
-    return submissions.aggregate(**_counts())
+def totals(rows: list[dict[str, Any]]) -> Counts:
+    """How many submissions, per tier, and how many were crises: the sum of grouped ``rows``."""
+    summed = dict.fromkeys(("total", *TIERS, "crisis"), 0)
+    for row in rows:
+        for key in summed:
+            summed[key] += row[key]
+    return summed
+
+
+def _regroup(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """``rows`` summed per value of ``key``, the busiest first."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row[key], []).append(row)
+    summed = [{key: value, **totals(group)} for value, group in groups.items()]
+    return sorted(summed, key=lambda row: (-row["total"], row[key]))
 
 
 def by_period(submissions: QuerySet[Submission], *, period: str = "day") -> list[dict[str, Any]]:
@@ -117,24 +131,17 @@ def series(
     rows: list[dict[str, Any]], *, start: date, end: date, period: str = "day"
 ) -> list[dict[str, Any]]:
     """``by_period`` rows summed over questionnaires, with a row of zeros for empty periods."""
+    per_period = {row["period"]: row for row in _regroup(rows, "period")}
     empty = dict.fromkeys(("total", *TIERS, "crisis"), 0)
-    periods = {starts: {"period": starts, **empty} for starts in period_starts(start, end, period)}
-    for row in rows:
-        summed = periods[row["period"]]
-        for key in empty:
-            summed[key] += row[key]
-    return list(periods.values())
+    return [
+        per_period.get(starts, {"period": starts, **empty})
+        for starts in period_starts(start, end, period)
+    ]
 
 
-def by_questionnaire(submissions: QuerySet[Submission]) -> list[dict[str, Any]]:
-    """Counts per questionnaire (by slug), the most used first."""
-    rows = (
-        submissions.order_by()
-        .values(questionnaire=F("version__questionnaire__slug"))
-        .annotate(**_counts())
-        .order_by("-total", "questionnaire")
-    )
-    return [{"questionnaire": row["questionnaire"], **_only_counts(row)} for row in rows]
+def by_questionnaire(period_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Counts per questionnaire (by slug), the most used first, from the ``by_period`` rows."""
+    return _regroup(period_rows, "questionnaire")
 
 
 def by_channel(submissions: QuerySet[Submission]) -> list[dict[str, Any]]:
@@ -156,13 +163,12 @@ def by_channel(submissions: QuerySet[Submission]) -> list[dict[str, Any]]:
     ]
 
 
-def by_region(submissions: QuerySet[Submission]) -> list[dict[str, Any]]:
-    """Counts per channel region code, the busiest first; "none" without a channel or region."""
-    region = Coalesce(NullIf(F("channel__region"), Value("")), Value(NONE))
-    rows = (
-        submissions.order_by().values(code=region).annotate(**_counts()).order_by("-total", "code")
-    )
-    return [{"region": row["code"], **_only_counts(row)} for row in rows]
+def by_region(channel_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Counts per channel region code, the busiest first; "none" without a channel or region.
+
+    Summed from the ``by_channel`` rows, which carry each channel's region.
+    """
+    return _regroup([{**row, "region": row["region"] or NONE} for row in channel_rows], "region")
 
 
 def cases(submissions: QuerySet[Submission]) -> dict[str, Any]:
@@ -209,17 +215,19 @@ def summarise(
     submissions: QuerySet[Submission], *, start: date, end: date, period: str = "day"
 ) -> dict[str, Any]:
     """Everything the dashboard shows for ``submissions`` made from ``start`` to ``end``."""
+    # Two passes over the submissions; the other tables are sums of their grouped rows.
     rows = by_period(submissions, period=period)
+    channels = by_channel(submissions)
     return {
         "start": start,
         "end": end,
         "period": period,
-        "totals": totals(submissions),
+        "totals": totals(rows),
         "period_rows": rows,
         "series": series(rows, start=start, end=end, period=period),
-        "questionnaires": by_questionnaire(submissions),
-        "channels": by_channel(submissions),
-        "regions": by_region(submissions),
+        "questionnaires": by_questionnaire(rows),
+        "channels": channels,
+        "regions": by_region(channels),
         "cases": cases(submissions),
     }
 

@@ -405,7 +405,7 @@ def many(n: int) -> None:
 def test_statistics_cost_a_fixed_number_of_queries(channels, django_assert_max_num_queries, n):
     many(n)
     submissions = statistics.submissions_between(date(2026, 3, 2), date(2026, 3, 15), region="62")
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(4):
         statistics.summarise(submissions, start=date(2026, 3, 2), end=date(2026, 3, 15))
 
 
