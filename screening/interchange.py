@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname
 
 from screening.models import (
@@ -25,6 +26,14 @@ LANGUAGES = [code for code, _name in settings.LANGUAGES]
 ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
 CALCULATED = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression"
 LOINC = "http://loinc.org"
+TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
+# LOINC answers of the PHQ-9 and GAD-7 items (answer list LL358-3), by score and English label.
+FREQUENCY_ANSWERS = {
+    (0, "Not at all"): "LA6568-5",
+    (1, "Several days"): "LA6569-3",
+    (2, "More than half the days"): "LA6570-1",
+    (3, "Nearly every day"): "LA6571-9",
+}
 
 
 def _texts(obj, field: str) -> dict[str, str]:
@@ -176,6 +185,32 @@ def _import(data: dict) -> QuestionnaireVersion:
     return version
 
 
+def _answer_coding(option: Option, *, loinc: bool) -> dict:
+    """The option as a Coding: its LOINC answer where one is known, else its score as the code.
+
+    A LOINC code carries LOINC's own English display; the label in the active language, if it
+    differs, goes in the standard translation extension.
+    """
+    code = FREQUENCY_ANSWERS.get((option.value, option.label_en)) if loinc else None
+    if code is None:
+        return {"code": str(option.value), "display": option.label}
+    coding = {"system": LOINC, "code": code, "display": option.label_en}
+    if option.label != option.label_en:
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        coding["_display"] = {
+            "extension": [
+                {
+                    "url": TRANSLATION,
+                    "extension": [
+                        {"url": "lang", "valueCode": translation.to_language(language)},
+                        {"url": "content", "valueString": option.label},
+                    ],
+                }
+            ]
+        }
+    return coding
+
+
 def fhir_questionnaire(version: QuestionnaireVersion, base_url: str) -> dict:
     """The version as an HL7 FHIR R4 Questionnaire resource (in the active language)."""
     q = version.questionnaire
@@ -189,7 +224,9 @@ def fhir_questionnaire(version: QuestionnaireVersion, base_url: str) -> dict:
             "required": question.required,
             "answerOption": [
                 {
-                    "valueCoding": {"code": str(option.value), "display": option.label},
+                    "valueCoding": _answer_coding(
+                        option, loinc=bool(q.loinc_panel or q.loinc_total)
+                    ),
                     "extension": [{"url": ITEM_WEIGHT, "valueDecimal": option.value}],
                 }
                 for option in question.options.all()
