@@ -443,6 +443,7 @@ class ItemRule(VersionPart):
         return f"{self.question.code} ≥ {self.min_value} → {self.code}"
 
     def clean(self):
+        super().clean()
         if self.question_id and self.version_id and self.question.version_id != self.version_id:
             raise ValidationError({"question": _("The question must belong to the same version.")})
 

@@ -9,7 +9,7 @@ from django.utils import translation
 from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
 
 from screening import interchange
-from screening.models import Option, Question, QuestionnaireVersion
+from screening.models import ItemRule, Option, Question, QuestionnaireVersion
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/screening/questionnaireversion/"
@@ -237,6 +237,12 @@ def test_model_validation_refuses_parts_of_a_published_version(questionnaires):
     stored.version = phq9_v1().new_draft()
     with pytest.raises(ValidationError):
         stored.full_clean(validate_unique=False, validate_constraints=False)
+    rule = ItemRule(
+        version=published, code="new", question=published.questions.first(), min_value=1
+    )
+    with pytest.raises(ValidationError) as refused:
+        rule.full_clean()
+    assert refused.value.error_dict[NON_FIELD_ERRORS][0].code == "published"
 
 
 def test_fhir_answers_keep_the_chinese_label_as_a_translation(questionnaires):
