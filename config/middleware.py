@@ -9,7 +9,6 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
@@ -93,7 +92,19 @@ OUTAGE_HOTLINES = [
         "hours": _("24 hours"),
     },
 ]
+OUTAGE_DETAIL = _(
+    "The service is unavailable for a moment. Please try again in a few minutes. If you need to "
+    "talk to someone now, call a hotline."
+)
 OUTAGE_RETRY_AFTER = 30  # seconds
+
+
+def outage_body() -> dict:
+    """The API's 503 body, in the active language."""
+    return {
+        "detail": str(OUTAGE_DETAIL),
+        "hotlines": [{k: str(v) for k, v in h.items()} for h in OUTAGE_HOTLINES],
+    }
 
 
 class ServiceUnavailableMiddleware:
@@ -116,15 +127,7 @@ class ServiceUnavailableMiddleware:
         logger.warning("%s: %s", type(exception).__name__, exception)
         if request.path_info.startswith("/api/"):
             response = JsonResponse(
-                {
-                    "detail": gettext(
-                        "The service is unavailable for a moment. Please try again in a few "
-                        "minutes. If you need to talk to someone now, call a hotline."
-                    ),
-                    "hotlines": [{k: str(v) for k, v in h.items()} for h in OUTAGE_HOTLINES],
-                },
-                status=503,
-                json_dumps_params={"ensure_ascii": False},
+                outage_body(), status=503, json_dumps_params={"ensure_ascii": False}
             )
         else:
             html = render_to_string(

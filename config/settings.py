@@ -246,7 +246,8 @@ SPECTACULAR_SETTINGS = {
         "`callback_url` to ask the crisis team to call back).\n\n"
         '**Errors** are JSON. 400 names the offending fields, `{"field": ["message"]}`; invalid '
         "answers are keyed by question code under `answers`. 404, 413 (body over 64 KB) and 429 "
-        '(too many requests) carry `{"detail": "message"}`.\n\n'
+        '(too many requests) carry `{"detail": "message"}`. 503 (database or cache unreachable for '
+        'a moment) carries `{"detail": "message", "hotlines": [...]}`: show the hotlines.\n\n'
         "**Language**: Simplified Chinese by default; `Accept-Language: en` or `?lang=en` for "
         "English where translated. `Content-Language` says which language a response is in.\n\n"
         "**Caching**: questionnaires, articles, sessions and hotlines send an `ETag`; send it back "
@@ -260,6 +261,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.schema.document_outage",
+    ],
 }
 
 # Plain lines for development; LOG_FORMAT=json for one JSON object per line. Both go to stderr,

@@ -4,7 +4,7 @@ from django.http import JsonResponse
 from django.utils.translation import gettext
 from django.views import defaults
 
-from config.middleware import OUTAGE_HOTLINES
+from config.middleware import outage_body
 
 
 def is_api(request) -> bool:
@@ -23,7 +23,7 @@ def server_error(request):
     if is_api(request):
         body = {
             "detail": gettext("A server error occurred."),
-            "hotlines": [{k: str(v) for k, v in h.items()} for h in OUTAGE_HOTLINES],
+            "hotlines": outage_body()["hotlines"],
         }
         return JsonResponse(body, status=500, json_dumps_params={"ensure_ascii": False})
     return defaults.server_error(request)

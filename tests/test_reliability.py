@@ -315,3 +315,15 @@ def test_an_api_server_error_is_json_with_the_hotlines(api, questionnaires, sett
         response = api.get("/api/v1/questionnaires/")
     assert response.status_code == 500
     assert response.json()["hotlines"][0]["number"] == "12356"
+
+
+def test_the_schema_documents_the_503_with_hotlines_on_every_operation(api):
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            unavailable = operation["responses"]["503"]["content"]["application/json"]
+            assert unavailable["schema"] == {"$ref": "#/components/schemas/Unavailable"}, (
+                method,
+                path,
+            )
+    assert schema["components"]["schemas"]["Unavailable"]["required"] == ["detail", "hotlines"]
