@@ -1,8 +1,15 @@
-"""Serve the app with gunicorn and measure submissions: requests/s and p50/p99 latency.
+"""Serve the app and a bare Django app (benchmarks/bare.py) with the same gunicorn and compare.
 
-Usage: .venv/bin/python benchmarks/submissions.py [--requests 2000] [--clients 32] [--workers 4]
-Uses DATABASE_URL when set (e.g. PostgreSQL), otherwise a throw-away SQLite file.
-Prints figures; it asserts nothing (speed goals are not tests).
+Usage: .venv/bin/python benchmarks/throughput.py [--requests 2000] [--pdfs 100] [--clients 32]
+       [--workers 4]
+Uses DATABASE_URL when set (e.g. PostgreSQL; the database must exist), otherwise a throw-away
+SQLite file; it is migrated and loaded with the fixtures. Static files are collected once into
+build/bench-static (DEBUG is off, as in production).
+
+Prints requests/s with p50/p99 latency for submissions, the questionnaire detail, the result page
+and PDF result sheets (each download a fresh render), each next to the bare app doing the least
+the same kind of request can do: insert one row, answer a tiny JSON, render a one-line PDF. The
+ratios survive a noisy machine better than the raw figures. Asserts nothing.
 """
 
 import argparse
@@ -16,10 +23,13 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BODY = json.dumps({"answers": {f"phq9_{i}": i % 4 for i in range(1, 10)}}).encode()
+STATIC_ROOT = ROOT / "build" / "bench-static"
+ANSWERS = json.dumps({"answers": {f"phq9_{i}": i % 4 for i in range(1, 10)}}).encode()
 
 
 def free_port() -> int:
@@ -33,79 +43,152 @@ def prepare(env: dict) -> None:
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     fixtures = sorted(str(p) for p in (ROOT / "fixtures").glob("*.json"))
     subprocess.run([*manage, "loaddata", "-v0", *fixtures], cwd=ROOT, env=env, check=True)
+    if not (STATIC_ROOT / "staticfiles.json").exists():
+        print("collecting static files into build/bench-static (once) ...", flush=True)
+        subprocess.run(
+            [*manage, "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+        )
+    subprocess.run([sys.executable, "benchmarks/bare.py"], cwd=ROOT, env=env, check=True)
 
 
-def wait_until_up(port: int, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/api/v1/questionnaires/")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not come up")
-
-
-def one_submission(port: int) -> tuple[int, float]:
-    start = time.perf_counter()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request(
-        "POST",
-        "/api/v1/questionnaires/phq-9/submissions/",
-        BODY,
-        {"Content-Type": "application/json"},
+@contextmanager
+def gunicorn(app: str, env: dict, workers: int):
+    """``app`` served with gunicorn.conf.py on a free port; yields the port."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--log-level", "warning", app],
+        cwd=ROOT,
+        env=env | {"GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(workers)},
     )
-    status = conn.getresponse().status
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/")
+                conn.getresponse().read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit(f"gunicorn did not come up for {app}") from None
+                time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def one_request(port: int, method: str, path: str, body: bytes | None) -> tuple[int, float, bytes]:
+    start = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Content-Type": "application/json"} if body else {}
+    conn.request(method, path, body, headers)
+    response = conn.getresponse()
+    content = response.read()
     conn.close()
-    return status, time.perf_counter() - start
+    return response.status, time.perf_counter() - start, content
+
+
+@dataclass
+class Figures:
+    rate: float
+    p50: float
+    p99: float
+    errors: int
+    bodies: list[bytes]
+
+
+def load(pool, port: int, method: str, paths: list[str], body: bytes | None = None) -> Figures:
+    """All ``paths`` requested by the pool's clients at once."""
+    start = time.perf_counter()
+    results = list(pool.map(lambda p: one_request(port, method, p, body), paths))
+    elapsed = time.perf_counter() - start
+    latencies = sorted(t for _, t, _ in results)
+    return Figures(
+        rate=len(paths) / elapsed,
+        p50=statistics.median(latencies) * 1000,
+        p99=latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000,
+        errors=sum(1 for status, _, _ in results if not 200 <= status < 300),
+        bodies=[content for _, _, content in results],
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--pdfs", type=int, default=100)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DEBUG": "False",
         "SECRET_KEY": "benchmark-only",
         "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "False",
+        "STATIC_ROOT": str(STATIC_ROOT),
         "THROTTLE_SUBMISSIONS": "",
+        "THROTTLE_CALLBACKS": "",
         "LOG_LEVEL": "WARNING",
     }
-    env.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
+    env.setdefault("DATABASE_URL", f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3")
     prepare(env)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    try:
-        wait_until_up(port)
-        with ThreadPoolExecutor(max_workers=args.clients) as pool:
-            list(pool.map(lambda _: one_submission(port), range(args.clients)))  # warm-up
-            start = time.perf_counter()
-            results = list(pool.map(lambda _: one_submission(port), range(args.requests)))
-            elapsed = time.perf_counter() - start
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
-    latencies = sorted(t for _, t in results)
-    errors = sum(1 for status, _ in results if status != 201)
+    n, clients = args.requests, args.clients
+    rows = []
+    with (
+        gunicorn("config.wsgi", env, args.workers) as app,
+        gunicorn("benchmarks.bare:application", env, args.workers) as bare,
+        ThreadPoolExecutor(max_workers=clients) as pool,
+    ):
+        # Warm-up: every worker loads its code, fonts and connections.
+        load(pool, app, "POST", ["/api/v1/questionnaires/phq-9/submissions/"] * clients, ANSWERS)
+        warm = load(
+            pool, app, "POST", ["/api/v1/questionnaires/phq-9/submissions/"] * clients, ANSWERS
+        )
+        load(pool, app, "GET", [f"/r/{json.loads(b)['token']}/pdf/" for b in warm.bodies])
+        for path in ("/json", "/pdf", "/json"):
+            load(pool, bare, "GET", [path] * clients)
+        load(pool, bare, "POST", ["/insert"] * clients, ANSWERS)
+
+        # Each figure and its baseline back to back, so both see the same machine.
+        submitted = load(
+            pool, app, "POST", ["/api/v1/questionnaires/phq-9/submissions/"] * n, ANSWERS
+        )
+        inserted = load(pool, bare, "POST", ["/insert"] * n, ANSWERS)
+        rows.append(("submissions", "insert one row", submitted, inserted))
+
+        detail = load(pool, app, "GET", ["/api/v1/questionnaires/phq-9/"] * n)
+        tiny = load(pool, bare, "GET", ["/json"] * n)
+        rows.append(("questionnaire detail (API)", "tiny JSON", detail, tiny))
+
+        tokens = [json.loads(body)["token"] for body in submitted.bodies]
+        page = load(pool, app, "GET", [f"/r/{tokens[i % len(tokens)]}/" for i in range(n)])
+        tiny = load(pool, bare, "GET", ["/json"] * n)
+        rows.append(("result page (HTML)", "tiny JSON", page, tiny))
+
+        # A token each: every download is a fresh render, not the server's cached sheet.
+        pdfs = load(pool, app, "GET", [f"/r/{token}/pdf/" for token in tokens[: args.pdfs]])
+        bare_pdfs = load(pool, bare, "GET", ["/pdf"] * args.pdfs)
+        rows.append(("PDF result sheet", "one-line PDF", pdfs, bare_pdfs))
+
     database = env["DATABASE_URL"].split(":", 1)[0]
-    print(f"database: {database}, gunicorn workers: {args.workers}, clients: {args.clients}")
-    print(f"submissions: {args.requests} in {elapsed:.2f}s = {args.requests / elapsed:.0f}/s")
-    print(f"latency p50: {statistics.median(latencies) * 1000:.1f} ms")
-    print(f"latency p99: {latencies[int(len(latencies) * 0.99) - 1] * 1000:.1f} ms")
-    print(f"non-201 responses: {errors}")
+    print(
+        f"database: {database}, gunicorn workers: {args.workers}, clients: {clients}, "
+        f"requests: {n} per figure ({args.pdfs} for PDFs)"
+    )
+    print(f"{'':28}{'app/s':>8}{'p50 ms':>9}{'p99 ms':>9}   {'bare Django':16}"
+          f"{'/s':>7}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>8}")  # fmt: skip
+    for name, baseline, ours, bare_figures in rows:
+        print(
+            f"{name:28}{ours.rate:8.1f}{ours.p50:9.1f}{ours.p99:9.1f}   {baseline:16}"
+            f"{bare_figures.rate:7.1f}{bare_figures.p50:9.1f}{bare_figures.p99:9.1f}"
+            f"{ours.rate / bare_figures.rate:8.2f}"
+        )
+    errors = sum(ours.errors + bare_figures.errors for _, _, ours, bare_figures in rows)
+    print(f"non-2xx responses: {errors}")
 
 
 if __name__ == "__main__":
