@@ -1,6 +1,7 @@
 """Error views: JSON under /api/, as DRF's own errors are; the friendly pages everywhere else."""
 
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
+from django.template import loader
 from django.utils.translation import gettext
 from django.views import defaults
 
@@ -19,11 +20,15 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
-    """The API's 500 carries the hotlines too, like its 503; pages use templates/500.html."""
+    """The API's 500 carries the hotlines too, like its 503; pages get templates/500.html."""
     if is_api(request):
         body = {
             "detail": gettext("A server error occurred."),
             "hotlines": outage_body()["hotlines"],
         }
         return JsonResponse(body, status=500, json_dumps_params={"ensure_ascii": False})
-    return defaults.server_error(request)
+    # As Django's own: no request context, which could fail again; but the CSP nonce, which the
+    # page's one inline <style nonce="{{ csp_nonce }}"> needs.
+    nonce = str(getattr(request, "csp_nonce", ""))
+    html = loader.render_to_string("500.html", {"csp_nonce": nonce})
+    return HttpResponseServerError(html)

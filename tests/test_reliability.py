@@ -327,3 +327,13 @@ def test_the_schema_documents_the_503_with_hotlines_on_every_operation(api):
                 path,
             )
     assert schema["components"]["schemas"]["Unavailable"]["required"] == ["detail", "hotlines"]
+
+
+def test_the_500_page_shows_the_hotline_and_may_style_itself_with_a_nonce(client, db, settings):
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    with mock.patch.object(Questionnaire.objects, "with_current_version", side_effect=KeyError):
+        response = client.get("/")
+    assert response.status_code == 500
+    assert 'href="tel:12356"' in response.content.decode()
+    assert "'nonce-" in response["Content-Security-Policy"]
