@@ -52,7 +52,7 @@ def request(port: int, method: str, path: str, body: str | None = None, **header
 
 
 @contextmanager
-def serve(database_url: str, **env):
+def serve(database_url: str, output=subprocess.DEVNULL, **env):
     """The app under gunicorn (one worker) on a free port; yields the port."""
     port = free_port()
     ours = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "NUM_PROXIES", "LOG_FORMAT"}
@@ -73,8 +73,8 @@ def serve(database_url: str, **env):
             "LOG_LEVEL": "ERROR",
             **env,
         },
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=output,
     )
     try:
         deadline = time.monotonic() + 30
@@ -204,6 +204,22 @@ def test_readiness_is_503_while_the_database_is_down(no_database):
     status, _, text = request(no_database, "GET", "/readyz")
     assert status == 503
     assert json.loads(text) == {"status": "unavailable", "database": "unavailable", "cache": "ok"}
+
+
+def test_gunicorn_logs_json_without_tokens_addresses_or_query_strings(tmp_path):
+    log = tmp_path / "gunicorn.log"
+    database = f"postgres://postgres@127.0.0.1:{free_port()}/xinqiao"
+    with log.open("w") as output:
+        with serve(database, output, LOG_FORMAT="json", GUNICORN_ACCESS_LOG="-") as port:
+            request(port, "GET", "/r/SECRETTOKEN123/?phone=13912345678")
+            request(port, "GET", "/healthz")
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    access = [line["message"] for line in lines if line["name"] == "gunicorn.access"]
+    assert any(m.startswith('"GET /r/<token>/" 503 ') for m in access), access
+    assert any(m.startswith('"GET /healthz" 200 ') for m in access), access
+    text = log.read_text()
+    assert "SECRETTOKEN123" not in text and "13912345678" not in text
+    assert "127.0.0.1" not in "".join(access)
 
 
 @ON_POSTGRES
