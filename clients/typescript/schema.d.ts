@@ -171,7 +171,9 @@ export interface paths {
         };
         /**
          * Printable result sheet (PDF)
-         * @description The printable result sheet of a stored result, by its token.
+         * @description The A4 result sheet of a stored result, as the result page links it (`pdf_url`): the answers, the score and band, the next step for the tier, the hotlines serving the channel's region and a QR code back to the online result. In the language the test was taken in. A crisis sheet leads with the hotlines and the safety message. No personal data: a call-back phone number never appears.
+         *
+         *     Sent whatever the `Accept` header says; an unknown token is a JSON 404. Like every result it is `Cache-Control: private, no-store`; the server keeps the rendered sheet, so fetching it again is cheap. The `Content-Disposition` file name reads like `phq-9-result-TZ9wfC15.pdf`.
          */
         get: operations["v1_submissions_pdf_retrieve"];
         put?: never;
@@ -450,6 +452,35 @@ export interface components {
          * @enum {string}
          */
         TierEnum: "mild" | "moderate" | "severe";
+        OutageHotline: {
+            name: string;
+            number: string;
+            tel: string;
+            hours: string;
+        };
+        /**
+         * @example {
+         *       "detail": "The service is unavailable for a moment. Please try again in a few minutes. If you need to talk to someone now, call a hotline.",
+         *       "hotlines": [
+         *         {
+         *           "name": "Psychological assistance hotline",
+         *           "number": "12356",
+         *           "tel": "tel:12356",
+         *           "hours": "Free and anonymous; at least 18 hours a day, 24 in most places"
+         *         },
+         *         {
+         *           "name": "Hope 24 hotline",
+         *           "number": "400-161-9995",
+         *           "tel": "tel:4001619995",
+         *           "hours": "24 hours"
+         *         }
+         *       ]
+         *     }
+         */
+        Unavailable: {
+            detail: string;
+            hotlines: components["schemas"]["OutageHotline"][];
+        };
     };
     responses: never;
     parameters: never;
@@ -479,12 +510,31 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedArticleList"];
                 };
             };
-            /** @description Not modified: the `If-None-Match` sent equals the current `ETag` (no body). */
+            /** @description Not modified (no body): the `If-None-Match` sent equals the current `ETag`, or, where the response has a `Last-Modified`, nothing changed since the `If-Modified-Since` sent. */
             304: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A page past the last one */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or cache is unreachable for a moment; show the hotlines and try again later (`Retry-After` seconds). */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unavailable"];
+                };
             };
         };
     };
@@ -507,7 +557,7 @@ export interface operations {
                     "application/json": components["schemas"]["Article"];
                 };
             };
-            /** @description Not modified: the `If-None-Match` sent equals the current `ETag` (no body). */
+            /** @description Not modified (no body): the `If-None-Match` sent equals the current `ETag`, or, where the response has a `Last-Modified`, nothing changed since the `If-Modified-Since` sent. */
             304: {
                 headers: {
                     [name: string]: unknown;
@@ -521,6 +571,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or cache is unreachable for a moment; show the hotlines and try again later (`Retry-After` seconds). */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unavailable"];
                 };
             };
         };
@@ -545,12 +605,22 @@ export interface operations {
                     "application/json": components["schemas"]["Hotline"][];
                 };
             };
-            /** @description Not modified: the `If-None-Match` sent equals the current `ETag` (no body). */
+            /** @description Not modified (no body): the `If-None-Match` sent equals the current `ETag`, or, where the response has a `Last-Modified`, nothing changed since the `If-Modified-Since` sent. */
             304: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The database or cache is unreachable for a moment; show the hotlines and try again later (`Retry-After` seconds). */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unavailable"];
+                };
             };
         };
     };
@@ -571,12 +641,22 @@ export interface operations {
                     "application/json": components["schemas"]["QuestionnaireList"][];
                 };
             };
-            /** @description Not modified: the `If-None-Match` sent equals the current `ETag` (no body). */
+            /** @description Not modified (no body): the `If-None-Match` sent equals the current `ETag`, or, where the response has a `Last-Modified`, nothing changed since the `If-Modified-Since` sent. */
             304: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The database or cache is unreachable for a moment; show the hotlines and try again later (`Retry-After` seconds). */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unavailable"];
+                };
             };
         };
     };
@@ -599,7 +679,7 @@ export interface operations {
                     "application/json": components["schemas"]["QuestionnaireDetail"];
                 };
             };
-            /** @description Not modified: the `If-None-Match` sent equals the current `ETag` (no body). */
+            /** @description Not modified (no body): the `If-None-Match` sent equals the current `ETag`, or, where the response has a `Last-Modified`, nothing changed since the `If-Modified-Since` sent. */
             304: {
                 headers: {
                     [name: string]: unknown;
@@ -613,6 +693,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or cache is unreachable for a moment; show the hotlines and try again later (`Retry-After` seconds). */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unavailable"];
                 };
             };
         };
@@ -645,7 +735,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
             };
             /** @description No such questionnaire */
             404: {
@@ -665,6 +759,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests from this client */
             429: {
                 headers: {
@@ -672,6 +775,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or cache is unreachable for a moment; show the hotlines and try again later (`Retry-After` seconds). */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unavailable"];
                 };
             };
         };
@@ -696,12 +809,22 @@ export interface operations {
                     "application/json": components["schemas"]["Session"][];
                 };
             };
-            /** @description Not modified: the `If-None-Match` sent equals the current `ETag` (no body). */
+            /** @description Not modified (no body): the `If-None-Match` sent equals the current `ETag`, or, where the response has a `Last-Modified`, nothing changed since the `If-Modified-Since` sent. */
             304: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The database or cache is unreachable for a moment; show the hotlines and try again later (`Retry-After` seconds). */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unavailable"];
+                };
             };
         };
     };
@@ -731,6 +854,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or cache is unreachable for a moment; show the hotlines and try again later (`Retry-After` seconds). */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unavailable"];
                 };
             };
         };
@@ -773,10 +906,32 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 64 KB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -793,6 +948,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The database or cache is unreachable for a moment; show the hotlines and try again later (`Retry-After` seconds). */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unavailable"];
+                };
+            };
         };
     };
     v1_submissions_pdf_retrieve: {
@@ -800,13 +965,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The result's token, as returned when the answers were submitted. */
                 token: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description A4 result sheet in the language the test was taken in. A crisis sheet leads with the hotlines. Contains no personal data. */
+            /** @description A4 result sheet (PDF), usually one page. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -815,12 +981,23 @@ export interface operations {
                     "application/pdf": string;
                 };
             };
+            /** @description No result with this token */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or cache is unreachable for a moment; show the hotlines and try again later (`Retry-After` seconds). */
+            503: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unavailable"];
                 };
             };
         };
