@@ -15,7 +15,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from screening import scoring
-from screening.models import Channel, Questionnaire, QuestionnaireVersion, Submission
+from screening.models import (
+    Channel,
+    Questionnaire,
+    QuestionnaireVersion,
+    Submission,
+    cached_version,
+)
 from screening.serializers import (
     ErrorSerializer,
     QuestionnaireDetailSerializer,
@@ -71,17 +77,29 @@ def current_version_or_404(slug: str) -> QuestionnaireVersion:
         raise NotFound(_("No published questionnaire with this slug.")) from None
 
 
+def live_state(request, slug: str) -> tuple | None:
+    """(version id, published_at, questionnaire updated_at) of ``slug``, one query per request.
+
+    The ETag, Last-Modified and the body of the detail all follow from it.
+    """
+    states = request.__dict__.setdefault("_live_states", {})
+    if slug not in states:
+        states[slug] = QuestionnaireVersion.objects.current_state(slug)
+    return states[slug]
+
+
 def questionnaire_etag(request, slug: str) -> str | None:
     # Changes with a new published version, an edit of the questionnaire's texts, or the language.
-    row = (
-        Questionnaire.objects.with_current_version()
-        .filter(slug=slug)
-        .values_list("current_version_id", "updated_at")
-        .first()
-    )
-    if row is None:
+    state = live_state(request, slug)
+    if state is None:
         return None
-    return f"{slug}-{row[0]}-{row[1].timestamp()}-{get_language()}"
+    version_id, _published_at, updated_at = state
+    return f"{slug}-{version_id}-{updated_at.timestamp()}-{get_language()}"
+
+
+def questionnaire_last_modified(request, slug: str) -> datetime | None:
+    state = live_state(request, slug)
+    return max(state[1], state[2]) if state else None
 
 
 def questionnaires_last_modified(request, slug: str | None = None) -> datetime | None:
@@ -261,7 +279,7 @@ class QuestionnaireList(generics.ListAPIView):
 
 
 @method_decorator(
-    condition(etag_func=questionnaire_etag, last_modified_func=questionnaires_last_modified),
+    condition(etag_func=questionnaire_etag, last_modified_func=questionnaire_last_modified),
     name="dispatch",
 )
 class QuestionnaireDetail(APIView):
@@ -310,8 +328,17 @@ class QuestionnaireDetail(APIView):
     )
     def get(self, request, slug: str):
         """The current published version of a questionnaire, questions in order."""
-        version = current_version_or_404(slug)
-        return Response(QuestionnaireDetailSerializer(version).data)
+        state = live_state(request._request, slug)
+        if state is None:
+            raise NotFound(_("No published questionnaire with this slug."))
+        version = cached_version(*state)
+        # The body only changes with the version or the questionnaire's texts, which the cached
+        # version stands for, so it is serialised once per language and process.
+        bodies = version.__dict__.setdefault("_detail_bodies", {})
+        language = get_language()
+        if language not in bodies:
+            bodies[language] = QuestionnaireDetailSerializer(version).data
+        return Response(bodies[language])
 
 
 @private_result

@@ -1,4 +1,5 @@
 import secrets
+from datetime import datetime
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
@@ -118,17 +119,46 @@ class VersionQuerySet(models.QuerySet):
         )
 
     def current_for(self, slug: str) -> "QuestionnaireVersion":
-        """The current published version of the questionnaire ``slug`` (DoesNotExist if none)."""
-        version = (
+        """The current published version of the questionnaire ``slug`` (DoesNotExist if none).
+
+        One small query finds which version is live; its definition comes from a per-process
+        cache, since a published version never changes (see ``cached_version``).
+        """
+        state = self.current_state(slug)
+        if state is None:
+            raise QuestionnaireVersion.DoesNotExist(slug)
+        return cached_version(*state)
+
+    def current_state(self, slug: str) -> "tuple[int, datetime, datetime] | None":
+        """(id, published_at, questionnaire updated_at) of the live version of ``slug``."""
+        return (
             self.published()
             .filter(questionnaire__slug=slug)
-            .with_definition()
             .order_by("-number")
+            .values_list("pk", "published_at", "questionnaire__updated_at")
             .first()
         )
-        if version is None:
-            raise QuestionnaireVersion.DoesNotExist(slug)
-        return version
+
+
+# Published versions are immutable, so each process keeps the ones it has loaded, with their
+# questions, options, bands and rules. The questionnaire's own texts (title, instructions) may be
+# edited, so its edit time is part of the key. Small: a few versions per questionnaire.
+_published_versions: dict[tuple, "QuestionnaireVersion"] = {}
+
+
+def cached_version(pk: int, published_at: datetime, updated_at: datetime) -> "QuestionnaireVersion":
+    """The published version ``pk`` with its definition prefetched, loaded once per process."""
+    key = (pk, published_at, updated_at)
+    version = _published_versions.get(key)
+    if version is None:
+        version = QuestionnaireVersion.objects.with_definition().get(pk=pk)
+        _published_versions[key] = version
+    return version
+
+
+def forget_cached_versions() -> None:
+    """Empty the per-process cache (tests that rewrite published rows behind the model's back)."""
+    _published_versions.clear()
 
 
 class QuestionnaireVersion(models.Model):

@@ -7,16 +7,21 @@ from django.core.cache import cache
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
+from screening.models import forget_cached_versions
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    # Throttle counters live in the cache; each test starts with none.
+    # Throttle counters live in the cache; each test starts with none. Fixtures reload the same
+    # primary keys in every test, so the per-process version cache starts empty too.
     cache.clear()
+    forget_cached_versions()
     yield
     cache.clear()
+    forget_cached_versions()
 
 
 @pytest.fixture

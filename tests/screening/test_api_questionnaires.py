@@ -1,5 +1,7 @@
 import pytest
 
+from screening.models import Questionnaire, QuestionnaireVersion
+
 pytestmark = pytest.mark.django_db
 
 
@@ -88,3 +90,28 @@ def test_api_docs_page_is_served(api, questionnaires):
     response = api.get("/api/docs/")
     assert response.status_code == 200
     assert b"swagger" in response.content.lower()
+
+
+def test_a_repeated_detail_costs_one_query_and_follows_a_new_version(
+    api, questionnaires, django_assert_num_queries
+):
+    first = api.get("/api/v1/questionnaires/phq-9/").json()
+    with django_assert_num_queries(1):
+        again = api.get("/api/v1/questionnaires/phq-9/").json()
+    assert again == first
+    # Publishing a new version shows at once, though the old one was cached.
+    draft = QuestionnaireVersion.objects.current_for("phq-9").new_draft()
+    question = draft.questions.get(code="phq9_1")
+    question.text = "新的问题文字"
+    question.save()
+    draft.publish()
+    newer = api.get("/api/v1/questionnaires/phq-9/").json()
+    assert (newer["version"], newer["questions"][0]["text"]) == (2, "新的问题文字")
+
+
+def test_an_edited_questionnaire_title_shows_at_once(api, questionnaires):
+    api.get("/api/v1/questionnaires/phq-9/")
+    questionnaire = Questionnaire.objects.get(slug="phq-9")
+    questionnaire.title = "情绪自测"
+    questionnaire.save()
+    assert api.get("/api/v1/questionnaires/phq-9/").json()["title"] == "情绪自测"
