@@ -220,10 +220,12 @@ def test_a_forged_forwarded_for_does_not_escape_the_submission_limit(api, questi
     assert codes == [201, 201, 429]
 
 
-@override_settings(THROTTLE_SUBMISSIONS="1/minute")
 def test_behind_a_declared_proxy_clients_are_told_apart_by_forwarded_for(
     api, questionnaires, settings
 ):
+    # Both through the `settings` fixture: mixed with @override_settings, its undo would bring
+    # back the decorator's 1/minute for every later test.
+    settings.THROTTLE_SUBMISSIONS = "1/minute"
     settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {"NUM_PROXIES": 1}
     # The load balancer appends the address it saw; anything before it is the client's claim.
     first = submit(api, HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.1")
