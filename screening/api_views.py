@@ -21,6 +21,7 @@ from screening.models import (
     QuestionnaireVersion,
     Submission,
     cached_version,
+    live_state,
 )
 from screening.serializers import (
     ErrorSerializer,
@@ -77,20 +78,9 @@ def current_version_or_404(slug: str) -> QuestionnaireVersion:
         raise NotFound(_("No published questionnaire with this slug.")) from None
 
 
-def live_state(request, slug: str) -> tuple | None:
-    """(version id, published_at, questionnaire updated_at) of ``slug``, one query per request.
-
-    The ETag, Last-Modified and the body of the detail all follow from it.
-    """
-    states = request.__dict__.setdefault("_live_states", {})
-    if slug not in states:
-        states[slug] = QuestionnaireVersion.objects.current_state(slug)
-    return states[slug]
-
-
 def questionnaire_etag(request, slug: str) -> str | None:
     # Changes with a new published version, an edit of the questionnaire's texts, or the language.
-    state = live_state(request, slug)
+    state = live_state(slug)
     if state is None:
         return None
     version_id, _published_at, updated_at = state
@@ -98,7 +88,7 @@ def questionnaire_etag(request, slug: str) -> str | None:
 
 
 def questionnaire_last_modified(request, slug: str) -> datetime | None:
-    state = live_state(request, slug)
+    state = live_state(slug)
     return max(state[1], state[2]) if state else None
 
 
@@ -328,7 +318,7 @@ class QuestionnaireDetail(APIView):
     )
     def get(self, request, slug: str):
         """The current published version of a questionnaire, questions in order."""
-        state = live_state(request._request, slug)
+        state = live_state(slug)
         if state is None:
             raise NotFound(_("No published questionnaire with this slug."))
         version = cached_version(*state)

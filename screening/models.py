@@ -1,4 +1,5 @@
 import secrets
+import time
 from datetime import datetime
 from functools import cached_property
 
@@ -101,6 +102,12 @@ class Questionnaire(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Its texts are part of what the API serves for the live version.
+        forget_live_states()
+        transaction.on_commit(forget_live_states)
+
     def current_version(self) -> "QuestionnaireVersion | None":
         """The newest published version: the one new submissions answer."""
         return self.versions.published().order_by("-number").first()
@@ -124,7 +131,7 @@ class VersionQuerySet(models.QuerySet):
         One small query finds which version is live; its definition comes from a per-process
         cache, since a published version never changes (see ``cached_version``).
         """
-        state = self.current_state(slug)
+        state = live_state(slug)
         if state is None:
             raise QuestionnaireVersion.DoesNotExist(slug)
         return cached_version(*state)
@@ -138,6 +145,24 @@ class VersionQuerySet(models.QuerySet):
             .values_list("pk", "published_at", "questionnaire__updated_at")
             .first()
         )
+
+
+# How long a process trusts what it last read about which version of a questionnaire is live.
+# Publishing or editing in this process forgets it at once; other processes follow within this
+# time, serving the previous (still valid) version meanwhile. Saves a query on every request.
+LIVE_STATE_SECONDS = 5.0
+_live_states: dict[str, tuple[float, tuple | None]] = {}
+
+
+def live_state(slug: str) -> "tuple[int, datetime, datetime] | None":
+    """``QuestionnaireVersion.objects.current_state(slug)``, remembered for a few seconds."""
+    now = time.monotonic()
+    remembered = _live_states.get(slug)
+    if remembered is not None and now - remembered[0] < LIVE_STATE_SECONDS:
+        return remembered[1]
+    state = QuestionnaireVersion.objects.current_state(slug)
+    _live_states[slug] = (now, state)
+    return state
 
 
 # Published versions are immutable, so each process keeps the ones it has loaded, with their
@@ -156,9 +181,15 @@ def cached_version(pk: int, published_at: datetime, updated_at: datetime) -> "Qu
     return version
 
 
+def forget_live_states() -> None:
+    """Make this process read again which versions are live (after publishing or an edit)."""
+    _live_states.clear()
+
+
 def forget_cached_versions() -> None:
-    """Empty the per-process cache (tests that rewrite published rows behind the model's back)."""
+    """Empty the per-process caches (tests that rewrite published rows behind the model's back)."""
     _published_versions.clear()
+    _live_states.clear()
 
 
 class QuestionnaireVersion(models.Model):
@@ -273,6 +304,8 @@ class QuestionnaireVersion(models.Model):
             now = timezone.now()
             QuestionnaireVersion.objects.filter(pk=self.pk).update(published_at=now)
             self.published_at = now
+            forget_live_states()
+            transaction.on_commit(forget_live_states)
 
     def score(self, answers) -> scoring.Result:
         return scoring.score_answers(self._cached_definition, answers)
