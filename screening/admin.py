@@ -27,6 +27,11 @@ from screening.models import (
     Submission,
 )
 
+# Staff see the service's name in their language, not "Django administration".
+admin.site.site_header = _("Xinqiao mental-health self-test: staff")
+admin.site.site_title = _("Xinqiao staff")
+admin.site.index_title = _("Questionnaires, content, call-back cases and statistics")
+
 
 class PublishedReadOnly:
     """Published versions (and their parts) are immutable: admin shows them read-only."""
