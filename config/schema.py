@@ -1,5 +1,7 @@
 """OpenAPI additions that no single view owns (drf-spectacular post-processing hooks)."""
 
+import copy
+
 from config.middleware import outage_body
 
 HOTLINE = {
@@ -37,4 +39,27 @@ def document_outage(result, generator, request, public):
                     "application/json": {"schema": {"$ref": "#/components/schemas/Unavailable"}}
                 },
             }
+    return result
+
+
+LANG = {
+    "name": "lang",
+    "in": "query",
+    "required": False,
+    "description": "Language of the texts in the response, for clients that cannot set "
+    "`Accept-Language`: `zh-hans` (default) or `en`. `Content-Language` says which was used.",
+    "schema": {"type": "string", "enum": ["zh-hans", "en"]},
+}
+
+
+def document_lang(result, generator, request, public):
+    """Every API operation takes ``?lang=`` (config.middleware.ApiLanguageMiddleware)."""
+    for path, operations in result["paths"].items():
+        if not path.startswith("/api/"):
+            continue
+        for operation in operations.values():
+            parameters = operation.setdefault("parameters", [])
+            if not any(p.get("name") == "lang" for p in parameters):
+                # A copy each: a shared object would come out as YAML anchors and aliases.
+                parameters.append(copy.deepcopy(LANG))
     return result

@@ -304,6 +304,15 @@ def test_the_schema_explains_tier_crisis_kind_and_errors(schema):
         assert term in description
 
 
+def test_every_api_operation_declares_the_lang_parameter(schema):
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            lang = [p for p in operation.get("parameters", []) if p["name"] == "lang"]
+            assert len(lang) == 1, f"{method.upper()} {path}"
+            assert lang[0]["in"] == "query"
+            assert lang[0]["schema"]["enum"] == ["zh-hans", "en"]
+
+
 def copy_of_the_contract(tmp_path: Path) -> Path:
     copy = tmp_path / "clients"
     (copy / "typescript").mkdir(parents=True)

@@ -495,6 +495,8 @@ export interface operations {
             query?: {
                 /** @description A page number within the paginated result set. */
                 page?: number;
+                /** @description Language of the texts in the response, for clients that cannot set `Accept-Language`: `zh-hans` (default) or `en`. `Content-Language` says which was used. */
+                lang?: "zh-hans" | "en";
             };
             header?: never;
             path?: never;
@@ -540,7 +542,10 @@ export interface operations {
     };
     v1_articles_retrieve: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Language of the texts in the response, for clients that cannot set `Accept-Language`: `zh-hans` (default) or `en`. `Content-Language` says which was used. */
+                lang?: "zh-hans" | "en";
+            };
             header?: never;
             path: {
                 slug: string;
@@ -590,6 +595,8 @@ export interface operations {
             query?: {
                 /** @description GB/T 2260 code of a province, city or county (2, 4 or 6 digits). Without it: national lines only. */
                 region?: string;
+                /** @description Language of the texts in the response, for clients that cannot set `Accept-Language`: `zh-hans` (default) or `en`. `Content-Language` says which was used. */
+                lang?: "zh-hans" | "en";
             };
             header?: never;
             path?: never;
@@ -626,7 +633,10 @@ export interface operations {
     };
     v1_questionnaires_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Language of the texts in the response, for clients that cannot set `Accept-Language`: `zh-hans` (default) or `en`. `Content-Language` says which was used. */
+                lang?: "zh-hans" | "en";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -662,7 +672,10 @@ export interface operations {
     };
     v1_questionnaires_retrieve: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Language of the texts in the response, for clients that cannot set `Accept-Language`: `zh-hans` (default) or `en`. `Content-Language` says which was used. */
+                lang?: "zh-hans" | "en";
+            };
             header?: never;
             path: {
                 slug: string;
@@ -709,7 +722,10 @@ export interface operations {
     };
     v1_questionnaires_submissions_create: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Language of the texts in the response, for clients that cannot set `Accept-Language`: `zh-hans` (default) or `en`. `Content-Language` says which was used. */
+                lang?: "zh-hans" | "en";
+            };
             header?: never;
             path: {
                 slug: string;
@@ -794,6 +810,8 @@ export interface operations {
             query?: {
                 /** @description At most 50. */
                 limit?: number;
+                /** @description Language of the texts in the response, for clients that cannot set `Accept-Language`: `zh-hans` (default) or `en`. `Content-Language` says which was used. */
+                lang?: "zh-hans" | "en";
             };
             header?: never;
             path?: never;
@@ -830,7 +848,10 @@ export interface operations {
     };
     v1_submissions_retrieve: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Language of the texts in the response, for clients that cannot set `Accept-Language`: `zh-hans` (default) or `en`. `Content-Language` says which was used. */
+                lang?: "zh-hans" | "en";
+            };
             header?: never;
             path: {
                 token: string;
@@ -870,7 +891,10 @@ export interface operations {
     };
     v1_submissions_callback_create: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Language of the texts in the response, for clients that cannot set `Accept-Language`: `zh-hans` (default) or `en`. `Content-Language` says which was used. */
+                lang?: "zh-hans" | "en";
+            };
             header?: never;
             path: {
                 token: string;
@@ -962,7 +986,10 @@ export interface operations {
     };
     v1_submissions_pdf_retrieve: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Language of the texts in the response, for clients that cannot set `Accept-Language`: `zh-hans` (default) or `en`. `Content-Language` says which was used. */
+                lang?: "zh-hans" | "en";
+            };
             header?: never;
             path: {
                 /** @description The result's token, as returned when the answers were submitted. */
