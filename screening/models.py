@@ -621,6 +621,22 @@ class Submission(models.Model):
             channel=channel,
         )
 
+    def meaning(self) -> str:
+        """What the result means, in plain words for the person who took the test.
+
+        A crisis outweighs the score band: "very little trouble" must never stand under a
+        self-harm answer.
+        """
+        if self.crisis:
+            return str(
+                _(
+                    "One of your answers is a sign that you may need help now, whatever the total "
+                    "score. Please talk to someone today: call one of the hotlines, or ask for a "
+                    "call back. This is a screen, not a diagnosis."
+                )
+            )
+        return self.band.meaning
+
     def rescore(self) -> scoring.Result:
         """Score the stored answers again against the version they answered."""
         return self.version.score(self.answers)

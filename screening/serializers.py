@@ -84,6 +84,12 @@ class BandSerializer(serializers.ModelSerializer):
     class Meta:
         model = ScoreBand
         fields = ["code", "label", "meaning"]
+        extra_kwargs = {
+            "meaning": {
+                "help_text": "What the result means in plain words (never a diagnosis). In a "
+                "crisis it speaks of getting help now instead of the score band's words."
+            }
+        }
 
 
 class ContentRecommendationSerializer(serializers.Serializer):
@@ -191,7 +197,10 @@ class SubmissionSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
     def to_representation(self, submission):
         # Hotlines are looked up once and serve both `hotlines` and a referral's own list.
         self._hotlines = hotlines_for(submission)
-        return super().to_representation(submission)
+        data = super().to_representation(submission)
+        # In a crisis the band's own words (e.g. "very little trouble") would mislead.
+        data["band"]["meaning"] = submission.meaning()
+        return data
 
     @extend_schema_field(
         PolymorphicProxySerializer(

@@ -231,7 +231,7 @@ export interface components {
             label: string;
             /**
              * What it means
-             * @description Plain words for the villager. A screen is not a diagnosis: never claim one.
+             * @description What the result means in plain words (never a diagnosis). In a crisis it speaks of getting help now instead of the score band's words.
              */
             meaning?: string;
         };

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.contrib.staticfiles import finders
 
-from screening.models import Channel, QuestionnaireVersion, Submission
+from screening.models import Channel, QuestionnaireVersion, ScoreBand, Submission
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +206,11 @@ def test_the_qr_code_encodes_the_channel_address(demo_data, settings):
 
     settings.SITE_URL = "https://xinqiao.example.cn"
     assert channel_url(Channel.objects.get(code="demo")) == "https://xinqiao.example.cn/c/demo/"
+
+
+def test_a_crisis_result_page_does_not_show_the_low_bands_reassurance(client, demo_data):
+    band = ScoreBand.objects.get(version__questionnaire__slug="phq-9", code="minimal")
+    response = client.post("/q/phq-9/", answers((0,) * 8 + (1,)), follow=True)
+    page = response.content.decode()
+    assert band.meaning_zh_hans not in page
+    assert "总分" in page.split('class="result"')[1]

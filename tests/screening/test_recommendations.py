@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from content.models import Article
+from screening.models import ScoreBand
 
 pytestmark = pytest.mark.django_db
 SUBMIT = "/api/v1/questionnaires/{}/submissions/"
@@ -150,3 +151,16 @@ def test_queries_per_submission_stay_constant_with_everything_included(
     with django_assert_max_num_queries(12):
         response = api.post(SUBMIT.format(slug), body, format="json")
     assert response.status_code == 201
+
+
+def test_a_crisis_with_a_low_total_never_says_there_is_little_trouble(api, demo_data):
+    body = submit(api, "phq-9", (0,) * 8 + (1,), HTTP_ACCEPT_LANGUAGE="en")
+    band = ScoreBand.objects.get(version__questionnaire__slug="phq-9", code="minimal")
+    assert body["band"]["code"] == "minimal"
+    assert body["band"]["meaning"] != band.meaning_en
+    assert "may need help now, whatever the total score" in body["band"]["meaning"]
+    chinese = submit(api, "phq-9", (0,) * 8 + (1,))
+    assert chinese["band"]["meaning"] != band.meaning_zh_hans
+    assert "总分" in chinese["band"]["meaning"]
+    mild = submit(api, "phq-9", (0,) * 9)
+    assert mild["band"]["meaning"] == band.meaning_zh_hans
