@@ -149,7 +149,7 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
         context = {
             "version": version,
             "questionnaire": version.questionnaire,
-            "questions": questions,
+            "questions": [(q, None) for q in questions],
             "answers": {},
             "errors": {},
             "missing": [],

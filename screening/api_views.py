@@ -78,9 +78,17 @@ def current_version_or_404(slug: str) -> QuestionnaireVersion:
         raise NotFound(_("No published questionnaire with this slug.")) from None
 
 
+def state_for(request, slug: str) -> tuple | None:
+    """``live_state(slug)`` read once per request, so the ETag, Last-Modified and body agree."""
+    states = request.__dict__.setdefault("_live_states", {})
+    if slug not in states:
+        states[slug] = live_state(slug)
+    return states[slug]
+
+
 def questionnaire_etag(request, slug: str) -> str | None:
     # Changes with a new published version, an edit of the questionnaire's texts, or the language.
-    state = live_state(slug)
+    state = state_for(request, slug)
     if state is None:
         return None
     version_id, _published_at, updated_at = state
@@ -88,7 +96,7 @@ def questionnaire_etag(request, slug: str) -> str | None:
 
 
 def questionnaire_last_modified(request, slug: str) -> datetime | None:
-    state = live_state(slug)
+    state = state_for(request, slug)
     return max(state[1], state[2]) if state else None
 
 
@@ -318,7 +326,7 @@ class QuestionnaireDetail(APIView):
     )
     def get(self, request, slug: str):
         """The current published version of a questionnaire, questions in order."""
-        state = live_state(slug)
+        state = state_for(request._request, slug)
         if state is None:
             raise NotFound(_("No published questionnaire with this slug."))
         version = cached_version(*state)
@@ -391,6 +399,13 @@ class SubmissionCreate(APIView):
         version = current_version_or_404(slug)
         form = SubmissionInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
+        shown = form.validated_data.get("version")
+        if shown is not None and shown != version.number:
+            try:
+                version = QuestionnaireVersion.objects.published_for(slug, shown)
+            except QuestionnaireVersion.DoesNotExist:
+                message = _("This questionnaire has no published version with this number.")
+                raise ValidationError({"version": [message]}) from None
         channel_code = form.validated_data.get("channel")
         # An unknown or retired poster code must never stop someone from getting their result.
         channel = (

@@ -136,6 +136,22 @@ class VersionQuerySet(models.QuerySet):
             raise QuestionnaireVersion.DoesNotExist(slug)
         return cached_version(*state)
 
+    def published_for(self, slug: str, number: int) -> "QuestionnaireVersion":
+        """Published version ``number`` of ``slug`` (DoesNotExist if none), from the cache.
+
+        A person is scored against the version whose questions they were shown, even when a
+        newer one went live while they were answering.
+        """
+        state = (
+            self.published()
+            .filter(questionnaire__slug=slug, number=number)
+            .values_list("pk", "published_at", "questionnaire__updated_at")
+            .first()
+        )
+        if state is None:
+            raise QuestionnaireVersion.DoesNotExist(f"{slug} v{number}")
+        return cached_version(*state)
+
     def current_state(self, slug: str) -> "tuple[int, datetime, datetime] | None":
         """(id, published_at, questionnaire updated_at) of the live version of ``slug``."""
         return (
@@ -161,7 +177,9 @@ def live_state(slug: str) -> "tuple[int, datetime, datetime] | None":
     if remembered is not None and now - remembered[0] < LIVE_STATE_SECONDS:
         return remembered[1]
     state = QuestionnaireVersion.objects.current_state(slug)
-    _live_states[slug] = (now, state)
+    # Unknown slugs are not remembered: anyone can ask for any number of them.
+    if state is not None:
+        _live_states[slug] = (now, state)
     return state
 
 
@@ -177,6 +195,9 @@ def cached_version(pk: int, published_at: datetime, updated_at: datetime) -> "Qu
     version = _published_versions.get(key)
     if version is None:
         version = QuestionnaireVersion.objects.with_definition().get(pk=pk)
+        # An edit of the questionnaire's texts makes a new key: drop the stale copy.
+        for stale in [k for k in _published_versions if k[0] == pk]:
+            _published_versions.pop(stale, None)
         _published_versions[key] = version
     return version
 

@@ -72,6 +72,13 @@ class SubmissionInputSerializer(serializers.Serializer):
         help_text="Code of the channel (poster, QR code) the person came from; "
         "unknown or inactive codes are ignored.",
     )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The `version` of the questionnaire the person was shown (from its detail). "
+        "Send it: if a newer version goes live while they answer, they are still scored against "
+        "the questions they saw. Without it, the current version scores the answers.",
+    )
 
 
 class QuestionnaireRefSerializer(serializers.Serializer):

@@ -60,12 +60,22 @@ def visit_channel(request) -> Channel | None:
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,6}")
 
 
+def version_shown(slug: str, number: str | None) -> QuestionnaireVersion | None:
+    """The published version whose form was filled in, from its hidden field; None if unknown."""
+    if not number or not WHOLE_NUMBER.fullmatch(number):
+        return None
+    try:
+        return QuestionnaireVersion.objects.published_for(slug, int(number))
+    except QuestionnaireVersion.DoesNotExist:
+        return None
+
+
 def form_answers(post) -> dict[str, object]:
     """Radio values arrive as text; whole numbers become ints, anything else is left for the
     scoring engine to refuse by name."""
     answers: dict[str, object] = {}
     for key, value in post.items():
-        if key == "csrfmiddlewaretoken":
+        if key in ("csrfmiddlewaretoken", "version"):
             continue
         # ASCII digits only: "²" or "--1" are not whole numbers and must not crash int().
         answers[key] = int(value) if WHOLE_NUMBER.fullmatch(value) else value
@@ -81,6 +91,7 @@ def questionnaire(request, slug: str):
     answers: dict[str, object] = {}
     errors: dict[str, str] = {}
     if request.method == "POST":
+        version = version_shown(slug, request.POST.get("version")) or version
         answers = form_answers(request.POST)
         try:
             submission = Submission.create_from_answers(
@@ -95,13 +106,13 @@ def questionnaire(request, slug: str):
             # 303: the browser fetches the result with GET, and "back" does not re-submit.
             return HttpResponseRedirect(submission.get_absolute_url(), status=303)
     questions = list(version.questions.all())
-    for q in questions:
-        q.chosen = answers.get(q.code)  # keeps the person's answers when the form comes back
     missing = [(position, q) for position, q in enumerate(questions, 1) if errors.get(q.code)]
     context = {
         "version": version,
         "questionnaire": version.questionnaire,
-        "questions": questions,
+        # The questions are shared by every request (cached version): the person's own answers,
+        # kept when the form comes back, travel beside them, never on them.
+        "questions": [(q, answers.get(q.code)) for q in questions],
         "answers": answers,
         "errors": errors,
         "missing": missing,

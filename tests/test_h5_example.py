@@ -68,6 +68,8 @@ def submit(page, live_server):
     with page.expect_response(lambda r: r.url.startswith(url) and r.request.method == "POST") as r:
         page.click("form.questions button[type=submit]")
     page.wait_for_selector("section.result")
+    # The page sends the version it showed, so a newer one going live cannot rescore it.
+    assert r.value.request.post_data_json["version"] == 1
     return r.value.json()
 
 

@@ -269,7 +269,7 @@ async function showQuestionnaire(slug) {
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    submitAnswers(slug, form);
+    submitAnswers(slug, questionnaire.version, form);
   });
   render(
     h("h1", {}, questionnaire.title),
@@ -280,12 +280,14 @@ async function showQuestionnaire(slug) {
   );
 }
 
-async function submitAnswers(slug, form) {
+async function submitAnswers(slug, version, form) {
   const answers = {};
   for (const input of form.querySelectorAll("input[type=radio]:checked")) {
     answers[input.name] = Number(input.value);
   }
-  const body = CHANNEL ? { answers, channel: CHANNEL } : { answers };
+  // The version shown: if a newer one goes live meanwhile, these answers are still scored
+  // against the questions the person saw.
+  const body = CHANNEL ? { answers, version, channel: CHANNEL } : { answers, version };
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
   button.textContent = TEXT.sending;

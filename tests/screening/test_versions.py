@@ -1,9 +1,12 @@
 """Published versions are immutable; drafts publish only when their scoring table is sound."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from screening import models
 from screening.models import (
     ItemRule,
     Option,
@@ -191,3 +194,72 @@ def test_the_shipped_phq9_marks_item9_as_the_self_harm_question(questionnaires):
     assert list(phq9().questions.filter(safety_item=True).values_list("code", flat=True)) == [
         "phq9_9"
     ]
+
+
+def renamed_first_question_live(questionnaires) -> QuestionnaireVersion:
+    """Version 2 of PHQ-9 goes live with its first question under a new code."""
+    draft = phq9().new_draft()
+    Question.objects.filter(version=draft, code="phq9_1").update(code="phq9_1b")
+    draft.publish()
+    return draft
+
+
+def phq9_post(values, **extra) -> dict:
+    return {f"phq9_{i}": v for i, v in enumerate(values, 1)} | extra
+
+
+def test_a_form_is_scored_against_the_version_it_showed(client, questionnaires):
+    shown = client.get("/q/phq-9/").content.decode()
+    assert 'name="version" value="1"' in shown
+    renamed_first_question_live(questionnaires)
+    response = client.post("/q/phq-9/", phq9_post((0,) * 8 + (2,), version="1"))
+    assert response.status_code == 303
+    submission = Submission.objects.get()
+    assert (submission.version.number, submission.crisis) == (1, True)
+
+
+def test_the_api_scores_against_the_version_sent_and_names_an_unknown_one(api, questionnaires):
+    renamed_first_question_live(questionnaires)
+    url = "/api/v1/questionnaires/phq-9/submissions/"
+    answers = phq9_post((0,) * 8 + (2,))
+    kept = api.post(url, {"answers": answers, "version": 1}, format="json")
+    assert kept.status_code == 201
+    assert (kept.json()["questionnaire"]["version"], kept.json()["crisis"]) == (1, True)
+    unknown = api.post(url, {"answers": answers, "version": 9}, format="json")
+    assert unknown.status_code == 400
+    assert list(unknown.json()) == ["version"]
+    # Without a version the live one scores, and its renamed question is named.
+    current = api.post(url, {"answers": answers}, format="json")
+    assert current.status_code == 400
+    assert set(current.json()["answers"]) == {"phq9_1", "phq9_1b"}
+    assert Submission.objects.count() == 1
+
+
+def test_a_returned_form_keeps_answers_beside_the_shared_questions_not_on_them(
+    client, questionnaires
+):
+    # The questions are cached for the whole process: one person's answers must never stick
+    # to them, or another person's form could come up with them ticked.
+    response = client.post("/q/phq-9/", {"phq9_9": "3"})
+    assert response.status_code == 400
+    assert re.search(r'name="phq9_9" value="3"[^>]*checked', response.content.decode())
+    for question in phq9().questions.all():
+        assert "chosen" not in vars(question)
+    fresh = client.get("/q/phq-9/").content.decode()
+    assert not re.search(r"checked", fresh)
+
+
+def test_unknown_slugs_are_not_remembered(api, questionnaires):
+    for i in range(5):
+        assert api.get(f"/api/v1/questionnaires/nope-{i}/").status_code == 404
+    assert not [slug for slug in models._live_states if slug.startswith("nope-")]
+
+
+def test_an_edited_questionnaire_replaces_its_cached_version(api, questionnaires):
+    api.get("/api/v1/questionnaires/phq-9/")
+    questionnaire = Questionnaire.objects.get(slug="phq-9")
+    questionnaire.title = "情绪自测"
+    questionnaire.save()
+    api.get("/api/v1/questionnaires/phq-9/")
+    version_id = phq9().pk
+    assert len([key for key in models._published_versions if key[0] == version_id]) == 1
