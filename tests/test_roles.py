@@ -273,7 +273,9 @@ def test_an_address_locks_after_failures_for_many_user_names(client, db):
     assert locked.status_code == 429
 
 
-def test_migration_0003_takes_the_submissions_list_from_an_existing_crisis_team(db):
+# Outside a transaction: SQLite cannot run migrations inside one.
+@pytest.mark.django_db(transaction=True)
+def test_migration_0003_takes_the_submissions_list_from_an_existing_crisis_team(staff_groups):
     executor = MigrationExecutor(connection)
     crisis_team = Group.objects.get(name="Crisis team")
     can_view = crisis_team.permissions.filter(codename="view_submission")
