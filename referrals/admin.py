@@ -69,14 +69,9 @@ class ReferralCaseAdmin(admin.ModelAdmin):
     ]
     # The crisis team sees the linked submission here only, not the submissions list.
     submission_fields = ["questionnaire", "score", "band", "tier", "crisis", "reference", "answers"]
+    # The crisis team works a case through its status and assignee; the rest is a record.
     readonly_fields = [
-        "consent_at",
-        "preferred_time",
-        "note",
-        "created_at",
-        "first_contact_at",
-        "closed_at",
-        "notified_at",
+        *(name for name in case_fields if name not in ("status", "assignee")),
         *submission_fields,
     ]
 

@@ -71,11 +71,15 @@ conditional_on_body = method_decorator(conditional_page, name="dispatch")
 private_result = method_decorator(never_cache, name="dispatch")
 
 
+def no_such_questionnaire() -> NotFound:
+    return NotFound(_("No published questionnaire with this slug."))
+
+
 def current_version_or_404(slug: str) -> QuestionnaireVersion:
     try:
         return QuestionnaireVersion.objects.current_for(slug)
     except QuestionnaireVersion.DoesNotExist:
-        raise NotFound(_("No published questionnaire with this slug.")) from None
+        raise no_such_questionnaire() from None
 
 
 def state_for(request, slug: str) -> tuple | None:
@@ -100,12 +104,9 @@ def questionnaire_last_modified(request, slug: str) -> datetime | None:
     return max(state[1], state[2]) if state else None
 
 
-def questionnaires_last_modified(request, slug: str | None = None) -> datetime | None:
+def questionnaires_last_modified(request) -> datetime | None:
     """The latest edit of a published questionnaire's texts or publication of a version."""
-    questionnaires = Questionnaire.objects.published()
-    if slug is not None:
-        questionnaires = questionnaires.filter(slug=slug)
-    latest = questionnaires.aggregate(
+    latest = Questionnaire.objects.published().aggregate(
         edited=Max("updated_at"), published=Max("versions__published_at")
     )
     return max(filter(None, latest.values()), default=None)
@@ -328,7 +329,7 @@ class QuestionnaireDetail(APIView):
         """The current published version of a questionnaire, questions in order."""
         state = state_for(request._request, slug)
         if state is None:
-            raise NotFound(_("No published questionnaire with this slug."))
+            raise no_such_questionnaire()
         version = cached_version(*state)
         # The body only changes with the version or the questionnaire's texts, which the cached
         # version stands for, so it is serialised once per language and process.

@@ -142,32 +142,27 @@ class VersionQuerySet(models.QuerySet):
         A person is scored against the version whose questions they were shown, even when a
         newer one went live while they were answering.
         """
-        state = (
-            self.published()
-            .filter(questionnaire__slug=slug, number=number)
-            .values_list("pk", "published_at", "questionnaire__updated_at")
-            .first()
-        )
+        versions = self.published().filter(questionnaire__slug=slug, number=number)
+        state = versions.cache_keys().first()
         if state is None:
             raise QuestionnaireVersion.DoesNotExist(f"{slug} v{number}")
         return cached_version(*state)
 
     def current_state(self, slug: str) -> "tuple[int, datetime, datetime] | None":
         """(id, published_at, questionnaire updated_at) of the live version of ``slug``."""
-        return (
-            self.published()
-            .filter(questionnaire__slug=slug)
-            .order_by("-number")
-            .values_list("pk", "published_at", "questionnaire__updated_at")
-            .first()
-        )
+        versions = self.published().filter(questionnaire__slug=slug).order_by("-number")
+        return versions.cache_keys().first()
+
+    def cache_keys(self):
+        """Rows as ``cached_version``'s arguments: (id, published_at, questionnaire updated_at)."""
+        return self.values_list("pk", "published_at", "questionnaire__updated_at")
 
 
 # How long a process trusts what it last read about which version of a questionnaire is live.
 # Publishing or editing in this process forgets it at once; other processes follow within this
 # time, serving the previous (still valid) version meanwhile. Saves a query on every request.
 LIVE_STATE_SECONDS = 5.0
-_live_states: dict[str, tuple[float, tuple | None]] = {}
+_live_states: dict[str, tuple[float, tuple]] = {}
 
 
 def live_state(slug: str) -> "tuple[int, datetime, datetime] | None":
@@ -210,7 +205,7 @@ def forget_live_states() -> None:
 def forget_cached_versions() -> None:
     """Empty the per-process caches (tests that rewrite published rows behind the model's back)."""
     _published_versions.clear()
-    _live_states.clear()
+    forget_live_states()
 
 
 class QuestionnaireVersion(models.Model):
