@@ -134,20 +134,22 @@ def test_content_editors_cannot_touch_questionnaires(client, case):
     assert QuestionnaireVersion.objects.count() == 2
 
 
+def log_in(client, username, password, address):
+    """A staff login attempt from ``address``; the response."""
+    return client.post(
+        "/admin/login/", {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def fail_login(client, username, address):
+    return log_in(client, username, "wrong", address).status_code
+
+
 def test_staff_login_locks_after_repeated_failures(client, db):
     User.objects.create_user("doctor", password="correct horse battery", is_staff=True)
-    codes = [
-        client.post(
-            "/admin/login/", {"username": "doctor", "password": "wrong"}, REMOTE_ADDR="10.0.0.9"
-        ).status_code
-        for _ in range(5)
-    ]
+    codes = [fail_login(client, "doctor", "10.0.0.9") for _ in range(5)]
     assert codes == [200, 200, 200, 200, 429]
-    locked = client.post(
-        "/admin/login/",
-        {"username": "doctor", "password": "correct horse battery"},
-        REMOTE_ADDR="10.0.0.9",
-    )
+    locked = log_in(client, "doctor", "correct horse battery", "10.0.0.9")
     assert locked.status_code == 429
     assert "_auth_user_id" not in client.session
 
@@ -235,29 +237,15 @@ def test_clinicians_cannot_open_a_case_history(client, case):
 # Brute force
 
 
-def fail_login(client, username, address):
-    return client.post(
-        "/admin/login/", {"username": username, "password": "wrong"}, REMOTE_ADDR=address
-    ).status_code
-
-
 def test_a_user_name_locks_after_failures_from_many_addresses(client, db):
     User.objects.create_user("doctor", password="correct horse battery", is_staff=True)
     codes = [fail_login(client, "doctor", f"10.0.0.{i}") for i in range(1, 6)]
     assert codes == [200, 200, 200, 200, 429]
-    locked = client.post(
-        "/admin/login/",
-        {"username": "doctor", "password": "correct horse battery"},
-        REMOTE_ADDR="10.0.0.99",
-    )
+    locked = log_in(client, "doctor", "correct horse battery", "10.0.0.99")
     assert locked.status_code == 429
     assert "_auth_user_id" not in client.session
     call_command("axes_reset_username", "doctor", stdout=io.StringIO())
-    unlocked = client.post(
-        "/admin/login/",
-        {"username": "doctor", "password": "correct horse battery"},
-        REMOTE_ADDR="10.0.0.99",
-    )
+    unlocked = log_in(client, "doctor", "correct horse battery", "10.0.0.99")
     assert unlocked.status_code == 302
 
 
@@ -265,11 +253,7 @@ def test_an_address_locks_after_failures_for_many_user_names(client, db):
     User.objects.create_user("doctor", password="correct horse battery", is_staff=True)
     codes = [fail_login(client, f"guess-{i}", "10.0.0.9") for i in range(5)]
     assert codes == [200, 200, 200, 200, 429]
-    locked = client.post(
-        "/admin/login/",
-        {"username": "doctor", "password": "correct horse battery"},
-        REMOTE_ADDR="10.0.0.9",
-    )
+    locked = log_in(client, "doctor", "correct horse battery", "10.0.0.9")
     assert locked.status_code == 429
 
 
