@@ -60,14 +60,19 @@ def visit_channel(request) -> Channel | None:
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,6}")
 
 
-def version_shown(slug: str, number: str | None) -> QuestionnaireVersion | None:
-    """The published version whose form was filled in, from its hidden field; None if unknown."""
-    if not number or not WHOLE_NUMBER.fullmatch(number):
-        return None
+def version_shown(
+    slug: str, number: str | None, current: QuestionnaireVersion
+) -> QuestionnaireVersion:
+    """The published version whose form was filled in, from its hidden field.
+
+    Usually the current one (no query); ``current`` too when the field is missing or unknown.
+    """
+    if not number or not WHOLE_NUMBER.fullmatch(number) or int(number) == current.number:
+        return current
     try:
         return QuestionnaireVersion.objects.published_for(slug, int(number))
     except QuestionnaireVersion.DoesNotExist:
-        return None
+        return current
 
 
 def form_answers(post) -> dict[str, object]:
@@ -91,7 +96,7 @@ def questionnaire(request, slug: str):
     answers: dict[str, object] = {}
     errors: dict[str, str] = {}
     if request.method == "POST":
-        version = version_shown(slug, request.POST.get("version")) or version
+        version = version_shown(slug, request.POST.get("version"), version)
         answers = form_answers(request.POST)
         try:
             submission = Submission.create_from_answers(
