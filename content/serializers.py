@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from config.caching import RememberedRepresentation
 from content.models import Article, Session
 
 
@@ -9,7 +10,9 @@ class AbsoluteUrlMixin:
         return request.build_absolute_uri(path) if request else path
 
 
-class ArticleItemSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
+class ArticleItemSerializer(
+    RememberedRepresentation, AbsoluteUrlMixin, serializers.ModelSerializer
+):
     """An article as a result lists it: short, always with a text summary."""
 
     url = serializers.SerializerMethodField()
@@ -29,7 +32,7 @@ class ArticleSerializer(ArticleItemSerializer):
         fields = [*ArticleItemSerializer.Meta.fields, "body", "topics", "published_at"]
 
 
-class SessionSerializer(AbsoluteUrlMixin, serializers.Serializer):
+class SessionSerializer(RememberedRepresentation, AbsoluteUrlMixin, serializers.Serializer):
     title = serializers.CharField()
     host = serializers.CharField()
     platform = serializers.CharField()

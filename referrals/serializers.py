@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
+from config.caching import RememberedRepresentation
 from referrals.models import Hotline
 
 
-class HotlineSerializer(serializers.ModelSerializer):
+class HotlineSerializer(RememberedRepresentation, serializers.ModelSerializer):
     tel = serializers.CharField(source="tel_uri", help_text="Tap-to-call link, e.g. tel:12356.")
     hours = serializers.CharField(source="hours_text", help_text="Opening hours in words.")
     national = serializers.BooleanField(source="is_national")

@@ -16,10 +16,10 @@ from rest_framework.views import APIView
 
 from screening import scoring
 from screening.models import (
-    Channel,
     Questionnaire,
     QuestionnaireVersion,
     Submission,
+    active_channel,
     cached_version,
     live_state,
 )
@@ -409,9 +409,7 @@ class SubmissionCreate(APIView):
                 raise ValidationError({"version": [message]}) from None
         channel_code = form.validated_data.get("channel")
         # An unknown or retired poster code must never stop someone from getting their result.
-        channel = (
-            Channel.objects.filter(code=channel_code, active=True).first() if channel_code else None
-        )
+        channel = active_channel(channel_code) if channel_code else None
         try:
             submission = Submission.create_from_answers(
                 version=version,

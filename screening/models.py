@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.caching import recent
 from screening import scoring
 
 
@@ -555,6 +556,15 @@ class Channel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} – {self.name}"
+
+
+@recent("screening.Channel")
+def active_channel(code: str) -> Channel | None:
+    """The active channel with ``code``; None when the code is unknown or retired.
+
+    Every result from one poster looks its channel up; it is read once every few seconds.
+    """
+    return Channel.objects.filter(code=code, active=True).first()
 
 
 def new_token() -> str:

@@ -9,6 +9,7 @@ from datetime import datetime
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from config.caching import recent
 from content.models import Article, upcoming_sessions
 from referrals.models import Hotline, national_line_first
 from screening.models import Submission, Tier
@@ -25,13 +26,29 @@ def safety_message() -> str:
     )
 
 
+@recent("referrals.Hotline")
+def hotlines_serving(region: str) -> tuple[Hotline, ...]:
+    """``Hotline.objects.serving(region)``, as every result in the region lists them."""
+    return tuple(Hotline.objects.serving(region))
+
+
+@recent("content.Article")
+def articles_for_result(questionnaire_id: int, tier: str) -> tuple[Article, ...]:
+    return tuple(Article.objects.for_result(questionnaire_id, tier)[:ARTICLES_PER_RESULT])
+
+
+@recent("content.Livestream", "content.ExpertHours")
+def sessions_soon() -> tuple:
+    return tuple(upcoming_sessions(limit=SESSIONS_PER_RESULT))
+
+
 def hotlines_for(submission: Submission) -> list[Hotline]:
     """The lines serving the submission's channel region; national lines otherwise.
 
     The most local line leads, except on a severe or crisis result, where 12356 does.
     """
     region = submission.channel.region if submission.channel else ""
-    hotlines = list(Hotline.objects.serving(region))
+    hotlines = list(hotlines_serving(region))
     if submission.crisis or submission.tier == Tier.SEVERE:
         return national_line_first(hotlines)
     return hotlines
@@ -65,14 +82,17 @@ def recommendation_for(
                 "Talk it over with a professional: join one of these expert livestreams or "
                 "consultation hours. You can add them to your phone's calendar."
             ),
-            "sessions": upcoming_sessions(now=now, limit=SESSIONS_PER_RESULT),
+            "sessions": list(
+                sessions_soon() if now is None else upcoming_sessions(now, SESSIONS_PER_RESULT)
+            ),
         }
+    questionnaire_id = submission.version.questionnaire_id
     return {
         "kind": "content",
         "message": _("Short articles and videos on looking after your mood and sleep."),
         "items": list(
-            Article.objects.for_result(submission.version.questionnaire, Tier.MILD, now)[
-                :ARTICLES_PER_RESULT
-            ]
+            articles_for_result(questionnaire_id, Tier.MILD)
+            if now is None
+            else Article.objects.for_result(questionnaire_id, Tier.MILD, now)[:ARTICLES_PER_RESULT]
         ),
     }

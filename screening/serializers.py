@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from content.serializers import AbsoluteUrlMixin, ArticleItemSerializer, SessionSerializer
 from referrals.serializers import HotlineSerializer
-from screening.models import Option, Question, QuestionnaireVersion, ScoreBand, Submission
+from screening.models import Option, Question, QuestionnaireVersion, Submission
 from screening.recommendations import hotlines_for, recommendation_for
 
 
@@ -87,16 +87,15 @@ class QuestionnaireRefSerializer(serializers.Serializer):
     version = serializers.IntegerField(source="number")
 
 
-class BandSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ScoreBand
-        fields = ["code", "label", "meaning"]
-        extra_kwargs = {
-            "meaning": {
-                "help_text": "What the result means in plain words (never a diagnosis). In a "
-                "crisis it speaks of getting help now instead of the score band's words."
-            }
-        }
+class BandSerializer(serializers.Serializer):
+    """The result's score band, in the words the result needs."""
+
+    code = serializers.CharField(source="band.code")
+    label = serializers.CharField(source="band.label")
+    meaning = serializers.CharField(
+        help_text="What the result means in plain words (never a diagnosis). In a crisis it "
+        "speaks of getting help now instead of the score band's words."
+    )
 
 
 class ContentRecommendationSerializer(serializers.Serializer):
@@ -141,6 +140,8 @@ class ReferralRecommendationSerializer(AbsoluteUrlMixin, serializers.Serializer)
         return self.absolute(recommendation["callback_url"])
 
 
+CREATED_AT = serializers.DateTimeField()
+
 RECOMMENDATION_SERIALIZERS = {
     "content": ContentRecommendationSerializer,
     "schedule": ScheduleRecommendationSerializer,
@@ -150,7 +151,7 @@ RECOMMENDATION_SERIALIZERS = {
 
 class SubmissionSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
     questionnaire = QuestionnaireRefSerializer(source="version")
-    band = BandSerializer()
+    band = BandSerializer(source="*")
     recommendation = serializers.SerializerMethodField(
         help_text="The next step for the tier; its `kind` says which: `content` (mild), "
         "`schedule` (moderate) or `referral` (severe or crisis)."
@@ -202,12 +203,33 @@ class SubmissionSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
         }
 
     def to_representation(self, submission):
-        # Hotlines are looked up once and serve both `hotlines` and a referral's own list.
-        self._hotlines = hotlines_for(submission)
-        data = super().to_representation(submission)
-        # In a crisis the band's own words (e.g. "very little trouble") would mislead.
-        data["band"]["meaning"] = submission.meaning()
-        return data
+        # Built here, not field by field: a ModelSerializer builds its fields anew for every
+        # result, which cost more than scoring and storing the submission. The declared fields
+        # above are the contract (schema); tests/screening/test_api_submissions.py holds this
+        # body to what they give.
+        version, band = submission.version, submission.band
+        return {
+            "token": submission.token,
+            "questionnaire": {
+                "slug": version.questionnaire.slug,
+                "title": version.questionnaire.title,
+                "version": version.number,
+            },
+            "answers": submission.answers,
+            "total_score": submission.total_score,
+            "max_score": submission.max_score,
+            "band": {"code": band.code, "label": band.label, "meaning": submission.meaning()},
+            "tier": submission.tier,
+            "crisis": submission.crisis,
+            "triggered_rules": submission.triggered_rules,
+            "recommendation": self.get_recommendation(submission),
+            "hotlines": self.get_hotlines(submission),
+            "result_url": self.get_result_url(submission),
+            "pdf_url": self.get_pdf_url(submission),
+            "language": submission.language,
+            "channel": submission.channel.code if submission.channel_id else None,
+            "created_at": CREATED_AT.to_representation(submission.created_at),
+        }
 
     @extend_schema_field(
         PolymorphicProxySerializer(
@@ -217,13 +239,13 @@ class SubmissionSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
         )
     )
     def get_recommendation(self, submission) -> dict:
-        recommendation = recommendation_for(submission, self._hotlines)
+        recommendation = recommendation_for(submission, hotlines_for(submission))
         serializer = RECOMMENDATION_SERIALIZERS[recommendation["kind"]]
         return serializer(recommendation, context=self.context).data
 
     @extend_schema_field(HotlineSerializer(many=True))
     def get_hotlines(self, submission) -> list:
-        return HotlineSerializer(self._hotlines, many=True).data
+        return HotlineSerializer(hotlines_for(submission), many=True).data
 
     def get_result_url(self, submission) -> str:
         return self.absolute(submission.get_absolute_url())

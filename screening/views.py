@@ -11,7 +11,13 @@ from django.views.decorators.http import require_POST
 
 from referrals.callbacks import normalise_phone, request_callback
 from screening import scoring
-from screening.models import Channel, Questionnaire, QuestionnaireVersion, Submission
+from screening.models import (
+    Channel,
+    Questionnaire,
+    QuestionnaireVersion,
+    Submission,
+    active_channel,
+)
 from screening.recommendations import hotlines_for, recommendation_for, safety_message
 
 CHANNEL_COOKIE = "channel"
@@ -54,7 +60,7 @@ def channel_landing(request, code: str):
 
 def visit_channel(request) -> Channel | None:
     code = request.get_signed_cookie(CHANNEL_COOKIE, default=None, max_age=CHANNEL_COOKIE_AGE)
-    return Channel.objects.filter(code=code, active=True).first() if code else None
+    return active_channel(code) if code else None
 
 
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,6}")

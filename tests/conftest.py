@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
+from config.caching import forget_recent_reads
 from screening.models import forget_cached_versions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,12 +17,14 @@ FIXTURES = ROOT / "fixtures"
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # Throttle counters live in the cache; each test starts with none. Fixtures reload the same
-    # primary keys in every test, so the per-process version cache starts empty too.
+    # primary keys in every test, so the per-process caches of rows start empty too.
     cache.clear()
     forget_cached_versions()
+    forget_recent_reads()
     yield
     cache.clear()
     forget_cached_versions()
+    forget_recent_reads()
 
 
 @pytest.fixture

@@ -226,14 +226,12 @@ export interface components {
             /** Cover image link */
             cover_url?: string;
         };
+        /** @description The result's score band, in the words the result needs. */
         Band: {
             code: string;
             label: string;
-            /**
-             * What it means
-             * @description What the result means in plain words (never a diagnosis). In a crisis it speaks of getting help now instead of the score band's words.
-             */
-            meaning?: string;
+            /** @description What the result means in plain words (never a diagnosis). In a crisis it speaks of getting help now instead of the score band's words. */
+            meaning: string;
         };
         CallbackInputRequest: {
             /** @description Mainland China mobile (11 digits) or landline with area code. */
