@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from django.db.models import Max
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
@@ -11,6 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -332,12 +334,12 @@ class QuestionnaireDetail(APIView):
             raise no_such_questionnaire()
         version = cached_version(*state)
         # The body only changes with the version or the questionnaire's texts, which the cached
-        # version stands for, so it is serialised once per language and process.
+        # version stands for, so it is serialised and rendered once per language and process.
         bodies = version.__dict__.setdefault("_detail_bodies", {})
         language = get_language()
         if language not in bodies:
-            bodies[language] = QuestionnaireDetailSerializer(version).data
-        return Response(bodies[language])
+            bodies[language] = JSONRenderer().render(QuestionnaireDetailSerializer(version).data)
+        return HttpResponse(bodies[language], content_type="application/json")
 
 
 @private_result
