@@ -3,8 +3,9 @@
     gunicorn config.wsgi
 
 GUNICORN_BIND (default 127.0.0.1:8000; 0.0.0.0:8000 behind a load balancer), GUNICORN_WORKERS or
-WEB_CONCURRENCY (default 2 per core + 1), GUNICORN_ACCESS_LOG ("-" for stdout; off by default,
-the load balancer logs requests), LOG_FORMAT=json for JSON lines as the app writes them.
+WEB_CONCURRENCY (default 2 per core + 1), GUNICORN_ACCESS_LOG ("-" to log requests; off by
+default, the load balancer logs requests), LOG_FORMAT=json for JSON lines as the app writes them.
+Every log line, gunicorn's and the app's, goes to stdout.
 """
 
 import multiprocessing
@@ -43,20 +44,25 @@ class RedactingLogger(Logger):
 
 logger_class = RedactingLogger
 
+# The app's own lines (config/settings.py, read by each worker) go where gunicorn's go.
+os.environ.setdefault("LOG_STREAM", "stdout")
+
+# Gunicorn's "console" handler writes to stdout; its error log would otherwise go to stderr.
+logconfig_dict = {
+    "loggers": {
+        # No level: --log-level (GUNICORN_CMD_ARGS) still decides.
+        "gunicorn.error": {"handlers": ["console"], "propagate": False},
+        "gunicorn.access": {
+            "level": "INFO",
+            "handlers": ["console"] if accesslog else [],
+            "propagate": False,
+        },
+    },
+}
 if os.environ.get("LOG_FORMAT") == "json":
-    logconfig_dict = {
-        "formatters": {
-            "generic": {
-                "()": "pythonjsonlogger.json.JsonFormatter",
-                "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            }
-        },
-        "loggers": {
-            "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
-            "gunicorn.access": {
-                "level": "INFO",
-                "handlers": ["console"] if accesslog else [],
-                "propagate": False,
-            },
-        },
+    logconfig_dict["formatters"] = {
+        "generic": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
     }

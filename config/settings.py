@@ -268,11 +268,15 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# Plain lines for development; LOG_FORMAT=json for one JSON object per line. Both go to stderr,
-# which containers collect like stdout, because management commands write data on stdout.
+# Plain lines for development; LOG_FORMAT=json for one JSON object per line. The service logs to
+# stdout (gunicorn.conf.py sets LOG_STREAM=stdout); management commands keep the default, stderr,
+# because they write data on stdout (dumpdata, exports) that a log line would corrupt.
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 if LOG_FORMAT not in {"plain", "json"}:
     raise ImproperlyConfigured("LOG_FORMAT must be plain or json.")
+LOG_STREAM = env.str("LOG_STREAM", default="stderr")
+if LOG_STREAM not in {"stdout", "stderr"}:
+    raise ImproperlyConfigured("LOG_STREAM must be stdout or stderr.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -290,6 +294,7 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
+            "stream": f"ext://sys.{LOG_STREAM}",
             "formatter": LOG_FORMAT,
             "filters": ["redact"],
         }

@@ -52,10 +52,21 @@ def request(port: int, method: str, path: str, body: str | None = None, **header
 
 
 @contextmanager
-def serve(database_url: str, output=subprocess.DEVNULL, **env):
-    """The app under gunicorn (one worker) on a free port; yields the port."""
+def serve(database_url: str, output=subprocess.DEVNULL, errors=None, **env):
+    """The app under gunicorn (one worker) on a free port; yields the port.
+
+    Its stdout goes to ``output``, its stderr to ``errors`` (by default ``output`` too).
+    """
     port = free_port()
-    ours = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "NUM_PROXIES", "LOG_FORMAT"}
+    ours = {
+        "DEBUG",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "REDIS_URL",
+        "NUM_PROXIES",
+        "LOG_FORMAT",
+        "LOG_STREAM",
+    }
     clean = {k: v for k, v in os.environ.items() if k not in ours}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi"],
@@ -74,7 +85,7 @@ def serve(database_url: str, output=subprocess.DEVNULL, **env):
             **env,
         },
         stdout=output,
-        stderr=output,
+        stderr=output if errors is None else errors,
     )
     try:
         deadline = time.monotonic() + 30
@@ -220,6 +231,23 @@ def test_gunicorn_logs_json_without_tokens_addresses_or_query_strings(tmp_path):
     text = log.read_text()
     assert "SECRETTOKEN123" not in text and "13912345678" not in text
     assert "127.0.0.1" not in "".join(access)
+
+
+def test_the_service_logs_to_stdout_and_leaves_stderr_empty(tmp_path):
+    out, err = tmp_path / "stdout.log", tmp_path / "stderr.log"
+    database = f"postgres://postgres@127.0.0.1:{free_port()}/xinqiao"
+    with out.open("w") as stdout, err.open("w") as stderr:
+        # An existing STATIC_ROOT, as after collectstatic: whitenoise warns about a missing one.
+        settings = {"LOG_FORMAT": "json", "LOG_LEVEL": "WARNING", "STATIC_ROOT": str(tmp_path)}
+        with serve(database, stdout, stderr, **settings) as port:
+            assert request(port, "GET", "/r/SECRETTOKEN123/")[0] == 503
+    lines = [json.loads(line) for line in out.read_text().splitlines() if line.startswith("{")]
+    names = {line["name"] for line in lines}
+    # Gunicorn's own lines ("Booting worker") and the app's (the lost database) are both here.
+    assert "gunicorn.error" in names
+    assert "config.middleware" in names, lines
+    assert "SECRETTOKEN123" not in out.read_text()
+    assert err.read_text() == ""
 
 
 @ON_POSTGRES

@@ -22,6 +22,7 @@ def run(args, **env):
         "REDIS_URL",
         "NUM_PROXIES",
         "LOG_FORMAT",
+        "LOG_STREAM",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
     }
     names |= {k for k in os.environ if k.startswith("SECURE_")}
@@ -131,3 +132,17 @@ def test_an_unknown_log_format_refuses_to_start():
     result = load_settings(LOG_FORMAT="xml")
     assert result.returncode != 0
     assert "LOG_FORMAT must be plain or json" in result.stderr
+
+
+def test_an_unknown_log_stream_refuses_to_start():
+    result = load_settings(LOG_STREAM="syslog")
+    assert result.returncode != 0
+    assert "LOG_STREAM must be stdout or stderr" in result.stderr
+
+
+def test_management_commands_keep_log_lines_off_their_output():
+    # A command's stdout is data (dumpdata, exports); axes logs a line at start-up.
+    result = run(["manage.py", "check"])
+    assert result.returncode == 0, result.stderr
+    assert "AXES" in result.stderr
+    assert "AXES" not in result.stdout
