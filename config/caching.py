@@ -55,6 +55,13 @@ def recent(*models: str) -> Callable:
 # else a representation depends on: language, time zone and the site of absolute URLs.
 # (A comment, not a docstring: the API schema would show a docstring as the serializers' own.)
 class RememberedRepresentation:
+    @classmethod
+    def represent(cls, rows, context: dict | None = None) -> list[dict]:
+        """What ``cls(rows, many=True, context=context).data`` gives, without building a list
+        serializer and its fields for each call."""
+        serializer = cls(context=context or {})
+        return [serializer.to_representation(row) for row in rows]
+
     def to_representation(self, instance):
         request = self.context.get("request")
         key = (

@@ -107,6 +107,14 @@ class ContentRecommendationSerializer(serializers.Serializer):
     message = serializers.CharField()
     items = ArticleItemSerializer(many=True)
 
+    def to_representation(self, recommendation):
+        # By hand, as the result is (see SubmissionSerializer.to_representation).
+        return {
+            "kind": recommendation["kind"],
+            "message": str(recommendation["message"]),
+            "items": ArticleItemSerializer.represent(recommendation["items"], self.context),
+        }
+
 
 class ScheduleRecommendationSerializer(serializers.Serializer):
     """`moderate`: upcoming expert livestreams and consultation hours, soonest first."""
@@ -117,6 +125,13 @@ class ScheduleRecommendationSerializer(serializers.Serializer):
     )
     message = serializers.CharField()
     sessions = SessionSerializer(many=True)
+
+    def to_representation(self, recommendation):
+        return {
+            "kind": recommendation["kind"],
+            "message": str(recommendation["message"]),
+            "sessions": SessionSerializer.represent(recommendation["sessions"], self.context),
+        }
 
 
 class ReferralRecommendationSerializer(AbsoluteUrlMixin, serializers.Serializer):
@@ -138,6 +153,16 @@ class ReferralRecommendationSerializer(AbsoluteUrlMixin, serializers.Serializer)
 
     def get_callback_url(self, recommendation) -> str:
         return self.absolute(recommendation["callback_url"])
+
+    def to_representation(self, recommendation):
+        return {
+            "kind": recommendation["kind"],
+            "crisis": recommendation["crisis"],
+            "safety_message": str(recommendation["safety_message"]),
+            "message": str(recommendation["message"]),
+            "hotlines": HotlineSerializer.represent(recommendation["hotlines"], self.context),
+            "callback_url": self.get_callback_url(recommendation),
+        }
 
 
 CREATED_AT = serializers.DateTimeField()
@@ -203,10 +228,10 @@ class SubmissionSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
         }
 
     def to_representation(self, submission):
-        # Built here, not field by field: a ModelSerializer builds its fields anew for every
-        # result, which cost more than scoring and storing the submission. The declared fields
-        # above are the contract (schema); tests/screening/test_api_submissions.py holds this
-        # body to what they give.
+        # Built here, not field by field: a serializer builds its fields anew for every result,
+        # which cost more than scoring and storing the submission. The declared fields above are
+        # the contract (schema); tests/screening/test_api_submissions.py holds this body, and the
+        # recommendations' bodies, to what they give.
         version, band = submission.version, submission.band
         return {
             "token": submission.token,
@@ -245,7 +270,7 @@ class SubmissionSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
 
     @extend_schema_field(HotlineSerializer(many=True))
     def get_hotlines(self, submission) -> list:
-        return HotlineSerializer(hotlines_for(submission), many=True).data
+        return HotlineSerializer.represent(hotlines_for(submission), self.context)
 
     def get_result_url(self, submission) -> str:
         return self.absolute(submission.get_absolute_url())

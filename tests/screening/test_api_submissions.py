@@ -8,7 +8,8 @@ from django.utils import translation
 from rest_framework import serializers
 
 from screening.models import Channel, Submission
-from screening.serializers import SubmissionSerializer
+from screening.recommendations import hotlines_for, recommendation_for
+from screening.serializers import RECOMMENDATION_SERIALIZERS, SubmissionSerializer
 
 pytestmark = pytest.mark.django_db
 
@@ -212,14 +213,25 @@ def test_tokens_are_unique_url_safe_and_long(api, questionnaires):
 def test_the_result_body_is_what_its_declared_fields_give(
     api, demo_data, values, channel, language
 ):
-    # The serializer builds the body by hand for speed; its declared fields are the contract.
+    # The serializers build the body by hand for speed; their declared fields are the contract.
     response = post(
         api, {"answers": phq9(values), "channel": channel}, HTTP_ACCEPT_LANGUAGE=language
     )
     submission = Submission.objects.for_display().get(token=response.json()["token"])
-    request = response.wsgi_request
+    context = {"request": response.wsgi_request}
     with translation.override(language):
-        serializer = SubmissionSerializer(submission, context={"request": request})
+        serializer = SubmissionSerializer(submission, context=context)
         by_fields = serializers.ModelSerializer.to_representation(serializer, submission)
-        assert json.loads(json.dumps(serializer.data)) == json.loads(json.dumps(by_fields))
-    assert response.json() == json.loads(json.dumps(by_fields))
+        assert as_json(serializer.data) == as_json(by_fields)
+
+        recommendation = recommendation_for(submission, hotlines_for(submission))
+        next_step = RECOMMENDATION_SERIALIZERS[recommendation["kind"]](
+            recommendation, context=context
+        )
+        next_step_by_fields = serializers.Serializer.to_representation(next_step, recommendation)
+        assert as_json(next_step.data) == as_json(next_step_by_fields)
+    assert response.json() == as_json(by_fields) | {"recommendation": as_json(next_step_by_fields)}
+
+
+def as_json(data):
+    return json.loads(json.dumps(data))
