@@ -60,18 +60,24 @@ class RememberedRepresentation:
         """What ``cls(rows, many=True, context=context).data`` gives, without building a list
         serializer and its fields for each call."""
         serializer = cls(context=context or {})
-        return [serializer.to_representation(row) for row in rows]
+        key = serializer.representation_key()
+        return [serializer.remembered(row, key) for row in rows]
 
-    def to_representation(self, instance):
+    def representation_key(self) -> tuple:
         request = self.context.get("request")
-        key = (
+        return (
             type(self),
             get_language(),
             timezone.get_current_timezone_name(),
             request.build_absolute_uri("/") if request else "",
         )
-        remembered = instance.__dict__.setdefault("_representations", {})
-        if key not in remembered:
-            remembered[key] = super().to_representation(instance)
+
+    def remembered(self, row, key: tuple) -> dict:
+        kept = row.__dict__.setdefault("_representations", {})
+        if key not in kept:
+            kept[key] = super().to_representation(row)
         # A copy: the caller may change its dict, never the one kept for the next request.
-        return dict(remembered[key])
+        return dict(kept[key])
+
+    def to_representation(self, instance):
+        return self.remembered(instance, self.representation_key())
