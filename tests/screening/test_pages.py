@@ -6,6 +6,7 @@ import pytest
 from django.contrib.staticfiles import finders
 
 from screening.models import Channel, QuestionnaireVersion, ScoreBand, Submission
+from tests.qrcodes import qr_codes_in, qr_codes_on_page
 
 pytestmark = pytest.mark.django_db
 
@@ -206,6 +207,20 @@ def test_the_qr_code_encodes_the_channel_address(demo_data, settings):
 
     settings.SITE_URL = "https://xinqiao.example.cn"
     assert channel_url(Channel.objects.get(code="demo")) == "https://xinqiao.example.cn/c/demo/"
+
+
+def test_the_poster_and_qr_image_scan_to_the_channel_address(
+    admin_client, client, demo_data, settings, tmp_path
+):
+    settings.SITE_URL = "https://xinqiao.example.cn"
+    channel = Channel.objects.get(code="demo")
+    address = "https://xinqiao.example.cn/c/demo/"
+    png = admin_client.get(f"/admin/screening/channel/{channel.pk}/qr.png").content
+    assert qr_codes_in(png) == [address]
+    poster = admin_client.get(f"/admin/screening/channel/{channel.pk}/poster.pdf").content
+    assert qr_codes_on_page(poster, tmp_path) == [address]
+    # What a villager's phone opens: the channel's questionnaire.
+    assert client.get("/c/demo/")["Location"] == "/q/phq-9/"
 
 
 def test_a_crisis_result_page_does_not_show_the_low_bands_reassurance(client, demo_data):

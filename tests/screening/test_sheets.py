@@ -12,6 +12,7 @@ from referrals.models import Hotline, ReferralCase
 from screening import sheets
 from screening.models import QuestionnaireVersion, ScoreBand, Submission
 from screening.recommendations import safety_message
+from tests.qrcodes import qr_codes_on_page
 
 pytestmark = pytest.mark.django_db
 
@@ -331,3 +332,19 @@ def test_the_api_schema_documents_the_pdf_endpoint(api, questionnaires):
     }
     assert missing["content"]["application/json"]["examples"]
     assert "crisis" in operation["description"]
+
+
+@pytest.mark.parametrize("values", [MILD, CRISIS], ids=["mild", "crisis"])
+def test_the_result_sheets_qr_code_opens_the_same_result(api, client, demo_data, tmp_path, values):
+    token = submit(api, values)
+    pdf = get_pdf(client, f"/r/{token}/pdf/").content
+    assert qr_codes_on_page(pdf, tmp_path) == [f"http://testserver/r/{token}/"]
+    page = client.get(f"/r/{token}/")
+    assert page.status_code == 200
+    assert "12356" in page.content.decode()
+
+
+def test_the_blank_questionnaires_qr_code_opens_the_self_test(client, demo_data, tmp_path):
+    pdf = get_pdf(client, "/q/phq-9/pdf/").content
+    assert qr_codes_on_page(pdf, tmp_path) == ["http://testserver/q/phq-9/"]
+    assert client.get("/q/phq-9/").status_code == 200
