@@ -164,6 +164,18 @@ class CaseQuerySet(models.QuerySet):
     def queue(self):
         return self.order_by(*queue_order())
 
+    def unnotified(self, older_than: timedelta, now: datetime | None = None):
+        """New cases the crisis team was never told of, oldest first.
+
+        Younger cases are left to the request that opened them, which is still notifying.
+        """
+        now = now or timezone.now()
+        return self.filter(
+            status=ReferralCase.Status.NEW,
+            notified_at__isnull=True,
+            created_at__lte=now - older_than,
+        ).order_by("created_at")
+
 
 class ReferralCase(models.Model):
     class Status(models.TextChoices):

@@ -1,13 +1,17 @@
 """Call-back requests: explicit consent, a valid number, one open case, never echoed or logged."""
 
+import io
 import json
 import logging
 import threading
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group, User
 from django.core import mail
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from referrals.callbacks import normalise_phone
@@ -326,3 +330,64 @@ def test_reopening_a_closed_case_beside_an_open_one_is_a_form_error(
     assert "already has an open case" in response.content.decode()
     closed.refresh_from_db()
     assert closed.status == "closed"
+
+
+def notify_pending(**options):
+    out = io.StringIO()
+    call_command("notify_crisis_team", stdout=out, **options)
+    return out.getvalue()
+
+
+def failed_case(api, token) -> ReferralCase:
+    # The request's own notification runs on commit, which a test's transaction never reaches:
+    # the case waits unnotified, as after a failed notification.
+    assert ask(api, token, phone=PHONE, consent=True).status_code == 201
+    case = ReferralCase.objects.get()
+    assert case.notified_at is None
+    return case
+
+
+@override_settings(CRISIS_TEAM_EMAILS=["crisis@example.org"])
+def test_the_retry_job_notifies_a_case_whose_notification_failed(api, crisis_submission, caplog):
+    case = failed_case(api, crisis_submission)
+    with time_machine.travel(case.created_at + timedelta(minutes=3)):
+        assert notify_pending() == "notified 1, failed 0\n"
+        # Once told, the team is not told again.
+        assert notify_pending() == "notified 0, failed 0\n"
+    assert len(mail.outbox) == 1
+    assert "CRISIS" in mail.outbox[0].subject
+    assert PHONE not in mail.outbox[0].body
+    case.refresh_from_db()
+    assert case.notified_at is not None
+    assert PHONE not in caplog.text
+
+
+@override_settings(CRISIS_TEAM_EMAILS=["crisis@example.org"])
+def test_the_retry_job_leaves_young_and_contacted_cases_alone(api, crisis_submission):
+    case = failed_case(api, crisis_submission)
+    # Still being notified by the request that opened it.
+    assert notify_pending() == "notified 0, failed 0\n"
+    case.status = ReferralCase.Status.CONTACTED
+    case.save()
+    with time_machine.travel(case.created_at + timedelta(minutes=3)):
+        assert notify_pending() == "notified 0, failed 0\n"
+    assert mail.outbox == []
+
+
+def test_the_retry_job_fails_loudly_while_the_team_cannot_be_told(api, crisis_submission, caplog):
+    case = failed_case(api, crisis_submission)
+    later = time_machine.travel(case.created_at + timedelta(minutes=3))
+    with later, pytest.raises(CommandError, match="neither CRISIS_TEAM_EMAILS nor"):
+        notify_pending()
+    with socket_closed_port() as port:
+        settings = {
+            "CRISIS_TEAM_EMAILS": ["crisis@example.org"],
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_PORT": port,
+        }
+        with later, override_settings(**settings):
+            with pytest.raises(CommandError, match=rf"case\(s\) \[{case.pk}\]"):
+                notify_pending()
+    case.refresh_from_db()
+    assert case.notified_at is None
+    assert PHONE not in caplog.text
