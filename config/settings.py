@@ -250,9 +250,9 @@ SPECTACULAR_SETTINGS = {
         'a moment) carries `{"detail": "message", "hotlines": [...]}`: show the hotlines.\n\n'
         "**Language**: Simplified Chinese by default; `Accept-Language: en` or `?lang=en` for "
         "English where translated. `Content-Language` says which language a response is in.\n\n"
-        "**Caching**: questionnaires, articles, sessions and hotlines send an `ETag`; send it back "
-        "in `If-None-Match` to get `304 Not Modified`. Results are `Cache-Control: private, "
-        "no-store`."
+        "**Caching**: questionnaires, articles, sessions and hotlines are `Cache-Control: public, "
+        "max-age=60` and send an `ETag`; send it back in `If-None-Match` to get `304 Not "
+        "Modified`. Results are `Cache-Control: private, no-store`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -6,7 +6,12 @@ from rest_framework.views import APIView
 
 from content.models import Article, upcoming_sessions
 from content.serializers import ArticleSerializer, SessionSerializer
-from screening.api_views import NOT_MODIFIED, conditional_on_body, error_response
+from screening.api_views import (
+    NOT_MODIFIED,
+    conditional_on_body,
+    error_response,
+    public_content,
+)
 
 ARTICLE_EXAMPLE = OpenApiExample(
     "Article",
@@ -25,6 +30,7 @@ ARTICLE_EXAMPLE = OpenApiExample(
 )
 
 
+@public_content
 @conditional_on_body
 @extend_schema(
     responses={
@@ -43,6 +49,7 @@ class ArticleList(generics.ListAPIView):
         return Article.objects.published().prefetch_related("topics").order_by("-published_at")
 
 
+@public_content
 @conditional_on_body
 @extend_schema(
     responses={
@@ -62,6 +69,7 @@ class ArticleDetail(generics.RetrieveAPIView):
         return Article.objects.published().prefetch_related("topics")
 
 
+@public_content
 @conditional_on_body
 class SessionList(APIView):
     @extend_schema(

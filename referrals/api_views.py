@@ -27,6 +27,7 @@ from screening.api_views import (
     THROTTLED,
     TOO_LARGE,
     conditional_on_body,
+    public_content,
 )
 from screening.models import Submission
 from screening.throttling import CallbackRateThrottle
@@ -39,6 +40,7 @@ CALLBACK_RESPONSE = {
 }
 
 
+@public_content
 @conditional_on_body
 @extend_schema(
     parameters=[

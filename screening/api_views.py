@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import condition, conditional_page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -69,6 +69,13 @@ NOT_MODIFIED = OpenApiResponse(
 # Public, non-personal GET endpoints answer a conditional request with 304. Their ETag is a hash
 # of the rendered body, so it changes with the data and with the language of the response.
 conditional_on_body = method_decorator(conditional_page, name="dispatch")
+# Public, non-personal content: a CDN, proxy or phone may keep it for a minute, which absorbs a
+# campaign's rush. A new questionnaire version or a hotline edit reaches everyone within that
+# minute; a submission names the version it was shown, so an answer to the old one still counts.
+PUBLIC_MAX_AGE = 60
+public_content = method_decorator(
+    cache_control(public=True, max_age=PUBLIC_MAX_AGE), name="dispatch"
+)
 # A result is one person's answers: a browser may keep it, a shared cache or proxy never.
 private_result = method_decorator(never_cache, name="dispatch")
 
@@ -251,6 +258,7 @@ RESULT_EXAMPLES = [
 ]
 
 
+@public_content
 @conditional_on_body
 @method_decorator(condition(last_modified_func=questionnaires_last_modified), name="dispatch")
 @extend_schema(
@@ -279,6 +287,7 @@ class QuestionnaireList(generics.ListAPIView):
         return Questionnaire.objects.with_current_version()
 
 
+@public_content
 @method_decorator(
     condition(etag_func=questionnaire_etag, last_modified_func=questionnaire_last_modified),
     name="dispatch",
