@@ -2,49 +2,59 @@
 
 During a campaign thousands of results in a row list the same hotlines, articles and sessions.
 Each process reads them at most once every ``RECENT_SECONDS`` instead of on every request. An edit
-in admin shows at once in the process that saved it and everywhere else within those seconds.
+saved in admin shows at once in the process that saved it and everywhere else within those seconds.
 """
 
 import threading
 import time
 from collections.abc import Callable
 
-from cachetools import LRUCache, cached
+from cachetools import TTLCache, cached
 from cachetools.keys import hashkey
-from django.db.models.signals import post_delete, post_save
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
 RECENT_SECONDS = 5
-_caches: list[LRUCache] = []
+_remembering: list[Callable] = []
 
 
-def forget_recent_reads(**_signal) -> None:
+def forget_recent_reads() -> None:
     """Read everything again on next use (after an edit; between tests)."""
-    for cache in _caches:
-        cache.clear()
+    for function in _remembering:
+        # Under the function's own lock: a clear racing an insert would corrupt the cache.
+        function.cache_clear()
+
+
+def _forget_after_edit(**_signal) -> None:
+    forget_recent_reads()
+    # Another thread may read the old row again before the edit commits: forget again after.
+    transaction.on_commit(forget_recent_reads)
 
 
 def recent(*models: str) -> Callable:
     """Remember the function's result per arguments for up to ``RECENT_SECONDS``.
 
-    ``models`` ("app_label.Model") are the rows it reads: saving or deleting one forgets
-    everything remembered. Results are shared between requests, so return tuples and never change
-    the rows in them.
+    ``models`` ("app_label.Model", or an automatic many-to-many "app_label.Model_field") are the
+    rows it reads: saving or deleting one forgets everything remembered. Results are shared
+    between requests, so return tuples and never change the rows in them.
     """
 
     def key(*args, **kwargs):
-        # The current window of wall-clock time is part of the key: a value lives in one window
-        # only, and tests that move the clock never see a value from another time.
+        # The current window of wall-clock time is part of the key, so tests that move the clock
+        # never see a value from another time; the TTL (monotonic) retires every value anyway,
+        # even if the wall clock steps back.
         return hashkey(int(time.time() // RECENT_SECONDS), *args, **kwargs)
 
     def decorate(function: Callable) -> Callable:
-        cache = LRUCache(maxsize=256)
-        _caches.append(cache)
         for model in models:
-            post_save.connect(forget_recent_reads, sender=model, weak=False)
-            post_delete.connect(forget_recent_reads, sender=model, weak=False)
-        return cached(cache, key=key, lock=threading.Lock())(function)
+            for signal in (post_save, post_delete, m2m_changed):
+                signal.connect(_forget_after_edit, sender=model, weak=False)
+        cache = TTLCache(maxsize=256, ttl=RECENT_SECONDS)
+        remembering = cached(cache, key=key, lock=threading.Lock())(function)
+        _remembering.append(remembering)
+        return remembering
 
     return decorate
 

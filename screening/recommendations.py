@@ -32,7 +32,7 @@ def hotlines_serving(region: str) -> tuple[Hotline, ...]:
     return tuple(Hotline.objects.serving(region))
 
 
-@recent("content.Article")
+@recent("content.Article", "content.Article_questionnaires")
 def articles_for_result(questionnaire_id: int, tier: str) -> tuple[Article, ...]:
     return tuple(Article.objects.for_result(questionnaire_id, tier)[:ARTICLES_PER_RESULT])
 
