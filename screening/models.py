@@ -4,13 +4,13 @@ from datetime import datetime
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.caching import recent
+from config.caching import forget_recent_reads, recent
 from screening import scoring
 
 
@@ -634,7 +634,7 @@ class Submission(models.Model):
     ) -> "Submission":
         """Score ``answers`` against ``version`` and store the result (raises InvalidAnswers)."""
         result = version.score(answers)
-        return cls.objects.create(
+        submission = cls(
             version=version,
             answers=dict(result.answers),
             total_score=result.total,
@@ -646,6 +646,18 @@ class Submission(models.Model):
             language=language,
             channel=channel,
         )
+        try:
+            submission.save(force_insert=True)
+        except IntegrityError:
+            # The channel may come from a few seconds' memory (config.caching) and have been
+            # deleted meanwhile: a retired poster must never stop someone getting their result.
+            # (Requests run in autocommit, so the failed insert leaves nothing to roll back.)
+            if channel is None or Channel.objects.filter(pk=channel.pk).exists():
+                raise
+            forget_recent_reads()
+            submission.channel = None
+            submission.save(force_insert=True)
+        return submission
 
     def meaning(self) -> str:
         """What the result means, in plain words for the person who took the test.

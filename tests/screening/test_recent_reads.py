@@ -4,11 +4,12 @@ import time
 
 import pytest
 import time_machine
+from django.db import connection
 
 from config.caching import RECENT_SECONDS
 from content.models import Article
 from referrals.models import Hotline
-from screening.models import Channel
+from screening.models import Channel, Questionnaire, Submission
 
 pytestmark = pytest.mark.django_db
 SUBMIT = "/api/v1/questionnaires/{}/submissions/"
@@ -98,3 +99,30 @@ def test_article_links_follow_the_host_each_request_came_to(api, demo_data, froz
     there = submit(api, MILD, HTTP_HOST="localhost")["recommendation"]["items"]
     assert [i["url"].split("/")[2] for i in here] == ["testserver"] * len(here)
     assert [i["url"].split("/")[2] for i in there] == ["localhost"] * len(there)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_poster_deleted_by_another_instance_never_stops_a_result(api, demo_data, frozen_clock):
+    assert submit(api, MILD)["channel"] == "demo"
+    channel = Channel.objects.get(code="demo")
+    # As Django's SET_NULL delete does it on another instance: no signal reaches this process.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE screening_submission SET channel_id = NULL WHERE channel_id = %s", [channel.pk]
+        )
+        cursor.execute("DELETE FROM screening_channel WHERE id = %s", [channel.pk])
+    for values in (CRISIS, MILD):
+        body = submit(api, values)
+        assert body["channel"] is None
+        assert Submission.objects.get(token=body["token"]).channel_id is None
+
+
+def test_an_article_moved_to_another_questionnaire_leaves_the_next_result(
+    api, demo_data, frozen_clock
+):
+    assert "what-is-low-mood" in [i["slug"] for i in submit(api, MILD)["recommendation"]["items"]]
+    article = Article.objects.get(slug="what-is-low-mood")
+    # Only the many-to-many rows change (as admin saves them after the article itself).
+    article.questionnaires.set(Questionnaire.objects.filter(slug="gad-7"))
+    items = submit(api, MILD)["recommendation"]["items"]
+    assert "what-is-low-mood" not in [i["slug"] for i in items]
