@@ -264,13 +264,19 @@ class SubmissionSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
         )
     )
     def get_recommendation(self, submission) -> dict:
-        recommendation = recommendation_for(submission, hotlines_for(submission))
+        recommendation = recommendation_for(submission, self.hotlines_of(submission))
         serializer = RECOMMENDATION_SERIALIZERS[recommendation["kind"]]
         return serializer(recommendation, context=self.context).data
 
     @extend_schema_field(HotlineSerializer(many=True))
     def get_hotlines(self, submission) -> list:
-        return HotlineSerializer.represent(hotlines_for(submission), self.context)
+        return HotlineSerializer.represent(self.hotlines_of(submission), self.context)
+
+    def hotlines_of(self, submission) -> list:
+        """The result's hotlines, looked up once: a referral's list and `hotlines` must agree."""
+        if getattr(self, "_hotlines_of", None) is not submission:
+            self._hotlines_of, self._hotlines = submission, hotlines_for(submission)
+        return self._hotlines
 
     def get_result_url(self, submission) -> str:
         return self.absolute(submission.get_absolute_url())
