@@ -1,12 +1,14 @@
 from datetime import datetime
+from functools import wraps
 
 from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, conditional_page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -73,9 +75,22 @@ conditional_on_body = method_decorator(conditional_page, name="dispatch")
 # campaign's rush. A new questionnaire version or a hotline edit reaches everyone within that
 # minute; a submission names the version it was shown, so an answer to the old one still counts.
 PUBLIC_MAX_AGE = 60
-public_content = method_decorator(
-    cache_control(public=True, max_age=PUBLIC_MAX_AGE), name="dispatch"
-)
+
+
+def cache_publicly(view):
+    """Mark successful answers (200, 304) public for PUBLIC_MAX_AGE; errors are not kept."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code in (200, 304):
+            patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        return response
+
+    return wrapper
+
+
+public_content = method_decorator(cache_publicly, name="dispatch")
 # A result is one person's answers: a browser may keep it, a shared cache or proxy never.
 private_result = method_decorator(never_cache, name="dispatch")
 
@@ -344,6 +359,9 @@ class QuestionnaireDetail(APIView):
         version = cached_version(*state)
         # The body only changes with the version or the questionnaire's texts, which the cached
         # version stands for, so it is serialised and rendered once per language and process.
+        if "indent" in request.accepted_media_type:
+            # DRF's pretty-printing (Accept: application/json; indent=2), for people reading it.
+            return Response(QuestionnaireDetailSerializer(version).data)
         bodies = version.__dict__.setdefault("_detail_bodies", {})
         language = get_language()
         if language not in bodies:

@@ -188,6 +188,23 @@ def test_public_lists_answer_304_to_a_matching_etag(api, demo_data, path):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/questionnaires/no-such-test/", "/api/v1/articles/nope/"])
+def test_a_public_endpoints_errors_are_not_kept_by_caches(api, demo_data, path):
+    response = api.get(path)
+    assert response.status_code == 404
+    assert "public" not in response.get("Cache-Control", "")
+
+
+@pytest.mark.django_db
+def test_the_questionnaire_can_be_asked_for_indented(api, questionnaires):
+    compact = api.get(PHQ9)
+    indented = api.get(PHQ9, HTTP_ACCEPT="application/json; indent=2")
+    assert indented.content.startswith(b'{\n  "slug": "phq-9"')
+    assert indented.json() == compact.json()
+    assert b"\n" not in compact.content
+
+
+@pytest.mark.django_db
 def test_a_list_etag_changes_with_the_data(api, demo_data):
     etag = api.get("/api/v1/hotlines/")["ETag"]
     Hotline.objects.filter(number="12356").update(hours_note="全天")
