@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from referrals.callbacks import notify_crisis_team
 from referrals.models import ReferralCase
@@ -23,17 +24,33 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, older_than: int, **options):
-        cases = ReferralCase.objects.unnotified(timedelta(seconds=older_than)).select_related(
-            "submission__version__questionnaire"
-        )
-        pending = list(cases)
-        if pending and not (settings.CRISIS_TEAM_EMAILS or settings.CRISIS_WEBHOOK_URL):
+        age = timedelta(seconds=older_than)
+        waiting = ReferralCase.objects.unnotified(age).count()
+        if waiting and not (settings.CRISIS_TEAM_EMAILS or settings.CRISIS_WEBHOOK_URL):
             raise CommandError(
-                f"{len(pending)} case(s) wait for the crisis team, but neither "
+                f"{waiting} case(s) wait for the crisis team, but neither "
                 "CRISIS_TEAM_EMAILS nor CRISIS_WEBHOOK_URL is set."
             )
-        failed = [case.pk for case in pending if not notify_crisis_team(case)]
-        self.stdout.write(f"notified {len(pending) - len(failed)}, failed {len(failed)}")
+        tried, failed = [], []
+        while True:
+            with transaction.atomic():
+                # One case at a time, locked: a run that overlaps a slow one (a mail server
+                # timing out) skips the cases the other is sending, so nobody is told twice.
+                case = (
+                    ReferralCase.objects.unnotified(age)
+                    .exclude(pk__in=tried)
+                    .select_for_update(skip_locked=True, of=("self",))
+                    .select_related("submission__version__questionnaire")
+                    .first()
+                )
+                if case is None:
+                    break
+                tried.append(case.pk)
+                if not notify_crisis_team(case):
+                    failed.append(case.pk)
+        # Quiet when there was nothing to do: cron mails whatever a job prints.
+        if tried:
+            self.stdout.write(f"notified {len(tried) - len(failed)}, failed {len(failed)}")
         if failed:
             # Case numbers only: the team looks them up in admin; no personal data here.
             raise CommandError(f"could not notify the crisis team of case(s) {failed}")
