@@ -3,9 +3,9 @@
     gunicorn config.wsgi
 
 GUNICORN_BIND (default 127.0.0.1:8000; 0.0.0.0:8000 behind a load balancer), GUNICORN_WORKERS or
-WEB_CONCURRENCY (default 2 per core + 1), GUNICORN_ACCESS_LOG ("-" to log requests; off by
-default, the load balancer logs requests), LOG_FORMAT=json for JSON lines as the app writes them.
-Every log line, gunicorn's and the app's, goes to stdout.
+WEB_CONCURRENCY (default 2 per core + 1), GUNICORN_ACCESS_LOG ("-" for stdout or a file path to
+log requests; off by default, the load balancer logs requests), GUNICORN_ERROR_LOG (default "-",
+stdout), LOG_FORMAT=json for JSON lines as the app writes them. The app's own lines go to stdout.
 """
 
 import multiprocessing
@@ -28,6 +28,7 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 control_socket_disable = True
 
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = os.environ.get("GUNICORN_ERROR_LOG") or "-"
 # No client address and no query string: the service is anonymous. The path's token is redacted.
 access_log_format = '"%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 
@@ -47,14 +48,32 @@ logger_class = RedactingLogger
 # The app's own lines (config/settings.py, read by each worker) go where gunicorn's go.
 os.environ.setdefault("LOG_STREAM", "stdout")
 
-# Gunicorn's "console" handler writes to stdout; its error log would otherwise go to stderr.
+
+def log_handler(target: str) -> dict:
+    """A handler writing to stdout for "-" (gunicorn's own "-" is stderr), else to that file."""
+    if target == "-":
+        return {
+            "class": "logging.StreamHandler",
+            "formatter": "generic",
+            "stream": "ext://sys.stdout",
+        }
+    return {"class": "logging.FileHandler", "formatter": "generic", "filename": target}
+
+
 logconfig_dict = {
+    # "console" is what gunicorn's default root logger writes to.
+    "handlers": {
+        "console": log_handler("-"),
+        "error": log_handler(errorlog),
+        **({"access": log_handler(accesslog)} if accesslog else {}),
+    },
     "loggers": {
         # No level: --log-level (GUNICORN_CMD_ARGS) still decides.
-        "gunicorn.error": {"handlers": ["console"], "propagate": False},
+        "gunicorn.error": {"handlers": ["error"], "propagate": False},
+        # With a log configuration gunicorn always logs requests: no handler when they are off.
         "gunicorn.access": {
             "level": "INFO",
-            "handlers": ["console"] if accesslog else [],
+            "handlers": ["access"] if accesslog else [],
             "propagate": False,
         },
     },

@@ -250,6 +250,17 @@ def test_the_service_logs_to_stdout_and_leaves_stderr_empty(tmp_path):
     assert err.read_text() == ""
 
 
+def test_an_access_log_file_gets_the_requests_and_stdout_does_not(tmp_path):
+    out, access = tmp_path / "stdout.log", tmp_path / "access.log"
+    database = f"postgres://postgres@127.0.0.1:{free_port()}/xinqiao"
+    with out.open("w") as stdout:
+        with serve(database, stdout, GUNICORN_ACCESS_LOG=str(access)) as port:
+            request(port, "GET", "/r/SECRETTOKEN123/")
+    assert '"GET /r/<token>/" 503 ' in access.read_text()
+    assert "SECRETTOKEN123" not in access.read_text()
+    assert '"GET /r/' not in out.read_text()
+
+
 @ON_POSTGRES
 @pytest.mark.django_db(transaction=True)
 def test_the_service_resumes_by_itself_when_the_database_returns(questionnaires):
