@@ -144,6 +144,7 @@ def compare(pool, rounds: int, ours: tuple, bare: tuple) -> Comparison:
     elsewhere moves far less than a single long run.
     """
     our_rounds, bare_rounds = [], []
+    rounds = max(1, min(rounds, len(ours[2]), len(bare[2])))  # no empty round
     for i in range(rounds):
         for (port, method, paths, body), done in ((ours, our_rounds), (bare, bare_rounds)):
             done.append(load(pool, port, method, paths[i::rounds], body))
