@@ -4,8 +4,6 @@ Scores are stored at submit time; the next step is worked out when the result is
 moderate result opened next week lists next week's sessions.
 """
 
-from datetime import datetime
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -54,9 +52,7 @@ def hotlines_for(submission: Submission) -> list[Hotline]:
     return hotlines
 
 
-def recommendation_for(
-    submission: Submission, hotlines: list[Hotline], now: datetime | None = None
-) -> dict:
+def recommendation_for(submission: Submission, hotlines: list[Hotline]) -> dict:
     """The next step for the result's tier, as plain objects (serialised by the API).
 
     A crisis always gets the referral, led by the immediate-safety message, whatever the total.
@@ -82,17 +78,10 @@ def recommendation_for(
                 "Talk it over with a professional: join one of these expert livestreams or "
                 "consultation hours. You can add them to your phone's calendar."
             ),
-            "sessions": list(
-                sessions_soon() if now is None else upcoming_sessions(now, SESSIONS_PER_RESULT)
-            ),
+            "sessions": list(sessions_soon()),
         }
-    questionnaire_id = submission.version.questionnaire_id
     return {
         "kind": "content",
         "message": _("Short articles and videos on looking after your mood and sleep."),
-        "items": list(
-            articles_for_result(questionnaire_id, Tier.MILD)
-            if now is None
-            else Article.objects.for_result(questionnaire_id, Tier.MILD, now)[:ARTICLES_PER_RESULT]
-        ),
+        "items": list(articles_for_result(submission.version.questionnaire_id, Tier.MILD)),
     }
