@@ -18,9 +18,13 @@ from django.utils import timezone, translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from referrals.models import Hotline
 from screening.models import Question, QuestionnaireVersion, Submission
-from screening.recommendations import hotlines_for, recommendation_for, safety_message
+from screening.recommendations import (
+    hotlines_for,
+    hotlines_serving,
+    recommendation_for,
+    safety_message,
+)
 
 CACHE_SECONDS = 10 * 60
 SHEET_TIME_ZONE = ZoneInfo("Asia/Shanghai")
@@ -136,7 +140,7 @@ def blank_questionnaire_html(version: QuestionnaireVersion, *, form_url: str) ->
         "max_score": version.definition().max_score,
         "bands": list(version.bands.all()),
         "rules": rules,
-        "hotlines": list(Hotline.objects.serving("")),
+        "hotlines": list(hotlines_serving("")),
         "safety_message": safety_message(),
         "form_url": form_url,
         "qr": qr_data_uri(form_url),
