@@ -364,11 +364,16 @@ def test_an_api_url_matching_no_route_is_a_json_404(api, settings):
     assert response.json() == {"detail": "未找到。"}
 
 
-def test_an_api_server_error_is_json_with_the_hotlines(api, questionnaires, settings):
+def server_error(client, settings, path: str):
+    """``path`` answered after a bug (a KeyError) in a view, as production answers it."""
     settings.DEBUG = False
-    api.raise_request_exception = False
+    client.raise_request_exception = False
     with mock.patch.object(Questionnaire.objects, "with_current_version", side_effect=KeyError):
-        response = api.get("/api/v1/questionnaires/")
+        return client.get(path)
+
+
+def test_an_api_server_error_is_json_with_the_hotlines(api, questionnaires, settings):
+    response = server_error(api, settings, "/api/v1/questionnaires/")
     assert response.status_code == 500
     assert response.json()["hotlines"][0]["number"] == "12356"
 
@@ -386,10 +391,7 @@ def test_the_schema_documents_the_503_with_hotlines_on_every_operation(api):
 
 
 def test_the_500_page_shows_the_hotline_and_may_style_itself_with_a_nonce(client, db, settings):
-    settings.DEBUG = False
-    client.raise_request_exception = False
-    with mock.patch.object(Questionnaire.objects, "with_current_version", side_effect=KeyError):
-        response = client.get("/")
+    response = server_error(client, settings, "/")
     assert response.status_code == 500
     assert 'href="tel:12356"' in response.content.decode()
     assert "'nonce-" in response["Content-Security-Policy"]
