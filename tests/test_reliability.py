@@ -394,4 +394,8 @@ def test_the_500_page_shows_the_hotline_and_may_style_itself_with_a_nonce(client
     response = server_error(client, settings, "/")
     assert response.status_code == 500
     assert 'href="tel:12356"' in response.content.decode()
-    assert "'nonce-" in response["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    assert f'nonce="{nonce}"' in response.content.decode()
+    # A nonce is for one response only.
+    again = server_error(client, settings, "/")["Content-Security-Policy"]
+    assert f"'nonce-{nonce}'" not in again and "'nonce-" in again
