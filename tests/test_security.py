@@ -74,6 +74,22 @@ def test_pages_allow_only_the_projects_own_files(client, demo_data):
     assert policy["frame-ancestors"] == ["'none'"]
 
 
+def test_the_policy_follows_its_setting_and_is_the_same_for_every_page(client, demo_data):
+    # The policy string is built once per process (config.middleware); it must still be the one
+    # the settings give, for every page, and change with them.
+    pages = ["/", "/q/phq-9/", "/api/v1/questionnaires/", "/no/such/page/"]
+    assert len({client.get(url)["Content-Security-Policy"] for url in pages}) == 1
+    stricter = {"DIRECTIVES": {"default-src": ["'none'"], "img-src": ["'self'"]}}
+    with override_settings(CONTENT_SECURITY_POLICY=stricter):
+        assert directives(client.get("/")) == {"default-src": ["'none'"], "img-src": ["'self'"]}
+        reported = {"DIRECTIVES": {"default-src": ["'self'"]}}
+        with override_settings(CONTENT_SECURITY_POLICY_REPORT_ONLY=reported):
+            response = client.get("/")
+            assert response["Content-Security-Policy-Report-Only"] == "default-src 'self'"
+    assert directives(client.get("/"))["script-src"] == ["'self'"]
+    assert "Content-Security-Policy-Report-Only" not in client.get("/")
+
+
 def test_public_pages_need_nothing_the_policy_forbids(client, api, demo_data):
     mild = submit(api, (1,) * 6 + (0,) * 3).json()["token"]
     crisis = submit(api, (0,) * 8 + (2,)).json()["token"]
