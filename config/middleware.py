@@ -8,6 +8,9 @@ from csp.constants import HEADER, HEADER_REPORT_ONLY, UNSAFE_INLINE
 from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
+from django.contrib.auth import middleware as auth
+from django.contrib.messages import middleware as messages
+from django.contrib.sessions import middleware as sessions
 from django.core.signals import setting_changed
 from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
@@ -21,6 +24,32 @@ logger = logging.getLogger(__name__)
 
 # What a lost database or cache connection raises; anything else stays a 500.
 UNAVAILABLE = (OperationalError, InterfaceError, redis.ConnectionError, redis.TimeoutError)
+
+
+class PassesTheApiBy:
+    """A page middleware that the JSON API (/api/v1/) skips: it has no sessions, logins or
+    messages (its views authenticate nobody), and every layer costs each of a rush's requests.
+
+    The API docs under /api/ keep the whole stack. Works in async mode too: ``get_response``
+    then returns the awaitable.
+    """
+
+    def __call__(self, request):
+        if request.path_info.startswith("/api/v1/"):
+            return self.get_response(request)
+        return super().__call__(request)
+
+
+class SessionMiddleware(PassesTheApiBy, sessions.SessionMiddleware):
+    pass
+
+
+class AuthenticationMiddleware(PassesTheApiBy, auth.AuthenticationMiddleware):
+    pass
+
+
+class MessageMiddleware(PassesTheApiBy, messages.MessageMiddleware):
+    pass
 
 
 class ApiLanguageMiddleware:

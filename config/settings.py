@@ -60,14 +60,15 @@ MIDDLEWARE = [
     "config.middleware.ServiceUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions, logins and messages are for pages and the admin; the JSON API passes them by.
+    "config.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # ?lang=en on /api/ paths, for clients that cannot set Accept-Language.
     "config.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.AuthenticationMiddleware",
+    "config.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Locks out brute-force staff logins; keep it last.
     "axes.middleware.AxesMiddleware",

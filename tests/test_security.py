@@ -125,6 +125,20 @@ def test_swagger_ui_loads_its_set_up_script_from_our_own_origin(client):
     assert "SwaggerUIBundle" in setup.content.decode()
 
 
+def test_the_json_api_passes_sessions_and_logins_by(client, demo_data):
+    # A staff member's browser sends its session cookie to the API too; the API neither reads
+    # nor renews it (pages do: SESSION_SAVE_EVERY_REQUEST), so API answers never vary by cookie.
+    client.force_login(User.objects.create_superuser("admin", "admin@example.org", "pw"))
+    page = client.get("/admin/")
+    assert page.status_code == 200 and "sessionid" in page.cookies
+    for url in ["/api/v1/questionnaires/", "/api/v1/questionnaires/phq-9/", "/api/v1/hotlines/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert not response.cookies, url
+        assert "Cookie" not in response.get("Vary", ""), url
+    assert client.get("/admin/").status_code == 200  # still logged in
+
+
 def test_every_response_sets_referrer_policy_and_nosniff(client, api, demo_data):
     for response in (client.get("/"), api.get("/api/v1/questionnaires/"), client.get("/nope/")):
         assert response["Referrer-Policy"] == "same-origin"
