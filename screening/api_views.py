@@ -1,11 +1,13 @@
 from datetime import datetime
 from functools import wraps
+from typing import NamedTuple
 
 from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.decorators import method_decorator
+from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -106,26 +108,37 @@ def current_version_or_404(slug: str) -> QuestionnaireVersion:
         raise no_such_questionnaire() from None
 
 
-def state_for(request, slug: str) -> tuple | None:
-    """``live_state(slug)`` read once per request, so the ETag, Last-Modified and body agree."""
-    states = request.__dict__.setdefault("_live_states", {})
-    if slug not in states:
-        states[slug] = live_state(slug)
-    return states[slug]
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_MATCH",
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
 
 
-def questionnaire_etag(request, slug: str) -> str | None:
-    # Changes with a new published version, an edit of the questionnaire's texts, or the language.
-    state = state_for(request, slug)
-    if state is None:
-        return None
-    version_id, _published_at, updated_at = state
-    return f"{slug}-{version_id}-{updated_at.timestamp()}-{get_language()}"
+class RenderedDetail(NamedTuple):
+    """A questionnaire detail's body and validators, made once per version and language."""
 
+    body: bytes
+    etag: str  # quoted
+    last_modified: int  # seconds since the epoch
 
-def questionnaire_last_modified(request, slug: str) -> datetime | None:
-    state = state_for(request, slug)
-    return max(state[1], state[2]) if state else None
+    @classmethod
+    def of(cls, version: QuestionnaireVersion, language: str) -> "RenderedDetail":
+        rendered = version.__dict__.setdefault("_rendered_details", {})
+        if language not in rendered:
+            questionnaire = version.questionnaire
+            rendered[language] = cls(
+                body=JSONRenderer().render(QuestionnaireDetailSerializer(version).data),
+                # Changes with a new published version, an edit of the questionnaire's texts,
+                # or the language.
+                etag=quote_etag(
+                    f"{questionnaire.slug}-{version.pk}-{questionnaire.updated_at.timestamp()}"
+                    f"-{language}"
+                ),
+                last_modified=int(max(version.published_at, questionnaire.updated_at).timestamp()),
+            )
+        return rendered[language]
 
 
 def questionnaires_last_modified(request) -> datetime | None:
@@ -303,10 +316,6 @@ class QuestionnaireList(generics.ListAPIView):
 
 
 @public_content
-@method_decorator(
-    condition(etag_func=questionnaire_etag, last_modified_func=questionnaire_last_modified),
-    name="dispatch",
-)
 class QuestionnaireDetail(APIView):
     @extend_schema(
         responses={
@@ -353,20 +362,29 @@ class QuestionnaireDetail(APIView):
     )
     def get(self, request, slug: str):
         """The current published version of a questionnaire, questions in order."""
-        state = state_for(request._request, slug)
+        state = live_state(slug)
         if state is None:
             raise no_such_questionnaire()
         version = cached_version(*state)
-        # The body only changes with the version or the questionnaire's texts, which the cached
-        # version stands for, so it is serialised and rendered once per language and process.
-        if "indent" in request.accepted_media_type:
-            # DRF's pretty-printing (Accept: application/json; indent=2), for people reading it.
-            return Response(QuestionnaireDetailSerializer(version).data)
-        bodies = version.__dict__.setdefault("_detail_bodies", {})
-        language = get_language()
-        if language not in bodies:
-            bodies[language] = JSONRenderer().render(QuestionnaireDetailSerializer(version).data)
-        return HttpResponse(bodies[language], content_type="application/json")
+        # Everyone taking a test loads this, and it only changes with the version or the
+        # questionnaire's texts (which the cached version stands for): its body and validators
+        # are made once per language and process, and the conditional request is answered here
+        # rather than by django.views.decorators.http.condition, which recomputes them.
+        detail = RenderedDetail.of(version, get_language())
+        response = None
+        if any(header in request.META for header in CONDITIONAL_HEADERS):
+            response = get_conditional_response(
+                request, etag=detail.etag, last_modified=detail.last_modified
+            )
+        if response is None:
+            if "indent" in request.accepted_media_type:
+                # DRF's pretty-printing (Accept: application/json; indent=2), for people.
+                response = Response(QuestionnaireDetailSerializer(version).data)
+            else:
+                response = HttpResponse(detail.body, content_type="application/json")
+        response["ETag"] = detail.etag
+        response["Last-Modified"] = http_date(detail.last_modified)
+        return response
 
 
 @private_result
