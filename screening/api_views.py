@@ -10,7 +10,6 @@ from django.utils.decorators import method_decorator
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, conditional_page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -93,8 +92,9 @@ def cache_publicly(view):
 
 
 public_content = method_decorator(cache_publicly, name="dispatch")
-# A result is one person's answers: a browser may keep it, a shared cache or proxy never.
-private_result = method_decorator(never_cache, name="dispatch")
+PUBLIC_CACHE_CONTROL = f"public, max-age={PUBLIC_MAX_AGE}"
+# A result is one person's answers: config.middleware.PrivateResultMiddleware marks every answer
+# under a result token, and the submission's, "private, no-store" (and noindex).
 
 
 def no_such_questionnaire() -> NotFound:
@@ -315,7 +315,6 @@ class QuestionnaireList(generics.ListAPIView):
         return Questionnaire.objects.with_current_version()
 
 
-@public_content
 class QuestionnaireDetail(APIView):
     @extend_schema(
         responses={
@@ -384,10 +383,11 @@ class QuestionnaireDetail(APIView):
                 response = HttpResponse(detail.body, content_type="application/json")
         response["ETag"] = detail.etag
         response["Last-Modified"] = http_date(detail.last_modified)
+        if response.status_code in (200, 304):  # as public_content marks the others
+            response["Cache-Control"] = PUBLIC_CACHE_CONTROL
         return response
 
 
-@private_result
 class SubmissionCreate(APIView):
     throttle_classes = [SubmissionRateThrottle]
 
@@ -472,7 +472,6 @@ class SubmissionCreate(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-@private_result
 @extend_schema(responses={200: SubmissionSerializer, 404: NOT_FOUND}, examples=RESULT_EXAMPLES)
 class SubmissionDetail(generics.RetrieveAPIView):
     """A stored result, exactly as it was scored, by its token (`Cache-Control: private`)."""
