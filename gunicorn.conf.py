@@ -36,6 +36,11 @@ access_log_format = '"%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 class RedactingLogger(Logger):
     """Gunicorn's logger with result tokens and phone numbers redacted, as in the app's logs."""
 
+    def _compute_access_log_enabled(self):
+        # Gunicorn counts any log configuration (ours below) as an access log, and would build
+        # every request's log line only for the handler-less logger to drop it.
+        return bool(self.cfg.accesslog)
+
     def setup(self, cfg):
         super().setup(cfg)
         for log in (self.error_log, self.access_log):
