@@ -15,9 +15,10 @@ from django.core.signals import setting_changed
 from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
+from django.middleware import locale
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
@@ -52,29 +53,34 @@ class MessageMiddleware(PassesTheApiBy, messages.MessageMiddleware):
     pass
 
 
-class ApiLanguageMiddleware:
-    """Let API clients choose the language with ``?lang=en`` as well as ``Accept-Language``.
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """Django's LocaleMiddleware for URLs without language prefixes, plus ``?lang=`` on the API.
 
-    Mini-programs and WebViews often cannot set request headers, but they can always add a query
-    parameter. Placed right after LocaleMiddleware, so it overrides what the headers negotiated and
-    LocaleMiddleware still reports the outcome in ``Content-Language``. An unknown value is ignored.
+    The language comes from the language cookie or ``Accept-Language``, as in Django. API clients
+    may also add ``?lang=en``: mini-programs and WebViews often cannot set request headers, but
+    they can always add a query parameter; an unknown value is ignored. ``Content-Language``
+    reports the outcome.
+
+    The site has no i18n_patterns (tests/test_translations.py holds that), so the language never
+    comes from the path: Django's middleware would still look for a prefix in every path twice.
     """
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        lang = request.GET.get("lang")
-        if lang and request.path_info.startswith("/api/"):
+    def process_request(self, request):
+        language = translation.get_language_from_request(request)
+        lang = request.GET.get("lang") if request.path_info.startswith("/api/") else None
+        if lang:
             try:
                 # Accepts the codes in settings.LANGUAGES and close variants ("en-US", "zh-CN").
                 language = translation.get_supported_language_variant(lang.lower())
             except LookupError:
-                language = None
-            if language:
-                translation.activate(language)
-                request.LANGUAGE_CODE = language
-        return self.get_response(request)
+                pass
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

@@ -53,7 +53,7 @@ LANG = {
 
 
 def document_lang(result, generator, request, public):
-    """Every API operation takes ``?lang=`` (config.middleware.ApiLanguageMiddleware)."""
+    """Every API operation takes ``?lang=`` (config.middleware.LocaleMiddleware)."""
     for path, operations in result["paths"].items():
         if not path.startswith("/api/"):
             continue

@@ -62,9 +62,9 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     # Sessions, logins and messages are for pages and the admin; the JSON API passes them by.
     "config.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
-    # ?lang=en on /api/ paths, for clients that cannot set Accept-Language.
-    "config.middleware.ApiLanguageMiddleware",
+    # Django's, without language prefixes in paths, and with ?lang=en on /api/ for clients that
+    # cannot set Accept-Language.
+    "config.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "config.middleware.AuthenticationMiddleware",

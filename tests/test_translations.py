@@ -67,3 +67,12 @@ def test_the_not_found_page_is_in_chinese_with_the_hotline(client, questionnaire
     assert "心理援助热线" in html
     assert 'href="tel:12356"' in html
     assert "We could not find this page" not in html
+
+
+def test_no_url_carries_a_language_prefix():
+    # config.middleware.LocaleMiddleware takes the language from the cookie, Accept-Language or
+    # ?lang=, never from the path; i18n_patterns would need Django's own middleware back.
+    from django.conf import settings
+    from django.conf.urls.i18n import is_language_prefix_patterns_used
+
+    assert is_language_prefix_patterns_used(settings.ROOT_URLCONF) == (False, False)
