@@ -97,6 +97,17 @@ PUBLIC_CACHE_CONTROL = f"public, max-age={PUBLIC_MAX_AGE}"
 # under a result token, and the submission's, "private, no-store" (and noindex).
 
 
+class Anonymous:
+    """For the views every visitor calls: DRF's authentication step is skipped, not run.
+
+    The API authenticates nobody (no authentication classes), so the step only finds that out
+    again on each request; ``request.user`` still answers (None) if anything asks.
+    """
+
+    def perform_authentication(self, request):
+        pass
+
+
 def no_such_questionnaire() -> NotFound:
     return NotFound(_("No published questionnaire with this slug."))
 
@@ -315,7 +326,7 @@ class QuestionnaireList(generics.ListAPIView):
         return Questionnaire.objects.with_current_version()
 
 
-class QuestionnaireDetail(APIView):
+class QuestionnaireDetail(Anonymous, APIView):
     @extend_schema(
         responses={
             200: QuestionnaireDetailSerializer,
@@ -388,7 +399,7 @@ class QuestionnaireDetail(APIView):
         return response
 
 
-class SubmissionCreate(APIView):
+class SubmissionCreate(Anonymous, APIView):
     throttle_classes = [SubmissionRateThrottle]
 
     @extend_schema(
