@@ -228,4 +228,9 @@ def test_a_crisis_result_page_does_not_show_the_low_bands_reassurance(client, de
     response = client.post("/q/phq-9/", answers((0,) * 8 + (1,)), follow=True)
     page = response.content.decode()
     assert band.meaning_zh_hans not in page
+    # Nor its label ("minimal or none") in bold beside the score: the person is in a crisis.
+    assert band.label_zh_hans not in page
     assert "总分" in page.split('class="result"')[1]
+    # A result without a crisis names its band.
+    calm = client.post("/q/phq-9/", answers((0,) * 9), follow=True).content.decode()
+    assert f"<strong>{band.label_zh_hans}</strong>" in calm
