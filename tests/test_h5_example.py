@@ -122,6 +122,9 @@ def test_a_crisis_result_leads_with_the_safety_message_and_hotlines(
     first = page.locator("main > section").first
     assert "crisis" in first.get_attribute("class")
     assert result["recommendation"]["safety_message"] in first.inner_text()
+    # The score stands without its low band's label ("minimal"): not beside a self-harm answer.
+    score = page.locator("p.score").inner_text()
+    assert str(result["total_score"]) in score and result["band"]["label"] not in score
     assert page.locator("main a[href^='tel:']").first.get_attribute("href") == "tel:12356"
     assert first.locator('a[href="tel:12356"]').is_visible()
     assert page.get_attribute("a#pdf", "href") == result["pdf_url"]
