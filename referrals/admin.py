@@ -66,6 +66,8 @@ class ReferralCaseAdmin(admin.ModelAdmin):
         "first_contact_at",
         "closed_at",
         "notified_at",
+        "emailed_at",
+        "webhook_called_at",
     ]
     # The crisis team sees the linked submission here only, not the submissions list.
     submission_fields = ["questionnaire", "score", "band", "tier", "crisis", "reference", "answers"]

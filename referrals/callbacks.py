@@ -70,7 +70,8 @@ def notify_crisis_team(case: ReferralCase) -> bool:
     """Tell the crisis team a case is waiting, by email and the optional webhook.
 
     The message holds no phone number and no answers: the team reads those in admin.
-    Failures are logged (without personal data) and leave ``notified_at`` empty.
+    Failures are logged (without personal data) and leave ``notified_at`` empty until every
+    configured way has got through; True once it has.
     """
     submission = case.submission
     subject = (
@@ -86,14 +87,14 @@ def notify_crisis_team(case: ReferralCase) -> bool:
         f"Open the case: {settings.SITE_URL.rstrip('/')}{admin_path}\n"
         "Please make first contact within 30 minutes."
     )
-    sent = False
-    if settings.CRISIS_TEAM_EMAILS:
+    # Only the ways not yet through: a retry after a partial failure tells nobody twice.
+    if settings.CRISIS_TEAM_EMAILS and case.emailed_at is None:
         try:
             send_mail(subject, body, None, settings.CRISIS_TEAM_EMAILS)
-            sent = True
+            case.emailed_at = timezone.now()
         except Exception:
             log.exception("crisis team email failed for case %s", case.pk)
-    if settings.CRISIS_WEBHOOK_URL:
+    if settings.CRISIS_WEBHOOK_URL and case.webhook_called_at is None:
         payload = {
             "case": case.pk,
             "tier": submission.tier,
@@ -109,11 +110,28 @@ def notify_crisis_team(case: ReferralCase) -> bool:
         )
         try:
             with urllib.request.urlopen(request, timeout=settings.CRISIS_WEBHOOK_TIMEOUT):
-                sent = True
+                case.webhook_called_at = timezone.now()
         except Exception:
             log.exception("crisis team webhook failed for case %s", case.pk)
+    # Notified once every configured way got through; until then the retry job tries again.
+    configured = [
+        done
+        for wanted, done in (
+            (settings.CRISIS_TEAM_EMAILS, case.emailed_at),
+            (settings.CRISIS_WEBHOOK_URL, case.webhook_called_at),
+        )
+        if wanted
+    ]
+    sent = bool(configured) and all(configured)
     if sent:
-        ReferralCase.objects.filter(pk=case.pk).update(notified_at=timezone.now())
+        case.notified_at = timezone.now()
+    elif any(configured):
+        log.error("crisis team was told of case %s only one way; retrying the other", case.pk)
     else:
         log.error("crisis team was not notified of case %s", case.pk)
+    ReferralCase.objects.filter(pk=case.pk).update(
+        emailed_at=case.emailed_at,
+        webhook_called_at=case.webhook_called_at,
+        notified_at=case.notified_at,
+    )
     return sent

@@ -213,8 +213,14 @@ class ReferralCase(models.Model):
         _("crisis team notified"),
         null=True,
         blank=True,
-        help_text=_("Empty when the notification could not be sent: check the queue."),
+        help_text=_(
+            "Empty until every configured way (email, webhook) has got through: check the queue."
+        ),
     )
+    # Each way of telling the team, so a retry sends only what failed: a team that got the email
+    # is not mailed again because its pager's webhook was down.
+    emailed_at = models.DateTimeField(_("crisis team emailed"), null=True, blank=True)
+    webhook_called_at = models.DateTimeField(_("crisis team webhook called"), null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
 

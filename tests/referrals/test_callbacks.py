@@ -363,6 +363,45 @@ def test_the_retry_job_notifies_a_case_whose_notification_failed(api, crisis_sub
     assert PHONE not in caplog.text
 
 
+def test_after_a_partial_failure_the_retry_sends_only_what_failed(
+    api, crisis_submission, django_capture_on_commit_callbacks, caplog
+):
+    # The email goes out but the team's webhook (its pager, say) is down: the case is not
+    # notified yet, and the retry calls the webhook without mailing the team a second time.
+    emails = {"CRISIS_TEAM_EMAILS": ["crisis@example.org"]}
+    with socket_closed_port() as port:
+        down = override_settings(CRISIS_WEBHOOK_URL=f"http://127.0.0.1:{port}/hook", **emails)
+        with down, django_capture_on_commit_callbacks(execute=True):
+            assert ask(api, crisis_submission, phone=PHONE, consent=True).status_code == 201
+    case = ReferralCase.objects.get()
+    assert (case.emailed_at is not None, case.webhook_called_at, case.notified_at) == (
+        True,
+        None,
+        None,
+    )
+    assert len(mail.outbox) == 1
+    assert "only one way" in caplog.text
+
+    server = HTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    _Recorder.received.clear()
+    back = override_settings(
+        CRISIS_WEBHOOK_URL=f"http://127.0.0.1:{server.server_port}/hook", **emails
+    )
+    with back, time_machine.travel(case.created_at + timedelta(minutes=3)):
+        assert notify_pending() == "notified 1, failed 0\n"
+        assert notify_pending() == ""
+    thread.join(timeout=5)
+    server.server_close()
+    assert len(_Recorder.received) == 1
+    assert json.loads(_Recorder.received[0])["case"] == case.pk
+    assert len(mail.outbox) == 1  # not mailed twice
+    case.refresh_from_db()
+    assert case.notified_at is not None and case.webhook_called_at is not None
+    assert PHONE not in caplog.text
+
+
 @override_settings(CRISIS_TEAM_EMAILS=["crisis@example.org"])
 def test_the_retry_job_leaves_young_and_contacted_cases_alone(api, crisis_submission):
     case = failed_case(api, crisis_submission)
