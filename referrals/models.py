@@ -177,6 +177,10 @@ class CaseQuerySet(models.QuerySet):
         ).order_by("created_at")
 
 
+# When and how the crisis team was told of a case; see referrals.callbacks.notify_crisis_team.
+NOTIFICATION_FIELDS = ("notified_at", "emailed_at", "webhook_called_at")
+
+
 class ReferralCase(models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("New")
@@ -249,6 +253,15 @@ class ReferralCase(models.Model):
         elif self.is_open:
             # A reopened case is not closed: retention counts from its next closing.
             self.closed_at = None
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # Only notify_crisis_team writes when the team was told (with an UPDATE of its own):
+            # a case opened in admin from the email, or updated by a repeat request, while the
+            # notification was being recorded must not write its stale empty times back.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in NOTIFICATION_FIELDS
+            ]
         super().save(*args, **kwargs)
 
     def clean(self):

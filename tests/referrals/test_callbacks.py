@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.test import override_settings
 
-from referrals.callbacks import normalise_phone
+from referrals.callbacks import normalise_phone, notify_crisis_team
 from referrals.models import ReferralCase
 
 pytestmark = pytest.mark.django_db
@@ -400,6 +400,19 @@ def test_after_a_partial_failure_the_retry_sends_only_what_failed(
     case.refresh_from_db()
     assert case.notified_at is not None and case.webhook_called_at is not None
     assert PHONE not in caplog.text
+
+
+@override_settings(CRISIS_TEAM_EMAILS=["crisis@example.org"])
+def test_saving_a_case_read_before_its_notification_keeps_the_notification(api, crisis_submission):
+    # A team member opens the case from the email before its sending is recorded, and saves it.
+    case = failed_case(api, crisis_submission)
+    seen_in_admin = ReferralCase.objects.get(pk=case.pk)
+    assert notify_crisis_team(case)
+    seen_in_admin.status = ReferralCase.Status.CONTACTED
+    seen_in_admin.save()
+    case.refresh_from_db()
+    assert case.status == ReferralCase.Status.CONTACTED
+    assert case.notified_at is not None and case.emailed_at is not None
 
 
 @override_settings(CRISIS_TEAM_EMAILS=["crisis@example.org"])
