@@ -141,6 +141,9 @@ def test_a_crisis_sheet_leads_with_the_safety_message_and_hotlines(
     assert flat.index(in_chinese("URGENT")) < score
     assert flat.index(safety) < score
     assert flat.index(f"12356{hotline}") < score < answers
+    # The score stands without its low band's label ("minimal"), as on the result page.
+    minimal = ScoreBand.objects.get(version__questionnaire__slug="phq-9", code="minimal")
+    assert squeeze(minimal.label) not in flat
 
 
 def test_a_mild_sheet_leads_with_the_result(api, client, demo_data, tmp_path):
