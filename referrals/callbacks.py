@@ -62,7 +62,9 @@ def request_callback(
         case.note = note
         case.save()
         if created:
-            transaction.on_commit(lambda: notify_crisis_team(case))
+            # Robust: the case is saved whatever happens here (the retry job sends what failed),
+            # so the person is told it was received, never shown an error.
+            transaction.on_commit(lambda: notify_crisis_team(case), robust=True)
     return case, created
 
 
@@ -91,9 +93,12 @@ def notify_crisis_team(case: ReferralCase) -> bool:
     if settings.CRISIS_TEAM_EMAILS and case.emailed_at is None:
         try:
             send_mail(subject, body, None, settings.CRISIS_TEAM_EMAILS)
-            case.emailed_at = timezone.now()
         except Exception:
             log.exception("crisis team email failed for case %s", case.pk)
+        else:
+            # Recorded at once, not at the end: a worker killed while the webhook hangs must
+            # not leave the retry job to mail the team again.
+            case.emailed_at = record(case, "emailed_at")
     if settings.CRISIS_WEBHOOK_URL and case.webhook_called_at is None:
         payload = {
             "case": case.pk,
@@ -110,9 +115,11 @@ def notify_crisis_team(case: ReferralCase) -> bool:
         )
         try:
             with urllib.request.urlopen(request, timeout=settings.CRISIS_WEBHOOK_TIMEOUT):
-                case.webhook_called_at = timezone.now()
+                pass
         except Exception:
             log.exception("crisis team webhook failed for case %s", case.pk)
+        else:
+            case.webhook_called_at = record(case, "webhook_called_at")
     # Notified once every configured way got through; until then the retry job tries again.
     configured = [
         done
@@ -124,14 +131,16 @@ def notify_crisis_team(case: ReferralCase) -> bool:
     ]
     sent = bool(configured) and all(configured)
     if sent:
-        case.notified_at = timezone.now()
+        case.notified_at = record(case, "notified_at")
     elif any(configured):
         log.error("crisis team was told of case %s only one way; retrying the other", case.pk)
     else:
         log.error("crisis team was not notified of case %s", case.pk)
-    ReferralCase.objects.filter(pk=case.pk).update(
-        emailed_at=case.emailed_at,
-        webhook_called_at=case.webhook_called_at,
-        notified_at=case.notified_at,
-    )
     return sent
+
+
+def record(case: ReferralCase, field: str):
+    """Store when ``field`` happened, unless it already had: a time once written is kept."""
+    now = timezone.now()
+    ReferralCase.objects.filter(pk=case.pk, **{f"{field}__isnull": True}).update(**{field: now})
+    return now

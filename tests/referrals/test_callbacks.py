@@ -206,6 +206,20 @@ def test_a_failed_notification_never_loses_the_case(
     assert PHONE not in caplog.text
 
 
+def test_a_notification_that_breaks_still_answers_the_person(
+    api, crisis_submission, django_capture_on_commit_callbacks, caplog
+):
+    # A misconfigured deployment (no SITE_URL) breaks the message itself: the person still hears
+    # their request was received, and the case waits for the retry job.
+    broken = override_settings(SITE_URL=None, CRISIS_TEAM_EMAILS=["crisis@example.org"])
+    with broken, django_capture_on_commit_callbacks(execute=True):
+        response = ask(api, crisis_submission, phone=PHONE, consent=True)
+    assert response.status_code == 201
+    assert ReferralCase.objects.get().notified_at is None
+    assert mail.outbox == []
+    assert PHONE not in caplog.text
+
+
 class socket_closed_port:
     """A local port with nothing listening on it."""
 
