@@ -161,8 +161,9 @@ def forget_policies(*, setting, **kwargs):
 
 # Every URL that carries a result token (the result page, its PDF and call-back, the API result)
 # and the API's submission, whose answer is a result.
+# Without the trailing slash too: CommonMiddleware's redirect to it carries the token.
 PRIVATE_PATH = re.compile(
-    r"^/(r/[^/]+/|api/v1/submissions/[^/]+/|api/v1/questionnaires/[^/]+/submissions/)"
+    r"^/(r/[^/]+|api/v1/submissions/[^/]+|api/v1/questionnaires/[^/]+/submissions)(/|$)"
 )
 
 

@@ -169,6 +169,9 @@ def test_results_are_private_and_not_indexed(client, api, demo_data):
         client.get(f"/r/{token}/?callback=1"),
         api.get(f"/api/v1/submissions/{token}/"),
         client.get("/r/no-such-token/"),
+        # The redirect to the slashed address carries the token as well.
+        client.get(f"/r/{token}"),
+        api.get(f"/api/v1/submissions/{token}"),
     ):
         assert_private(response)
     # Public pages stay cacheable and indexable.
