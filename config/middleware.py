@@ -27,6 +27,11 @@ logger = logging.getLogger(__name__)
 UNAVAILABLE = (OperationalError, InterfaceError, redis.ConnectionError, redis.TimeoutError)
 
 
+def is_api(request) -> bool:
+    """Under /api/: JSON answers, errors included (the API docs too)."""
+    return request.path_info.startswith("/api/")
+
+
 class PassesTheApiBy:
     """A page middleware that the JSON API (/api/v1/) skips: it has no sessions, logins or
     messages (its views authenticate nobody), and every layer costs each of a rush's requests.
@@ -67,7 +72,7 @@ class LocaleMiddleware(locale.LocaleMiddleware):
 
     def process_request(self, request):
         language = translation.get_language_from_request(request)
-        lang = request.GET.get("lang") if request.path_info.startswith("/api/") else None
+        lang = request.GET.get("lang") if is_api(request) else None
         if lang:
             try:
                 # Accepts the codes in settings.LANGUAGES and close variants ("en-US", "zh-CN").
@@ -229,7 +234,7 @@ class ServiceUnavailableMiddleware:
         if not isinstance(exception, UNAVAILABLE):
             return None
         logger.warning("%s: %s", type(exception).__name__, exception)
-        if request.path_info.startswith("/api/"):
+        if is_api(request):
             response = JsonResponse(
                 outage_body(), status=503, json_dumps_params={"ensure_ascii": False}
             )

@@ -5,11 +5,7 @@ from django.template import loader
 from django.utils.translation import gettext
 from django.views import defaults
 
-from config.middleware import outage_body
-
-
-def is_api(request) -> bool:
-    return request.path_info.startswith("/api/")
+from config.middleware import is_api, outage_body
 
 
 def page_not_found(request, exception):
