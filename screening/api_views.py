@@ -78,21 +78,22 @@ conditional_on_body = method_decorator(conditional_page, name="dispatch")
 PUBLIC_MAX_AGE = 60
 
 
-def cache_publicly(view):
-    """Mark successful answers (200, 304) public for PUBLIC_MAX_AGE; errors are not kept."""
+def mark_public(response):
+    """Mark a successful answer (200, 304) public for PUBLIC_MAX_AGE; errors are not kept."""
+    if response.status_code in (200, 304):
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    return response
 
+
+def cache_publicly(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        if response.status_code in (200, 304):
-            patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
-        return response
+        return mark_public(view(request, *args, **kwargs))
 
     return wrapper
 
 
 public_content = method_decorator(cache_publicly, name="dispatch")
-PUBLIC_CACHE_CONTROL = f"public, max-age={PUBLIC_MAX_AGE}"
 # A result is one person's answers: config.middleware.PrivateResultMiddleware marks every answer
 # under a result token, and the submission's, "private, no-store" (and noindex).
 
@@ -394,9 +395,7 @@ class QuestionnaireDetail(Anonymous, APIView):
                 response = HttpResponse(detail.body, content_type="application/json")
         response["ETag"] = detail.etag
         response["Last-Modified"] = http_date(detail.last_modified)
-        if response.status_code in (200, 304):  # as public_content marks the others
-            response["Cache-Control"] = PUBLIC_CACHE_CONTROL
-        return response
+        return mark_public(response)
 
 
 class SubmissionCreate(Anonymous, APIView):
