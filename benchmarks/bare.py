@@ -29,6 +29,12 @@ settings.configure(
     ROOT_URLCONF=__name__,
     DATABASES={"default": database},
     USE_TZ=True,
+    # As config/settings.py: WeasyPrint logs every layout step at INFO.
+    LOGGING={
+        "version": 1,
+        "disable_existing_loggers": False,
+        "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    },
 )
 django.setup()
 

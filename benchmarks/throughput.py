@@ -53,8 +53,8 @@ def prepare(env: dict) -> None:
 
 
 @contextmanager
-def gunicorn(app: str, env: dict, workers: int):
-    """``app`` served with gunicorn.conf.py on a free port; yields the port."""
+def gunicorn(app: str, env: dict, workers: int, probe: str = "/"):
+    """``app`` served with gunicorn.conf.py on a free port; yields the port once ``probe`` is up."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--log-level", "warning", app],
@@ -66,7 +66,7 @@ def gunicorn(app: str, env: dict, workers: int):
         while True:
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                conn.request("GET", "/")
+                conn.request("GET", probe)
                 conn.getresponse().read()
                 break
             except OSError:
@@ -180,7 +180,7 @@ def main() -> None:
     rows = []
     with (
         gunicorn("config.wsgi", env, args.workers) as app,
-        gunicorn("benchmarks.bare:application", env, args.workers) as bare,
+        gunicorn("benchmarks.bare:application", env, args.workers, probe="/json") as bare,
         ThreadPoolExecutor(max_workers=clients) as pool,
     ):
         # Warm-up: every worker loads its code, fonts and connections.
