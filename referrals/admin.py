@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
@@ -116,6 +117,13 @@ class ReferralCaseAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # cases come from people asking for a call-back
+
+    def lookup_allowed(self, lookup, value, request):
+        # Filters in the address (?phone__startswith=139…) would tell whether a number has a
+        # case to anyone who may view cases but not numbers.
+        if lookup.split(LOOKUP_SEP)[0] == "phone" and not can_see_phone(request):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def has_delete_permission(self, request, obj=None):
         return False  # never lose a case; retention removes phone numbers instead

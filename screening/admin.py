@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -321,6 +322,13 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def lookup_allowed(self, lookup, value, request):
+        # The admin filters on any field given in the address: ?token__startswith=… one
+        # character at a time would give a clinician the secret token of anyone's result.
+        if lookup.split(LOOKUP_SEP)[0] == "token":
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     @admin.display(description=_("reference"))
     def short_token(self, submission):

@@ -4,7 +4,7 @@ import io
 import json
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -73,6 +73,31 @@ def test_nobody_but_the_crisis_team_sees_phone_numbers(client, case, group):
     for url in pages:
         assert PHONE not in client.get(url).content.decode(), url
         assert "5678" not in client.get(url).content.decode() or url.endswith("/add/"), url
+
+
+@pytest.mark.parametrize("lookup", ["token__startswith", "token", "token__regex", "token__gt"])
+def test_the_submissions_list_cannot_be_filtered_by_token(client, case, lookup):
+    # Else a clinician could read anyone's secret token one character at a time.
+    login(client, "Clinician")
+    token = case.submission.token
+    value = token if lookup == "token" else token[0]
+    response = client.get(SUBMISSIONS[0], {lookup: value})
+    assert response.status_code == 400
+    assert token not in response.content.decode()
+    assert client.get(SUBMISSIONS[0], {"tier": "severe"}).status_code == 200, "real filters work"
+
+
+def test_cases_are_filtered_by_phone_only_by_those_who_see_numbers(client, case):
+    # A role that may view cases but not numbers must not learn who has a case by number.
+    user = login(client, None, "case-viewer")
+    user.user_permissions.add(Permission.objects.get(codename="view_referralcase"))
+    assert client.get(CASES[0]).status_code == 200
+    assert client.get(CASES[0], {"phone__startswith": PHONE[:3]}).status_code == 400
+    assert client.get(CASES[0], {"status": "new"}).status_code == 200
+    login(client, "Crisis team")
+    page = client.get(CASES[0], {"phone": PHONE})
+    assert page.status_code == 200
+    assert page.context["cl"].result_count == 1
 
 
 def test_the_crisis_team_sees_the_linked_submission_on_the_case(client, case):
