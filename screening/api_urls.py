@@ -16,9 +16,9 @@ urlpatterns = [
         api_views.SubmissionCreate.as_view(),
         name="api-submit",
     ),
-    path("submissions/<str:token>/", api_views.SubmissionDetail.as_view(), name="api-submission"),
+    path("submissions/<token:token>/", api_views.SubmissionDetail.as_view(), name="api-submission"),
     path(
-        "submissions/<str:token>/callback/",
+        "submissions/<token:token>/callback/",
         referrals_api.CallbackCreate.as_view(),
         name="api-callback",
     ),

@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.urls import register_converter
 from django.utils.translation import gettext_lazy as _
 
 
 class ScreeningConfig(AppConfig):
     name = "screening"
     verbose_name = _("Screening")
+
+    def ready(self):
+        from screening.converters import TokenConverter
+
+        # Here, not in one urls module: the API, PDF and page URLs all take a token.
+        register_converter(TokenConverter, "token")

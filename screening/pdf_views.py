@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from screening import sheets
+from screening.converters import TokenConverter
 from screening.models import QuestionnaireVersion, Submission
 from screening.serializers import ErrorSerializer
 
@@ -104,6 +105,7 @@ class SubmissionPdf(APIView):
                 "token",
                 OpenApiTypes.STR,
                 OpenApiParameter.PATH,
+                pattern=f"^{TokenConverter.regex}$",
                 description="The result's token, as returned when the answers were submitted.",
                 examples=[OpenApiExample("Token", value="TZ9wfC15sbumseSaCs5-UeBgZ-6-nirw")],
             )

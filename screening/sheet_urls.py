@@ -5,10 +5,10 @@ from django.urls import path
 from screening import pdf_views
 
 urlpatterns = [
-    path("r/<str:token>/pdf/", pdf_views.result_pdf, name="result-pdf"),
+    path("r/<token:token>/pdf/", pdf_views.result_pdf, name="result-pdf"),
     path("q/<slug:slug>/pdf/", pdf_views.questionnaire_pdf, name="questionnaire-pdf"),
     path(
-        "api/v1/submissions/<str:token>/pdf/",
+        "api/v1/submissions/<token:token>/pdf/",
         pdf_views.SubmissionPdf.as_view(),
         name="api-submission-pdf",
     ),

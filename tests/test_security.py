@@ -178,6 +178,25 @@ def test_results_are_private_and_not_indexed(client, api, demo_data):
     assert "X-Robots-Tag" not in client.get("/")
 
 
+TOKEN_URLS = [
+    ("get", "/r/{}/"),
+    ("post", "/r/{}/callback/"),
+    ("get", "/r/{}/pdf/"),
+    ("get", "/api/v1/submissions/{}/"),
+    ("post", "/api/v1/submissions/{}/callback/"),
+    ("get", "/api/v1/submissions/{}/pdf/"),
+]
+
+
+@pytest.mark.parametrize("method,url", TOKEN_URLS)
+@pytest.mark.parametrize("token", ["x%00", "a%00b", "%F0%9F%98%80", "a.b", "x" * 65])
+def test_a_token_of_another_shape_is_no_such_result(client, demo_data, method, url, token):
+    # PostgreSQL refuses a NUL in text: such a token must be a 404, not a server error.
+    response = getattr(client, method)(url.format(token))
+    assert response.status_code == 404
+    assert_private(response)
+
+
 def test_redact_hides_tokens_in_paths_and_mobile_numbers():
     line = (
         'Not Found: /r/TZ9wfC15sbumseSaCs5-UeBgZ-6-nirw/pdf/ "GET /api/v1/submissions/abc_DEF-1/'
