@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from referrals.callbacks import normalise_phone, request_callback
+from referrals.forms import NOT_A_PHONE
 from referrals.models import Hotline
 from referrals.serializers import (
     CallbackInputSerializer,
@@ -124,7 +125,7 @@ class CallbackCreate(APIView):
             errors["consent"] = [_("We can only call you back if you agree (consent: true).")]
         phone = normalise_phone(form.validated_data["phone"])
         if phone is None:
-            errors["phone"] = [_("Please give a mainland China mobile or landline number.")]
+            errors["phone"] = [NOT_A_PHONE]
         if errors:
             raise ValidationError(errors)
         case, created = request_callback(

@@ -9,7 +9,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from referrals.callbacks import normalise_phone, request_callback
+from referrals.callbacks import request_callback
+from referrals.forms import CallbackForm
 from screening import scoring
 from screening.models import (
     Channel,
@@ -151,22 +152,18 @@ def result(request, token: str):
 def result_callback(request, token: str):
     """The result page's call-back form (works without JavaScript)."""
     submission = get_object_or_404(Submission.objects.for_display(), token=token)
-    errors = {}
-    if request.POST.get("consent") != "yes":
-        errors["consent"] = _("Please tick the box to agree that we may call you back.")
-    phone = normalise_phone(request.POST.get("phone", ""))
-    if phone is None:
-        errors["phone"] = _("Please give a mainland China mobile or landline number.")
-    if not errors:
+    form = CallbackForm(request.POST)
+    if form.is_valid():
         request_callback(
             submission=submission,
-            phone=phone,
-            preferred_time=request.POST.get("preferred_time", "")[:100],
-            note=request.POST.get("note", "")[:500],
+            phone=form.cleaned_data["phone"],
+            preferred_time=form.cleaned_data["preferred_time"],
+            note=form.cleaned_data["note"],
         )
         return HttpResponseRedirect(
             f"{submission.get_absolute_url()}?callback=1#callback", status=303
         )
+    errors = {field: messages[0] for field, messages in form.errors.items()}
     hotlines = hotlines_for(submission)
     context = {
         "submission": submission,

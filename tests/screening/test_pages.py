@@ -5,6 +5,7 @@ import re
 import pytest
 from django.contrib.staticfiles import finders
 
+from referrals.models import ReferralCase
 from screening.models import Channel, QuestionnaireVersion, ScoreBand, Submission
 from tests.qrcodes import qr_codes_in, qr_codes_on_page
 
@@ -113,6 +114,23 @@ def test_the_callback_form_needs_consent_and_never_echoes_the_number(client, dem
     assert 'role="status"' in accepted.content.decode()
     assert "13912345678" not in accepted.content.decode()
     assert Submission.objects.get().cases.get().phone == "13912345678"
+
+
+@pytest.mark.parametrize(
+    "field,value",
+    [("phone", "139\x0012345678"), ("preferred_time", "a\x00b"), ("preferred_time", "x" * 101)],
+)
+def test_a_bad_callback_field_is_shown_on_the_form_and_stores_nothing(
+    client, demo_data, field, value
+):
+    client.post("/q/phq-9/", answers((0,) * 8 + (2,)))
+    token = Submission.objects.get().token
+    form = {"phone": "13912345678", "consent": "yes", field: value}
+    response = client.post(f"/r/{token}/callback/", form)
+    assert response.status_code == 400
+    assert f'id="{field.replace("_", "-")}-error"' in response.content.decode()
+    assert 'href="tel:12356"' in response.content.decode()
+    assert not ReferralCase.objects.exists()
 
 
 @pytest.mark.parametrize("url", ["/q/no-such-test/", "/r/no-such-token/", "/nothing/here/"])

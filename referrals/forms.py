@@ -1,0 +1,23 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from referrals.callbacks import normalise_phone
+
+CONSENT_NEEDED = _("Please tick the box to agree that we may call you back.")
+NOT_A_PHONE = _("Please give a mainland China mobile or landline number.")
+
+
+class CallbackForm(forms.Form):
+    """The result page's call-back form (the API takes the same through CallbackInputSerializer)."""
+
+    phone = forms.CharField(max_length=30, error_messages={"required": NOT_A_PHONE})
+    consent = forms.BooleanField(error_messages={"required": CONSENT_NEEDED})
+    preferred_time = forms.CharField(max_length=100, required=False)
+    note = forms.CharField(max_length=500, required=False)
+
+    def clean_phone(self) -> str:
+        phone = normalise_phone(self.cleaned_data["phone"])
+        if phone is None:
+            raise ValidationError(NOT_A_PHONE)
+        return phone
