@@ -9,9 +9,10 @@ import urllib.request
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from referrals.models import ReferralCase
+from referrals.models import NOTIFICATION_FIELDS, CaseNote, ReferralCase
 from screening.models import Submission
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,9 @@ def request_callback(
     """Open a referral case for ``submission`` (or update its open one); returns (case, created).
 
     The phone number must be normalised and consented to already. The crisis team is notified
-    after the transaction commits, so a failed notification never loses the case.
+    after the transaction commits, so a failed notification never loses the case. Asking again
+    keeps what the person said before (in a case note when it changes) and, once the team has
+    been in touch, makes the case new again and tells the team again.
     """
     with transaction.atomic():
         # Serialise requests for one submission: racing requests must make one case.
@@ -56,16 +59,50 @@ def request_callback(
         created = case is None
         if created:
             case = ReferralCase(submission=submission)
+            tell_team = True
+        else:
+            tell_team = case.status == ReferralCase.Status.CONTACTED
+            record_repeat_request(case, phone, preferred_time, note, contacted=tell_team)
+            preferred_time = preferred_time or case.preferred_time
+            note = note or case.note
+            case.status = ReferralCase.Status.NEW
         case.phone = phone
         case.consent_at = timezone.now()
         case.preferred_time = preferred_time
         case.note = note
         case.save()
-        if created:
+        if tell_team and not created:
+            # Told of the first request, not of this one: the retry job sees it as untold.
+            forget_notifications(case)
+        if tell_team:
             # Robust: the case is saved whatever happens here (the retry job sends what failed),
             # so the person is told it was received, never shown an error.
             transaction.on_commit(lambda: notify_crisis_team(case), robust=True)
     return case, created
+
+
+def record_repeat_request(
+    case: ReferralCase, phone: str, preferred_time: str, note: str, *, contacted: bool
+) -> CaseNote:
+    """A case note saying the person asked again, with what their new request replaces."""
+    # Notes are the team's record: written in the site's language, not the person's.
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [_("The person asked again for a call back.")]
+        if contacted:
+            lines.append(_("They had been contacted; the case is new again."))
+        if phone != case.phone:
+            lines.append(_("They gave a different phone number (shown above)."))
+        if preferred_time and case.preferred_time and preferred_time != case.preferred_time:
+            lines.append(_("Preferred time before: %(text)s") % {"text": case.preferred_time})
+        if note and case.note and note != case.note:
+            lines.append(_("Note before: %(text)s") % {"text": case.note})
+    return CaseNote.objects.create(case=case, text="\n".join(lines))
+
+
+def forget_notifications(case: ReferralCase) -> None:
+    ReferralCase.objects.filter(pk=case.pk).update(**dict.fromkeys(NOTIFICATION_FIELDS))
+    for field in NOTIFICATION_FIELDS:
+        setattr(case, field, None)
 
 
 def notify_crisis_team(case: ReferralCase) -> bool:

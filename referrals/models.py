@@ -167,13 +167,14 @@ class CaseQuerySet(models.QuerySet):
     def unnotified(self, older_than: timedelta, now: datetime | None = None):
         """New cases the crisis team was never told of, oldest first.
 
-        Younger cases are left to the request that opened them, which is still notifying.
+        Cases saved more recently are left to the request that opened them (or opened them
+        again, see ``request_callback``), which is still notifying.
         """
         now = now or timezone.now()
         return self.filter(
             status=ReferralCase.Status.NEW,
             notified_at__isnull=True,
-            created_at__lte=now - older_than,
+            updated_at__lte=now - older_than,
         ).order_by("created_at")
 
 

@@ -135,13 +135,74 @@ def test_a_request_opens_a_case_and_notifies_the_team_without_the_number(
     assert PHONE not in caplog.text and "1234 5678" not in caplog.text
 
 
-def test_a_repeat_request_updates_the_open_case(api, crisis_submission):
-    assert ask(api, crisis_submission, phone=PHONE, consent=True).status_code == 201
-    again = ask(api, crisis_submission, phone="13800138000", consent=True, preferred_time="上午")
+@override_settings(CRISIS_TEAM_EMAILS=["crisis@example.org"])
+def test_a_repeat_request_updates_the_open_case_and_keeps_what_was_said_before(
+    api, crisis_submission, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = ask(
+            api, crisis_submission, phone=PHONE, consent=True, preferred_time="晚上", note="想聊聊"
+        )
+        assert first.status_code == 201
+        # Only a new number: the earlier time and note stay.
+        again = ask(api, crisis_submission, phone="13800138000", consent=True)
     assert again.status_code == 200
-    assert again.json()["created"] is False
+    assert again.json() == first.json() | {"created": False}
     case = ReferralCase.objects.get()
-    assert (case.phone, case.preferred_time) == ("13800138000", "上午")
+    assert (case.phone, case.preferred_time, case.note) == ("13800138000", "晚上", "想聊聊")
+    assert case.notes.get().text == "此人再次请求回电。\n此人留了另一个电话号码（见上方）。"
+    assert len(mail.outbox) == 1, "a case the team has not called yet is not announced twice"
+
+    # A new time and note replace the old ones, which the case's notes keep.
+    ask(api, crisis_submission, phone="13800138000", consent=True, preferred_time="上午", note="急")
+    case.refresh_from_db()
+    assert (case.preferred_time, case.note) == ("上午", "急")
+    assert case.notes.last().text == (
+        "此人再次请求回电。\n之前希望的回电时间：晚上\n之前的留言：想聊聊"
+    )
+    assert all(
+        "13800138000" not in note.text and PHONE not in note.text for note in case.notes.all()
+    )
+
+
+@override_settings(CRISIS_TEAM_EMAILS=["crisis@example.org"])
+def test_asking_again_after_being_contacted_makes_the_case_new_and_tells_the_team(
+    api, crisis_submission, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(api, crisis_submission, phone=PHONE, consent=True)
+    case = ReferralCase.objects.get()
+    case.status = ReferralCase.Status.CONTACTED
+    case.save()
+    first_told = case.notified_at
+    with django_capture_on_commit_callbacks(execute=True):
+        again = ask(api, crisis_submission, phone=PHONE, consent=True)
+    assert again.status_code == 200
+    assert again.json()["status"] == "new"
+    case.refresh_from_db()
+    assert case.status == ReferralCase.Status.NEW
+    assert case.first_contact_at is not None, "the first contact stays on record"
+    assert len(mail.outbox) == 2
+    assert case.notified_at > first_told
+    assert "此人曾被联系过，此个案重新成为新个案。" in case.notes.get().text
+
+
+@override_settings(CRISIS_TEAM_EMAILS=["crisis@example.org"])
+def test_the_retry_job_tells_the_team_of_a_case_opened_again_whose_notification_failed(
+    api, crisis_submission
+):
+    case = failed_case(api, crisis_submission)
+    case.status = ReferralCase.Status.CONTACTED
+    case.save()
+    ReferralCase.objects.filter(pk=case.pk).update(notified_at=case.created_at)
+    later = case.created_at + timedelta(hours=1)
+    with time_machine.travel(later):
+        # The request's own notification never runs (no commit in a test): as if it failed.
+        assert ask(api, crisis_submission, phone=PHONE, consent=True).status_code == 200
+        assert notify_pending() == "", "left to the request that opened it again, at first"
+    with time_machine.travel(later + timedelta(minutes=3)):
+        assert notify_pending() == "notified 1, failed 0\n"
+    assert len(mail.outbox) == 1
 
 
 def test_after_a_case_is_closed_a_new_request_opens_a_new_one(api, crisis_submission):
