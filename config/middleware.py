@@ -2,6 +2,7 @@ import logging
 import re
 from dataclasses import asdict
 from functools import lru_cache
+from types import SimpleNamespace
 
 import redis
 from csp.constants import HEADER, HEADER_REPORT_ONLY, UNSAFE_INLINE
@@ -15,7 +16,7 @@ from django.core.signals import setting_changed
 from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
-from django.middleware import locale
+from django.middleware import common, locale
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -61,18 +62,26 @@ class MessageMiddleware(PassesTheApiBy, messages.MessageMiddleware):
 class LocaleMiddleware(locale.LocaleMiddleware):
     """Django's LocaleMiddleware for URLs without language prefixes, plus ``?lang=`` on the API.
 
-    The language comes from the language cookie or ``Accept-Language``, as in Django. API clients
-    may also add ``?lang=en``: mini-programs and WebViews often cannot set request headers, but
-    they can always add a query parameter; an unknown value is ignored. ``Content-Language``
-    reports the outcome.
+    The language comes from the language cookie or ``Accept-Language``, as in Django; on the API
+    from ``Accept-Language`` alone. API clients may also add ``?lang=en``: mini-programs and
+    WebViews often cannot set request headers, but they can always add a query parameter; an
+    unknown value is ignored. ``Content-Language`` reports the outcome.
 
     The site has no i18n_patterns (tests/test_translations.py holds that), so the language never
     comes from the path: Django's middleware would still look for a prefix in every path twice.
     """
 
     def process_request(self, request):
-        language = translation.get_language_from_request(request)
-        lang = request.GET.get("lang") if is_api(request) else None
+        if is_api(request):
+            # Not from the language cookie: public answers are cached (max-age, CDN) by URL and
+            # Accept-Language only, so a cookie's choice would reach people who never made it.
+            language = translation.get_language_from_request(
+                SimpleNamespace(COOKIES={}, META=request.META)
+            )
+            lang = request.GET.get("lang")
+        else:
+            language = translation.get_language_from_request(request)
+            lang = None
         if lang:
             try:
                 # Accepts the codes in settings.LANGUAGES and close variants ("en-US", "zh-CN").
@@ -85,6 +94,21 @@ class LocaleMiddleware(locale.LocaleMiddleware):
     def process_response(self, request, response):
         patch_vary_headers(response, ("Accept-Language",))
         response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+class CommonMiddleware(common.CommonMiddleware):
+    """Django's, except that an API address without its trailing slash is served, not redirected.
+
+    Clients follow a redirected POST with a GET: the answers or the call-back request would be
+    lost, and the person shown an error (with DEBUG on, Django even refuses with a 500).
+    """
+
+    def process_request(self, request):
+        response = super().process_request(request)
+        if response is None and is_api(request) and self.should_redirect_with_slash(request):
+            request.path_info += "/"
+            request.path += "/"
         return response
 
 

@@ -65,7 +65,8 @@ MIDDLEWARE = [
     # Django's, without language prefixes in paths, and with ?lang=en on /api/ for clients that
     # cannot set Accept-Language.
     "config.middleware.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    # Django's, with API addresses served without their trailing slash rather than redirected.
+    "config.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "config.middleware.AuthenticationMiddleware",
     "config.middleware.MessageMiddleware",

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.utils import timezone
 from django.utils.http import http_date
 
 from referrals.models import Hotline
-from screening.models import Questionnaire, QuestionnaireVersion
+from screening.models import Questionnaire, QuestionnaireVersion, Submission
 
 ROOT = Path(__file__).resolve().parent.parent
 H5 = "https://h5.example.org"
@@ -124,6 +125,42 @@ def test_an_unknown_lang_is_ignored(api, questionnaires):
     response = api.get(PHQ9, {"lang": "fr"})
     assert response["Content-Language"] == "zh-hans"
     assert response.json()["title"] == "PHQ-9 抑郁筛查"
+
+
+@pytest.mark.django_db
+def test_the_api_ignores_the_language_cookie_that_pages_use(api, client, demo_data):
+    # Public answers are cached by URL and Accept-Language: a cookie's English must not reach
+    # people who never chose it through a CDN.
+    for http in (api, client):
+        http.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = api.get(PHQ9)
+    assert response["Content-Language"] == "zh-hans"
+    assert response.json()["title"] == "PHQ-9 抑郁筛查"
+    assert api.get(PHQ9, HTTP_ACCEPT_LANGUAGE="en")["Content-Language"] == "en"
+    assert client.get("/")["Content-Language"] == "en", "pages still follow the cookie"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_api_address_without_its_trailing_slash_is_served_not_redirected(
+    api, demo_data, settings, debug
+):
+    # A client follows a redirected POST with a GET: the answers would be lost.
+    settings.DEBUG = debug
+    answers = {f"phq9_{i}": 0 for i in range(1, 10)}
+    created = api.post(
+        "/api/v1/questionnaires/phq-9/submissions", {"answers": answers}, format="json"
+    )
+    assert created.status_code == 201
+    token = created.json()["token"]
+    assert Submission.objects.filter(token=token).exists()
+    callback = api.post(
+        f"/api/v1/submissions/{token}/callback", {"phone": "13912345678"}, format="json"
+    )
+    assert callback.status_code == 400, "reaches the view, which names the missing consent"
+    assert "consent" in callback.json()
+    assert api.get(f"/api/v1/submissions/{token}").json()["token"] == token
+    assert api.get("/api/v1/no-such-thing").status_code == 404
 
 
 @pytest.mark.django_db
