@@ -232,12 +232,14 @@ OUTAGE_DETAIL = _(
 OUTAGE_RETRY_AFTER = 30  # seconds
 
 
+def national_hotlines() -> list[dict]:
+    """The national lines in the active language, from the code, not the database."""
+    return [{k: str(v) for k, v in h.items()} for h in OUTAGE_HOTLINES]
+
+
 def outage_body() -> dict:
     """The API's 503 body, in the active language."""
-    return {
-        "detail": str(OUTAGE_DETAIL),
-        "hotlines": [{k: str(v) for k, v in h.items()} for h in OUTAGE_HOTLINES],
-    }
+    return {"detail": str(OUTAGE_DETAIL), "hotlines": national_hotlines()}
 
 
 class ServiceUnavailableMiddleware:

@@ -2,7 +2,7 @@
 
 import copy
 
-from config.middleware import outage_body
+from config.middleware import national_hotlines, outage_body
 
 HOTLINE = {
     "type": "object",
@@ -39,6 +39,20 @@ def document_outage(result, generator, request, public):
                     "application/json": {"schema": {"$ref": "#/components/schemas/Unavailable"}}
                 },
             }
+    return result
+
+
+def document_throttling(result, generator, request, public):
+    """A 429 carries the national hotlines too (config.exceptions)."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Throttled"] = UNAVAILABLE
+    for operations in result["paths"].values():
+        for operation in operations.values():
+            throttled = operation["responses"].get("429", {}).get("content", {})
+            for content in throttled.values():
+                content["schema"] = {"$ref": "#/components/schemas/Throttled"}
+                for example in content.get("examples", {}).values():
+                    example["value"] = example["value"] | {"hotlines": national_hotlines()}
     return result
 
 

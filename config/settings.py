@@ -248,9 +248,9 @@ SPECTACULAR_SETTINGS = {
         "`sessions`), `referral` (severe or crisis: `hotlines` to call, 12356 first, and a "
         "`callback_url` to ask the crisis team to call back).\n\n"
         '**Errors** are JSON. 400 names the offending fields, `{"field": ["message"]}`; invalid '
-        "answers are keyed by question code under `answers`. 404, 413 (body over 64 KB) and 429 "
-        '(too many requests) carry `{"detail": "message"}`. 503 (database or cache unreachable for '
-        'a moment) carries `{"detail": "message", "hotlines": [...]}`: show the hotlines.\n\n'
+        "answers are keyed by question code under `answers`. 404 and 413 (body over 64 KB) carry "
+        '`{"detail": "message"}`. 429 (too many requests) and 503 (database or cache unreachable '
+        'for a moment) carry `{"detail": "message", "hotlines": [...]}`: show the hotlines.\n\n'
         "**Language**: Simplified Chinese by default; `Accept-Language: en` or `?lang=en` for "
         "English where translated. `Content-Language` says which language a response is in.\n\n"
         "**Caching**: questionnaires, articles, sessions and hotlines are `Cache-Control: public, "
@@ -267,6 +267,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.schema.document_outage",
+        "config.schema.document_throttling",
         "config.schema.document_lang",
     ],
 }

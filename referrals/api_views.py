@@ -134,6 +134,7 @@ class CallbackCreate(APIView):
             preferred_time=form.validated_data["preferred_time"],
             note=form.validated_data["note"],
         )
+        CallbackRateThrottle.count_taken(request, self)
         body = {
             "status": case.status,
             "created": created,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from referrals.callbacks import request_callback
-from referrals.forms import CallbackForm
+from referrals.forms import TOO_MANY_CALLBACKS, CallbackForm
 from screening import scoring
 from screening.models import (
     Channel,
@@ -20,6 +20,7 @@ from screening.models import (
     active_channel,
 )
 from screening.recommendations import hotlines_for, recommendation_for, safety_message
+from screening.throttling import CallbackRateThrottle
 
 CHANNEL_COOKIE = "channel"
 CHANNEL_COOKIE_AGE = 24 * 60 * 60  # one visit, generously
@@ -153,17 +154,23 @@ def result_callback(request, token: str):
     """The result page's call-back form (works without JavaScript)."""
     submission = get_object_or_404(Submission.objects.for_display(), token=token)
     form = CallbackForm(request.POST)
-    if form.is_valid():
+    status = 400
+    if form.is_valid() and not CallbackRateThrottle().allow_request(request, None):
+        # The same limit as the API's, so that the form is no way around it.
+        errors, status = {"limit": TOO_MANY_CALLBACKS}, 429
+    elif form.is_valid():
         request_callback(
             submission=submission,
             phone=form.cleaned_data["phone"],
             preferred_time=form.cleaned_data["preferred_time"],
             note=form.cleaned_data["note"],
         )
+        CallbackRateThrottle.count_taken(request)
         return HttpResponseRedirect(
             f"{submission.get_absolute_url()}?callback=1#callback", status=303
         )
-    errors = {field: messages[0] for field, messages in form.errors.items()}
+    else:
+        errors = {field: messages[0] for field, messages in form.errors.items()}
     hotlines = hotlines_for(submission)
     context = {
         "submission": submission,
@@ -175,7 +182,7 @@ def result_callback(request, token: str):
         "callback_errors": errors,
         "callback_form": {k: request.POST.get(k, "") for k in ("preferred_time", "note")},
     }
-    return render(request, "screening/result.html", context, status=400)
+    return render(request, "screening/result.html", context, status=status)
 
 
 @require_POST

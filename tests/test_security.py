@@ -292,14 +292,44 @@ def crisis_token(api, demo_data):
 
 
 @override_settings(THROTTLE_CALLBACKS="2/hour")
-def test_call_back_requests_beyond_the_rate_are_429(api, crisis_token):
+def test_call_back_requests_beyond_the_rate_are_429_with_the_hotlines(api, crisis_token):
     url = f"/api/v1/submissions/{crisis_token}/callback/"
     body = {"phone": "13912345678", "consent": True}
     codes = [api.post(url, body, format="json").status_code for _ in range(3)]
     assert codes == [201, 200, 429]
-    assert "detail" in api.post(url, body, format="json").json()
+    refused = api.post(url, body, format="json").json()
+    assert "detail" in refused
+    assert [line["number"] for line in refused["hotlines"]] == ["12356", "400-161-9995"]
     other = api.post(url, body, format="json", REMOTE_ADDR="10.9.8.7")
     assert other.status_code == 200
+
+
+@override_settings(THROTTLE_CALLBACKS="2/hour")
+def test_refused_call_back_requests_do_not_count_against_the_rate(api, crisis_token):
+    # Someone in crisis who mistypes the number must still be able to ask.
+    url = f"/api/v1/submissions/{crisis_token}/callback/"
+    for phone in ("1391234567", "23912345678", "139123456789", "phone", "110"):
+        assert api.post(url, {"phone": phone, "consent": True}, format="json").status_code == 400
+    body = {"phone": "13912345678", "consent": True}
+    codes = [api.post(url, body, format="json").status_code for _ in range(3)]
+    assert codes == [201, 200, 429]
+
+
+@override_settings(THROTTLE_CALLBACKS="2/hour")
+def test_the_result_pages_call_back_form_shares_the_apis_limit(client, api, crisis_token):
+    form = {"phone": "13912345678", "consent": "yes"}
+    page = f"/r/{crisis_token}/callback/"
+    assert client.post(page, {"phone": "1", "consent": "yes"}).status_code == 400, "not counted"
+    assert client.post(page, form).status_code == 303
+    url = f"/api/v1/submissions/{crisis_token}/callback/"
+    assert (
+        api.post(url, {"phone": "13912345678", "consent": True}, format="json").status_code == 200
+    )
+    refused = client.post(page, form)
+    assert refused.status_code == 429
+    html = refused.content.decode()
+    assert 'id="limit-error"' in html
+    assert 'href="tel:12356"' in html
 
 
 @override_settings(THROTTLE_CALLBACKS="")

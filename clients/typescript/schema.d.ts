@@ -481,6 +481,10 @@ export interface components {
             detail: string;
             hotlines: components["schemas"]["OutageHotline"][];
         };
+        Throttled: {
+            detail: string;
+            hotlines: components["schemas"]["OutageHotline"][];
+        };
     };
     responses: never;
     parameters: never;
@@ -790,7 +794,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Throttled"];
                 };
             };
             /** @description The database or cache is unreachable for a moment; show the hotlines and try again later (`Retry-After` seconds). */
@@ -969,7 +973,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Throttled"];
                 };
             };
             /** @description The database or cache is unreachable for a moment; show the hotlines and try again later (`Retry-After` seconds). */
