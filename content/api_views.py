@@ -1,6 +1,8 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -55,7 +57,7 @@ class ArticleList(generics.ListAPIView):
     responses={
         200: ArticleSerializer,
         304: NOT_MODIFIED,
-        404: error_response("No such article", "No Article matches the given query."),
+        404: error_response("No such article", "No published article with this slug."),
     },
     examples=[ARTICLE_EXAMPLE],
 )
@@ -67,6 +69,12 @@ class ArticleDetail(generics.RetrieveAPIView):
 
     def get_queryset(self):
         return Article.objects.published().prefetch_related("topics")
+
+    def get_object(self):
+        article = self.get_queryset().filter(slug=self.kwargs["slug"]).first()
+        if article is None:
+            raise NotFound(_("No published article with this slug."))
+        return article
 
 
 @public_content

@@ -1,4 +1,3 @@
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -29,8 +28,8 @@ from screening.api_views import (
     TOO_LARGE,
     conditional_on_body,
     public_content,
+    result_or_404,
 )
-from screening.models import Submission
 from screening.throttling import CallbackRateThrottle
 
 CALLBACK_RESPONSE = {
@@ -116,7 +115,7 @@ class CallbackCreate(APIView):
     )
     def post(self, request, token: str):
         """Ask the crisis team to call back. Needs explicit consent; the number is never echoed."""
-        submission = get_object_or_404(Submission.objects.for_display(), token=token)
+        submission = result_or_404(token)
         form = CallbackInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         errors = {}

@@ -4,7 +4,6 @@ from typing import NamedTuple
 
 from django.db.models import Max
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.http import http_date, quote_etag
@@ -54,7 +53,7 @@ def error_response(description: str, detail: str) -> OpenApiResponse:
     )
 
 
-NOT_FOUND = error_response("Not found", "No Submission matches the given query.")
+NOT_FOUND = error_response("Not found", "No result with this token.")
 TOO_LARGE = error_response("Request body over 64 KB", "Request body too large.")
 NOT_JSON = error_response(
     "Body is not JSON",
@@ -107,6 +106,14 @@ class Anonymous:
 
     def perform_authentication(self, request):
         pass
+
+
+def result_or_404(token: str) -> Submission:
+    """The stored result with ``token``, ready to show; a 404 in the API's words otherwise."""
+    submission = Submission.objects.for_display().filter(token=token).first()
+    if submission is None:
+        raise NotFound(_("No result with this token."))
+    return submission
 
 
 def no_such_questionnaire() -> NotFound:
@@ -490,4 +497,4 @@ class SubmissionDetail(generics.RetrieveAPIView):
     lookup_field = "token"
 
     def get_object(self):
-        return get_object_or_404(Submission.objects.for_display(), token=self.kwargs["token"])
+        return result_or_404(self.kwargs["token"])

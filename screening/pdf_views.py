@@ -7,12 +7,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import NotFound
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from screening import sheets
+from screening.api_views import result_or_404
 from screening.converters import TokenConverter
 from screening.models import QuestionnaireVersion, Submission
 from screening.serializers import ErrorSerializer
@@ -129,8 +129,6 @@ class SubmissionPdf(APIView):
     )
     def get(self, request, token: str):
         """The printable result sheet of a stored result, by its token."""
-        submission = Submission.objects.for_display().filter(token=token).first()
-        if submission is None:
-            raise NotFound(_("No result with this token."))
+        submission = result_or_404(token)
         headers = sheet_headers(sheets.result_sheet_filename(submission), RESULT_CACHE_CONTROL)
         return Response(result_sheet(request, submission), headers=headers)

@@ -53,3 +53,11 @@ def test_an_article_video_is_a_link_never_an_autoplaying_player(client, content)
     assert article.summary in page
     assert f'href="{article.video_url}"' in page
     assert "<video" not in page and "autoplay" not in page
+
+
+def test_an_unknown_article_is_404_in_the_apis_words(api, content):
+    response = api.get("/api/v1/articles/no-such-article/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "没有使用这个网址标识的已发布文章。"}
+    english = api.get("/api/v1/articles/no-such-article/", {"lang": "en"})
+    assert english.json() == {"detail": "No published article with this slug."}

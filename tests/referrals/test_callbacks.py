@@ -93,12 +93,14 @@ def test_a_deeply_nested_body_is_400_and_opens_no_case(api, crisis_submission):
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert "nested too deeply" in response.json()["detail"]
+    assert response.json()["detail"] == "JSON 内容嵌套层次太深。"
     assert ReferralCase.objects.count() == 0
 
 
-def test_unknown_submission_is_404(api, demo_data):
-    assert ask(api, "no-such-token", phone=PHONE, consent=True).status_code == 404
+def test_unknown_submission_is_404_in_the_apis_words(api, demo_data):
+    response = ask(api, "no-such-token", phone=PHONE, consent=True)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "找不到这份结果。"}
 
 
 @override_settings(CRISIS_TEAM_EMAILS=["crisis@example.org"])
