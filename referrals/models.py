@@ -1,13 +1,14 @@
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Length
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from screening.models import Submission
 
@@ -51,17 +52,49 @@ class HotlineQuerySet(models.QuerySet):
         )
 
 
-def national_line_first(hotlines: list["Hotline"]) -> list["Hotline"]:
-    """The same lines with the top national crisis line (12356) moved to the front.
+NATIONAL_LINE = "12356"
 
-    Someone in crisis is shown the one number that answers everywhere first: 12356 is free,
-    anonymous and routes the call to the local centre; local lines follow.
+
+def national_line_first(hotlines: list["Hotline"]) -> list["Hotline"]:
+    """The same lines with 12356, the national crisis line, moved to the front.
+
+    Someone in crisis is shown the one number that answers everywhere first: 12356 is
+    anonymous and routes the call to the local centre; local lines follow. When the data has no
+    active national 12356 (deactivated or deleted in admin by mistake), the code's own entry
+    stands in: no edit may leave a crisis result without it.
     """
-    national = [h for h in hotlines if h.is_national and h.kind == Hotline.Kind.CRISIS]
-    if not national:
-        return list(hotlines)
-    lead = min(national, key=lambda h: (h.priority, h.pk))
+    lead = next((h for h in hotlines if h.is_national_line), None) or built_in_national_line()
     return [lead, *(h for h in hotlines if h is not lead)]
+
+
+def with_national_line(hotlines: list["Hotline"]) -> list["Hotline"]:
+    """The same lines, with the code's 12356 added at the end when the data has none."""
+    if any(h.is_national_line for h in hotlines):
+        return list(hotlines)
+    return [*hotlines, built_in_national_line()]
+
+
+# As fixtures/referrals_hotlines.json has it; the texts are translated (locale/).
+NATIONAL_LINE_NAME = _("National psychological assistance hotline")
+NATIONAL_LINE_OPERATOR = _("National Health Commission")
+NATIONAL_LINE_HOURS = _("At least 18 hours a day, 24 hours in many places; anonymous")
+NATIONAL_LINE_VERIFIED = date(2026, 11, 24)
+
+
+def built_in_national_line() -> "Hotline":
+    """12356 from the code, in every language, never saved."""
+    line = Hotline(
+        number=NATIONAL_LINE, kind=Hotline.Kind.CRISIS, last_verified=NATIONAL_LINE_VERIFIED
+    )
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for field, text in (
+                ("name", NATIONAL_LINE_NAME),
+                ("operator", NATIONAL_LINE_OPERATOR),
+                ("hours_note", NATIONAL_LINE_HOURS),
+            ):
+                setattr(line, build_localized_fieldname(field, language), str(text))
+    return line
 
 
 class Hotline(models.Model):
@@ -114,6 +147,11 @@ class Hotline(models.Model):
     @property
     def is_national(self) -> bool:
         return not self.region
+
+    @property
+    def is_national_line(self) -> bool:
+        """This is 12356, the national crisis line every crisis result leads with."""
+        return self.is_national and self.active and re.sub(r"\D", "", self.number) == NATIONAL_LINE
 
     def hours_text(self) -> str:
         if self.open_24h:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from config.caching import recent
 from content.models import Article, upcoming_sessions
-from referrals.models import Hotline, national_line_first
+from referrals.models import Hotline, national_line_first, with_national_line
 from screening.models import Submission, Tier
 
 ARTICLES_PER_RESULT = 3
@@ -43,13 +43,14 @@ def sessions_soon() -> tuple:
 def hotlines_for(submission: Submission) -> list[Hotline]:
     """The lines serving the submission's channel region; national lines otherwise.
 
-    The most local line leads, except on a severe or crisis result, where 12356 does.
+    The most local line leads, except on a severe or crisis result, where 12356 does; 12356
+    is always among them (from the code if the data has none: see national_line_first).
     """
     region = submission.channel.region if submission.channel else ""
     hotlines = list(hotlines_serving(region))
     if submission.crisis or submission.tier == Tier.SEVERE:
         return national_line_first(hotlines)
-    return hotlines
+    return with_national_line(hotlines)
 
 
 def recommendation_for(submission: Submission, hotlines: list[Hotline]) -> dict:

@@ -200,13 +200,19 @@ def definition_problems(definition: Definition) -> list[str]:
 
 
 def _safety_problems(definition: Definition) -> list[str]:
-    """A self-harm question needs a crisis rule firing on its first answer above the lowest.
+    """A self-harm question must be required and needs a crisis rule firing on its first
+    answer above the lowest.
 
     Risk rises with the answer, but any answer above "not at all" needs follow-up, so a rule that
     fires only at 2 or more (or a rule that is not a crisis) would silently miss people.
     """
     problems = []
     for question in definition.questions:
+        if question.safety and not question.required:
+            # A skipped answer fires no rule: the crisis would go unseen.
+            problems.append(
+                _("Self-harm question “{code}” must be required.").format(code=question.code)
+            )
         if not question.safety or len(question.values) < 2:
             continue
         first_above_lowest = sorted(set(question.values))[1]

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from referrals.models import national_line_first
 from screening.models import Question, QuestionnaireVersion, Submission
 from screening.recommendations import (
     hotlines_for,
@@ -140,7 +141,7 @@ def blank_questionnaire_html(version: QuestionnaireVersion, *, form_url: str) ->
         "max_score": version.definition().max_score,
         "bands": list(version.bands.all()),
         "rules": rules,
-        "hotlines": list(hotlines_serving("")),
+        "hotlines": national_line_first(list(hotlines_serving(""))),
         "safety_message": safety_message(),
         "form_url": form_url,
         "qr": qr_data_uri(form_url),

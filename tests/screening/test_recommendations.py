@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from content.models import Article
+from referrals.models import Hotline
 from screening.models import ScoreBand
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +127,45 @@ def test_a_crisis_in_a_region_with_a_local_line_still_leads_with_12356(api, demo
     expected = ["12356", "010-82951332", "400-161-9995", "110", "120"]
     assert [h["number"] for h in body["hotlines"]] == expected
     assert [h["number"] for h in body["recommendation"]["hotlines"]] == expected
+
+
+CRISIS = (0,) * 8 + (1,)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda: Hotline.objects.filter(number="400-161-9995").update(priority=0),
+        lambda: Hotline.objects.filter(number="12356").update(active=False),
+        lambda: Hotline.objects.filter(number="12356").update(kind=Hotline.Kind.EMERGENCY),
+        lambda: Hotline.objects.filter(number="12356").delete(),
+        lambda: Hotline.objects.all().delete(),
+    ],
+    ids=["hope-24-first", "deactivated", "made-emergency", "deleted", "all-deleted"],
+)
+def test_no_hotline_edit_takes_12356_off_the_top_of_a_crisis_result(api, client, demo_data, edit):
+    edit()
+    body = submit(api, "phq-9", CRISIS)
+    assert body["hotlines"][0]["number"] == "12356"
+    assert body["hotlines"][0]["tel"] == "tel:12356"
+    assert body["recommendation"]["hotlines"][0]["number"] == "12356"
+    numbers = [h["number"] for h in body["hotlines"]]
+    assert numbers.count("12356") == 1
+    page = client.get(f"/r/{body['token']}/").content.decode()
+    listed = page.split('<ul class="hotlines">')[1].split("</ul>")[0]
+    assert listed.split("<li>")[1].startswith('<a class="call" href="tel:12356">12356</a>')
+
+
+def test_the_codes_own_12356_speaks_the_results_language(api, demo_data):
+    Hotline.objects.all().delete()
+    chinese = submit(api, "phq-9", CRISIS)["hotlines"]
+    english = submit(api, "phq-9", CRISIS, HTTP_ACCEPT_LANGUAGE="en")["hotlines"]
+    assert [h["name"] for h in chinese] == ["全国统一心理援助热线"]
+    assert [h["name"] for h in english] == ["National psychological assistance hotline"]
+    assert english[0]["operator"] == "National Health Commission"
+    assert english[0]["national"] is True
+    mild = submit(api, "phq-9", (1, 1, 1, 1, 1, 1, 0, 0, 0))
+    assert [h["number"] for h in mild["hotlines"]] == ["12356"], "every result carries it"
 
 
 def test_a_stored_result_shows_the_same_next_step(api, demo_data):

@@ -1,5 +1,6 @@
 """The scoring engine against the published PHQ-9 and GAD-7 cut-offs, without the database."""
 
+import dataclasses
 import itertools
 
 import pytest
@@ -264,6 +265,18 @@ def test_a_self_harm_question_needs_a_crisis_rule_at_its_first_answer_above_zero
     ]:
         problems = scoring.definition_problems(with_rules(*rules))
         assert any("Self-harm question “q0”" in p for p in problems), rules
+
+
+def test_a_self_harm_question_must_be_required():
+    # Skipping it would fire no rule, so the crisis would go unseen.
+    optional = tuple(
+        dataclasses.replace(q, required=False) if q.code == "phq9_9" else q for q in PHQ9.questions
+    )
+    definition = scoring.Definition(optional, PHQ9.bands, PHQ9.rules)
+    assert scoring.definition_problems(definition) == [
+        "Self-harm question “phq9_9” must be required."
+    ]
+    assert scoring.definition_problems(PHQ9) == []
 
 
 def test_the_shipped_phq9_passes_the_self_harm_check_only_with_its_rule():
