@@ -216,7 +216,7 @@ OUTAGE_HOTLINES = [
         "name": _("Psychological assistance hotline"),
         "number": "12356",
         "tel": "tel:12356",
-        "hours": _("Free and anonymous; at least 18 hours a day, 24 in most places"),
+        "hours": _("Anonymous; at least 18 hours a day, 24 in many places"),
     },
     {
         "name": _("Hope 24 hotline"),

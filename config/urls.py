@@ -26,7 +26,8 @@ urlpatterns = [
     path("api/docs/", api_docs, name="api-docs"),
 ]
 
-# Friendly, translated error pages that always show the hotline (templates/404.html, 500.html);
-# JSON under /api/.
+# Friendly, translated error pages that always show the hotline (templates/400.html, 404.html,
+# 500.html); JSON under /api/.
+handler400 = "config.views.bad_request"
 handler404 = "config.views.page_not_found"
 handler500 = "config.views.server_error"

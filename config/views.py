@@ -1,6 +1,6 @@
 """Error views: JSON under /api/, as DRF's own errors are; the friendly pages everywhere else."""
 
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext
 from django.views import defaults
@@ -15,6 +15,13 @@ def page_not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
+def bad_request(request, exception):
+    """A request Django refuses (a body over the limit on a page, say), with the hotline too."""
+    if is_api(request):
+        return JsonResponse({"detail": gettext("Bad request.")}, status=400)
+    return HttpResponseBadRequest(plain_error_page(request, "400.html"))
+
+
 def server_error(request):
     """The API's 500 carries the hotlines too, like its 503; pages get templates/500.html."""
     if is_api(request):
@@ -23,8 +30,11 @@ def server_error(request):
             "hotlines": outage_body()["hotlines"],
         }
         return JsonResponse(body, status=500, json_dumps_params={"ensure_ascii": False})
+    return HttpResponseServerError(plain_error_page(request, "500.html"))
+
+
+def plain_error_page(request, template: str) -> str:
     # As Django's own: no request context, which could fail again; but the CSP nonce, which the
     # page's one inline <style nonce="{{ csp_nonce }}"> needs.
     nonce = str(getattr(request, "csp_nonce", ""))
-    html = loader.render_to_string("500.html", {"csp_nonce": nonce})
-    return HttpResponseServerError(html)
+    return loader.render_to_string(template, {"csp_nonce": nonce})

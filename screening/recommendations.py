@@ -62,7 +62,7 @@ def recommendation_for(submission: Submission, hotlines: list[Hotline]) -> dict:
         message = _(
             "Your answers show you are going through a very hard time. This is a screen, not a "
             "diagnosis, but please talk to someone today: call one of the hotlines below (12356 "
-            "is free and anonymous), or leave your number and the crisis team will call you back."
+            "is anonymous), or leave your number and the crisis team will call you back."
         )
         return {
             "kind": "referral",

@@ -399,3 +399,24 @@ def test_the_500_page_shows_the_hotline_and_may_style_itself_with_a_nonce(client
     # A nonce is for one response only.
     again = server_error(client, settings, "/")["Content-Security-Policy"]
     assert f"'nonce-{nonce}'" not in again and "'nonce-" in again
+
+
+def test_a_refused_page_request_is_a_400_page_with_the_hotline(client, questionnaires, settings):
+    # A questionnaire form over the body limit: Django refuses it before the view.
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    response = client.post("/q/phq-9/", {"phq9_1": "0", "padding": "x" * 70_000})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'href="tel:12356"' in page
+    assert "我们无法理解这个请求" in page
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    assert f'nonce="{nonce}"' in page
+
+
+def test_a_refused_api_request_is_json(api, settings):
+    settings.DEBUG = False
+    api.raise_request_exception = False
+    response = api.get("/api/v1/questionnaires/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "请求有误。"}

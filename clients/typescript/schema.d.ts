@@ -466,7 +466,7 @@ export interface components {
          *           "name": "Psychological assistance hotline",
          *           "number": "12356",
          *           "tel": "tel:12356",
-         *           "hours": "Free and anonymous; at least 18 hours a day, 24 in most places"
+         *           "hours": "Anonymous; at least 18 hours a day, 24 in many places"
          *         },
          *         {
          *           "name": "Hope 24 hotline",

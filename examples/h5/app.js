@@ -50,7 +50,7 @@ const TEXT = {
   networkError: "连不上服务器，请检查网络后再试。",
   serverError: "出了点问题，请稍后再试。",
   needHelp: "如果您现在就需要找人说说话，请拨打全国统一心理援助热线 ",
-  freeAnonymous: "（免费、可匿名）。",
+  anonymous: "（可匿名）。",
   retry: "再试一次",
 };
 
@@ -150,7 +150,7 @@ function errorBox(error, retry) {
       {},
       TEXT.needHelp,
       h("a", { class: "call", href: "tel:12356" }, "12356"),
-      TEXT.freeAnonymous,
+      TEXT.anonymous,
     ),
     retry
       ? h("button", { type: "button", class: "button secondary", onclick: retry }, TEXT.retry)
