@@ -26,6 +26,7 @@ from screening.models import (
     QuestionnaireVersion,
     ScoreBand,
     Submission,
+    in_site_language,
 )
 
 # Staff see the service's name in their language, not "Django administration".
@@ -127,7 +128,11 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
     def make_draft(self, request, queryset):
         for version in queryset:
             draft = version.new_draft()
-            self.log_addition(request, draft, f"New draft copied from {version}")
+            self.log_addition(
+                request,
+                draft,
+                in_site_language(_("New draft copied from %(version)s"), version=version),
+            )
             messages.success(request, _("Created %(draft)s.") % {"draft": draft})
 
     @admin.action(description=_("Publish (make live)"), permissions=["change"])
@@ -139,7 +144,7 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
                 for problem in refused.messages:
                     messages.error(request, f"{version}: {problem}")
             else:
-                self.log_change(request, version, "Published")
+                self.log_change(request, version, in_site_language(_("Published")))
                 messages.success(request, _("%(version)s is now live.") % {"version": version})
 
     def preview(self, request, pk: int):
@@ -190,7 +195,7 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
                 for problem in messages_:
                     form.add_error("file", problem)
             else:
-                self.log_addition(request, version, "Imported from JSON")
+                self.log_addition(request, version, in_site_language(_("Imported from JSON")))
                 messages.success(
                     request, _("Imported as draft %(version)s.") % {"version": version}
                 )

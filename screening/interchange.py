@@ -7,9 +7,11 @@ instruments: items by code (``linkId``), answer scores in the ``itemWeight`` ext
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Max
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from modeltranslation.utils import build_localized_fieldname
 
 from screening.models import (
@@ -19,6 +21,7 @@ from screening.models import (
     Questionnaire,
     QuestionnaireVersion,
     ScoreBand,
+    in_site_language,
 )
 
 FORMAT = "questionnaire-version/1"
@@ -110,12 +113,21 @@ def import_version(data: dict) -> QuestionnaireVersion:
     be published, which checks the scoring table.
     """
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ValidationError(f"Not a questionnaire version export (format must be {FORMAT!r}).")
+        raise ValidationError(
+            _("Not a questionnaire version export (format must be %(format)s).")
+            % {"format": repr(FORMAT)}
+        )
     try:
         with transaction.atomic():
             return _import(data)
     except (KeyError, TypeError, ValueError, AttributeError) as error:
-        raise ValidationError(f"The file is incomplete or malformed: {error!r}") from None
+        raise ValidationError(
+            _("The file is incomplete or malformed: %(error)s") % {"error": repr(error)}
+        ) from None
+    except DatabaseError:
+        # A value the model checks let through but the database refuses (a number too large
+        # for its column, say); the checks above name the usual faults.
+        raise ValidationError(_("The file holds a value the database cannot store.")) from None
 
 
 def _import(data: dict) -> QuestionnaireVersion:
@@ -132,8 +144,9 @@ def _import(data: dict) -> QuestionnaireVersion:
         questionnaire.save()
     last = questionnaire.versions.aggregate(last=Max("number"))["last"] or 0
     note = data.get("version", {}).get("note", "")
+    note = in_site_language(gettext_lazy("Imported: %(note)s"), note=note)
     version = QuestionnaireVersion.objects.create(
-        questionnaire=questionnaire, number=last + 1, note=f"Imported: {note}"[:300]
+        questionnaire=questionnaire, number=last + 1, note=note[:300]
     )
     questions = {}
     for position, item in enumerate(data["questions"], 1):
@@ -147,18 +160,30 @@ def _import(data: dict) -> QuestionnaireVersion:
             loinc_code=item.get("loinc_code", ""),
             **_localized("text", item["text"]),
         )
+        if question.code in questions:
+            raise ValidationError(
+                _("Question code %(code)s appears twice.") % {"code": repr(question.code)}
+            )
         question.full_clean(exclude=["version"])
         question.save()
         questions[question.code] = question
+        values = set()
         for o_position, option in enumerate(item["options"]):
-            if isinstance(option["value"], bool) or not isinstance(option["value"], int):
-                raise ValidationError(f"Option values must be integers ({item['code']}).")
-            Option.objects.create(
+            value = option["value"]
+            if isinstance(value, bool) or not isinstance(value, int) or value in values:
+                raise ValidationError(
+                    _("Option values must be distinct integers (%(code)s).")
+                    % {"code": item["code"]}
+                )
+            values.add(value)
+            row = Option(
                 question=question,
                 position=o_position,
-                value=option["value"],
+                value=value,
                 **_localized("label", option["label"]),
             )
+            row.full_clean(exclude=["question"])
+            row.save()
     for band in data["bands"]:
         row = ScoreBand(
             version=version,
@@ -171,10 +196,18 @@ def _import(data: dict) -> QuestionnaireVersion:
         )
         row.full_clean(exclude=["version"])
         row.save()
+    rule_codes = set()
     for rule in data.get("rules", []):
         if rule["question"] not in questions:
-            raise ValidationError(f"Rule {rule['code']!r} refers to an unknown question.")
-        ItemRule.objects.create(
+            raise ValidationError(
+                _("Rule %(code)s refers to an unknown question.") % {"code": repr(rule["code"])}
+            )
+        if rule["code"] in rule_codes:
+            raise ValidationError(
+                _("Rule code %(code)s appears twice.") % {"code": repr(rule["code"])}
+            )
+        rule_codes.add(rule["code"])
+        row = ItemRule(
             version=version,
             code=rule["code"],
             question=questions[rule["question"]],
@@ -182,6 +215,8 @@ def _import(data: dict) -> QuestionnaireVersion:
             crisis=bool(rule.get("crisis", True)),
             **_localized("description", rule.get("description", {})),
         )
+        row.full_clean(exclude=["version", "question"])
+        row.save()
     return version
 
 

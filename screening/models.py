@@ -3,15 +3,23 @@ import time
 from datetime import datetime
 from functools import cached_property
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Subquery
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from config.caching import forget_recent_reads, recent
 from screening import scoring
+
+
+def in_site_language(message, **values) -> str:
+    """``message`` (lazy) in the site's main language, for text stored once and shown as written
+    to every staff member: version notes, admin history entries."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message) % values if values else str(message)
 
 
 class Tier(models.TextChoices):
@@ -343,7 +351,7 @@ class QuestionnaireVersion(models.Model):
             draft = QuestionnaireVersion.objects.create(
                 questionnaire=self.questionnaire,
                 number=last + 1,
-                note=note or f"Copy of version {self.number}",
+                note=note or in_site_language(_("Copy of version %(number)s"), number=self.number),
             )
             copies = {}
             for question in self.questions.prefetch_related("options"):

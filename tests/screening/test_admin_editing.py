@@ -74,8 +74,12 @@ def test_publish_makes_the_draft_live(admin_client, questionnaires):
     draft = phq9_v1().new_draft()
     run_action(admin_client, "publish", draft)
     assert QuestionnaireVersion.objects.current_for("phq-9") == draft
-    history = admin_client.get(f"{CHANGELIST}{draft.pk}/history/").content.decode()
-    assert "Published" in history
+    # Stored text, shown as written to every staff member: in the site's language.
+    assert draft.note == "第 1 版的副本"
+    history = admin_client.get(
+        f"{CHANGELIST}{draft.pk}/history/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "已发布" in history
 
 
 def test_preview_shows_the_draft_as_villagers_see_it(admin_client, questionnaires):
@@ -123,6 +127,37 @@ def test_a_bad_import_file_is_refused_with_a_message_and_writes_nothing(
     admin_client, questionnaires, content
 ):
     upload = io.BytesIO(content)
+    upload.name = "x.json"
+    before = QuestionnaireVersion.objects.count()
+    response = admin_client.post(f"{CHANGELIST}import/", {"file": upload})
+    assert response.status_code == 200
+    assert 'class="errorlist' in response.content.decode()
+    assert QuestionnaireVersion.objects.count() == before
+
+
+def _twice(items: list) -> None:
+    items.append(dict(items[0]))
+
+
+FAULTY_EXPORTS = {
+    "question code twice": lambda d: _twice(d["questions"]),
+    "option value twice": lambda d: _twice(d["questions"][0]["options"]),
+    "rule code twice": lambda d: _twice(d["rules"]),
+    "band code twice": lambda d: _twice(d["bands"]),
+    "label too long": lambda d: d["questions"][0]["options"][0]["label"].update(en="x" * 201),
+    "rule code too long": lambda d: d["rules"][0].update(code="x" * 41),
+    "huge option value": lambda d: d["questions"][0]["options"][0].update(value=2**40),
+    "NUL in a text": lambda d: d["questions"][0]["text"].update(en="a\x00b"),
+}
+
+
+@pytest.mark.parametrize("fault", FAULTY_EXPORTS)
+def test_an_export_the_database_would_refuse_is_a_form_error_and_writes_nothing(
+    admin_client, questionnaires, fault
+):
+    data = interchange.export_version(phq9_v1())
+    FAULTY_EXPORTS[fault](data)
+    upload = io.BytesIO(json.dumps(data).encode())
     upload.name = "x.json"
     before = QuestionnaireVersion.objects.count()
     response = admin_client.post(f"{CHANGELIST}import/", {"file": upload})
