@@ -9,12 +9,16 @@ import re
 
 # /r/<token>/..., /api/v1/submissions/<token>/... (the same paths as PRIVATE_PATH in middleware).
 TOKEN_IN_PATH = re.compile(r"(/r/|/api/v1/submissions/)[^/\s?#'\"]+")
-# Mainland mobile numbers, with or without +86 and separators.
-PHONE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)")
+# Mainland mobile numbers, with or without +86 and separators; landlines with their area code
+# (010, 02x, 0xxx; in brackets or not) and 7-8 digits, as referrals.callbacks accepts them.
+PHONE = re.compile(
+    r"(?<!\d)(?:(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}"
+    r"|\(?0(?:10|2\d|[3-9]\d{2})\)?[\s-]?\d{3,4}[\s-]?\d{4})(?!\d)"
+)
 
 
 def redact(text: str) -> str:
-    """``text`` with result tokens in paths and mobile numbers replaced by placeholders."""
+    """``text`` with result tokens in paths and phone numbers replaced by placeholders."""
     return PHONE.sub("<phone>", TOKEN_IN_PATH.sub(r"\1<token>", text))
 
 

@@ -6,6 +6,7 @@ import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from weasyprint import HTML
 
 from screening.models import Channel
@@ -31,7 +32,9 @@ def qr_png(channel: Channel) -> bytes:
 
 def poster_pdf(channel: Channel) -> bytes:
     qr = segno.make(channel_url(channel), error="m").svg_data_uri(scale=10, border=2)
-    html = render_to_string(
-        "screening/poster.html", {"channel": channel, "qr": qr, "url": channel_url(channel)}
-    )
+    # For the villagers who pass it, not in the language of the staff member printing it.
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(
+            "screening/poster.html", {"channel": channel, "qr": qr, "url": channel_url(channel)}
+        )
     return HTML(string=html).write_pdf()

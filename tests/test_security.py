@@ -197,7 +197,7 @@ def test_a_token_of_another_shape_is_no_such_result(client, demo_data, method, u
     assert_private(response)
 
 
-def test_redact_hides_tokens_in_paths_and_mobile_numbers():
+def test_redact_hides_tokens_in_paths_and_phone_numbers():
     line = (
         'Not Found: /r/TZ9wfC15sbumseSaCs5-UeBgZ-6-nirw/pdf/ "GET /api/v1/submissions/abc_DEF-1/'
         'callback/?x=1" phone 139 1234 5678, +86-13912345678 or 13912345678; case 12345'
@@ -208,6 +208,11 @@ def test_redact_hides_tokens_in_paths_and_mobile_numbers():
     )
     assert redact("/api/v1/questionnaires/phq-9/ /articles/r/") == (
         "/api/v1/questionnaires/phq-9/ /articles/r/"
+    )
+    landlines = "0771-5551234, (010) 8295 1332, 02112345678 and 0311 555 1234"
+    assert redact(landlines) == "<phone>, <phone>, <phone> and <phone>"
+    assert (
+        redact("took 1234567 ms; case 0123; 2026-11-27") == "took 1234567 ms; case 0123; 2026-11-27"
     )
 
 

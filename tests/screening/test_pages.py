@@ -209,13 +209,17 @@ def test_admin_offers_each_channel_qr_code_and_a_printable_poster(admin_client, 
     assert b"<svg" in svg.content
     png = admin_client.get(f"/admin/screening/channel/{channel.pk}/qr.png")
     assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
-    poster = admin_client.get(f"/admin/screening/channel/{channel.pk}/poster.pdf")
+    # Printed by staff who may read the admin in English, for villagers: always in Chinese.
+    poster = admin_client.get(
+        f"/admin/screening/channel/{channel.pk}/poster.pdf", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert poster["Content-Type"] == "application/pdf"
     text = subprocess.run(
         ["pdftotext", "-", "-"], input=poster.content, capture_output=True, check=True
     ).stdout.decode()
     assert "12356" in text
     assert "/c/demo/" in text
+    assert "扫一扫" in text and "Scan the code" not in text
     change = admin_client.get(f"/admin/screening/channel/{channel.pk}/change/").content.decode()
     assert "qr.svg" in change and "poster.pdf" in change
 
