@@ -113,19 +113,33 @@ def notify_crisis_team(case: ReferralCase) -> bool:
     configured way has got through; True once it has.
     """
     submission = case.submission
-    subject = (
-        f"[callback] case {case.pk}: {submission.version.questionnaire.slug} {submission.tier}"
-    )
-    if submission.crisis:
-        subject += " CRISIS"
     admin_path = f"/admin/referrals/referralcase/{case.pk}/change/"
-    body = (
-        f"A call-back was requested at {timezone.localtime(case.created_at):%Y-%m-%d %H:%M}.\n"
-        f"Tier: {submission.tier}; crisis: {'yes' if submission.crisis else 'no'}; "
-        f"score {submission.total_score}/{submission.max_score}.\n"
-        f"Open the case: {settings.SITE_URL.rstrip('/')}{admin_path}\n"
-        "Please make first contact within 30 minutes."
-    )
+    # Read by the crisis team, so in the site's language, not that of the person who asked.
+    with translation.override(settings.LANGUAGE_CODE):
+        # The [callback] and CRISIS tags stay as they are, for the team's mail filters.
+        subject = "[callback] " + _("case %(case)s: %(questionnaire)s, %(tier)s") % {
+            "case": case.pk,
+            "questionnaire": submission.version.questionnaire.slug,
+            "tier": submission.get_tier_display(),
+        }
+        if submission.crisis:
+            subject += " CRISIS"
+        body = "\n".join(
+            [
+                _("A call-back was asked for at %(time)s.")
+                % {"time": f"{timezone.localtime(case.created_at):%Y-%m-%d %H:%M}"},
+                _("Tier: %(tier)s; crisis: %(crisis)s; score %(score)s/%(max)s.")
+                % {
+                    "tier": submission.get_tier_display(),
+                    "crisis": _("yes") if submission.crisis else _("no"),
+                    "score": submission.total_score,
+                    "max": submission.max_score,
+                },
+                _("Open the case: %(url)s")
+                % {"url": f"{settings.SITE_URL.rstrip('/')}{admin_path}"},
+                _("Please make first contact within 30 minutes."),
+            ]
+        )
     # Only the ways not yet through: a retry after a partial failure tells nobody twice.
     if settings.CRISIS_TEAM_EMAILS and case.emailed_at is None:
         try:

@@ -108,6 +108,7 @@ def test_a_request_opens_a_case_and_notifies_the_team_without_the_number(
     api, crisis_submission, django_capture_on_commit_callbacks, caplog
 ):
     caplog.set_level(logging.DEBUG)
+    api.credentials(HTTP_ACCEPT_LANGUAGE="en")  # the person reads English; the team Chinese
     with django_capture_on_commit_callbacks(execute=True):
         response = ask(
             api,
@@ -131,7 +132,8 @@ def test_a_request_opens_a_case_and_notifies_the_team_without_the_number(
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["crisis@example.org"]
-    assert "CRISIS" in message.subject
+    assert message.subject == f"[callback] 个案 {case.pk}：phq-9，重度：危机转介 CRISIS"
+    assert "请在30分钟内首次联系。" in message.body, "the team's language, not the person's"
     assert f"/admin/referrals/referralcase/{case.pk}/change/" in message.body
     assert PHONE not in message.subject + message.body
     assert PHONE not in caplog.text and "1234 5678" not in caplog.text
