@@ -188,7 +188,7 @@ def test_asking_again_after_being_contacted_makes_the_case_new_and_tells_the_tea
     assert case.first_contact_at is not None, "the first contact stays on record"
     assert len(mail.outbox) == 2
     assert case.notified_at > first_told
-    assert "此人曾被联系过，此个案重新成为新个案。" in case.notes.get().text
+    assert "此人曾被联系过，个案已改回待处理。" in case.notes.get().text
 
 
 @override_settings(CRISIS_TEAM_EMAILS=["crisis@example.org"])
