@@ -273,7 +273,7 @@ def fhir_questionnaire(version: QuestionnaireVersion, base_url: str) -> dict:
     scored = [question.code for question in version.questions.all() if question.scored]
     total = {
         "linkId": "total_score",
-        "text": "Total score",
+        "text": _("Total score"),
         "type": "integer",
         "readOnly": True,
         "extension": [

@@ -144,6 +144,9 @@ def test_a_crisis_sheet_leads_with_the_safety_message_and_hotlines(
     # The score stands without its low band's label ("minimal"), as on the result page.
     minimal = ScoreBand.objects.get(version__questionnaire__slug="phq-9", code="minimal")
     assert squeeze(minimal.label) not in flat
+    # Nor under a "Severe" grade: the next step says what to do.
+    assert squeeze(in_chinese("Crisis: call a hotline now")) in flat
+    assert squeeze(in_chinese("Severe: crisis referral")) not in flat
 
 
 def test_a_mild_sheet_leads_with_the_result(api, client, demo_data, tmp_path):
