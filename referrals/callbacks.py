@@ -165,12 +165,17 @@ def notify_crisis_team(case: ReferralCase) -> bool:
             method="POST",
         )
         try:
-            with urllib.request.urlopen(request, timeout=settings.CRISIS_WEBHOOK_TIMEOUT):
-                pass
+            with urllib.request.urlopen(
+                request, timeout=settings.CRISIS_WEBHOOK_TIMEOUT
+            ) as response:
+                refusal = webhook_refusal(response.read(WEBHOOK_ANSWER_LIMIT))
         except Exception:
             log.exception("crisis team webhook failed for case %s", case.pk)
         else:
-            case.webhook_called_at = record(case, "webhook_called_at")
+            if refusal is None:
+                case.webhook_called_at = record(case, "webhook_called_at")
+            else:
+                log.error("crisis team webhook refused case %s: errcode %s", case.pk, refusal)
     # Notified once every configured way got through; until then the retry job tries again.
     configured = [
         done
@@ -188,6 +193,24 @@ def notify_crisis_team(case: ReferralCase) -> bool:
     else:
         log.error("crisis team was not notified of case %s", case.pk)
     return sent
+
+
+WEBHOOK_ANSWER_LIMIT = 64 * 1024
+
+
+def webhook_refusal(answer: bytes):
+    """The ``errcode`` of a webhook's 2xx answer that refuses the message, else None.
+
+    WeCom (企业微信) and DingTalk group bots, the usual pagers here, answer 200 with
+    ``{"errcode": 0, ...}`` when they post the message and another errcode when they do not (a
+    wrong key, a rate limit): such a call did not reach the team.
+    """
+    try:
+        body = json.loads(answer)
+    except ValueError:
+        return None
+    errcode = body.get("errcode", 0) if isinstance(body, dict) else 0
+    return None if errcode in (0, "0") else errcode
 
 
 def record(case: ReferralCase, field: str):

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.test import override_settings
 
-from referrals.callbacks import normalise_phone, notify_crisis_team
+from referrals.callbacks import normalise_phone, notify_crisis_team, webhook_refusal
 from referrals.models import ReferralCase
 
 pytestmark = pytest.mark.django_db
@@ -250,6 +250,54 @@ def test_the_webhook_receives_the_case_without_the_number(
     assert payload["case"] == ReferralCase.objects.get().pk
     assert PHONE not in _Recorder.received[0].decode()
     assert ReferralCase.objects.get().notified_at is not None
+
+
+class _RefusingBot(BaseHTTPRequestHandler):
+    """Answers as a WeCom group bot does with a wrong key: 200, and an errcode."""
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers["Content-Length"]))
+        body = b'{"errcode": 93000, "errmsg": "invalid webhook url"}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_bot_webhook_that_answers_with_an_errcode_has_not_told_the_team(
+    api, crisis_submission, django_capture_on_commit_callbacks, caplog
+):
+    server = HTTPServer(("127.0.0.1", 0), _RefusingBot)
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}/hook"
+    with override_settings(CRISIS_WEBHOOK_URL=url):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert ask(api, crisis_submission, phone=PHONE, consent=True).status_code == 201
+    thread.join(timeout=5)
+    server.server_close()
+    case = ReferralCase.objects.get()
+    assert (case.webhook_called_at, case.notified_at) == (None, None), "the retry job tries again"
+    assert "refused case" in caplog.text and "93000" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "answer, refusal",
+    [
+        (b'{"errcode": 0, "errmsg": "ok"}', None),
+        (b'{"errcode": 310000, "errmsg": "keywords not in content"}', 310000),
+        (b"", None),
+        (b"ok", None),
+        (b'{"code": 0}', None),
+        (b"[1, 2]", None),
+    ],
+)
+def test_webhook_answers_are_read_for_a_bots_refusal(answer, refusal):
+    assert webhook_refusal(answer) == refusal
 
 
 def test_a_failed_notification_never_loses_the_case(
