@@ -13,6 +13,7 @@ PRODUCTION = {
     "DEBUG": "False",
     "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-enough-0123456789",
     "ALLOWED_HOSTS": "xinqiao.example.org",
+    "CRISIS_TEAM_EMAILS": "crisis-team@xinqiao.example.org",
 }
 
 
@@ -24,6 +25,7 @@ def run(args, **env):
         "LOG_FORMAT",
         "LOG_STREAM",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "CRISIS_WEBHOOK_URL",
     }
     names |= {k for k in os.environ if k.startswith("SECURE_")}
     clean = {k: v for k, v in os.environ.items() if k not in names}
@@ -80,6 +82,18 @@ def test_production_settings_pass_the_deploy_checks():
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_checks_warn_when_nobody_would_be_told_of_call_backs():
+    without = {k: v for k, v in PRODUCTION.items() if k != "CRISIS_TEAM_EMAILS"}
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **without)
+    assert result.returncode == 1
+    assert "referrals.W001" in result.stderr
+    webhook = without | {"CRISIS_WEBHOOK_URL": "https://pager.example.org/hook"}
+    assert (
+        run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **webhook).returncode
+        == 0
+    )
 
 
 def test_production_redirects_to_https_sends_hsts_and_secure_cookies():
