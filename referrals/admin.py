@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -51,8 +52,36 @@ def possible_assignees(current=None):
     return get_user_model().objects.filter(team).distinct().order_by("username")
 
 
+class CaseForm(forms.ModelForm):
+    """Refuses to save over a change made since the form was opened.
+
+    A person may ask again while a team member has their case open: saving the stale form
+    ("closed") would bury the new request.
+    """
+
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen"].initial = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        seen = cleaned.get("seen")
+        if self.instance.pk and seen and seen != self.instance.updated_at.isoformat():
+            raise forms.ValidationError(
+                _(
+                    "This case changed while you had it open (the person may have asked again). "
+                    "Open it again to see what changed, then save your changes."
+                )
+            )
+        return cleaned
+
+
 @admin.register(ReferralCase)
 class ReferralCaseAdmin(admin.ModelAdmin):
+    form = CaseForm
     list_display = ["pk", "status", "overdue", "tier", "crisis", "created_at", "assignee"]
     list_filter = ["status", "submission__crisis", "submission__tier"]
     list_select_related = ["submission", "assignee"]
@@ -96,6 +125,7 @@ class ReferralCaseAdmin(admin.ModelAdmin):
         call_back = (
             ["phone_full", *self.case_fields] if can_see_phone(request) else self.case_fields
         )
+        call_back = [*call_back, "seen"]
         return [
             (_("Call-back"), {"fields": call_back}),
             (_("Submission"), {"fields": self.submission_fields}),

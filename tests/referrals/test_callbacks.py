@@ -402,6 +402,34 @@ def test_the_crisis_team_records_first_contact_and_notes(client, api, crisis_sub
     assert case.notes.get().author == member
 
 
+def test_a_case_that_changed_while_open_in_admin_is_not_saved_over(
+    client, api, crisis_submission, staff
+):
+    ask(api, crisis_submission, phone=PHONE, consent=True)
+    case = ReferralCase.objects.get()
+    ReferralCase.objects.filter(pk=case.pk).update(status="contacted")
+    client.force_login(staff("crisis", "Crisis team"))
+    url = f"/admin/referrals/referralcase/{case.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    seen = form["seen"].value()
+    assert seen
+    # Meanwhile the person asks again: the case is new again.
+    ask(api, crisis_submission, phone=PHONE, consent=True, note="还是很难受")
+    closing = {
+        "status": "closed",
+        "seen": seen,
+        "notes-TOTAL_FORMS": "0",
+        "notes-INITIAL_FORMS": "0",
+    }
+    refused = client.post(url, closing)
+    assert refused.status_code == 200
+    assert "此个案在您打开后有了变化" in refused.content.decode()
+    assert ReferralCase.objects.get().status == "new"
+    fresh = client.get(url).context["adminform"].form["seen"].value()
+    assert client.post(url, closing | {"seen": fresh}).status_code == 302
+    assert ReferralCase.objects.get().status == "closed"
+
+
 def test_cases_not_contacted_within_30_minutes_are_overdue_and_lead_the_queue(
     api, crisis_submission
 ):
