@@ -151,17 +151,20 @@ def notify_crisis_team(case: ReferralCase) -> bool:
             # not leave the retry job to mail the team again.
             case.emailed_at = record(case, "emailed_at")
     if settings.CRISIS_WEBHOOK_URL and case.webhook_called_at is None:
-        payload = {
-            "case": case.pk,
-            "tier": submission.tier,
-            "crisis": submission.crisis,
-            "created_at": case.created_at.isoformat(),
-            "admin_url": f"{settings.SITE_URL.rstrip('/')}{admin_path}",
-        }
+        if settings.CRISIS_WEBHOOK_FORMAT == "text":
+            payload = {"msgtype": "text", "text": {"content": f"{subject}\n{body}"}}
+        else:
+            payload = {
+                "case": case.pk,
+                "tier": submission.tier,
+                "crisis": submission.crisis,
+                "created_at": case.created_at.isoformat(),
+                "admin_url": f"{settings.SITE_URL.rstrip('/')}{admin_path}",
+            }
         request = urllib.request.Request(
             settings.CRISIS_WEBHOOK_URL,
-            data=json.dumps(payload).encode(),
-            headers={"Content-Type": "application/json"},
+            data=json.dumps(payload, ensure_ascii=False).encode(),
+            headers={"Content-Type": "application/json; charset=utf-8"},
             method="POST",
         )
         try:

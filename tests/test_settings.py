@@ -26,6 +26,7 @@ def run(args, **env):
         "LOG_STREAM",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
         "CRISIS_WEBHOOK_URL",
+        "CRISIS_WEBHOOK_FORMAT",
     }
     names |= {k for k in os.environ if k.startswith("SECURE_")}
     clean = {k: v for k, v in os.environ.items() if k not in names}
@@ -152,6 +153,12 @@ def test_an_unknown_log_stream_refuses_to_start():
     result = load_settings(LOG_STREAM="syslog")
     assert result.returncode != 0
     assert "LOG_STREAM must be stdout or stderr" in result.stderr
+
+
+def test_an_unknown_crisis_webhook_format_refuses_to_start():
+    result = load_settings(CRISIS_WEBHOOK_FORMAT="xml")
+    assert result.returncode != 0
+    assert 'CRISIS_WEBHOOK_FORMAT must be "json" or "text"' in result.stderr
 
 
 def test_management_commands_keep_log_lines_off_their_output():

@@ -231,25 +231,47 @@ class _Recorder(BaseHTTPRequestHandler):
         pass
 
 
-def test_the_webhook_receives_the_case_without_the_number(
-    api, crisis_submission, django_capture_on_commit_callbacks
-):
+def webhook_payload(api, token, django_capture_on_commit_callbacks, **settings) -> bytes:
+    """What the webhook receives when a call-back is asked for on ``token``."""
     server = HTTPServer(("127.0.0.1", 0), _Recorder)
     thread = threading.Thread(target=server.handle_request, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.server_port}/hook"
     _Recorder.received.clear()
-    with override_settings(CRISIS_WEBHOOK_URL=url):
+    with override_settings(CRISIS_WEBHOOK_URL=url, **settings):
         with django_capture_on_commit_callbacks(execute=True):
-            assert ask(api, crisis_submission, phone=PHONE, consent=True).status_code == 201
+            assert ask(api, token, phone=PHONE, consent=True).status_code == 201
     thread.join(timeout=5)
     server.server_close()
     assert len(_Recorder.received) == 1
-    payload = json.loads(_Recorder.received[0])
+    return _Recorder.received[0]
+
+
+def test_the_webhook_receives_the_case_without_the_number(
+    api, crisis_submission, django_capture_on_commit_callbacks
+):
+    received = webhook_payload(api, crisis_submission, django_capture_on_commit_callbacks)
+    payload = json.loads(received)
     assert payload["crisis"] is True
     assert payload["case"] == ReferralCase.objects.get().pk
-    assert PHONE not in _Recorder.received[0].decode()
+    assert PHONE not in received.decode()
     assert ReferralCase.objects.get().notified_at is not None
+
+
+def test_a_group_bot_webhook_receives_a_text_message_without_the_number(
+    api, crisis_submission, django_capture_on_commit_callbacks
+):
+    received = webhook_payload(
+        api, crisis_submission, django_capture_on_commit_callbacks, CRISIS_WEBHOOK_FORMAT="text"
+    )
+    payload = json.loads(received)
+    case = ReferralCase.objects.get()
+    assert payload["msgtype"] == "text"
+    content = payload["text"]["content"]
+    assert content.startswith(f"[callback] 个案 {case.pk}：phq-9") and "CRISIS" in content
+    assert f"/admin/referrals/referralcase/{case.pk}/change/" in content
+    assert PHONE not in received.decode() and "5678" not in content
+    assert case.notified_at is not None
 
 
 class _RefusingBot(BaseHTTPRequestHandler):
