@@ -93,6 +93,7 @@ class ReferralCaseAdmin(admin.ModelAdmin):
         "preferred_time",
         "note",
         "created_at",
+        "requested_at",
         "first_contact_at",
         "closed_at",
         "notified_at",

@@ -65,7 +65,10 @@ def request_callback(
             record_repeat_request(case, phone, preferred_time, note, contacted=tell_team)
             preferred_time = preferred_time or case.preferred_time
             note = note or case.note
-            case.status = ReferralCase.Status.NEW
+            if tell_team:
+                # Waiting again from now; a case not yet contacted keeps its place in the queue.
+                case.status = ReferralCase.Status.NEW
+                case.requested_at = timezone.now()
         case.phone = phone
         case.consent_at = timezone.now()
         case.preferred_time = preferred_time

@@ -178,14 +178,15 @@ class Hotline(models.Model):
 
 
 def queue_order() -> list:
-    """The crisis team's work order: new cases first (oldest, so overdue, on top), then
-    contacted ones, then closed ones."""
+    """The crisis team's work order: new cases first (longest waiting, so overdue, on top),
+    then contacted ones, then closed ones."""
     return [
         Case(
             When(status=ReferralCase.Status.NEW, then=Value(0)),
             When(status=ReferralCase.Status.CONTACTED, then=Value(1)),
             default=Value(2),
         ).asc(),
+        "requested_at",
         "created_at",
     ]
 
@@ -195,9 +196,9 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(status__in=ReferralCase.OPEN_STATUSES)
 
     def overdue(self, now: datetime | None = None):
-        """New cases nobody has contacted within 30 minutes."""
+        """New cases nobody has contacted within 30 minutes of the request."""
         now = now or timezone.now()
-        return self.filter(status=ReferralCase.Status.NEW, created_at__lt=now - OVERDUE_AFTER)
+        return self.filter(status=ReferralCase.Status.NEW, requested_at__lt=now - OVERDUE_AFTER)
 
     def queue(self):
         return self.order_by(*queue_order())
@@ -249,6 +250,9 @@ class ReferralCase(models.Model):
         verbose_name=_("assignee"),
     )
     created_at = models.DateTimeField(_("requested"), default=timezone.now, db_index=True)
+    # The 30 minutes to first contact count from here: the case's opening, or the request that
+    # made a contacted case new again (see referrals.callbacks.request_callback).
+    requested_at = models.DateTimeField(_("waiting since"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -323,7 +327,7 @@ class ReferralCase(models.Model):
 
     def is_overdue(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
-        return self.status == self.Status.NEW and self.created_at < now - OVERDUE_AFTER
+        return self.status == self.Status.NEW and self.requested_at < now - OVERDUE_AFTER
 
     @property
     def time_to_first_contact(self) -> timedelta | None:

@@ -13,7 +13,9 @@ from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
+from django.db.migrations.executor import MigrationExecutor
 from django.test import override_settings
+from django.utils import timezone
 
 from referrals.callbacks import normalise_phone, notify_crisis_team, webhook_refusal
 from referrals.models import ReferralCase
@@ -156,6 +158,7 @@ def test_a_repeat_request_updates_the_open_case_and_keeps_what_was_said_before(
     assert (case.phone, case.preferred_time, case.note) == ("13800138000", "晚上", "想聊聊")
     assert case.notes.get().text == "此人再次请求回电。\n此人留了另一个电话号码（见上方）。"
     assert len(mail.outbox) == 1, "a case the team has not called yet is not announced twice"
+    assert case.requested_at - case.created_at < timedelta(seconds=1), "keeps its queue place"
 
     # A new time and note replace the old ones, which the case's notes keep.
     ask(api, crisis_submission, phone="13800138000", consent=True, preferred_time="上午", note="急")
@@ -189,6 +192,11 @@ def test_asking_again_after_being_contacted_makes_the_case_new_and_tells_the_tea
     assert len(mail.outbox) == 2
     assert case.notified_at > first_told
     assert "此人曾被联系过，个案已改回待处理。" in case.notes.get().text
+    # The team has 30 minutes from this request, not from the case's opening.
+    assert case.requested_at > case.created_at
+    assert not case.is_overdue()
+    assert case.is_overdue(now=case.requested_at + timedelta(minutes=31))
+    assert list(ReferralCase.objects.overdue(now=case.requested_at + timedelta(minutes=29))) == []
 
 
 @override_settings(CRISIS_TEAM_EMAILS=["crisis@example.org"])
@@ -479,7 +487,8 @@ def test_cases_not_contacted_within_30_minutes_are_overdue_and_lead_the_queue(
         status=ReferralCase.Status.CLOSED,
     )
     ReferralCase.objects.filter(pk=fresh.pk).update(
-        created_at=timezone.now() - timedelta(minutes=31)
+        created_at=timezone.now() - timedelta(minutes=31),
+        requested_at=timezone.now() - timedelta(minutes=31),
     )
     fresh.refresh_from_db()
     assert fresh.is_overdue()
@@ -645,3 +654,23 @@ def test_a_retry_run_skips_a_case_another_run_is_sending(api, crisis_submission)
     finally:
         other.close()
     assert len(mail.outbox) == 1
+
+
+# Outside a transaction: SQLite cannot run migrations inside one.
+@pytest.mark.django_db(transaction=True)
+def test_migration_0005_has_existing_cases_waiting_since_their_opening(api, crisis_submission):
+    ask(api, crisis_submission, phone=PHONE, consent=True)
+    opened = timezone.now() - timedelta(hours=2)
+    ReferralCase.objects.update(created_at=opened)
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes("referrals")
+    try:
+        executor.migrate([("referrals", "0004_crisis_team_ways")])
+        executor.loader.build_graph()
+        executor.migrate([("referrals", "0005_case_waiting_since")])
+        case = ReferralCase.objects.get()
+        assert case.requested_at == opened
+        assert case.is_overdue()
+    finally:
+        executor.loader.build_graph()
+        executor.migrate(latest)
