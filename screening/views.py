@@ -135,18 +135,24 @@ def questionnaire(request, slug: str):
 
 def result(request, token: str):
     submission = get_object_or_404(Submission.objects.for_display(), token=token)
+    context = result_context(
+        submission, callback_sent=request.GET.get("callback") == "1", callback_errors={}
+    )
+    return render(request, "screening/result.html", context)
+
+
+def result_context(submission: Submission, **extra) -> dict:
+    """What templates/screening/result.html shows of ``submission``, and ``extra``."""
     hotlines = hotlines_for(submission)
-    context = {
+    return {
         "submission": submission,
         "questionnaire": submission.version.questionnaire,
         "band": submission.band,
         "hotlines": hotlines,
         "recommendation": recommendation_for(submission, hotlines),
         "safety_message": safety_message(),
-        "callback_sent": request.GET.get("callback") == "1",
-        "callback_errors": {},
+        **extra,
     }
-    return render(request, "screening/result.html", context)
 
 
 @require_POST
@@ -154,11 +160,12 @@ def result_callback(request, token: str):
     """The result page's call-back form (works without JavaScript)."""
     submission = get_object_or_404(Submission.objects.for_display(), token=token)
     form = CallbackForm(request.POST)
-    status = 400
-    if form.is_valid() and not CallbackRateThrottle().allow_request(request, None):
+    if not form.is_valid():
+        errors, status = {field: messages[0] for field, messages in form.errors.items()}, 400
+    elif not CallbackRateThrottle().allow_request(request, None):
         # The same limit as the API's, so that the form is no way around it.
         errors, status = {"limit": TOO_MANY_CALLBACKS}, 429
-    elif form.is_valid():
+    else:
         request_callback(
             submission=submission,
             phone=form.cleaned_data["phone"],
@@ -169,19 +176,11 @@ def result_callback(request, token: str):
         return HttpResponseRedirect(
             f"{submission.get_absolute_url()}?callback=1#callback", status=303
         )
-    else:
-        errors = {field: messages[0] for field, messages in form.errors.items()}
-    hotlines = hotlines_for(submission)
-    context = {
-        "submission": submission,
-        "questionnaire": submission.version.questionnaire,
-        "band": submission.band,
-        "hotlines": hotlines,
-        "recommendation": recommendation_for(submission, hotlines),
-        "safety_message": safety_message(),
-        "callback_errors": errors,
-        "callback_form": {k: request.POST.get(k, "") for k in ("preferred_time", "note")},
-    }
+    context = result_context(
+        submission,
+        callback_errors=errors,
+        callback_form={k: request.POST.get(k, "") for k in ("preferred_time", "note")},
+    )
     return render(request, "screening/result.html", context, status=status)
 
 
