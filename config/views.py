@@ -5,7 +5,7 @@ from django.template import loader
 from django.utils.translation import gettext
 from django.views import defaults
 
-from config.middleware import is_api, outage_body
+from config.middleware import is_api, national_hotlines
 
 
 def page_not_found(request, exception):
@@ -27,7 +27,7 @@ def server_error(request):
     if is_api(request):
         body = {
             "detail": gettext("A server error occurred."),
-            "hotlines": outage_body()["hotlines"],
+            "hotlines": national_hotlines(),
         }
         return JsonResponse(body, status=500, json_dumps_params={"ensure_ascii": False})
     return HttpResponseServerError(plain_error_page(request, "500.html"))

@@ -116,7 +116,7 @@ def notify_crisis_team(case: ReferralCase) -> bool:
     configured way has got through; True once it has.
     """
     submission = case.submission
-    admin_path = f"/admin/referrals/referralcase/{case.pk}/change/"
+    admin_url = f"{settings.SITE_URL.rstrip('/')}/admin/referrals/referralcase/{case.pk}/change/"
     # Read by the crisis team, so in the site's language, not that of the person who asked.
     with translation.override(settings.LANGUAGE_CODE):
         # The [callback] and CRISIS tags stay as they are, for the team's mail filters.
@@ -138,8 +138,7 @@ def notify_crisis_team(case: ReferralCase) -> bool:
                     "score": submission.total_score,
                     "max": submission.max_score,
                 },
-                _("Open the case: %(url)s")
-                % {"url": f"{settings.SITE_URL.rstrip('/')}{admin_path}"},
+                _("Open the case: %(url)s") % {"url": admin_url},
                 _("Please make first contact within 30 minutes."),
             ]
         )
@@ -162,7 +161,7 @@ def notify_crisis_team(case: ReferralCase) -> bool:
                 "tier": submission.tier,
                 "crisis": submission.crisis,
                 "created_at": case.created_at.isoformat(),
-                "admin_url": f"{settings.SITE_URL.rstrip('/')}{admin_path}",
+                "admin_url": admin_url,
             }
         request = urllib.request.Request(
             settings.CRISIS_WEBHOOK_URL,
