@@ -22,6 +22,8 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
+from referrals.national import NATIONAL_HOTLINES
+
 logger = logging.getLogger(__name__)
 
 # What a lost database or cache connection raises; anything else stays a 500.
@@ -210,21 +212,6 @@ class PrivateResultMiddleware:
         return response
 
 
-# Shown when the database is down, so no hotline can be read from it.
-OUTAGE_HOTLINES = [
-    {
-        "name": _("Psychological assistance hotline"),
-        "number": "12356",
-        "tel": "tel:12356",
-        "hours": _("Anonymous; at least 18 hours a day, 24 in many places"),
-    },
-    {
-        "name": _("Hope 24 hotline"),
-        "number": "400-161-9995",
-        "tel": "tel:4001619995",
-        "hours": _("24 hours"),
-    },
-]
 OUTAGE_DETAIL = _(
     "The service is unavailable for a moment. Please try again in a few minutes. If you need to "
     "talk to someone now, call a hotline."
@@ -234,7 +221,7 @@ OUTAGE_RETRY_AFTER = 30  # seconds
 
 def national_hotlines() -> list[dict]:
     """The national lines in the active language, from the code, not the database."""
-    return [{k: str(v) for k, v in h.items()} for h in OUTAGE_HOTLINES]
+    return [{k: str(v) for k, v in h.items()} for h in NATIONAL_HOTLINES]
 
 
 def outage_body() -> dict:
@@ -267,7 +254,7 @@ class ServiceUnavailableMiddleware:
         else:
             html = render_to_string(
                 "503.html",
-                {"hotlines": OUTAGE_HOTLINES, "csp_nonce": getattr(request, "csp_nonce", "")},
+                {"hotlines": NATIONAL_HOTLINES, "csp_nonce": getattr(request, "csp_nonce", "")},
             )
             response = HttpResponse(html, status=503)
         response["Retry-After"] = str(OUTAGE_RETRY_AFTER)

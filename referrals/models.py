@@ -1,5 +1,5 @@
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +10,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from referrals.national import (
+    NATIONAL_LINE,
+    NATIONAL_LINE_HOURS,
+    NATIONAL_LINE_NAME,
+    NATIONAL_LINE_OPERATOR,
+    NATIONAL_LINE_VERIFIED,
+)
 from screening.models import Submission
 
 OVERDUE_AFTER = timedelta(minutes=30)
@@ -52,9 +59,6 @@ class HotlineQuerySet(models.QuerySet):
         )
 
 
-NATIONAL_LINE = "12356"
-
-
 def national_line_first(hotlines: list["Hotline"]) -> list["Hotline"]:
     """The same lines with 12356, the national crisis line, moved to the front.
 
@@ -72,13 +76,6 @@ def with_national_line(hotlines: list["Hotline"]) -> list["Hotline"]:
     if any(h.is_national_line for h in hotlines):
         return list(hotlines)
     return [*hotlines, built_in_national_line()]
-
-
-# As fixtures/referrals_hotlines.json has it; the texts are translated (locale/).
-NATIONAL_LINE_NAME = _("National psychological assistance hotline")
-NATIONAL_LINE_OPERATOR = _("National Health Commission")
-NATIONAL_LINE_HOURS = _("At least 18 hours a day, 24 hours in many places; anonymous")
-NATIONAL_LINE_VERIFIED = date(2026, 11, 24)
 
 
 def built_in_national_line() -> "Hotline":

@@ -185,7 +185,7 @@ def test_with_the_database_down_pages_are_a_friendly_503_with_the_hotlines(no_da
 
 def test_the_outage_page_speaks_the_visitors_language(no_database):
     _, _, html = request(no_database, "GET", "/", **{"Accept-Language": "en"})
-    assert "Psychological assistance hotline" in html
+    assert "National psychological assistance hotline" in html
 
 
 @pytest.mark.parametrize(
@@ -310,7 +310,7 @@ def test_the_outage_answer_itself_makes_no_query(client, api, questionnaires):
         page = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
         listing = api.get("/api/v1/questionnaires/")
     assert page.status_code == 503
-    assert "Psychological assistance hotline" in page.content.decode()
+    assert "National psychological assistance hotline" in page.content.decode()
     assert listing.status_code == 503
     assert listing.json()["hotlines"][0]["number"] == "12356"
 

@@ -463,10 +463,10 @@ export interface components {
          *       "detail": "The service is unavailable for a moment. Please try again in a few minutes. If you need to talk to someone now, call a hotline.",
          *       "hotlines": [
          *         {
-         *           "name": "Psychological assistance hotline",
+         *           "name": "National psychological assistance hotline",
          *           "number": "12356",
          *           "tel": "tel:12356",
-         *           "hours": "Anonymous; at least 18 hours a day, 24 in many places"
+         *           "hours": "At least 18 hours a day, 24 hours in many places; anonymous"
          *         },
          *         {
          *           "name": "Hope 24 hotline",
