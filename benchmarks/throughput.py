@@ -171,6 +171,7 @@ def main() -> None:
         "STATIC_ROOT": str(STATIC_ROOT),
         "THROTTLE_SUBMISSIONS": "",
         "THROTTLE_CALLBACKS": "",
+        "THROTTLE_CALLBACKS_PER_RESULT": "",
         "LOG_LEVEL": "WARNING",
     }
     env.setdefault("DATABASE_URL", f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3")

@@ -342,8 +342,11 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
 
-# Call-back requests per client (DRF rate); empty disables.
-THROTTLE_CALLBACKS = env.str("THROTTLE_CALLBACKS", default="10/hour")
+# New call-back cases per client address (DRF rate); empty disables. Generous: one clinic's wifi
+# or a carrier's shared address serves many people, and a person in crisis must get through.
+THROTTLE_CALLBACKS = env.str("THROTTLE_CALLBACKS", default="30/hour")
+# Call-back requests per result, asking again included (each may tell the team again).
+THROTTLE_CALLBACKS_PER_RESULT = env.str("THROTTLE_CALLBACKS_PER_RESULT", default="5/hour")
 
 # Data retention (manage.py purge_personal_data, run daily): call-back phone numbers are deleted
 # this many days after their case closed; submissions older than SUBMISSION_ANONYMISE_DAYS lose

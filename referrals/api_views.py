@@ -19,6 +19,7 @@ from referrals.serializers import (
     CallbackResponseSerializer,
     HotlineSerializer,
 )
+from referrals.throttling import CALLBACK_THROTTLES, count_callback
 from screening.api_views import (
     HOTLINE_12356,
     NOT_FOUND,
@@ -30,7 +31,6 @@ from screening.api_views import (
     public_content,
     result_or_404,
 )
-from screening.throttling import CallbackRateThrottle
 
 CALLBACK_RESPONSE = {
     "status": "new",
@@ -65,7 +65,7 @@ class HotlineList(generics.ListAPIView):
 
 
 class CallbackCreate(APIView):
-    throttle_classes = [CallbackRateThrottle]
+    throttle_classes = CALLBACK_THROTTLES
 
     @extend_schema(
         request=CallbackInputSerializer,
@@ -133,7 +133,7 @@ class CallbackCreate(APIView):
             preferred_time=form.validated_data["preferred_time"],
             note=form.validated_data["note"],
         )
-        CallbackRateThrottle.count_taken(request, self)
+        count_callback(request, self, created=created)
         body = {
             "status": case.status,
             "created": created,

@@ -7,8 +7,8 @@ from referrals.callbacks import normalise_phone
 CONSENT_NEEDED = _("Please tick the box to agree that we may call you back.")
 NOT_A_PHONE = _("Please give a mainland China mobile or landline number.")
 TOO_MANY_CALLBACKS = _(
-    "Many call-backs were asked for from this connection in the last hour, so we cannot take "
-    "another now. If you need to talk to someone, please call a hotline above now."
+    "We cannot take another call-back request from here right now: many were made in the last "
+    "hour. If you need to talk to someone, please call a hotline above now."
 )
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from referrals.callbacks import request_callback
 from referrals.forms import TOO_MANY_CALLBACKS, CallbackForm
+from referrals.throttling import callback_allowed, callback_view, count_callback
 from screening import scoring
 from screening.models import (
     Channel,
@@ -20,7 +21,6 @@ from screening.models import (
     active_channel,
 )
 from screening.recommendations import hotlines_for, recommendation_for, safety_message
-from screening.throttling import CallbackRateThrottle
 
 CHANNEL_COOKIE = "channel"
 CHANNEL_COOKIE_AGE = 24 * 60 * 60  # one visit, generously
@@ -160,19 +160,20 @@ def result_callback(request, token: str):
     """The result page's call-back form (works without JavaScript)."""
     submission = get_object_or_404(Submission.objects.for_display(), token=token)
     form = CallbackForm(request.POST)
+    view = callback_view(token)
     if not form.is_valid():
         errors, status = {field: messages[0] for field, messages in form.errors.items()}, 400
-    elif not CallbackRateThrottle().allow_request(request, None):
+    elif not callback_allowed(request, view):
         # The same limit as the API's, so that the form is no way around it.
         errors, status = {"limit": TOO_MANY_CALLBACKS}, 429
     else:
-        request_callback(
+        _case, created = request_callback(
             submission=submission,
             phone=form.cleaned_data["phone"],
             preferred_time=form.cleaned_data["preferred_time"],
             note=form.cleaned_data["note"],
         )
-        CallbackRateThrottle.count_taken(request)
+        count_callback(request, view, created=created)
         return HttpResponseRedirect(
             f"{submission.get_absolute_url()}?callback=1#callback", status=303
         )

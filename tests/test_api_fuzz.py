@@ -26,6 +26,7 @@ def fuzzable(demo_data, settings):
     """The demo data, no throttles, and the test's database connection kept open."""
     # Throttles would turn most examples into 429s; they have tests of their own.
     settings.THROTTLE_SUBMISSIONS = settings.THROTTLE_CALLBACKS = ""
+    settings.THROTTLE_CALLBACKS_PER_RESULT = ""
     # Called directly, the WSGI handler closes the connection after each request, as Django's
     # test client prevents; that connection holds the test's transaction.
     request_started.disconnect(close_old_connections)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import override_settings
 
 from config.logs import RedactPersonalData, redact
@@ -296,40 +297,69 @@ def crisis_token(api, demo_data):
     return submit(api, (0,) * 8 + (2,)).json()["token"]
 
 
-@override_settings(THROTTLE_CALLBACKS="2/hour")
-def test_call_back_requests_beyond_the_rate_are_429_with_the_hotlines(api, crisis_token):
-    url = f"/api/v1/submissions/{crisis_token}/callback/"
-    body = {"phone": "13912345678", "consent": True}
-    codes = [api.post(url, body, format="json").status_code for _ in range(3)]
+CALL_ME = {"phone": "13912345678", "consent": True}
+
+
+def ask_callback(api, token, body=CALL_ME, **headers):
+    return api.post(f"/api/v1/submissions/{token}/callback/", body, format="json", **headers)
+
+
+@override_settings(THROTTLE_CALLBACKS_PER_RESULT="2/hour")
+def test_call_back_requests_for_one_result_beyond_its_rate_are_429_with_the_hotlines(
+    api, crisis_token
+):
+    codes = [ask_callback(api, crisis_token).status_code for _ in range(3)]
     assert codes == [201, 200, 429]
-    refused = api.post(url, body, format="json").json()
+    refused = ask_callback(api, crisis_token).json()
     assert "detail" in refused
     assert [line["number"] for line in refused["hotlines"]] == ["12356", "400-161-9995"]
-    other = api.post(url, body, format="json", REMOTE_ADDR="10.9.8.7")
-    assert other.status_code == 200
+    # The limit is the result's, wherever the requests come from.
+    assert ask_callback(api, crisis_token, REMOTE_ADDR="10.9.8.7").status_code == 429
 
 
 @override_settings(THROTTLE_CALLBACKS="2/hour")
-def test_refused_call_back_requests_do_not_count_against_the_rate(api, crisis_token):
+def test_new_call_back_cases_from_one_address_beyond_its_rate_are_429(api, demo_data):
+    tokens = [submit(api, (0,) * 8 + (2,)).json()["token"] for _ in range(4)]
+    codes = [ask_callback(api, token).status_code for token in tokens[:3]]
+    assert codes == [201, 201, 429]
+    assert ask_callback(api, tokens[3], REMOTE_ADDR="10.9.8.7").status_code == 201
+
+
+@override_settings(THROTTLE_CALLBACKS="2/hour")
+def test_asking_again_for_one_result_leaves_the_addresss_new_cases_to_others(api, demo_data):
+    # A village clinic's wifi serves everyone who scans its poster: one person correcting
+    # their number must not use up what the next person needs.
+    first, second, third = (submit(api, (0,) * 8 + (2,)).json()["token"] for _ in range(3))
+    again = [ask_callback(api, first, CALL_ME | {"preferred_time": f"{h}点"}) for h in (9, 10, 11)]
+    assert [response.status_code for response in again] == [201, 200, 200]
+    assert ask_callback(api, second).status_code == 201
+    assert ask_callback(api, third).status_code == 429
+
+
+@override_settings(THROTTLE_CALLBACKS="1/hour", THROTTLE_CALLBACKS_PER_RESULT="2/hour")
+def test_refused_call_back_requests_do_not_count_against_the_rates(api, crisis_token):
     # Someone in crisis who mistypes the number must still be able to ask.
-    url = f"/api/v1/submissions/{crisis_token}/callback/"
     for phone in ("1391234567", "23912345678", "139123456789", "phone", "110"):
-        assert api.post(url, {"phone": phone, "consent": True}, format="json").status_code == 400
-    body = {"phone": "13912345678", "consent": True}
-    codes = [api.post(url, body, format="json").status_code for _ in range(3)]
+        assert ask_callback(api, crisis_token, {"phone": phone, "consent": True}).status_code == 400
+    codes = [ask_callback(api, crisis_token).status_code for _ in range(3)]
     assert codes == [201, 200, 429]
 
 
-@override_settings(THROTTLE_CALLBACKS="2/hour")
+def test_the_per_result_limit_keeps_no_token_in_the_cache(api, crisis_token, settings):
+    settings.THROTTLE_CALLBACKS_PER_RESULT = "5/hour"
+    assert ask_callback(api, crisis_token).status_code == 201
+    keys = [key for key in cache._cache if "callbacks_per_result" in key]  # LocMemCache
+    assert len(keys) == 1
+    assert crisis_token not in keys[0]
+
+
+@override_settings(THROTTLE_CALLBACKS_PER_RESULT="2/hour")
 def test_the_result_pages_call_back_form_shares_the_apis_limit(client, api, crisis_token):
     form = {"phone": "13912345678", "consent": "yes"}
     page = f"/r/{crisis_token}/callback/"
     assert client.post(page, {"phone": "1", "consent": "yes"}).status_code == 400, "not counted"
     assert client.post(page, form).status_code == 303
-    url = f"/api/v1/submissions/{crisis_token}/callback/"
-    assert (
-        api.post(url, {"phone": "13912345678", "consent": True}, format="json").status_code == 200
-    )
+    assert ask_callback(api, crisis_token).status_code == 200
     refused = client.post(page, form)
     assert refused.status_code == 429
     html = refused.content.decode()
@@ -337,8 +367,17 @@ def test_the_result_pages_call_back_form_shares_the_apis_limit(client, api, cris
     assert 'href="tel:12356"' in html
 
 
-@override_settings(THROTTLE_CALLBACKS="")
-def test_an_empty_call_back_rate_disables_its_throttle(api, crisis_token):
+@override_settings(THROTTLE_CALLBACKS="1/hour")
+def test_the_result_pages_form_counts_new_cases_against_the_address(client, api, demo_data):
+    first, second = (submit(api, (0,) * 8 + (2,)).json()["token"] for _ in range(2))
+    form = {"phone": "13912345678", "consent": "yes"}
+    assert client.post(f"/r/{first}/callback/", form).status_code == 303
+    assert client.post(f"/r/{first}/callback/", form).status_code == 303
+    assert client.post(f"/r/{second}/callback/", form).status_code == 429
+
+
+@override_settings(THROTTLE_CALLBACKS="", THROTTLE_CALLBACKS_PER_RESULT="")
+def test_empty_call_back_rates_disable_their_throttles(api, crisis_token):
     url = f"/api/v1/submissions/{crisis_token}/callback/"
     body = {"phone": "13912345678", "consent": True}
     codes = {api.post(url, body, format="json").status_code for _ in range(12)}

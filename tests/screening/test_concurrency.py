@@ -46,7 +46,7 @@ def test_two_hundred_submissions_from_twenty_threads_are_each_stored_exactly_onc
 
 
 @pytest.mark.django_db(transaction=True)
-@override_settings(THROTTLE_CALLBACKS="")
+@override_settings(THROTTLE_CALLBACKS="", THROTTLE_CALLBACKS_PER_RESULT="")
 def test_racing_callback_requests_for_one_submission_make_one_case(demo_data):
     from referrals.models import ReferralCase
 
