@@ -40,7 +40,7 @@ def measure(submission, renders: int) -> tuple[float, float, int]:
     """
     from screening import sheets
 
-    url = f"https://example.org{submission.get_absolute_url()}"
+    url = f"https://example.org{submission.result_path()}"
     sheets.render_pdf(sheets.result_sheet_html(submission, result_url=url))  # warm-up: fonts
     wall, cpu = [], []
     for _ in range(renders):

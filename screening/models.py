@@ -624,7 +624,9 @@ class Submission(models.Model):
     def __str__(self) -> str:
         return f"{self.version} {self.short_token}"
 
-    def get_absolute_url(self) -> str:
+    # Not get_absolute_url: the admin's "view on site" address (/admin/r/…) would redirect any
+    # staff login, whatever its permissions, to the result behind its secret token.
+    def result_path(self) -> str:
         return reverse("result", args=[self.token])
 
     @property

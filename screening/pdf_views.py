@@ -33,7 +33,7 @@ def sheet_headers(filename: str, cache_control: str) -> dict[str, str]:
 
 
 def result_sheet(request, submission: Submission) -> bytes:
-    result_url = request.build_absolute_uri(submission.get_absolute_url())
+    result_url = request.build_absolute_uri(submission.result_path())
     return sheets.result_sheet_pdf(submission, result_url=result_url)
 
 

@@ -279,7 +279,7 @@ class SubmissionSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
         return self._hotlines
 
     def get_result_url(self, submission) -> str:
-        return self.absolute(submission.get_absolute_url())
+        return self.absolute(submission.result_path())
 
     def get_pdf_url(self, submission) -> str:
         return self.absolute(submission.get_pdf_url())

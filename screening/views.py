@@ -117,7 +117,7 @@ def questionnaire(request, slug: str):
             errors = invalid.errors
         else:
             # 303: the browser fetches the result with GET, and "back" does not re-submit.
-            return HttpResponseRedirect(submission.get_absolute_url(), status=303)
+            return HttpResponseRedirect(submission.result_path(), status=303)
     questions = list(version.questions.all())
     missing = [(position, q) for position, q in enumerate(questions, 1) if errors.get(q.code)]
     context = {
@@ -174,9 +174,7 @@ def result_callback(request, token: str):
             note=form.cleaned_data["note"],
         )
         count_callback(request, view, created=created)
-        return HttpResponseRedirect(
-            f"{submission.get_absolute_url()}?callback=1#callback", status=303
-        )
+        return HttpResponseRedirect(f"{submission.result_path()}?callback=1#callback", status=303)
     context = result_context(
         submission,
         callback_errors=errors,

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -85,6 +86,22 @@ def test_the_submissions_list_cannot_be_filtered_by_token(client, case, lookup):
     assert response.status_code == 400
     assert token not in response.content.decode()
     assert client.get(SUBMISSIONS[0], {"tier": "severe"}).status_code == 200, "real filters work"
+
+
+@pytest.mark.parametrize("group", ["Clinician", "Crisis team", "Content editor", None])
+def test_no_staff_login_is_led_to_a_result_by_its_token(client, case, group):
+    # The admin's "view on site" address redirects any staff login to an object's own page.
+    login(client, group)
+    submission = case.submission
+    kind = ContentType.objects.get_for_model(Submission)
+    shortcut = client.get(f"/admin/r/{kind.pk}/{submission.pk}/")
+    assert shortcut.status_code == 404
+    assert submission.token not in shortcut.get("Location", "")
+    if group == "Clinician":
+        page = client.get(f"/admin/screening/submission/{submission.pk}/change/")
+        assert page.status_code == 200
+        assert f"/admin/r/{kind.pk}/" not in page.content.decode()
+        assert submission.token not in page.content.decode()
 
 
 def test_cases_are_filtered_by_phone_only_by_those_who_see_numbers(client, case):
