@@ -162,6 +162,8 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 # Joining browsers' preload list is the domain owner's decision, not a default.
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# A refused form's page leads back to that form (on the call-back form: the person's result).
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -314,7 +316,8 @@ LOGGING = {
     },
 }
 
-# Where links in notifications point (the public address of this service).
+# The public address of this service: posters' QR codes and the links in crisis-team
+# notifications point here (check --deploy warns while it is left at the default).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Crisis team notifications for new call-back cases: email addresses and/or a webhook URL.

@@ -1,7 +1,13 @@
 """Error views: JSON under /api/, as DRF's own errors are; the friendly pages everywhere else."""
 
-from django.http import HttpResponseBadRequest, HttpResponseServerError, JsonResponse
+from django.http import (
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views import defaults
 
@@ -31,6 +37,19 @@ def server_error(request):
         }
         return JsonResponse(body, status=500, json_dumps_params={"ensure_ascii": False})
     return HttpResponseServerError(plain_error_page(request, "500.html"))
+
+
+def csrf_failure(request, reason=""):
+    """A form refused for its missing or stale security token, with a way back to that form.
+
+    Back to the same address: on the call-back form that is the person's result (a GET of it
+    leads there), so someone in crisis is not sent back to the start.
+    """
+    back = request.path
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts=None):  # "//elsewhere/…"
+        back = "/"
+    html = loader.render_to_string("403_csrf.html", {"back": back}, request)
+    return HttpResponseForbidden(html)
 
 
 def plain_error_page(request, template: str) -> str:

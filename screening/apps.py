@@ -8,7 +8,12 @@ class ScreeningConfig(AppConfig):
     verbose_name = _("Screening")
 
     def ready(self):
+        from django.core import checks
+
+        from screening.checks import site_url_is_public
         from screening.converters import TokenConverter
+
+        checks.register(site_url_is_public, deploy=True)
 
         # Here, not in one urls module: the API, PDF and page URLs all take a token.
         register_converter(TokenConverter, "token")

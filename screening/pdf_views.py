@@ -3,6 +3,7 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
@@ -56,11 +57,15 @@ def questionnaire_pdf(request, slug: str):
         raise Http404(_("No such self-test.")) from None
     form_url = request.build_absolute_uri(reverse("questionnaire", args=[slug]))
     headers = sheet_headers(sheets.blank_questionnaire_filename(version), BLANK_CACHE_CONTROL)
-    return HttpResponse(
+    response = HttpResponse(
         sheets.blank_questionnaire_pdf(version, form_url=form_url),
         content_type="application/pdf",
         headers=headers,
     )
+    # Its language may come from the language cookie: a browser must not keep one language's
+    # sheet for a doctor who has just switched to the other.
+    patch_vary_headers(response, ("Cookie",))
+    return response
 
 
 class PDFRenderer(BaseRenderer):

@@ -1,13 +1,14 @@
 import re
 
 from django.conf import settings
+from django.core.validators import slug_re
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from referrals.callbacks import request_callback
 from referrals.forms import TOO_MANY_CALLBACKS, CallbackForm
@@ -44,6 +45,10 @@ def channel_landing(request, code: str):
         Channel.objects.filter(code=code, active=True)
         .select_related("default_questionnaire")
         .first()
+        # A code no channel could have (a stray character, a NUL the database refuses) is
+        # unknown too.
+        if slug_re.fullmatch(code)
+        else None
     )
     target = reverse("home")
     if channel and channel.default_questionnaire:
@@ -155,10 +160,14 @@ def result_context(submission: Submission, **extra) -> dict:
     }
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def result_callback(request, token: str):
     """The result page's call-back form (works without JavaScript)."""
     submission = get_object_or_404(Submission.objects.for_display(), token=token)
+    if request.method != "POST":
+        # A refused form's page has this address: reloading it, or the language and text-size
+        # buttons coming back to it, must lead to the result and its hotlines, not a blank 405.
+        return redirect(f"{submission.result_path()}#callback")
     form = CallbackForm(request.POST)
     view = callback_view(token)
     if not form.is_valid():

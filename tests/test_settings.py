@@ -14,6 +14,7 @@ PRODUCTION = {
     "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-enough-0123456789",
     "ALLOWED_HOSTS": "xinqiao.example.org",
     "CRISIS_TEAM_EMAILS": "crisis-team@xinqiao.example.org",
+    "SITE_URL": "https://xinqiao.example.org",
 }
 
 
@@ -27,6 +28,7 @@ def run(args, **env):
         "DJANGO_ALLOW_ASYNC_UNSAFE",
         "CRISIS_WEBHOOK_URL",
         "CRISIS_WEBHOOK_FORMAT",
+        "SITE_URL",
     }
     names |= {k for k in os.environ if k.startswith("SECURE_")}
     clean = {k: v for k, v in os.environ.items() if k not in names}
@@ -93,6 +95,21 @@ def test_the_deploy_checks_warn_when_nobody_would_be_told_of_call_backs():
     webhook = without | {"CRISIS_WEBHOOK_URL": "https://pager.example.org/hook"}
     assert (
         run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **webhook).returncode
+        == 0
+    )
+
+
+def test_deploy_check_warns_while_posters_would_point_at_localhost():
+    # The QR codes of printed posters are built from SITE_URL.
+    for site_url in (None, "http://xinqiao.example.org", "https://127.0.0.1:8000"):
+        env = {k: v for k, v in PRODUCTION.items() if k != "SITE_URL"}
+        if site_url:
+            env["SITE_URL"] = site_url
+        result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **env)
+        assert result.returncode == 1, site_url
+        assert "screening.W001" in result.stderr, site_url
+    assert (
+        run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION).returncode
         == 0
     )
 

@@ -42,6 +42,14 @@ def test_an_unknown_or_inactive_code_still_leads_to_the_tests(client, demo_data,
     assert Submission.objects.get().channel is None
 
 
+@pytest.mark.parametrize("path", ["/c/%00/", "/c/demo%00/", "/c/%E6%B5%B7%E6%8A%A5/"])
+def test_a_code_no_channel_could_have_still_leads_to_the_tests(client, demo_data, path):
+    # A NUL would make PostgreSQL refuse the query: a 500 where a poster should just work.
+    landing = client.get(path)
+    assert landing.status_code == 302
+    assert landing["Location"] == "/"
+
+
 def test_the_form_is_plain_html_with_fieldsets_and_radios(client, demo_data):
     page = client.get("/q/phq-9/").content.decode()
     assert page.count("<fieldset") == 10
@@ -91,6 +99,20 @@ def test_a_moderate_result_lists_sessions_with_calendar_links(client, demo_data)
     assert page.count(".ics") >= 3
 
 
+def test_a_moderate_result_without_sessions_says_so_and_points_to_the_hotlines(
+    client, questionnaires, hotlines
+):
+    client.post("/q/phq-9/", answers((2, 2, 2, 2, 1, 1, 0, 0, 0)))
+    submission = Submission.objects.get()
+    assert submission.tier == "moderate"
+    page = client.get(f"/r/{submission.token}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    sessions = page.split("Talk to an expert")[1].split("</section>")[0]
+    assert "New sessions are on their way: call a hotline below in the meantime." in sessions
+    hotlines = page.split("<h2>Hotlines</h2>")[1]
+    assert page.index("New sessions are on their way") < page.index("<h2>Hotlines</h2>")
+    assert 'href="tel:12356"' in hotlines
+
+
 def test_a_crisis_result_leads_with_hotlines_before_the_score(client, demo_data):
     response = client.post("/q/phq-9/", answers((0,) * 8 + (1,)), follow=True)
     page = response.content.decode()
@@ -114,6 +136,49 @@ def test_the_callback_form_needs_consent_and_never_echoes_the_number(client, dem
     assert 'role="status"' in accepted.content.decode()
     assert "13912345678" not in accepted.content.decode()
     assert Submission.objects.get().cases.get().phone == "13912345678"
+
+
+def test_a_refused_call_back_opens_at_the_form_with_its_error(client, demo_data):
+    client.post("/q/phq-9/", answers((0,) * 8 + (2,)))
+    token = Submission.objects.get().token
+    result = client.get(f"/r/{token}/").content.decode()
+    # The refused page opens at the form, not at the top with the error far below.
+    assert f'action="/r/{token}/callback/#callback"' in result
+    refused = client.post(f"/r/{token}/callback/", {"phone": "12", "consent": "yes"})
+    html = refused.content.decode()
+    assert refused.status_code == 400
+    assert html.index('id="callback"') < html.index('id="phone-error"')
+
+
+def test_the_call_back_address_opened_again_leads_to_the_result(client, demo_data):
+    client.post("/q/phq-9/", answers((0,) * 8 + (2,)))
+    token = Submission.objects.get().token
+    refused = client.post(f"/r/{token}/callback/", {"phone": "12"})
+    assert refused.status_code == 400
+    # A reload, or the language and text-size buttons coming back to the refused page's address.
+    back = re.findall(r'name="next" value="([^"]+)"', refused.content.decode())
+    assert back == [f"/r/{token}/callback/"] * 2
+    switched = client.post("/i18n/setlang/", {"language": "en", "next": back[0]}, follow=True)
+    assert switched.redirect_chain[-1] == (f"/r/{token}/#callback", 302)
+    assert switched.status_code == 200
+    assert 'href="tel:12356"' in switched.content.decode()
+    assert not ReferralCase.objects.exists()
+    assert client.get("/r/no-such-token/callback/").status_code == 404
+
+
+def test_a_refused_form_token_on_the_call_back_leads_back_to_the_result(demo_data):
+    from django.test import Client
+
+    Client().post("/q/phq-9/", answers((0,) * 8 + (2,)))
+    token = Submission.objects.get().token
+    strict = Client(enforce_csrf_checks=True)
+    refused = strict.post(f"/r/{token}/callback/", {"phone": "13912345678", "consent": "yes"})
+    assert refused.status_code == 403
+    page = refused.content.decode()
+    assert f'href="/r/{token}/callback/"' in page, "back to the person's result, not the start"
+    assert 'href="tel:12356"' in page
+    assert "13912345678" not in page
+    assert not ReferralCase.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -159,6 +224,7 @@ def test_a_rejected_form_token_is_a_friendly_page_with_the_hotline(demo_data):
     page = response.content.decode()
     assert 'href="tel:12356"' in page
     assert "请重新提交" in page
+    assert 'href="/q/phq-9/"' in page
     assert Submission.objects.count() == 0
 
 

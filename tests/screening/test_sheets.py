@@ -323,6 +323,16 @@ def test_the_blank_questionnaire_is_a_form_with_a_clinician_key(client, demo_dat
     assert "12356" in key
 
 
+def test_the_blank_questionnaire_varies_on_the_language_cookie(client, demo_data):
+    # Kept by the browser for an hour; its language may come from the language cookie.
+    chinese = get_pdf(client, "/q/phq-9/pdf/")
+    client.cookies["django_language"] = "en"
+    english = get_pdf(client, "/q/phq-9/pdf/")
+    assert chinese.content != english.content
+    assert "max-age" in english["Cache-Control"]
+    assert "Cookie" in english["Vary"] and "Accept-Language" in english["Vary"]
+
+
 def test_an_unknown_questionnaire_has_no_blank_form(client, questionnaires):
     assert client.get("/q/no-such-test/pdf/").status_code == 404
 

@@ -1,0 +1,21 @@
+"""System checks for what villagers are sent to (``manage.py check --deploy``)."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import Warning
+
+
+def site_url_is_public(app_configs, **kwargs):
+    """Posters' QR codes and the crisis team's links are built from SITE_URL."""
+    parts = urlsplit(settings.SITE_URL)
+    if parts.scheme == "https" and parts.hostname not in (None, "localhost", "127.0.0.1", "::1"):
+        return []
+    return [
+        Warning(
+            f"SITE_URL is {settings.SITE_URL!r}: the QR codes on printed posters and the links "
+            "in crisis-team notifications would point there.",
+            hint="Set SITE_URL to the service's public https address, e.g. https://xinqiao.example.org.",
+            id="screening.W001",
+        )
+    ]
