@@ -131,3 +131,19 @@ def test_pages_fit_a_320_pixel_screen_without_sideways_scrolling(
     page.goto(f"{live_server.url}{path}")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     context.close()
+
+
+def test_long_unbroken_words_wrap_on_a_320_pixel_screen(browser, live_server, demo_data):
+    # Clinicians paste links and long words into articles; a phone must not scroll sideways.
+    from content.models import Article
+
+    article = Article.objects.filter(published_at__isnull=False).first()
+    article.body = "详情见 https://example.org/" + "a" * 120 + " 。\n\n" + "长" * 5 + "x" * 80
+    article.summary = "y" * 90
+    article.save()
+    context = browser.new_context(viewport={"width": 320, "height": 640}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}{article.get_absolute_url()}")
+    assert "a" * 120 in page.inner_text("main")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    context.close()
