@@ -147,3 +147,27 @@ def test_long_unbroken_words_wrap_on_a_320_pixel_screen(browser, live_server, de
     assert "a" * 120 in page.inner_text("main")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     context.close()
+
+
+def test_the_text_and_language_buttons_keep_the_answers_given_so_far(
+    browser, live_server, demo_data
+):
+    context = phone_context(browser)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/q/phq-9/")
+    for i, value in ((1, 2), (2, 1), (3, 3)):
+        page.check(f'input[name="phq9_{i}"][value="{value}"]')
+    with page.expect_navigation():
+        page.click("header form button:not([name])")  # large text
+    assert page.locator("body.large").count() == 1
+    with page.expect_navigation():
+        page.click('header button[name="language"]')
+    assert page.locator("html[lang=en]").count() == 1
+    checked = page.eval_on_selector_all(
+        "input[type=radio]:checked", "inputs => inputs.map(i => [i.name, i.value])"
+    )
+    assert checked == [["phq9_1", "2"], ["phq9_2", "1"], ["phq9_3", "3"]]
+    # Kept only across the button's reload: opened again, the test starts empty.
+    page.goto(f"{live_server.url}/q/phq-9/")
+    assert page.locator("input[type=radio]:checked").count() == 0
+    context.close()

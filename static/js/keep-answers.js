@@ -1,0 +1,31 @@
+/* The language and large-text buttons reload the self-test page: the answers given so far come
+   back with it instead of being lost halfway through (often by those who most need large text).
+   Kept only from such a button's press to the next load of the page, in this tab alone
+   (sessionStorage), so a shared phone never shows one person's answers to the next. */
+(function () {
+  "use strict";
+  var form = document.querySelector("form.questions");
+  if (!form || !window.sessionStorage || !window.JSON) return;
+  var key = "answers:" + location.pathname;
+  var kept = null;
+  try {
+    kept = JSON.parse(sessionStorage.getItem(key) || "null");
+    sessionStorage.removeItem(key);
+  } catch (e) {}
+  if (kept && !form.querySelector("input[type=radio]:checked")) {
+    var radios = form.querySelectorAll("input[type=radio]");
+    for (var i = 0; i < radios.length; i++) {
+      if (kept[radios[i].name] === radios[i].value) radios[i].checked = true;
+    }
+  }
+  function keep() {
+    var answers = {};
+    var checked = form.querySelectorAll("input[type=radio]:checked");
+    for (var i = 0; i < checked.length; i++) answers[checked[i].name] = checked[i].value;
+    try {
+      sessionStorage.setItem(key, JSON.stringify(answers));
+    } catch (e) {}
+  }
+  var toggles = document.querySelectorAll("header form");
+  for (var j = 0; j < toggles.length; j++) toggles[j].addEventListener("submit", keep);
+})();
