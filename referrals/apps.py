@@ -8,6 +8,7 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Referrals")
 
     def ready(self):
-        from referrals.checks import crisis_team_is_told
+        from referrals.checks import crisis_team_is_told, crisis_webhook_is_a_web_address
 
         checks.register(crisis_team_is_told, deploy=True)
+        checks.register(crisis_webhook_is_a_web_address)

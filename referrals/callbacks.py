@@ -4,7 +4,9 @@ import json
 import logging
 import re
 import unicodedata
+import urllib.parse
 import urllib.request
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -113,7 +115,8 @@ def notify_crisis_team(case: ReferralCase) -> bool:
 
     The message holds no phone number and no answers: the team reads those in admin.
     Failures are logged (without personal data) and leave ``notified_at`` empty until every
-    configured way has got through; True once it has.
+    configured way has got through; True once it has. Each way is recorded (committed) as soon
+    as it got through, so nothing that fails later makes anyone send it again.
     """
     submission = case.submission
     admin_url = f"{settings.SITE_URL.rstrip('/')}/admin/referrals/referralcase/{case.pk}/change/"
@@ -142,45 +145,20 @@ def notify_crisis_team(case: ReferralCase) -> bool:
                 _("Please make first contact within 30 minutes."),
             ]
         )
-    # Only the ways not yet through: a retry after a partial failure tells nobody twice.
-    if settings.CRISIS_TEAM_EMAILS and case.emailed_at is None:
-        try:
-            send_mail(subject, body, None, settings.CRISIS_TEAM_EMAILS)
-        except Exception:
-            log.exception("crisis team email failed for case %s", case.pk)
-        else:
-            # Recorded at once, not at the end: a worker killed while the webhook hangs must
-            # not leave the retry job to mail the team again.
-            case.emailed_at = record(case, "emailed_at")
-    if settings.CRISIS_WEBHOOK_URL and case.webhook_called_at is None:
-        if settings.CRISIS_WEBHOOK_FORMAT == "text":
-            payload = {"msgtype": "text", "text": {"content": f"{subject}\n{body}"}}
-        else:
-            payload = {
-                "case": case.pk,
-                "tier": submission.tier,
-                "crisis": submission.crisis,
-                "created_at": case.created_at.isoformat(),
-                "admin_url": admin_url,
-            }
-        request = urllib.request.Request(
-            settings.CRISIS_WEBHOOK_URL,
-            data=json.dumps(payload, ensure_ascii=False).encode(),
-            headers={"Content-Type": "application/json; charset=utf-8"},
-            method="POST",
-        )
-        try:
-            with urllib.request.urlopen(
-                request, timeout=settings.CRISIS_WEBHOOK_TIMEOUT
-            ) as response:
-                refusal = webhook_refusal(response.read(WEBHOOK_ANSWER_LIMIT))
-        except Exception:
-            log.exception("crisis team webhook failed for case %s", case.pk)
-        else:
-            if refusal is None:
-                case.webhook_called_at = record(case, "webhook_called_at")
-            else:
-                log.error("crisis team webhook refused case %s: errcode %s", case.pk, refusal)
+    if settings.CRISIS_WEBHOOK_FORMAT == "text":
+        payload = {"msgtype": "text", "text": {"content": f"{subject}\n{body}"}}
+    else:
+        payload = {
+            "case": case.pk,
+            "tier": submission.tier,
+            "crisis": submission.crisis,
+            "created_at": case.created_at.isoformat(),
+            "admin_url": admin_url,
+        }
+    if settings.CRISIS_TEAM_EMAILS:
+        send_once(case, "emailed_at", lambda: email_team(case, subject, body))
+    if settings.CRISIS_WEBHOOK_URL:
+        send_once(case, "webhook_called_at", lambda: call_webhook(case, payload))
     # Notified once every configured way got through; until then the retry job tries again.
     configured = [
         done
@@ -198,6 +176,61 @@ def notify_crisis_team(case: ReferralCase) -> bool:
     else:
         log.error("crisis team was not notified of case %s", case.pk)
     return sent
+
+
+def send_once(case: ReferralCase, field: str, send: Callable[[], bool]) -> None:
+    """Send one way (``field`` says when it got through) unless it has been sent already.
+
+    The case's row stays locked while sending and the time is committed at once: another sender
+    (the request that opened the case, an overlapping run of the retry job) skips a way being
+    sent and sees one sent, so nobody is told twice, even when a later step breaks.
+    """
+    with transaction.atomic():
+        row = (
+            ReferralCase.objects.select_for_update(skip_locked=True)
+            .filter(pk=case.pk)
+            .values(field)
+            .first()
+        )
+        if row is None:
+            return  # another sender has it now; the retry job comes back to it if need be
+        done = row[field]
+        if done is None and send():
+            done = record(case, field)
+        setattr(case, field, done)
+
+
+def email_team(case: ReferralCase, subject: str, body: str) -> bool:
+    try:
+        send_mail(subject, body, None, settings.CRISIS_TEAM_EMAILS)
+    except Exception:
+        log.exception("crisis team email failed for case %s", case.pk)
+        return False
+    return True
+
+
+def call_webhook(case: ReferralCase, payload: dict) -> bool:
+    """POST ``payload`` to CRISIS_WEBHOOK_URL; True when the webhook took it."""
+    try:
+        # The address often carries the bot's key: it is never logged.
+        if urllib.parse.urlsplit(settings.CRISIS_WEBHOOK_URL).scheme not in ("http", "https"):
+            log.error("CRISIS_WEBHOOK_URL is not an http(s) address; case %s not sent", case.pk)
+            return False
+        request = urllib.request.Request(
+            settings.CRISIS_WEBHOOK_URL,
+            data=json.dumps(payload, ensure_ascii=False).encode(),
+            headers={"Content-Type": "application/json; charset=utf-8"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=settings.CRISIS_WEBHOOK_TIMEOUT) as response:
+            refusal = webhook_refusal(response.read(WEBHOOK_ANSWER_LIMIT))
+    except Exception:
+        log.exception("crisis team webhook failed for case %s", case.pk)
+        return False
+    if refusal is not None:
+        log.error("crisis team webhook refused case %s: errcode %s", case.pk, refusal)
+        return False
+    return True
 
 
 WEBHOOK_ANSWER_LIMIT = 64 * 1024

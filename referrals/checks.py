@@ -1,7 +1,9 @@
 """System checks for the crisis path (``manage.py check --deploy``)."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
-from django.core.checks import Warning
+from django.core.checks import Error, Warning
 
 
 def crisis_team_is_told(app_configs, **kwargs):
@@ -14,5 +16,25 @@ def crisis_team_is_told(app_configs, **kwargs):
             "wait in the admin queue until someone looks.",
             hint="Set CRISIS_TEAM_EMAILS and/or CRISIS_WEBHOOK_URL.",
             id="referrals.W001",
+        )
+    ]
+
+
+def crisis_webhook_is_a_web_address(app_configs, **kwargs):
+    """CRISIS_WEBHOOK_URL, when set, is an http(s) address: anything else never reaches the team."""
+    url = settings.CRISIS_WEBHOOK_URL
+    try:
+        parts = urlsplit(url)
+        web = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. an unclosed [ of an IPv6 address
+        web = False
+    if not url or web:
+        return []
+    return [
+        Error(
+            "CRISIS_WEBHOOK_URL is not an http(s) address: the crisis team's webhook is never "
+            "called.",
+            hint="Give the full address, starting https://.",
+            id="referrals.E001",
         )
     ]

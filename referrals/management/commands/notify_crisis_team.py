@@ -1,3 +1,4 @@
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -6,6 +7,8 @@ from django.db import transaction
 
 from referrals.callbacks import notify_crisis_team
 from referrals.models import ReferralCase
+
+log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -34,8 +37,8 @@ class Command(BaseCommand):
         tried, failed = [], []
         while True:
             with transaction.atomic():
-                # One case at a time, locked: a run that overlaps a slow one (a mail server
-                # timing out) skips the cases the other is sending, so nobody is told twice.
+                # Skips a case locked by another sender (an overlapping run stuck on a slow mail
+                # server): notify_crisis_team locks it again for each way it sends.
                 case = (
                     ReferralCase.objects.unnotified(age)
                     .exclude(pk__in=tried)
@@ -43,11 +46,17 @@ class Command(BaseCommand):
                     .select_related("submission__version__questionnaire")
                     .first()
                 )
-                if case is None:
-                    break
-                tried.append(case.pk)
-                if not notify_crisis_team(case):
-                    failed.append(case.pk)
+            if case is None:
+                break
+            tried.append(case.pk)
+            try:
+                sent = notify_crisis_team(case)
+            except Exception:
+                # One broken case must not keep the team from hearing of the others.
+                log.exception("notifying the crisis team of case %s broke", case.pk)
+                sent = False
+            if not sent:
+                failed.append(case.pk)
         # Quiet when there was nothing to do: cron mails whatever a job prints.
         if tried:
             self.stdout.write(f"notified {len(tried) - len(failed)}, failed {len(failed)}")

@@ -1,0 +1,127 @@
+"""Telling the crisis team: every case gets its turn, what was sent is never sent again."""
+
+import io
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.core.management.base import SystemCheckError
+from django.db import connection
+from django.test import override_settings
+from django.utils import timezone
+
+from referrals.models import ReferralCase
+from screening.models import QuestionnaireVersion, Submission
+
+pytestmark = pytest.mark.django_db
+PHONE = "13912345678"
+EMAILS = {"CRISIS_TEAM_EMAILS": ["crisis@example.org"]}
+
+
+def waiting_case() -> ReferralCase:
+    """A crisis case whose own notification never went out, old enough for the retry job."""
+    version = QuestionnaireVersion.objects.current_for("phq-9")
+    answers = {f"phq9_{i}": 0 for i in range(1, 9)} | {"phq9_9": 2}
+    submission = Submission.create_from_answers(
+        version=version, answers=answers, language="zh-hans"
+    )
+    now = timezone.now()
+    case = ReferralCase.objects.create(submission=submission, phone=PHONE, consent_at=now)
+    ReferralCase.objects.filter(pk=case.pk).update(updated_at=now - timedelta(minutes=5))
+    return case
+
+
+def notify_pending() -> str:
+    out = io.StringIO()
+    call_command("notify_crisis_team", stdout=out)
+    return out.getvalue()
+
+
+def test_a_case_whose_notification_breaks_does_not_stop_the_job(questionnaires, caplog):
+    first, second = waiting_case(), waiting_case()
+    # No SITE_URL breaks the message itself, for every case: each one is still tried.
+    with override_settings(SITE_URL=None, **EMAILS):
+        with pytest.raises(CommandError, match=rf"\[{first.pk}, {second.pk}\]"):
+            notify_pending()
+    assert f"notifying the crisis team of case {first.pk} broke" in caplog.text
+    assert f"notifying the crisis team of case {second.pk} broke" in caplog.text
+    assert PHONE not in caplog.text
+
+
+def test_a_webhook_address_that_is_not_one_neither_stops_the_job_nor_mails_the_team_twice(
+    questionnaires, caplog
+):
+    first, second = waiting_case(), waiting_case()
+    bad = override_settings(CRISIS_WEBHOOK_URL="hooks.example.org/bot?key=SECRET", **EMAILS)
+    with bad:
+        for _run in range(2):
+            with pytest.raises(CommandError, match=rf"\[{first.pk}, {second.pk}\]"):
+                notify_pending()
+    assert len(mail.outbox) == 2, "each case mailed once, not once a run"
+    for case in (first, second):
+        case.refresh_from_db()
+        assert case.emailed_at is not None and case.notified_at is None
+    assert "CRISIS_WEBHOOK_URL is not an http(s) address" in caplog.text
+    assert "SECRET" not in caplog.text and PHONE not in caplog.text
+
+
+class _AsksWhetherTheEmailIsRecorded(BaseHTTPRequestHandler):
+    """A webhook that looks, from its own database connection, at what is committed."""
+
+    emailed_at: list = []
+
+    def do_POST(self):
+        from django.db import connection as own
+
+        self.rfile.read(int(self.headers["Content-Length"]))
+        case = ReferralCase.objects.get()
+        _AsksWhetherTheEmailIsRecorded.emailed_at.append(case.emailed_at)
+        own.close()
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="isolation is tested on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_the_email_is_recorded_for_good_before_the_webhook_is_called(questionnaires):
+    # Were the webhook step to fail in any way after this, the next run must not mail again.
+    waiting_case()
+    server = HTTPServer(("127.0.0.1", 0), _AsksWhetherTheEmailIsRecorded)
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    _AsksWhetherTheEmailIsRecorded.emailed_at.clear()
+    url = f"http://127.0.0.1:{server.server_port}/hook"
+    with override_settings(CRISIS_WEBHOOK_URL=url, **EMAILS):
+        assert notify_pending() == "notified 1, failed 0\n"
+    thread.join(timeout=5)
+    server.server_close()
+    assert len(_AsksWhetherTheEmailIsRecorded.emailed_at) == 1
+    assert _AsksWhetherTheEmailIsRecorded.emailed_at[0] is not None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "hooks.example.org/bot",
+        "ftp://example.org/bot",
+        "file:///etc/passwd",
+        "http:/x",
+        "http://[::1",
+    ],
+)
+def test_a_webhook_address_that_is_not_http_fails_the_checks(url):
+    with override_settings(CRISIS_WEBHOOK_URL=url), pytest.raises(SystemCheckError) as error:
+        call_command("check")
+    assert "referrals.E001" in str(error.value)
+
+
+@pytest.mark.parametrize("url", ["", "https://qyapi.weixin.qq.com/x?key=1", "http://10.0.0.5/hook"])
+def test_an_http_webhook_address_passes_the_checks(url):
+    with override_settings(CRISIS_WEBHOOK_URL=url):
+        call_command("check", stdout=io.StringIO())
