@@ -4,6 +4,7 @@ import json
 import logging
 import re
 import unicodedata
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
@@ -222,8 +223,12 @@ def call_webhook(case: ReferralCase, payload: dict) -> bool:
             headers={"Content-Type": "application/json; charset=utf-8"},
             method="POST",
         )
-        with urllib.request.urlopen(request, timeout=settings.CRISIS_WEBHOOK_TIMEOUT) as response:
+        with WEBHOOK_OPENER.open(request, timeout=settings.CRISIS_WEBHOOK_TIMEOUT) as response:
             refusal = webhook_refusal(response.read(WEBHOOK_ANSWER_LIMIT))
+    except urllib.error.HTTPError as error:
+        # Only the status: the error's address may hold the key.
+        log.error("crisis team webhook answered case %s with HTTP %s", case.pk, error.code)
+        return False
     except Exception:
         log.exception("crisis team webhook failed for case %s", case.pk)
         return False
@@ -234,6 +239,18 @@ def call_webhook(case: ReferralCase, payload: dict) -> bool:
 
 
 WEBHOOK_ANSWER_LIMIT = 64 * 1024
+
+
+class RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer, not a delivery: following it would turn the POST into a GET
+    without the message, whose 200 would count the team as told."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # so the 3xx is raised as an HTTPError
+
+
+# Only a 2xx answer to the POST itself counts; any other status raises HTTPError.
+WEBHOOK_OPENER = urllib.request.build_opener(RefuseRedirects)
 
 
 def webhook_refusal(answer: bytes):

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
+from referrals.callbacks import notify_crisis_team
 from referrals.models import ReferralCase
 from screening.models import QuestionnaireVersion, Submission
 
@@ -125,3 +126,52 @@ def test_a_webhook_address_that_is_not_http_fails_the_checks(url):
 def test_an_http_webhook_address_passes_the_checks(url):
     with override_settings(CRISIS_WEBHOOK_URL=url):
         call_command("check", stdout=io.StringIO())
+
+
+class _Redirecting(BaseHTTPRequestHandler):
+    """A webhook that has moved: a POST is sent elsewhere, where a GET is welcome."""
+
+    status = 301
+    requests: list = []
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers["Content-Length"]))
+        _Redirecting.requests.append(("POST", self.path))
+        self.send_response(_Redirecting.status)
+        self.send_header("Location", "/moved")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_GET(self):
+        _Redirecting.requests.append(("GET", self.path))
+        body = b'{"errcode": 0}'
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_webhook_that_answers_with_a_redirect_has_not_told_the_team(
+    questionnaires, caplog, status
+):
+    case = waiting_case()
+    server = HTTPServer(("127.0.0.1", 0), _Redirecting)
+    server.timeout = 1
+    thread = threading.Thread(target=lambda: [server.handle_request() for _ in range(2)])
+    thread.daemon = True
+    thread.start()
+    _Redirecting.status, _Redirecting.requests = status, []
+    url = f"http://127.0.0.1:{server.server_port}/hook?key=SECRET"
+    with override_settings(CRISIS_WEBHOOK_URL=url):
+        assert notify_crisis_team(case) is False
+    thread.join(timeout=5)
+    server.server_close()
+    assert _Redirecting.requests == [("POST", "/hook?key=SECRET")], "the redirect is not followed"
+    case.refresh_from_db()
+    assert (case.webhook_called_at, case.notified_at) == (None, None), "the retry job tries again"
+    assert f"crisis team webhook answered case {case.pk} with HTTP {status}" in caplog.text
+    assert "SECRET" not in caplog.text
