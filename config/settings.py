@@ -324,8 +324,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 CRISIS_TEAM_EMAILS = env.list("CRISIS_TEAM_EMAILS", default=[])
 CRISIS_WEBHOOK_URL = env.str("CRISIS_WEBHOOK_URL", default="")
 CRISIS_WEBHOOK_TIMEOUT = env.float("CRISIS_WEBHOOK_TIMEOUT", default=5.0)
-# "json": our own JSON body (case, tier, crisis, created_at, admin_url); "text": a text message as
-# WeCom (企业微信) and DingTalk group bots take it, {"msgtype": "text", "text": {"content": ...}}.
+# "json": our own JSON body (case, tier, crisis, created_at, requested_at, admin_url); "text": a
+# text message as WeCom (企业微信) and DingTalk group bots take it,
+# {"msgtype": "text", "text": {"content": ...}}.
 CRISIS_WEBHOOK_FORMAT = env.str("CRISIS_WEBHOOK_FORMAT", default="json")
 if CRISIS_WEBHOOK_FORMAT not in ("json", "text"):
     raise ImproperlyConfigured('CRISIS_WEBHOOK_FORMAT must be "json" or "text".')

@@ -134,7 +134,8 @@ def notify_crisis_team(case: ReferralCase) -> bool:
         body = "\n".join(
             [
                 _("A call-back was asked for at %(time)s.")
-                % {"time": f"{timezone.localtime(case.created_at):%Y-%m-%d %H:%M}"},
+                # The 30 minutes run from the latest request, not the case's opening.
+                % {"time": f"{timezone.localtime(case.requested_at):%Y-%m-%d %H:%M}"},
                 _("Tier: %(tier)s; crisis: %(crisis)s; score %(score)s/%(max)s.")
                 % {
                     "tier": submission.get_tier_display(),
@@ -154,6 +155,7 @@ def notify_crisis_team(case: ReferralCase) -> bool:
             "tier": submission.tier,
             "crisis": submission.crisis,
             "created_at": case.created_at.isoformat(),
+            "requested_at": case.requested_at.isoformat(),
             "admin_url": admin_url,
         }
     if settings.CRISIS_TEAM_EMAILS:

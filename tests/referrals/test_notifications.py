@@ -1,6 +1,7 @@
 """Telling the crisis team: every case gets its turn, what was sent is never sent again."""
 
 import io
+import json
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -13,7 +14,7 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from referrals.callbacks import notify_crisis_team
+from referrals.callbacks import notify_crisis_team, request_callback
 from referrals.models import ReferralCase
 from screening.models import QuestionnaireVersion, Submission
 
@@ -175,3 +176,42 @@ def test_a_webhook_that_answers_with_a_redirect_has_not_told_the_team(
     assert (case.webhook_called_at, case.notified_at) == (None, None), "the retry job tries again"
     assert f"crisis team webhook answered case {case.pk} with HTTP {status}" in caplog.text
     assert "SECRET" not in caplog.text
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    received: list = []
+
+    def do_POST(self):
+        _Recorder.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_asking_again_after_contact_tells_the_team_when_this_request_was_made(
+    questionnaires, django_capture_on_commit_callbacks
+):
+    case = waiting_case()
+    opened = timezone.now() - timedelta(days=3)
+    ReferralCase.objects.filter(pk=case.pk).update(
+        created_at=opened, requested_at=opened, status=ReferralCase.Status.CONTACTED
+    )
+    server = HTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    _Recorder.received.clear()
+    url = f"http://127.0.0.1:{server.server_port}/hook"
+    with override_settings(CRISIS_WEBHOOK_URL=url, **EMAILS):
+        with django_capture_on_commit_callbacks(execute=True):
+            request_callback(submission=case.submission, phone=PHONE)
+    thread.join(timeout=5)
+    server.server_close()
+    case.refresh_from_db()
+    # The 30 minutes run from this request: the team must not think it is three days late.
+    assert f"{timezone.localtime(case.requested_at):%Y-%m-%d %H:%M}" in mail.outbox[0].body
+    assert f"{timezone.localtime(opened):%Y-%m-%d}" not in mail.outbox[0].body
+    payload = _Recorder.received[0]
+    assert payload["requested_at"] == case.requested_at.isoformat()
+    assert payload["created_at"] == case.created_at.isoformat(), "still when the case opened"
