@@ -134,3 +134,26 @@ def test_running_daily_changes_nothing_more(cases):
     assert "deleted 0 phone number(s)" in again
     assert "anonymised 0 submission(s)" in again
     assert "on 0 case(s); deleted 0 case note(s)" in again
+
+
+def test_with_the_phone_number_go_the_persons_words_and_numbers_in_the_teams_notes(cases):
+    for name in ("old_closed", "old_unreachable", "recent_closed", "open_old"):
+        text = "Called 13912345678, no answer; 打 0771-5551234"
+        CaseNote.objects.create(case=cases[name], text=text)
+    ReferralCase.objects.filter(pk=cases["old_closed"].pk).update(note="打我老公电话 13800138000")
+    dry = run("--dry-run")
+    assert "would redact phone numbers in 2 case note(s)" in dry
+    assert "would clear the person's note and preferred time on 2 case(s)" in dry
+    output = run()
+    assert "redacted phone numbers in 2 case note(s)" in output
+    old = ReferralCase.objects.get(pk=cases["old_closed"].pk)
+    assert (old.phone, old.note, old.preferred_time) == ("", "", "")
+    assert list(old.notes.values_list("text", flat=True)) == [
+        "已回电，王芳说家里人在身边",
+        "Called <phone>, no answer; 打 <phone>",
+    ], "the team's record stays, without the numbers"
+    for name in ("recent_closed", "open_old"):
+        row = ReferralCase.objects.get(pk=cases[name].pk)
+        assert (row.phone, row.note) == ("13912345678", "我叫王芳，住在三组"), name
+        assert "13912345678" in row.notes.last().text, name
+    assert "redacted phone numbers in 0 case note(s)" in run(), "running again is safe"

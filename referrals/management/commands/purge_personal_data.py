@@ -6,16 +6,18 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from config.logs import redact
 from referrals.models import CaseNote, ReferralCase
 from screening.models import Submission, new_token
 
 
 class Command(BaseCommand):
     help = (
-        "Delete call-back phone numbers of cases closed long enough ago and, if configured, "
+        "Delete call-back phone numbers of cases closed long enough ago, with the person's note "
+        "and preferred time and any phone number in the team's case notes, and, if configured, "
         "anonymise old submissions: their answers, and on their closed cases the phone number, "
-        "the person's note and preferred time and the case notes. Safe to run daily; --dry-run "
-        "only counts."
+        "the person's note and preferred time and the case notes. Open cases are never touched. "
+        "Safe to run daily; --dry-run only counts."
     )
 
     def add_arguments(self, parser):
@@ -45,22 +47,36 @@ class Command(BaseCommand):
         submissions = old.exclude(answers={})
         # The cases of anonymised submissions lose everything that could name the person.
         cases = closed.filter(submission__in=old.values("pk"))
-        phones = closed.exclude(phone="").filter(
+        expired = closed.filter(
             Q(closed_at__lt=now - timedelta(days=phone_days)) | Q(pk__in=cases.values("pk"))
         )
-        texts = cases.exclude(note="", preferred_time="")
+        phones = expired.exclude(phone="")
+        # The person's note and preferred time often hold a number too ("call my husband, 138…").
+        texts = expired.exclude(note="", preferred_time="")
         notes = CaseNote.objects.filter(case__in=cases.values("pk"))
+        # The team's notes stay as the record of what was done, without the numbers they called.
+        numbered = [
+            note
+            for note in CaseNote.objects.filter(case__in=expired.values("pk"))
+            .exclude(case__in=cases.values("pk"))
+            .filter(text__regex=r"[0-9０-９]")
+            .only("pk", "text")
+            if redact(note.text) != note.text
+        ]
         counts = {
             "phones": phones.count(),
             "submissions": submissions.count(),
             "texts": texts.count(),
             "notes": notes.count(),
+            "numbered": len(numbered),
         }
         if not dry_run:
             with transaction.atomic():
                 phones.update(phone="")
                 texts.update(note="", preferred_time="")
                 notes.delete()
+                for note in numbered:
+                    CaseNote.objects.filter(pk=note.pk).update(text=redact(note.text))
                 # Keep the scores for statistics; drop item answers and the link to the result.
                 for pk in list(submissions.values_list("pk", flat=True)):
                     Submission.objects.filter(pk=pk).update(answers={}, token=new_token())
@@ -75,4 +91,5 @@ class Command(BaseCommand):
             + (f" older than {anonymise_days} days" if anonymise_days else " (anonymising is off)")
             + f"; {said('clear', 'cleared')} the person's note and preferred time on "
             f"{counts['texts']} case(s); {said('delete', 'deleted')} {counts['notes']} case note(s)"
+            f"; {said('redact', 'redacted')} phone numbers in {counts['numbered']} case note(s)"
         )
