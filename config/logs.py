@@ -26,7 +26,14 @@ class RedactPersonalData(logging.Filter):
     """A handler filter: redacts the message and any traceback of each record it passes."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage())
+        try:
+            message = record.getMessage()
+        except Exception:
+            # A call whose arguments do not fit its message ('case %s %s', 1): a filter that
+            # raised would break the caller, so the message goes out unformatted, its arguments
+            # (which may be personal) dropped.
+            message = str(record.msg)
+        record.msg = redact(message)
         record.args = ()
         if record.exc_info:
             # Formatters reuse exc_text; JSON ones would format exc_info again, so drop it.

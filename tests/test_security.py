@@ -243,6 +243,15 @@ def test_logged_paths_never_carry_a_token(client, api, demo_data, log_output):
         assert secret not in written
 
 
+def test_a_badly_formatted_log_call_is_logged_redacted_not_raised(log_output, capsys):
+    # One argument for two placeholders: logging itself would report it and carry on.
+    logging.getLogger("x").error("case %s %s: called 13912345678", "13800138000")
+    written = log_output.getvalue()
+    assert "case %s %s: called <phone>" in written
+    assert "13912345678" not in written and "13800138000" not in written
+    assert "Logging error" not in written + capsys.readouterr().err
+
+
 def test_json_logs_carry_no_token_or_request(tmp_path):
     code = (
         "import django, logging; django.setup(); "
