@@ -6,20 +6,44 @@ response; a call-back number is personal data. Both are replaced before a line i
 
 import logging
 import re
+import unicodedata
 
 # /r/<token>/..., /api/v1/submissions/<token>/... (the same paths as PRIVATE_PATH in middleware).
 TOKEN_IN_PATH = re.compile(r"(/r/|/api/v1/submissions/)[^/\s?#'\"]+")
-# Mainland mobile numbers, with or without +86 and separators; landlines with their area code
-# (010, 02x, 0xxx; in brackets or not) and 7-8 digits, as referrals.callbacks accepts them.
+# Mainland numbers in every form referrals.callbacks.normalise_phone accepts (once folded, below):
+# mobiles with or without +86 / 0086, grouped any way (139 1234 5678, 13 912 345 678) but with a
+# separator only before two digits or more, so a list of single digits is no number; landlines
+# with their area code (010, 02x, 0xxx; bracketed or not, its 0 dropped after +86 / 0086) and
+# 7-8 digits.
 PHONE = re.compile(
-    r"(?<!\d)(?:(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}"
-    r"|\(?0(?:10|2\d|[3-9]\d{2})\)?[\s-]?\d{3,4}[\s-]?\d{4})(?!\d)"
+    r"(?<!\d)(?:(?:(?:\+|00)?86[\s-]?)?1[3-9](?:(?:[\s-](?=\d\d))?\d){9}"
+    r"|(?:(?:\+|00)86[\s-]?\(?0?|\(?0)(?:10|2\d|[3-9]\d{2})\)?[\s-]?\d{3,4}[\s-]?\d{4})(?!\d)",
+    re.ASCII,
 )
+
+
+def fold(text: str) -> str:
+    """``text`` with full-width and other compatibility forms (１３９, （０１０）, ＋８６) as ASCII.
+
+    Character by character (NFKC of each), so the folded text is as long as the original and a
+    match's place in one is its place in the other: only what matches is replaced, the rest
+    (Chinese punctuation in a case note) stays as written.
+    """
+    if text.isascii():
+        return text
+    return "".join(
+        folded if len(folded := unicodedata.normalize("NFKC", char)) == 1 else char for char in text
+    )
 
 
 def redact(text: str) -> str:
     """``text`` with result tokens in paths and phone numbers replaced by placeholders."""
-    return PHONE.sub("<phone>", TOKEN_IN_PATH.sub(r"\1<token>", text))
+    text = TOKEN_IN_PATH.sub(r"\1<token>", text)
+    kept, end = [], 0
+    for match in PHONE.finditer(fold(text)):
+        kept += [text[end : match.start()], "<phone>"]
+        end = match.end()
+    return "".join(kept) + text[end:]
 
 
 class RedactPersonalData(logging.Filter):

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from config.logs import RedactPersonalData, redact
+from referrals.callbacks import normalise_phone
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
@@ -215,6 +216,41 @@ def test_redact_hides_tokens_in_paths_and_phone_numbers():
     assert (
         redact("took 1234567 ms; case 0123; 2026-11-27") == "took 1234567 ms; case 0123; 2026-11-27"
     )
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "008613912345678",
+        "0086 139 1234 5678",
+        "１３９１２３４５６７８",
+        "＋８６ １３９－１２３４－５６７８",
+        "13 912 345 678",
+        "1391 234 5678",
+        "+86 10 8295 1332",
+        "0086-10-82951332",
+        "（０１０）８２９５１３３２",
+        "0932 1234567",
+    ],
+)
+def test_redact_hides_every_form_of_number_the_call_back_form_accepts(number):
+    assert normalise_phone(number), "a form people really type"
+    assert redact(f"打我电话，{number}。谢谢") == "打我电话，<phone>。谢谢"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-11-27 16:15:23,286",
+        "2026-11-27T16:15:23+08:00",
+        "score 13/27; phq9 answers 1 3 2 1 0 0 1 2 3 1 0",
+        "took 1234567 ms; case 0123; case 12345; 10.0.0.5",
+        "token 3f2b9c1e8a7d4f6b9e0c1d2a3b4c5d6e, TZ9wfC15sbumseSaCs5-UeBgZ-6-nirw",
+        "已回电，情况稳定（明天 19:30 再联系）。",
+    ],
+)
+def test_redact_leaves_dates_times_scores_and_tokens_alone(text):
+    assert redact(text) == text
 
 
 @pytest.fixture
