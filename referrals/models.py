@@ -136,6 +136,18 @@ class Hotline(models.Model):
         self.region = prefixes[0] if prefixes else ""
         super().save(*args, **kwargs)
 
+    def clean(self):
+        # A mistyped code would be saved as national: every region shown a provincial line.
+        if self.region and not re.fullmatch(r"[0-9]{2}|[0-9]{4}|[0-9]{6}", self.region):
+            raise ValidationError(
+                {
+                    "region": _(
+                        "Enter a GB/T 2260 region code of 2, 4 or 6 digits (such as 62, 6211 or "
+                        "621102), or leave it empty for a national line."
+                    )
+                }
+            )
+
     @property
     def tel_uri(self) -> str:
         """Tap-to-call form: digits only (and a leading +), e.g. tel:4001619995."""

@@ -2,6 +2,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from referrals.models import Hotline, region_prefixes
 
@@ -76,3 +77,42 @@ def test_hotlines_api_routes_by_region(api, hotlines):
     assert national[0]["number"] == "12356"
     english = api.get("/api/v1/hotlines/", HTTP_ACCEPT_LANGUAGE="en").json()
     assert english[0]["name"] == "National psychological assistance hotline"
+
+
+@pytest.mark.parametrize("region", ["4", "abc", "621", "62110", "6211020", "62-11", "１１"])
+def test_a_mistyped_region_is_refused_not_saved_as_national(region):
+    line = Hotline(
+        name="热线", number="0932-1234567", region=region, last_verified=date(2026, 11, 1)
+    )
+    with pytest.raises(ValidationError) as error:
+        line.full_clean()
+    assert list(error.value.message_dict) == ["region"]
+
+
+@pytest.mark.parametrize("region", ["", "62", "6211", "621102", "621100", "620000"])
+def test_region_codes_of_2_4_or_6_digits_are_accepted(region):
+    line = Hotline(
+        name="热线", number="0932-1234567", region=region, last_verified=date(2026, 11, 1)
+    )
+    line.full_clean()
+
+
+def test_the_admin_refuses_a_mistyped_region(admin_client):
+    form = {
+        "name_zh_hans": "安定区心理援助热线",
+        "number": "0932-1234567",
+        "kind": "crisis",
+        "region": "4",
+        "priority": "1",
+        "active": "on",
+        "last_verified": "2026-11-01",
+    }
+    response = admin_client.post("/admin/referrals/hotline/add/", form, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "region code of 2, 4 or 6 digits" in response.content.decode()
+    assert not Hotline.objects.exists()
+    assert (
+        admin_client.post("/admin/referrals/hotline/add/", form | {"region": "110000"}).status_code
+        == 302
+    )
+    assert Hotline.objects.get().region == "11"
