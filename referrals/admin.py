@@ -146,6 +146,14 @@ class ReferralCaseAdmin(admin.ModelAdmin):
             )
         return form
 
+    def get_object(self, request, object_id, from_field=None):
+        case = super().get_object(request, object_id, from_field)
+        if case is not None and request.method == "POST":
+            # Locked (in the admin's transaction) and read again before CaseForm compares its
+            # `seen` stamp: a repeat request saved meanwhile is seen, one under way waits.
+            case = self.get_queryset(request).select_for_update(of=("self",)).get(pk=case.pk)
+        return case
+
     def has_add_permission(self, request):
         return False  # cases come from people asking for a call-back
 

@@ -58,7 +58,9 @@ def request_callback(
     with transaction.atomic():
         # Serialise requests for one submission: racing requests must make one case.
         Submission.objects.select_for_update().filter(pk=submission.pk).first()
-        case = ReferralCase.objects.open().filter(submission=submission).first()
+        # The case too: a team member saving it in admin (who does not lock the submission) is
+        # waited for, and a case they have just closed is no longer open here.
+        case = ReferralCase.objects.open().filter(submission=submission).select_for_update().first()
         created = case is None
         if created:
             case = ReferralCase(submission=submission)

@@ -1,0 +1,101 @@
+"""A repeat call-back request and a team member's save of the same case never undo each other."""
+
+import threading
+import time
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection, connections
+from django.test import Client
+from django.utils import timezone
+
+from referrals.callbacks import request_callback
+from referrals.models import ReferralCase
+from screening.models import QuestionnaireVersion, Submission
+
+PHONE = "13912345678"
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def open_case() -> ReferralCase:
+    version = QuestionnaireVersion.objects.current_for("phq-9")
+    answers = {f"phq9_{i}": 0 for i in range(1, 9)} | {"phq9_9": 2}
+    submission = Submission.create_from_answers(
+        version=version, answers=answers, language="zh-hans"
+    )
+    return ReferralCase.objects.create(
+        submission=submission, phone=PHONE, consent_at=timezone.now(), status="contacted"
+    )
+
+
+class other_transaction:
+    """A second connection holding the case's row, as a save in progress elsewhere does."""
+
+    def __init__(self, case):
+        self.case = case
+
+    def __enter__(self):
+        self.connection = connections.create_connection("default")
+        self.cursor = self.connection.cursor()
+        self.cursor.execute("BEGIN")
+        lock = "SELECT id FROM referrals_referralcase WHERE id = %s FOR UPDATE"
+        self.cursor.execute(lock, [self.case.pk])
+        return self.cursor
+
+    def __exit__(self, *exc):
+        self.cursor.execute("COMMIT")
+        self.connection.close()
+
+
+def in_thread(work) -> threading.Thread:
+    def run():
+        try:
+            work()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    time.sleep(0.5)  # long enough to reach the lock the other transaction holds
+    return thread
+
+
+def test_a_repeat_request_during_a_save_that_closes_the_case_opens_a_new_one(questionnaires):
+    case = open_case()
+    with other_transaction(case) as cursor:
+        thread = in_thread(lambda: request_callback(submission=case.submission, phone=PHONE))
+        cursor.execute(
+            "UPDATE referrals_referralcase SET status = 'closed', closed_at = now() WHERE id = %s",
+            [case.pk],
+        )
+    thread.join(timeout=10)
+    case.refresh_from_db()
+    assert case.status == "closed", "the team's closing is not undone"
+    assert ReferralCase.objects.open().get().pk != case.pk, "the request opened a new case"
+
+
+def test_a_save_in_admin_during_a_repeat_request_is_refused(questionnaires, staff_groups):
+    case = open_case()
+    member = User.objects.create_user("crisis", is_staff=True)
+    member.groups.add(*member.groups.model.objects.filter(name="Crisis team"))
+    client = Client()
+    client.force_login(member)
+    url = f"/admin/referrals/referralcase/{case.pk}/change/"
+    seen = client.get(url).context["adminform"].form["seen"].value()
+    answers = []
+    closing = {"status": "closed", "seen": seen, "notes-TOTAL_FORMS": "0"}
+    closing |= {"notes-INITIAL_FORMS": "0"}
+    with other_transaction(case) as cursor:
+        thread = in_thread(lambda: answers.append(client.post(url, closing).status_code))
+        # The person asks again meanwhile: the case is new again.
+        cursor.execute(
+            "UPDATE referrals_referralcase SET status = 'new', updated_at = now() WHERE id = %s",
+            [case.pk],
+        )
+    thread.join(timeout=10)
+    assert answers == [200], "refused: the case changed after the form was opened"
+    case.refresh_from_db()
+    assert case.status == "new"
