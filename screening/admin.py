@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.constants import LOOKUP_SEP
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -67,8 +68,18 @@ class BandInline(PublishedReadOnly, TranslationTabularInline):
     extra = 0
 
 
+class RuleFormSet(BaseInlineFormSet):
+    """A version's item rules: each may only use one of that version's questions."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "question" in form.fields:
+            form.fields["question"].queryset = Question.objects.filter(version_id=self.instance.pk)
+
+
 class RuleInline(PublishedReadOnly, TranslationTabularInline):
     model = ItemRule
+    formset = RuleFormSet
     extra = 0
 
 
@@ -110,6 +121,23 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
             path("import/", view(self.import_json), name="screening_version_import"),
             *super().get_urls(),
         ]
+
+    def get_inlines(self, request, obj):
+        # An unsaved version has no questions for a rule to use: rules come after the first save.
+        if obj is None:
+            return [inline for inline in self.inlines if inline is not RuleInline]
+        return self.inlines
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if request.method == "GET":
+            messages.info(
+                request,
+                _(
+                    "Item rules (such as the self-harm crisis rule) can be added once the version "
+                    "is saved: each rule uses one of the version's own questions."
+                ),
+            )
+        return super().add_view(request, form_url, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         version = self.get_object(request, object_id)

@@ -290,6 +290,11 @@ class QuestionnaireVersion(models.Model):
 
     def problems(self) -> list[str]:
         problems = scoring.definition_problems(self.definition())
+        for rule in self.rules.all():
+            # The scoring table names questions by code, so a rule on another version's question
+            # with the same code would pass it; that question can vanish with its version.
+            if rule.question.version_id != self.pk:
+                problems.append(rule.other_version_message())
         live = self.questionnaire.current_version()
         if live is not None and live.pk != self.pk:
             # A new version may not quietly drop the self-harm question of the live one.
@@ -448,6 +453,32 @@ class Question(VersionPart):
     def __str__(self) -> str:
         return self.code
 
+    def save(self, *args, **kwargs):
+        self._check_rules_stay_in_version()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self._check_rules_stay_in_version()
+
+    def _check_rules_stay_in_version(self) -> None:
+        # A rule uses a question of its own version: moving the question would take it away.
+        if (
+            self.pk
+            and ItemRule.objects.filter(question_id=self.pk)
+            .exclude(version_id=self.version_id)
+            .exists()
+        ):
+            raise ValidationError(
+                {
+                    "version": _(
+                        "Question “{code}” is used by an item rule of its version and cannot "
+                        "move to another version. Delete the rule first."
+                    ).format(code=self.code)
+                },
+                code="question_has_rules",
+            )
+
 
 class Option(VersionPart):
     question = models.ForeignKey(
@@ -530,10 +561,32 @@ class ItemRule(VersionPart):
     def __str__(self) -> str:
         return f"{self.question.code} ≥ {self.min_value} → {self.code}"
 
+    def save(self, *args, **kwargs):
+        if self.question_id:
+            self._check_same_version()
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
-        if self.question_id and self.version_id and self.question.version_id != self.version_id:
-            raise ValidationError({"question": _("The question must belong to the same version.")})
+        # Without a version (a form on an unsaved version) there is nothing to compare yet;
+        # save() checks again.
+        if self.question_id and self.version_id:
+            self._check_same_version()
+
+    def _check_same_version(self) -> None:
+        # Fresh from the database: the question's row is what the scoring table will read.
+        stored = Question.objects.filter(pk=self.question_id).values_list("version_id", flat=True)
+        question_version = stored.first()
+        if question_version != self.version_id:
+            raise ValidationError(
+                {"question": self.other_version_message()}, code="question_of_another_version"
+            )
+
+    def other_version_message(self) -> str:
+        return _(
+            "Rule “{code}” uses question “{question}” of another version; a rule can only use a "
+            "question of its own version."
+        ).format(code=self.code, question=self.question.code)
 
 
 class Channel(models.Model):
