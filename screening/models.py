@@ -390,13 +390,15 @@ class VersionPart(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        self._check_editable()
-        self._check_stored_editable()
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            self._check_editable(lock=True)
+            self._check_stored_editable(lock=True)
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        self._check_editable()
-        return super().delete(*args, **kwargs)
+        with transaction.atomic():
+            self._check_editable(lock=True)
+            return super().delete(*args, **kwargs)
 
     def clean(self):
         # The same check as save(), so that forms show the message instead of failing on save.
@@ -404,17 +406,24 @@ class VersionPart(models.Model):
         self._check_editable()
         self._check_stored_editable()
 
-    def _check_editable(self) -> None:
+    def _check_editable(self, *, lock: bool = False) -> None:
         version_id = self._version_id()
-        if version_id and QuestionnaireVersion.objects.filter(pk=version_id).published().exists():
+        if not version_id:
+            return
+        versions = QuestionnaireVersion.objects.filter(pk=version_id)
+        if lock:
+            # publish() validates under this row's lock: an edit waits for it to finish and then
+            # sees the version published, instead of slipping in after the validation.
+            versions = versions.select_for_update()
+        if versions.values_list("published_at", flat=True).first() is not None:
             raise PublishedVersionError()
 
-    def _check_stored_editable(self) -> None:
+    def _check_stored_editable(self, *, lock: bool = False) -> None:
         # Moving a row out of a published version is a change to that version too.
         if self.pk:
             stored = type(self).objects.filter(pk=self.pk).first()
             if stored is not None:
-                stored._check_editable()
+                stored._check_editable(lock=lock)
 
     def _version_id(self):
         return self.version_id

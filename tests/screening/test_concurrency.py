@@ -1,12 +1,17 @@
-"""Many people submitting at once: every accepted submission is stored exactly once."""
+"""Many people at once: every accepted submission is stored exactly once; no edit slips into a
+published version."""
 
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.test import Client, override_settings
 
-from screening.models import Submission
+from screening import scoring
+from screening.models import QuestionnaireVersion, ScoreBand, Submission
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -80,3 +85,60 @@ def test_racing_callback_requests_for_one_submission_make_one_case(demo_data):
 
     assert sorted(codes) == [200] * 19 + [201]
     assert ReferralCase.objects.count() == 1
+
+
+def waits_for_a_lock(pid: int) -> bool:
+    with connection.cursor() as cursor:
+        # pg_locks, not pg_stat_activity: that is read once per transaction, and this runs in one.
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE pid = %s AND NOT granted", [pid])
+        return cursor.fetchone()[0] > 0
+
+
+def narrow(band: ScoreBand) -> None:
+    band.max_score = 12  # leaves 13-14 uncovered
+    band.save()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("change", [narrow, ScoreBand.delete], ids=["edit", "delete"])
+def test_a_band_change_racing_the_publish_waits_and_is_refused(questionnaires, monkeypatch, change):
+    draft = QuestionnaireVersion.objects.get(questionnaire__slug="phq-9", number=1).new_draft()
+    validated, edited = threading.Event(), threading.Event()
+    outcome = {}
+    problems = QuestionnaireVersion.problems
+
+    def problems_then_let_the_edit_run(self):
+        found = problems(self)
+        validated.set()
+        # Hold the publish open until the edit has either gone through or is waiting for it.
+        deadline = time.monotonic() + 10
+        while not edited.is_set() and not waits_for_a_lock(outcome.get("pid", 0)):
+            assert time.monotonic() < deadline, "the edit neither finished nor waited"
+            time.sleep(0.02)
+        return found
+
+    def edit_a_band():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                outcome["pid"] = cursor.fetchone()[0]
+            validated.wait(10)
+            change(ScoreBand.objects.get(version=draft, code="moderate"))
+            outcome["edit"] = "saved"
+        except ValidationError as refused:
+            outcome["edit"] = refused.code
+        finally:
+            edited.set()
+            connections.close_all()
+
+    monkeypatch.setattr(QuestionnaireVersion, "problems", problems_then_let_the_edit_run)
+    clinician = threading.Thread(target=edit_a_band)
+    clinician.start()
+    draft.publish()
+    clinician.join()
+
+    assert outcome["edit"] == "published"
+    live = QuestionnaireVersion.objects.with_definition().get(pk=draft.pk)
+    assert live.is_published
+    assert scoring.definition_problems(live.definition()) == []
+    assert live.bands.get(code="moderate").max_score == 14
