@@ -22,6 +22,11 @@ def in_site_language(message, **values) -> str:
         return str(message) % values if values else str(message)
 
 
+# LOINC's code for PHQ-9 item 9, "thoughts that you would be better off dead, or of hurting
+# yourself": any answer above 0 is a crisis.
+SELF_HARM_LOINC = "44260-8"
+
+
 class Tier(models.TextChoices):
     MILD = "mild", _("Mild: self-help information")
     MODERATE = "moderate", _("Moderate: talk to an expert")
@@ -295,6 +300,16 @@ class QuestionnaireVersion(models.Model):
             # with the same code would pass it; that question can vanish with its version.
             if rule.question.version_id != self.pk:
                 problems.append(rule.other_version_message())
+        for question in self.questions.all():
+            # Whatever the questionnaire (a new one, an import), PHQ-9 item 9 is a self-harm
+            # question; marked as one, the scoring checks ask for its crisis rule.
+            if question.loinc_code.strip() == SELF_HARM_LOINC and not question.safety_item:
+                problems.append(
+                    _(
+                        "Question “{code}” has the LOINC code {loinc} of PHQ-9 item 9 (thoughts of "
+                        "self-harm): mark it as a self-harm question, required, with a crisis rule."
+                    ).format(code=question.code, loinc=SELF_HARM_LOINC)
+                )
         live = self.questionnaire.current_version()
         if live is not None and live.pk != self.pk:
             # A new version may not quietly drop the self-harm question of the live one.

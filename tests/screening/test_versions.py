@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from screening import models
+from screening import interchange, models
 from screening.models import (
     ItemRule,
     Option,
@@ -263,3 +263,26 @@ def test_an_edited_questionnaire_replaces_its_cached_version(api, questionnaires
     api.get("/api/v1/questionnaires/phq-9/")
     version_id = phq9().pk
     assert len([key for key in models._published_versions if key[0] == version_id]) == 1
+
+
+def test_a_new_questionnaire_with_phq9_item9_needs_its_self_harm_safeguard(questionnaires):
+    # No live version to compare with: the LOINC code of item 9 alone asks for the safeguard.
+    data = interchange.export_version(phq9())
+    data["questionnaire"]["slug"] = "phq-9-elderly"
+    data["rules"] = []
+    for question in data["questions"]:
+        question["safety_item"] = False
+    draft = interchange.import_version(data)
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
+        draft.publish()
+    assert refused.value.messages == [
+        "Question “phq9_9” has the LOINC code 44260-8 of PHQ-9 item 9 (thoughts of self-harm): "
+        "mark it as a self-harm question, required, with a crisis rule."
+    ]
+    draft.questions.filter(code="phq9_9").update(safety_item=True)
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
+        QuestionnaireVersion.objects.get(pk=draft.pk).publish()
+    assert refused.value.messages == [
+        "Self-harm question “phq9_9” needs a crisis rule that fires at answer value 1 or less."
+    ]
+    assert not QuestionnaireVersion.objects.filter(questionnaire__slug="phq-9-elderly").published()
