@@ -213,7 +213,18 @@ def _safety_problems(definition: Definition) -> list[str]:
             problems.append(
                 _("Self-harm question “{code}” must be required.").format(code=question.code)
             )
-        if not question.safety or len(question.values) < 2:
+        if not question.safety:
+            continue
+        if len(set(question.values)) < 2:
+            # With one answer nobody can report risk, and no crisis rule could ever fire.
+            # (No options at all is reported already.)
+            if question.values:
+                problems.append(
+                    _(
+                        "Self-harm question “{code}” needs at least two options: the lowest and "
+                        "an answer above it for its crisis rule."
+                    ).format(code=question.code)
+                )
             continue
         first_above_lowest = sorted(set(question.values))[1]
         if not any(

@@ -283,3 +283,18 @@ def test_the_shipped_phq9_passes_the_self_harm_check_only_with_its_rule():
     assert PHQ9.question("phq9_9").safety
     without_rule = scoring.Definition(PHQ9.questions, PHQ9.bands, rules=())
     assert any("phq9_9" in p for p in scoring.definition_problems(without_rule))
+
+
+def test_a_self_harm_question_needs_more_than_one_option():
+    # One answer ("not at all") leaves nobody a way to report risk, and no rule could ever fire.
+    questions = tuple(
+        dataclasses.replace(q, values=(0,)) if q.code == "phq9_9" else q for q in PHQ9.questions
+    )
+    bands = tuple(
+        dataclasses.replace(b, max_score=24) if b.code == "severe" else b for b in PHQ9.bands
+    )
+    definition = scoring.Definition(questions, bands, rules=())
+    assert scoring.definition_problems(definition) == [
+        "Self-harm question “phq9_9” needs at least two options: the lowest and an answer above "
+        "it for its crisis rule."
+    ]
