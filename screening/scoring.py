@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 # Only gettext: problems are shown to clinicians in admin, in their language.
 from django.utils.translation import gettext as _
@@ -180,6 +181,7 @@ def definition_problems(definition: Definition) -> list[str]:
                 )
             )
     problems.extend(_coverage_problems(definition.bands, definition.max_score))
+    problems.extend(_tier_order_problems(definition.bands))
 
     for rule in definition.rules:
         question = definition.question(rule.question_code)
@@ -238,6 +240,21 @@ def _safety_problems(definition: Definition) -> list[str]:
                     "Self-harm question “{code}” needs a crisis rule that fires at answer value "
                     "{value} or less."
                 ).format(code=question.code, value=first_above_lowest)
+            )
+    return problems
+
+
+def _tier_order_problems(bands: tuple[BandDef, ...]) -> list[str]:
+    """A higher score never means a lower tier: mild, then moderate, then severe."""
+    problems = []
+    known = sorted((b for b in bands if b.tier in TIERS), key=lambda b: (b.min_score, b.max_score))
+    for below, band in pairwise(known):
+        if TIERS.index(band.tier) < TIERS.index(below.tier):
+            problems.append(
+                _(
+                    "Band “{code}” has a lower tier than band “{below}” below it: tiers must not "
+                    "go down as scores rise (mild, then moderate, then severe)."
+                ).format(code=band.code, below=below.code)
             )
     return problems
 

@@ -298,3 +298,18 @@ def test_a_self_harm_question_needs_more_than_one_option():
         "Self-harm question “phq9_9” needs at least two options: the lowest and an answer above "
         "it for its crisis rule."
     ]
+
+
+def test_tiers_must_not_go_down_as_scores_rise():
+    upside_down = _definition(
+        [("low", 0, 2, "severe"), ("mid", 3, 4, "moderate"), ("high", 5, 6, "mild")]
+    )
+    assert scoring.definition_problems(upside_down) == [
+        "Band “mid” has a lower tier than band “low” below it: tiers must not go down as scores "
+        "rise (mild, then moderate, then severe).",
+        "Band “high” has a lower tier than band “mid” below it: tiers must not go down as scores "
+        "rise (mild, then moderate, then severe).",
+    ]
+    # Equal tiers side by side are fine, as in the shipped PHQ-9 (minimal and mild are both mild).
+    level = _definition([("a", 0, 2, "mild"), ("b", 3, 4, "mild"), ("c", 5, 6, "severe")])
+    assert scoring.definition_problems(level) == []
