@@ -152,7 +152,8 @@ def definition_problems(definition: Definition) -> list[str]:
     """Everything that stops a definition from being published, as plain sentences.
 
     Bands must cover 0..max score with no gap and no overlap; every question needs options with
-    unique values; codes must be unique; rules must point at a question and a reachable value.
+    unique values; codes must be unique; rules must point at a question and a value that some
+    answers reach and others do not.
     """
     problems: list[str] = []
     if not definition.questions:
@@ -195,6 +196,18 @@ def definition_problems(definition: Definition) -> list[str]:
             problems.append(
                 _("Rule “{code}” can never fire: no option reaches {min_value}.").format(
                     code=rule.code, min_value=rule.min_value
+                )
+            )
+        elif question.values and rule.min_value <= min(question.values):
+            # Firing on "not at all" too would make every answer sheet a crisis.
+            problems.append(
+                _(
+                    "Rule “{code}” fires on every answer to question “{question_code}”, even the "
+                    "lowest ({lowest}): it must start above the lowest answer."
+                ).format(
+                    code=rule.code,
+                    question_code=rule.question_code,
+                    lowest=min(question.values),
                 )
             )
     problems.extend(_safety_problems(definition))

@@ -313,3 +313,14 @@ def test_tiers_must_not_go_down_as_scores_rise():
     # Equal tiers side by side are fine, as in the shipped PHQ-9 (minimal and mild are both mild).
     level = _definition([("a", 0, 2, "mild"), ("b", 3, 4, "mild"), ("c", 5, 6, "severe")])
     assert scoring.definition_problems(level) == []
+
+
+@pytest.mark.parametrize("min_value", [0, -1])
+def test_a_rule_that_fires_on_every_answer_is_refused(min_value):
+    # A crisis rule at or below "not at all" would make everyone a crisis.
+    rules = tuple(dataclasses.replace(r, min_value=min_value) for r in PHQ9.rules)
+    definition = scoring.Definition(PHQ9.questions, PHQ9.bands, rules)
+    assert scoring.definition_problems(definition) == [
+        "Rule “self_harm” fires on every answer to question “phq9_9”, even the lowest (0): it "
+        "must start above the lowest answer."
+    ]
