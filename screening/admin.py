@@ -214,7 +214,8 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
             try:
                 data = json.load(form.cleaned_data["file"])
                 version = interchange.import_version(data)
-            except (ValueError, ValidationError) as refused:
+            # RecursionError: JSON nested deeper than the parser can follow.
+            except (ValueError, RecursionError, ValidationError) as refused:
                 messages_ = (
                     refused.messages
                     if isinstance(refused, ValidationError)

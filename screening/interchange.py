@@ -120,7 +120,9 @@ def import_version(data: dict) -> QuestionnaireVersion:
     try:
         with transaction.atomic():
             return _import(data)
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+    # ArithmeticError: should a number such as 1e400 (read as infinity) reach an integer field
+    # the checks above do not cover, it is a malformed file too.
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as error:
         raise ValidationError(
             _("The file is incomplete or malformed: %(error)s") % {"error": repr(error)}
         ) from None
@@ -170,7 +172,7 @@ def _import(data: dict) -> QuestionnaireVersion:
         values = set()
         for o_position, option in enumerate(item["options"]):
             value = option["value"]
-            if isinstance(value, bool) or not isinstance(value, int) or value in values:
+            if not _is_whole_number(value) or value in values:
                 raise ValidationError(
                     _("Option values must be distinct integers (%(code)s).")
                     % {"code": item["code"]}
@@ -185,6 +187,12 @@ def _import(data: dict) -> QuestionnaireVersion:
             row.full_clean(exclude=["question"])
             row.save()
     for band in data["bands"]:
+        for field in ("min_score", "max_score"):
+            if not _is_whole_number(band[field]):
+                raise ValidationError(
+                    _("Band %(code)s: %(field)s must be a whole number.")
+                    % {"code": repr(band["code"]), "field": field}
+                )
         row = ScoreBand(
             version=version,
             code=band["code"],
@@ -207,6 +215,10 @@ def _import(data: dict) -> QuestionnaireVersion:
                 _("Rule code %(code)s appears twice.") % {"code": repr(rule["code"])}
             )
         rule_codes.add(rule["code"])
+        if not _is_whole_number(rule["min_value"]):
+            raise ValidationError(
+                _("Rule %(code)s: min_value must be a whole number.") % {"code": repr(rule["code"])}
+            )
         row = ItemRule(
             version=version,
             code=rule["code"],
@@ -218,6 +230,12 @@ def _import(data: dict) -> QuestionnaireVersion:
         row.full_clean(exclude=["version", "question"])
         row.save()
     return version
+
+
+def _is_whole_number(value) -> bool:
+    # A score is a plain JSON integer: 4.9 would be cut to 4 and 1e400 is infinity; bool is a
+    # subclass of int in Python, so true must not pass as 1.
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _answer_coding(option: Option, *, loinc: bool) -> dict:

@@ -121,7 +121,13 @@ def test_a_new_questionnaire_can_be_imported(questionnaires):
 
 @pytest.mark.parametrize(
     "content",
-    [b"not json", b'{"format": "something else"}', b'{"format": "questionnaire-version/1"}'],
+    [
+        b"not json",
+        b'{"format": "something else"}',
+        b'{"format": "questionnaire-version/1"}',
+        b'{"format": "questionnaire-version/1", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    ],
+    ids=["not json", "other format", "empty", "nested too deep"],
 )
 def test_a_bad_import_file_is_refused_with_a_message_and_writes_nothing(
     admin_client, questionnaires, content
@@ -142,6 +148,11 @@ FAULTY_EXPORTS = {
     "rule code too long": lambda d: d["rules"][0].update(code="x" * 41),
     "huge option value": lambda d: d["questions"][0]["options"][0].update(value=2**40),
     "NUL in a text": lambda d: d["questions"][0]["text"].update(en="a\x00b"),
+    "infinite band score": lambda d: d["bands"][0].update(min_score=float("inf")),
+    "infinite rule value": lambda d: d["rules"][0].update(min_value=float("inf")),
+    "decimal band score": lambda d: d["bands"][1].update(min_score=4.9),
+    "decimal option value": lambda d: d["questions"][0]["options"][1].update(value=1.0),
+    "boolean rule value": lambda d: d["rules"][0].update(min_value=True),
 }
 
 
@@ -154,15 +165,32 @@ def test_an_export_the_database_would_refuse_is_a_form_error_and_writes_nothing(
     assert_import_refused(admin_client, json.dumps(data).encode())
 
 
-def assert_import_refused(admin_client, content: bytes) -> None:
-    """The admin's import shows a form error for ``content`` and adds no version."""
+def test_a_score_that_is_not_a_whole_number_is_named_in_the_form_error(
+    admin_client, questionnaires
+):
+    # 4.9 used to be cut to 4 without a word.
+    data = interchange.export_version(phq9_v1())
+    data["bands"][1]["min_score"] = 4.9
+    page = assert_import_refused(admin_client, json.dumps(data).encode())
+    assert "Band &#x27;mild&#x27;: min_score must be a whole number." in page
+    data = interchange.export_version(phq9_v1())
+    content = json.dumps(data).replace('"min_value": 1', '"min_value": 1e400').encode()
+    page = assert_import_refused(admin_client, content)
+    assert "Rule &#x27;self_harm&#x27;: min_value must be a whole number." in page
+
+
+def assert_import_refused(admin_client, content: bytes) -> str:
+    """The admin's import shows a form error for ``content`` and adds no version; the page."""
     upload = io.BytesIO(content)
     upload.name = "x.json"
     before = QuestionnaireVersion.objects.count()
-    response = admin_client.post(f"{CHANGELIST}import/", {"file": upload})
+    response = admin_client.post(
+        f"{CHANGELIST}import/", {"file": upload}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200
     assert 'class="errorlist' in response.content.decode()
     assert QuestionnaireVersion.objects.count() == before
+    return response.content.decode()
 
 
 def test_fhir_export_is_a_valid_r4_questionnaire_with_item_weights(admin_client, questionnaires):
