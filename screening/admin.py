@@ -1,4 +1,5 @@
 import json
+import re
 
 from django import forms
 from django.conf import settings
@@ -71,10 +72,44 @@ class BandInline(PublishedReadOnly, TranslationTabularInline):
 class RuleFormSet(BaseInlineFormSet):
     """A version's item rules: each may only use one of that version's questions."""
 
+    # The question inline posts in the same form, under its related name.
+    QUESTION_DELETE = re.compile(r"questions-(\d+)-DELETE")
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "question" in form.fields:
             form.fields["question"].queryset = Question.objects.filter(version_id=self.instance.pk)
+
+    def clean(self):
+        super().clean()
+        # The question inline is saved first: a rule saved after it on a deleted question
+        # would fail in the database.
+        deleting = self._questions_being_deleted()
+        for form in self.forms:
+            question = getattr(form, "cleaned_data", {}).get("question")
+            if (
+                question is not None
+                and str(question.pk) in deleting
+                and form.has_changed()
+                and not self._should_delete_form(form)
+            ):
+                form.add_error(
+                    "question",
+                    _(
+                        "Question “%(question)s” is being deleted in this save: delete this rule "
+                        "too, or keep the question."
+                    )
+                    % {"question": question.code},
+                )
+
+    def _questions_being_deleted(self) -> set[str]:
+        """Primary keys of the questions this same submission deletes."""
+        ticked = forms.CheckboxInput()
+        return {
+            self.data.get(f"questions-{match[1]}-id")
+            for match in map(self.QUESTION_DELETE.fullmatch, self.data)
+            if match and ticked.value_from_datadict(self.data, self.files, match[0])
+        }
 
 
 class RuleInline(PublishedReadOnly, TranslationTabularInline):

@@ -1,6 +1,7 @@
 """An item rule uses a question of its own version, by every path that writes one."""
 
 import pytest
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
@@ -138,3 +139,56 @@ def test_publishing_a_rule_on_another_versions_question_is_refused(questionnaire
         "question of its own version."
     ) in refused.value.messages
     assert QuestionnaireVersion.objects.current_for("phq-9").number == 1
+
+
+def unchanged_post(page) -> dict:
+    """What the admin change ``page`` posts back when saved as it is."""
+    every_form = [page.context["adminform"].form]
+    for inline in page.context["inline_admin_formsets"]:
+        every_form += [inline.formset.management_form, *inline.formset.forms]
+    data = {}
+    for form in every_form:
+        for name, field in form.fields.items():
+            key, value = form.add_prefix(name), form[name].value()
+            widget = getattr(field.widget, "widget", field.widget)  # admin's related wrapper
+            if isinstance(widget, forms.MultiWidget):
+                parts = widget.decompress(value)
+                data |= {f"{key}_{i}": "" if v is None else str(v) for i, v in enumerate(parts)}
+            elif isinstance(field, forms.BooleanField):
+                if value:
+                    data[key] = "on"
+            elif value is not None:
+                data[key] = str(value)
+    return data
+
+
+def test_deleting_a_question_while_editing_its_rule_is_a_form_error(admin_client, questionnaires):
+    draft = phq9_v1().new_draft()
+    url = f"{CHANGELIST}{draft.pk}/change/"
+    data = unchanged_post(admin_client.get(url))
+    item9 = draft.questions.get(code="phq9_9")
+    row = next(k for k, v in data.items() if k.startswith("questions-") and v == str(item9.pk))
+    data[row.replace("-id", "-DELETE")] = "on"
+    data["rules-0-min_value"] = "2"
+    response = admin_client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert (
+        "Question “phq9_9” is being deleted in this save: delete this rule too, or keep the "
+        "question." in response.content.decode()
+    )
+    assert draft.questions.filter(code="phq9_9").exists()
+    assert draft.rules.get().min_value == 1
+    # Deleting both is the way to say it, and saves.
+    data["rules-0-DELETE"] = "on"
+    assert admin_client.post(url, data).status_code == 302
+    assert not draft.questions.filter(code="phq9_9").exists()
+    assert not draft.rules.exists()
+
+
+def test_the_change_page_saves_unchanged(admin_client, questionnaires):
+    # Checks unchanged_post() itself: the page as shown saves, and nothing changes.
+    draft = phq9_v1().new_draft()
+    url = f"{CHANGELIST}{draft.pk}/change/"
+    before = draft.definition()
+    assert admin_client.post(url, unchanged_post(admin_client.get(url))).status_code == 302
+    assert QuestionnaireVersion.objects.get(pk=draft.pk).definition() == before
