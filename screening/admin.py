@@ -140,7 +140,7 @@ class ImportForm(forms.Form):
 class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
     list_display = ["__str__", "questionnaire", "number", "published_at", "note", "tools"]
     list_filter = ["questionnaire"]
-    readonly_fields = ["published_at", "tools"]
+    readonly_fields = ["published_at", "replaces", "tools"]
     inlines = [QuestionInline, BandInline, RuleInline]
     actions = ["make_draft", "publish"]
     change_list_template = "admin/screening/questionnaireversion/change_list.html"

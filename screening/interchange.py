@@ -148,7 +148,10 @@ def _import(data: dict) -> QuestionnaireVersion:
     note = data.get("version", {}).get("note", "")
     note = in_site_language(gettext_lazy("Imported: %(note)s"), note=note)
     version = QuestionnaireVersion.objects.create(
-        questionnaire=questionnaire, number=last + 1, note=note[:300]
+        questionnaire=questionnaire,
+        number=last + 1,
+        note=note[:300],
+        replaces=questionnaire.current_version(),
     )
     questions = {}
     for position, item in enumerate(data["questions"], 1):

@@ -233,6 +233,16 @@ class QuestionnaireVersion(models.Model):
     note = models.CharField(_("what changed"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("made to replace"),
+        help_text=_("The version that was live when this draft was made."),
+    )
 
     objects = VersionQuerySet.as_manager()
 
@@ -343,6 +353,17 @@ class QuestionnaireVersion(models.Model):
                     code="older_than_live",
                     params={"number": self.number, "live": live.number},
                 )
+            if live is not None and self.replaces_id and live.pk != self.replaces_id:
+                # Another draft went live meanwhile; this one, made before it, lacks its changes.
+                raise ValidationError(
+                    _(
+                        "Version %(live)s went live after this draft was made, so publishing it "
+                        "would undo the changes of version %(live)s. Make a new draft from the "
+                        "live version %(live)s and make your changes there."
+                    ),
+                    code="live_changed",
+                    params={"live": live.number},
+                )
             problems = self.problems()
             if problems:
                 raise ValidationError(problems, code="invalid_definition")
@@ -372,6 +393,7 @@ class QuestionnaireVersion(models.Model):
                 questionnaire=self.questionnaire,
                 number=last + 1,
                 note=note or in_site_language(_("Copy of version %(number)s"), number=self.number),
+                replaces=self.questionnaire.current_version(),
             )
             copies = {}
             for question in self.questions.prefetch_related("options"):

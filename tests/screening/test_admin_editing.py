@@ -244,6 +244,32 @@ def test_publishing_a_draft_older_than_the_live_version_is_refused(admin_client,
     assert QuestionnaireVersion.objects.current_for("phq-9") == newer
 
 
+def test_a_draft_made_before_another_went_live_is_refused(admin_client, questionnaires):
+    # Clinician A lowers the cut-off and publishes; B's text fix, drafted from version 1 before
+    # that, must not quietly bring the old cut-off back.
+    cut_off, text_fix = phq9_v1().new_draft(), phq9_v1().new_draft()
+    cut_off.bands.filter(code="mild").update(max_score=7)
+    cut_off.bands.filter(code="moderate").update(min_score=8)
+    run_action(admin_client, "publish", cut_off)
+    question = text_fix.questions.get(code="phq9_1")
+    question.text_en = "typo fixed"
+    question.save()
+    page = run_action(admin_client, "publish", text_fix).content.decode()
+    assert (
+        "v3: Version 2 went live after this draft was made, so publishing it would undo the "
+        "changes of version 2. Make a new draft from the live version 2 and make your changes "
+        "there."
+    ) in page
+    assert QuestionnaireVersion.objects.current_for("phq-9") == cut_off
+    # A draft of the live version, even one made from another draft, publishes.
+    redo = cut_off.new_draft().new_draft()
+    assert redo.replaces == cut_off
+    run_action(admin_client, "publish", redo)
+    live = QuestionnaireVersion.objects.current_for("phq-9")
+    assert live == redo
+    assert live.bands.get(code="moderate").min_score == 8
+
+
 def question_form(version, **changes) -> dict:
     return {
         "version": version.pk,
