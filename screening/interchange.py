@@ -159,9 +159,9 @@ def _import(data: dict) -> QuestionnaireVersion:
             version=version,
             position=position,
             code=item["code"],
-            scored=bool(item.get("scored", True)),
-            required=bool(item.get("required", True)),
-            safety_item=bool(item.get("safety_item", False)),
+            scored=_flag(item, "scored", True, item["code"]),
+            required=_flag(item, "required", True, item["code"]),
+            safety_item=_flag(item, "safety_item", False, item["code"]),
             loinc_code=item.get("loinc_code", ""),
             **_localized("text", item["text"]),
         )
@@ -227,12 +227,23 @@ def _import(data: dict) -> QuestionnaireVersion:
             code=rule["code"],
             question=questions[rule["question"]],
             min_value=rule["min_value"],
-            crisis=bool(rule.get("crisis", True)),
+            crisis=_flag(rule, "crisis", True, rule["code"]),
             **_localized("description", rule.get("description", {})),
         )
         row.full_clean(exclude=["version", "question"])
         row.save()
     return version
+
+
+def _flag(item: dict, field: str, default: bool, code) -> bool:
+    """A yes/no of the file, which must be a JSON true or false: the string "false" would be
+    true to bool(), and a question meant to be unscored would change every total."""
+    value = item.get(field, default)
+    if not isinstance(value, bool):
+        raise ValidationError(
+            _("%(code)s: %(field)s must be true or false.") % {"code": repr(code), "field": field}
+        )
+    return value
 
 
 def _is_whole_number(value) -> bool:

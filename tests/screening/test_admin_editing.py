@@ -179,6 +179,19 @@ def test_a_score_that_is_not_a_whole_number_is_named_in_the_form_error(
     assert "Rule &#x27;self_harm&#x27;: min_value must be a whole number." in page
 
 
+@pytest.mark.parametrize(
+    "part,field", [("questions", "scored"), ("questions", "safety_item"), ("rules", "crisis")]
+)
+def test_a_yes_or_no_given_as_text_is_named_in_the_form_error(
+    admin_client, questionnaires, part, field
+):
+    # bool("false") is True: an item meant to be unscored would have changed every total.
+    data = interchange.export_version(phq9_v1())
+    data[part][-1][field] = "false"
+    page = assert_import_refused(admin_client, json.dumps(data).encode())
+    assert f"{field} must be true or false." in page
+
+
 def assert_import_refused(admin_client, content: bytes) -> str:
     """The admin's import shows a form error for ``content`` and adds no version; the page."""
     upload = io.BytesIO(content)
