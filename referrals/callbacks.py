@@ -8,10 +8,11 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -186,23 +187,51 @@ def notify_crisis_team(case: ReferralCase) -> bool:
 def send_once(case: ReferralCase, field: str, send: Callable[[], bool]) -> None:
     """Send one way (``field`` says when it got through) unless it has been sent already.
 
-    The case's row stays locked while sending and the time is committed at once: another sender
-    (the request that opened the case, an overlapping run of the retry job) skips a way being
-    sent and sees one sent, so nobody is told twice, even when a later step breaks.
+    Another sender (the request that opened the case, an overlapping run of the retry job) may
+    be at the same case: a lock on this way alone makes it skip a way being sent, and the time
+    is committed as soon as the way got through, so nobody is told twice. The lock is not the
+    case's row: the person asking again and the team saving the case never wait for a slow
+    mail server, and their short row locks never make a sender skip its way.
     """
-    with transaction.atomic():
-        row = (
-            ReferralCase.objects.select_for_update(skip_locked=True)
-            .filter(pk=case.pk)
-            .values(field)
-            .first()
-        )
-        if row is None:
+    with sending(case, field) as mine:
+        if not mine:
             return  # another sender has it now; the retry job comes back to it if need be
-        done = row[field]
+        done = ReferralCase.objects.filter(pk=case.pk).values_list(field, flat=True).first()
         if done is None and send():
             done = record(case, field)
         setattr(case, field, done)
+
+
+SENDING_FIELDS = ("emailed_at", "webhook_called_at")
+
+
+@contextmanager
+def sending(case: ReferralCase, field: str):
+    """Whether this process may send ``field``'s way for ``case`` now.
+
+    A PostgreSQL advisory lock of the session, not a row lock, so no transaction stays open
+    while the mail server or webhook answers; released here, or with the connection if the
+    process dies. (The request's on-commit call and the retry job run outside transactions,
+    so the time recorded under the lock is seen by the next sender.) SQLite serves a single
+    development process: always yes.
+    """
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    key = (ADVISORY_LOCK_SPACE << 48) + case.pk * len(SENDING_FIELDS) + SENDING_FIELDS.index(field)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        mine = cursor.fetchone()[0]
+    try:
+        yield mine
+    finally:
+        if mine:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+# The high bits of the advisory lock keys the project takes (one per case and way).
+ADVISORY_LOCK_SPACE = 12356
 
 
 def email_team(case: ReferralCase, subject: str, body: str) -> bool:
