@@ -23,6 +23,7 @@ from screening.models import (
     Channel,
     ItemRule,
     Option,
+    PublishedVersionError,
     Question,
     Questionnaire,
     QuestionnaireVersion,
@@ -55,6 +56,16 @@ class PublishedReadOnly:
         if obj and self._published(obj[0]):
             return False
         return super().has_add_permission(request, *obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # (For the model admins; inlines have no such view.)
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except PublishedVersionError as refused:
+            # A colleague published the version while this form was being saved: the save is
+            # rolled back whole, and the clinician is told why instead of meeting a 500.
+            self.message_user(request, refused.messages[0], messages.ERROR)
+            return redirect(request.path)
 
 
 class QuestionInline(PublishedReadOnly, TranslationStackedInline):

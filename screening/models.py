@@ -260,9 +260,20 @@ class QuestionnaireVersion(models.Model):
         return f"{self.questionnaire.slug} v{self.number}"
 
     def save(self, *args, **kwargs):
-        if self.pk and QuestionnaireVersion.objects.filter(pk=self.pk).published().exists():
-            raise PublishedVersionError()
-        super().save(*args, **kwargs)
+        if self.pk is None:
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            # Locked and read again: a save racing publish() waits for it, and is then refused
+            # instead of writing back the draft's empty published_at over the publication.
+            published_at = (
+                QuestionnaireVersion.objects.select_for_update()
+                .filter(pk=self.pk)
+                .values_list("published_at", flat=True)
+                .first()
+            )
+            if published_at is not None:
+                raise PublishedVersionError()
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         if self.is_published:

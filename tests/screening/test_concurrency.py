@@ -6,6 +6,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.test import Client, override_settings
@@ -99,8 +100,17 @@ def narrow(band: ScoreBand) -> None:
     band.save()
 
 
+def save_its_version(band: ScoreBand) -> None:
+    # The version's own change page saves the version row before its bands.
+    version = QuestionnaireVersion.objects.get(pk=band.version_id)
+    version.note = "edited while being published"
+    version.save()
+
+
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("change", [narrow, ScoreBand.delete], ids=["edit", "delete"])
+@pytest.mark.parametrize(
+    "change", [narrow, ScoreBand.delete, save_its_version], ids=["edit", "delete", "version"]
+)
 def test_a_band_change_racing_the_publish_waits_and_is_refused(questionnaires, monkeypatch, change):
     draft = QuestionnaireVersion.objects.get(questionnaire__slug="phq-9", number=1).new_draft()
     validated, edited = threading.Event(), threading.Event()
@@ -142,3 +152,53 @@ def test_a_band_change_racing_the_publish_waits_and_is_refused(questionnaires, m
     assert live.is_published
     assert scoring.definition_problems(live.definition()) == []
     assert live.bands.get(code="moderate").max_score == 14
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_in_admin_racing_the_publish_is_told_not_a_500(questionnaires, monkeypatch):
+    from django.contrib.auth.models import User
+
+    from tests.screening.test_rule_questions import unchanged_post
+
+    draft = QuestionnaireVersion.objects.get(questionnaire__slug="phq-9", number=1).new_draft()
+    clinician = Client()
+    clinician.force_login(User.objects.create_superuser("clinician", password="x"))
+    url = f"/admin/screening/questionnaireversion/{draft.pk}/change/"
+    form = unchanged_post(clinician.get(url)) | {"note": "saved while being published"}
+    validated, saved = threading.Event(), threading.Event()
+    outcome = {}
+    problems = QuestionnaireVersion.problems
+
+    def problems_then_let_the_save_run(self):
+        found = problems(self)
+        validated.set()
+        deadline = time.monotonic() + 10
+        while not saved.is_set() and not waits_for_a_lock(outcome.get("pid", 0)):
+            assert time.monotonic() < deadline, "the save neither finished nor waited"
+            time.sleep(0.02)
+        return found
+
+    def save_in_admin():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                outcome["pid"] = cursor.fetchone()[0]
+            validated.wait(10)
+            outcome["response"] = clinician.post(url, form, HTTP_ACCEPT_LANGUAGE="en")
+        finally:
+            saved.set()
+            connections.close_all()
+
+    monkeypatch.setattr(QuestionnaireVersion, "problems", problems_then_let_the_save_run)
+    thread = threading.Thread(target=save_in_admin)
+    thread.start()
+    draft.publish()
+    thread.join()
+
+    response = outcome["response"]
+    assert response.status_code == 302 and response["Location"] == url
+    told = [str(m) for m in get_messages(response.wsgi_request)]
+    assert told == ["This version is published and cannot be changed. Create a new draft from "
+                    "it, edit the draft and publish that."]  # fmt: skip
+    live = QuestionnaireVersion.objects.get(pk=draft.pk)
+    assert live.is_published and live.note != "saved while being published"
