@@ -240,8 +240,11 @@ class QuestionnaireVersion(models.Model):
         blank=True,
         editable=False,
         related_name="+",
-        verbose_name=_("made to replace"),
-        help_text=_("The version that was live when this draft was made."),
+        verbose_name=_("builds on"),
+        help_text=_(
+            "What this draft was made from: the version that was live then, or the draft it was "
+            "copied from."
+        ),
     )
 
     objects = VersionQuerySet.as_manager()
@@ -364,7 +367,7 @@ class QuestionnaireVersion(models.Model):
                     code="older_than_live",
                     params={"number": self.number, "live": live.number},
                 )
-            if live is not None and self.replaces_id and live.pk != self.replaces_id:
+            if live is not None and self.built_on() not in (None, live):
                 # Another draft went live meanwhile; this one, made before it, lacks its changes.
                 raise ValidationError(
                     _(
@@ -384,6 +387,16 @@ class QuestionnaireVersion(models.Model):
             forget_live_states()
             transaction.on_commit(forget_live_states)
 
+    def built_on(self) -> "QuestionnaireVersion | None":
+        """The published version this draft's content started from, through the drafts it was
+        copied from; None when that is not known (drafts made before it was recorded)."""
+        seen = set()
+        version = self.replaces
+        while version is not None and not version.is_published and version.pk not in seen:
+            seen.add(version.pk)
+            version = version.replaces
+        return version if version is not None and version.is_published else None
+
     def score(self, answers) -> scoring.Result:
         return scoring.score_answers(self._cached_definition, answers)
 
@@ -400,11 +413,15 @@ class QuestionnaireVersion(models.Model):
             # Lock the questionnaire so two drafts made at once get different numbers.
             Questionnaire.objects.select_for_update().get(pk=self.questionnaire_id)
             last = self.questionnaire.versions.aggregate(last=Max("number"))["last"] or 0
+            current = self.questionnaire.current_version()
+            source_published = QuestionnaireVersion.objects.filter(pk=self.pk).published().exists()
             draft = QuestionnaireVersion.objects.create(
                 questionnaire=self.questionnaire,
                 number=last + 1,
                 note=note or in_site_language(_("Copy of version %(number)s"), number=self.number),
-                replaces=self.questionnaire.current_version(),
+                # A copy of a draft builds on that draft (and holds its changes); a copy of a
+                # published version builds on the live one, as the clinician sees it now.
+                replaces=current if source_published else self,
             )
             copies = {}
             for question in self.questions.prefetch_related("options"):

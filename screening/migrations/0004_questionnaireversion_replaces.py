@@ -16,12 +16,12 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(
                 blank=True,
                 editable=False,
-                help_text="The version that was live when this draft was made.",
+                help_text="What this draft was made from: the version that was live then, or the draft it was copied from.",
                 null=True,
                 on_delete=django.db.models.deletion.SET_NULL,
                 related_name="+",
                 to="screening.questionnaireversion",
-                verbose_name="made to replace",
+                verbose_name="builds on",
             ),
         ),
     ]

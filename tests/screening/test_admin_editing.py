@@ -276,11 +276,29 @@ def test_a_draft_made_before_another_went_live_is_refused(admin_client, question
     assert QuestionnaireVersion.objects.current_for("phq-9") == cut_off
     # A draft of the live version, even one made from another draft, publishes.
     redo = cut_off.new_draft().new_draft()
-    assert redo.replaces == cut_off
+    assert redo.built_on() == cut_off
     run_action(admin_client, "publish", redo)
     live = QuestionnaireVersion.objects.current_for("phq-9")
     assert live == redo
     assert live.bands.get(code="moderate").min_score == 8
+
+
+def test_a_draft_copied_from_a_draft_publishes_after_that_draft(admin_client, questionnaires):
+    # v2 drafted from the live v1; v3 copied from v2 holds all of v2's changes and more.
+    first = phq9_v1().new_draft()
+    first.bands.filter(code="mild").update(max_score=7)
+    first.bands.filter(code="moderate").update(min_score=8)
+    second = first.new_draft()
+    question = second.questions.get(code="phq9_1")
+    question.text_en = "typo fixed"
+    question.save()
+    run_action(admin_client, "publish", first)
+    assert QuestionnaireVersion.objects.current_for("phq-9") == first
+    run_action(admin_client, "publish", second)
+    live = QuestionnaireVersion.objects.current_for("phq-9")
+    assert live == second
+    assert live.bands.get(code="moderate").min_score == 8
+    assert live.questions.get(code="phq9_1").text_en == "typo fixed"
 
 
 def question_form(version, **changes) -> dict:
