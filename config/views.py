@@ -42,11 +42,13 @@ def server_error(request):
 def csrf_failure(request, reason=""):
     """A form refused for its missing or stale security token, with a way back to that form.
 
-    Back to the same address: on the call-back form that is the person's result (a GET of it
-    leads there), so someone in crisis is not sent back to the start.
+    Back to the same address (on the call-back form: the person's result, which a GET of it
+    leads to), so someone in crisis is not sent back to the start; for the language and
+    text-size buttons, back to the page they were pressed on.
     """
-    back = request.path
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts=None):  # "//elsewhere/…"
+    # The language and text-size buttons say which page they came from; they have no page.
+    back = request.POST.get("next") or request.path
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = "/"
     html = loader.render_to_string("403_csrf.html", {"back": back}, request)
     return HttpResponseForbidden(html)

@@ -170,4 +170,17 @@ def test_the_text_and_language_buttons_keep_the_answers_given_so_far(
     # Kept only across the button's reload: opened again, the test starts empty.
     page.goto(f"{live_server.url}/q/phq-9/")
     assert page.locator("input[type=radio]:checked").count() == 0
+    assert page.evaluate("sessionStorage.length") == 0
+    # A press whose reload never came (offline, refused) leaves nothing for the next person.
+    page.check('input[name="phq9_9"][value="2"]')
+    page.evaluate("document.querySelector('header form').dispatchEvent(new Event('submit'))")
+    assert page.evaluate("sessionStorage.length") == 1
+    page.evaluate(
+        "for (const k of Object.keys(sessionStorage)) {"
+        " const v = JSON.parse(sessionStorage[k]); v.at -= 120000;"
+        " sessionStorage[k] = JSON.stringify(v); }"
+    )
+    page.goto(f"{live_server.url}/q/phq-9/")
+    assert page.locator("input[type=radio]:checked").count() == 0
+    assert page.evaluate("sessionStorage.length") == 0
     context.close()

@@ -228,6 +228,17 @@ def test_a_rejected_form_token_is_a_friendly_page_with_the_hotline(demo_data):
     assert Submission.objects.count() == 0
 
 
+@pytest.mark.parametrize("button", ["/text-size/", "/i18n/setlang/"])
+def test_a_refused_form_token_on_a_header_button_leads_back_to_its_page(demo_data, button):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    for back, expected in (("/q/phq-9/", "/q/phq-9/"), ("https://elsewhere.example/", "/")):
+        refused = strict.post(button, {"language": "en", "next": back})
+        assert refused.status_code == 403
+        assert f'<a class="button" href="{expected}">' in refused.content.decode()
+
+
 def test_the_500_page_shows_the_hotline_without_the_database():
     from django.template.loader import render_to_string
 
