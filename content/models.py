@@ -1,5 +1,7 @@
 from datetime import date, datetime, timedelta
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -43,6 +45,15 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+# The links villagers tap: a phone opens http(s) only (Django's URLField also takes ftp), and
+# WeChat article and channel links run well past URLField's default 200 characters.
+WEB_ONLY = URLValidator(schemes=["http", "https"])
+
+
+def web_link(verbose_name, **options) -> models.URLField:
+    return models.URLField(verbose_name, max_length=2000, validators=[WEB_ONLY], **options)
+
+
 class Article(models.Model):
     """A short science-popularisation article or video on mental health (mild results)."""
 
@@ -54,8 +65,8 @@ class Article(models.Model):
         help_text=_("Always shown: people on a weak signal read this."),
     )
     body = models.TextField(_("body"), blank=True, help_text=_("Short and plain. Paragraphs."))
-    video_url = models.URLField(_("video link"), blank=True, help_text=_("A link; never autoplay."))
-    cover_url = models.URLField(_("cover image link"), blank=True)
+    video_url = web_link(_("video link"), blank=True, help_text=_("A link; never autoplay."))
+    cover_url = web_link(_("cover image link"), blank=True)
     topics = models.ManyToManyField(Topic, blank=True, verbose_name=_("topics"))
     questionnaires = models.ManyToManyField(
         Questionnaire,
@@ -120,6 +131,11 @@ class Session:
     def platform(self) -> str:
         return self.source.platform
 
+    @property
+    def description(self) -> str:
+        # Expert hours: "how to join" (e.g. search a WeChat channel), often the only way in.
+        return self.source.description
+
     def ics_url(self) -> str:
         return reverse("session-ics", args=[self.kind, self.source.pk])
 
@@ -141,8 +157,8 @@ class Livestream(models.Model):
     description = models.TextField(_("description"), blank=True)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
-    join_url = models.URLField(_("join link"))
-    replay_url = models.URLField(_("replay link"), blank=True)
+    join_url = web_link(_("join link"))
+    replay_url = web_link(_("replay link"), blank=True)
     published = models.BooleanField(_("published"), default=True)
 
     objects = LivestreamQuerySet.as_manager()
@@ -151,7 +167,9 @@ class Livestream(models.Model):
         ordering = ["starts_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_at__gt=models.F("starts_at")), name="livestream_ends_after_start"
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="livestream_ends_after_start",
+                violation_error_message=_("The livestream must end after it starts."),
             )
         ]
         verbose_name = _("livestream")
@@ -190,7 +208,7 @@ class ExpertHours(models.Model):
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     start_time = models.TimeField(_("from"))
     end_time = models.TimeField(_("until"))
-    join_url = models.URLField(_("join link"), blank=True)
+    join_url = web_link(_("join link"), blank=True)
     join_phone = models.CharField(_("join by phone"), max_length=40, blank=True)
     valid_from = models.DateField(_("first day"), null=True, blank=True)
     valid_until = models.DateField(_("last day"), null=True, blank=True)
@@ -202,7 +220,11 @@ class ExpertHours(models.Model):
         ordering = ["weekday", "start_time"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_time__gt=models.F("start_time")), name="hours_end_after_start"
+                condition=Q(end_time__gt=models.F("start_time")),
+                name="hours_end_after_start",
+                violation_error_message=_(
+                    "The hours must end after they start, on the same day (at 23:59 at the latest)."
+                ),
             )
         ]
         verbose_name = _("expert hours")
@@ -210,6 +232,16 @@ class ExpertHours(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.get_weekday_display()} {self.start_time:%H:%M})"
+
+    def clean(self):
+        errors = {}
+        if not self.join_url and not self.join_phone:
+            # Listed on moderate results: without either, nobody can join.
+            errors["join_url"] = _("Give a join link or a phone number (or both).")
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            errors["valid_until"] = _("The last day cannot be before the first day.")
+        if errors:
+            raise ValidationError(errors)
 
     def occurrences(self, now: datetime, until: datetime) -> list[Session]:
         """Occurrences that have not ended by ``now`` and start before ``until``."""

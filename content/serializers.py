@@ -40,6 +40,10 @@ class SessionSerializer(RememberedRepresentation, AbsoluteUrlMixin, serializers.
     ends_at = serializers.DateTimeField()
     join_url = serializers.CharField(help_text="Link to join; may be empty when joined by phone.")
     join_phone = serializers.CharField()
+    description = serializers.CharField(
+        help_text="How to join in the editor's words (e.g. which WeChat channel to search); "
+        "may be empty. Show it with the session."
+    )
     kind = serializers.ChoiceField(choices=[Session.LIVESTREAM, Session.EXPERT_HOURS])
     ics_url = serializers.SerializerMethodField(help_text="Calendar file (.ics) to add it.")
 

@@ -384,6 +384,8 @@ export interface components {
             /** @description Link to join; may be empty when joined by phone. */
             join_url: string;
             join_phone: string;
+            /** @description How to join in the editor's words (e.g. which WeChat channel to search); may be empty. Show it with the session. */
+            description: string;
             kind: components["schemas"]["SessionKindEnum"];
             /** @description Calendar file (.ics) to add it. */
             readonly ics_url: string;

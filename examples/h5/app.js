@@ -375,6 +375,8 @@ function nextStep(result) {
                   ? h("span", {}, " · ", link(telUri(session.join_phone), session.join_phone))
                   : null,
                 h("span", {}, " · ", link(session.ics_url, TEXT.calendar)),
+                // How to join in the editor's words (e.g. which WeChat channel to search).
+                session.description ? h("p", { class: "small" }, session.description) : null,
               ),
             ),
           )

@@ -1,0 +1,123 @@
+"""What content editors save in admin is something a villager can use: a way to join, sane dates,
+links a phone opens, and errors an editor can read."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from content.models import Article, ExpertHours, Livestream
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+WECHAT_LINK = (
+    "https://mp.weixin.qq.com/s?__biz=MzA5" + "x" * 120 + "&mid=2650&idx=1&chksm=" + "a" * 60
+)
+HOURS = {
+    "title_zh_hans": "县医院心理科答疑",
+    "host_zh_hans": "县医院心理科",
+    "description_zh_hans": "在微信搜索“县医院心理科”视频号",
+    "weekday": "2",
+    "start_time": "19:00",
+    "end_time": "20:00",
+    "join_url": "",
+    "join_phone": "0931-1234567",
+    "active": "on",
+}
+LIVESTREAM = {
+    "title_zh_hans": "冬季情绪健康直播",
+    "host_zh_hans": "李医生",
+    "starts_at_0": "2026-12-01",
+    "starts_at_1": "20:00",
+    "ends_at_0": "2026-12-01",
+    "ends_at_1": "21:00",
+    "join_url": "https://example.org/live/1",
+    "published": "on",
+}
+
+
+def add(admin_client, model: str, form: dict):
+    return admin_client.post(
+        f"/admin/content/{model}/add/", form, HTTP_ACCEPT_LANGUAGE="en", follow=False
+    )
+
+
+def test_hours_with_neither_a_link_nor_a_phone_are_refused(admin_client, content):
+    before = ExpertHours.objects.count()
+    refused = add(admin_client, "experthours", HOURS | {"join_phone": ""})
+    assert refused.status_code == 200
+    assert "Give a join link or a phone number (or both)." in refused.content.decode()
+    assert ExpertHours.objects.count() == before
+    assert add(admin_client, "experthours", HOURS).status_code == 302
+
+
+def test_a_last_day_before_the_first_day_is_refused(admin_client, content):
+    form = HOURS | {"valid_from": "2026-12-10", "valid_until": "2026-12-01"}
+    refused = add(admin_client, "experthours", form)
+    assert refused.status_code == 200
+    assert "The last day cannot be before the first day." in refused.content.decode()
+
+
+@pytest.mark.parametrize(
+    "model,form,message",
+    [
+        (
+            "experthours",
+            HOURS | {"start_time": "22:00", "end_time": "00:30"},
+            "The hours must end after they start, on the same day (at 23:59 at the latest).",
+        ),
+        (
+            "livestream",
+            LIVESTREAM | {"ends_at_1": "19:00"},
+            "The livestream must end after it starts.",
+        ),
+    ],
+)
+def test_an_end_before_the_start_is_explained_in_words(admin_client, content, model, form, message):
+    refused = add(admin_client, model, form)
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert message in page
+    assert "_after_start" not in page, "not the constraint's name"
+
+
+@pytest.mark.parametrize("field", ["join_url", "replay_url"])
+def test_links_a_phone_cannot_open_are_refused(admin_client, content, field):
+    for link in ("ftp://example.org/live", "javascript:alert(1)"):
+        refused = add(admin_client, "livestream", LIVESTREAM | {field: link})
+        assert refused.status_code == 200, link
+    assert not Livestream.objects.filter(title_zh_hans="冬季情绪健康直播").exists()
+
+
+def test_a_long_wechat_link_can_be_saved(admin_client, content):
+    assert len(WECHAT_LINK) > 200
+    assert (
+        add(admin_client, "livestream", LIVESTREAM | {"join_url": WECHAT_LINK}).status_code == 302
+    )
+    assert Livestream.objects.get(title_zh_hans="冬季情绪健康直播").join_url == WECHAT_LINK
+    article = Article.objects.first()
+    article.video_url = WECHAT_LINK
+    article.full_clean()
+    article.save()
+
+
+def test_a_moderate_result_says_how_to_join_each_session(api, client, questionnaires, hotlines):
+    ExpertHours.objects.create(
+        title="县医院心理科答疑",
+        host="县医院心理科",
+        platform="微信视频号",
+        description="在微信搜索“县医院心理科”视频号",
+        weekday=2,
+        start_time="19:00",
+        end_time="20:00",
+        join_phone="0931-1234567",
+    )
+    moderate = {"answers": {f"phq9_{i}": v for i, v in enumerate((2, 2, 2, 2, 2, 0, 0, 0, 0), 1)}}
+    with time_machine.travel(datetime(2026, 11, 24, 12, tzinfo=SHANGHAI), tick=False):
+        body = api.post("/api/v1/questionnaires/phq-9/submissions/", moderate, format="json").json()
+        page = client.get(f"/r/{body['token']}/").content.decode()
+    session = body["recommendation"]["sessions"][0]
+    assert session["description"] == "在微信搜索“县医院心理科”视频号"
+    assert session["platform"] == "微信视频号"
+    assert "在微信搜索“县医院心理科”视频号" in page and "微信视频号" in page
