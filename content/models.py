@@ -1,3 +1,4 @@
+import re
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -96,6 +97,13 @@ class Article(models.Model):
         return reverse("article", args=[self.slug])
 
 
+# A number as editors write it, maybe with an extension: "0571-1234567 转 8", "(0931) 123 4567".
+JOIN_PHONE = re.compile(
+    r"\s*(?P<number>\+?[\d(][\d\s()\-]*\d)(?:\s*(?:转|分机|ext\.?|x)\s*(?P<extension>\d+))?",
+    re.IGNORECASE,
+)
+
+
 class Session:
     """One upcoming occurrence of a livestream or of recurring expert hours."""
 
@@ -130,6 +138,16 @@ class Session:
     @property
     def platform(self) -> str:
         return self.source.platform
+
+    @property
+    def join_tel(self) -> str:
+        """The join phone as a tap-to-call link: "0571-1234567 转 8" dials the number, waits,
+        then the extension (tel:05711234567,8); empty when there is no number to dial."""
+        found = JOIN_PHONE.match(self.join_phone)
+        if not found:
+            return ""
+        digits = re.sub(r"[^\d+]", "", found["number"])
+        return f"tel:{digits},{found['extension']}" if found["extension"] else f"tel:{digits}"
 
     @property
     def description(self) -> str:

@@ -111,7 +111,7 @@ def test_a_moderate_result_says_how_to_join_each_session(api, client, questionna
         weekday=2,
         start_time="19:00",
         end_time="20:00",
-        join_phone="0931-1234567",
+        join_phone="0931-1234567 转 8",
     )
     moderate = {"answers": {f"phq9_{i}": v for i, v in enumerate((2, 2, 2, 2, 2, 0, 0, 0, 0), 1)}}
     with time_machine.travel(datetime(2026, 11, 24, 12, tzinfo=SHANGHAI), tick=False):
@@ -121,3 +121,5 @@ def test_a_moderate_result_says_how_to_join_each_session(api, client, questionna
     assert session["description"] == "在微信搜索“县医院心理科”视频号"
     assert session["platform"] == "微信视频号"
     assert "在微信搜索“县医院心理科”视频号" in page and "微信视频号" in page
+    # Tap to call: the number, a pause, then the extension.
+    assert '<a href="tel:09311234567,8">0931-1234567 转 8</a>' in page
