@@ -51,8 +51,21 @@ class ArticleQuerySet(models.QuerySet):
 WEB_ONLY = URLValidator(schemes=["http", "https"])
 
 
+class WebLinkField(models.URLField):
+    """A link typed without a scheme ("mp.weixin.qq.com/…") is taken as https, as phones and
+    WeChat expect (Django 5.2's forms still assume http)."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+    def deconstruct(self):
+        # Stored and migrated as the URLField it is: the difference is only in the admin's form.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.URLField", args, kwargs
+
+
 def web_link(verbose_name, **options) -> models.URLField:
-    return models.URLField(verbose_name, max_length=2000, validators=[WEB_ONLY], **options)
+    return WebLinkField(verbose_name, max_length=2000, validators=[WEB_ONLY], **options)
 
 
 class Article(models.Model):

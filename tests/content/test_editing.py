@@ -123,3 +123,10 @@ def test_a_moderate_result_says_how_to_join_each_session(api, client, questionna
     assert "在微信搜索“县医院心理科”视频号" in page and "微信视频号" in page
     # Tap to call: the number, a pause, then the extension.
     assert '<a href="tel:09311234567,8">0931-1234567 转 8</a>' in page
+
+
+def test_a_link_typed_without_https_is_taken_as_https(admin_client, content):
+    form = LIVESTREAM | {"join_url": "live.example.org/room/1"}
+    assert add(admin_client, "livestream", form).status_code == 302
+    saved = Livestream.objects.get(title_zh_hans="冬季情绪健康直播")
+    assert saved.join_url == "https://live.example.org/room/1"
