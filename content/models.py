@@ -191,6 +191,8 @@ class Livestream(models.Model):
     join_url = web_link(_("join link"))
     replay_url = web_link(_("replay link"), blank=True)
     published = models.BooleanField(_("published"), default=True)
+    # Calendar files carry it, so a phone that imported the session takes a changed time.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = LivestreamQuerySet.as_manager()
 
@@ -244,6 +246,7 @@ class ExpertHours(models.Model):
     valid_from = models.DateField(_("first day"), null=True, blank=True)
     valid_until = models.DateField(_("last day"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ExpertHoursQuerySet.as_manager()
 

@@ -7,6 +7,8 @@ from icalendar import Calendar, Event
 
 from content.models import Article, ExpertHours, Livestream, Session
 
+SEQUENCE_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
 
 def article(request, slug: str):
     item = get_object_or_404(Article.objects.published(), slug=slug)
@@ -41,6 +43,10 @@ def session_ics(request, kind: str, pk: int):
     event = Event()
     event.add("uid", f"{kind}-{pk}@xinqiao")
     event.add("dtstamp", now)
+    # A calendar that imported this event before takes the new time only from a higher
+    # SEQUENCE (RFC 5545 3.8.7.4): it counts the seconds from SEQUENCE_EPOCH to the last edit.
+    event.add("last-modified", source.updated_at)
+    event.add("sequence", max(0, int((source.updated_at - SEQUENCE_EPOCH).total_seconds())))
     event.add("summary", session.title)
     event.add("dtstart", timezone.localtime(session.starts_at))
     event.add("dtend", timezone.localtime(session.ends_at))

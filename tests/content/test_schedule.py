@@ -124,3 +124,25 @@ def test_hours_with_a_last_day_repeat_until_the_end_of_that_day_in_utc(api, cont
     calendar = Calendar.from_ical(text)
     event = next(iter(calendar.walk("VEVENT")))
     assert event["RRULE"]["UNTIL"][0].tzinfo is not None
+
+
+def test_a_changed_session_gets_a_higher_sequence_so_calendars_take_the_new_time(api, content):
+    # A phone that imported the weekly hours keeps the old time unless the new file says
+    # it is a later edit of the same event (same UID, higher SEQUENCE).
+    def ics() -> dict:
+        with time_machine.travel(at(2026, 11, 24, 12), tick=False):
+            text = api.get("/sessions/expert_hours/1.ics").content
+        return Calendar.from_ical(text).walk("VEVENT")[0]
+
+    hours = ExpertHours.objects.get(pk=1)
+    with time_machine.travel(at(2026, 11, 20, 9), tick=False):
+        hours.save()
+    before = ics()
+    with time_machine.travel(at(2026, 11, 21, 9), tick=False):
+        hours.start_time = "18:30"
+        hours.save()
+    after = ics()
+    assert after["UID"] == before["UID"]
+    assert int(after["SEQUENCE"]) > int(before["SEQUENCE"]) >= 0
+    assert after.decoded("LAST-MODIFIED") == at(2026, 11, 21, 9)
+    assert after.decoded("DTSTART") == at(2026, 11, 24, 18, 30)
