@@ -180,7 +180,7 @@ HOTLINE_12356 = {
     "tel": "tel:12356",
     "operator": "国家卫生健康委员会",
     "kind": "crisis",
-    "hours": "每天至少18小时，多数地区24小时；各地时间不同；可匿名",
+    "hours": "每天至少18小时，不少地区24小时；各地时间不同；可匿名",
     "open_24h": False,
     "region": "",
     "national": True,
@@ -212,7 +212,8 @@ MILD_RESULT = {
     "band": {
         "code": "mild",
         "label": "轻度",
-        "meaning": "您的回答显示，最近两周有一些情绪低落方面的困扰。这只是一次自我筛查，不是诊断。",
+        "meaning": "您的回答显示，最近两周有一些情绪低落方面的困扰。这只是一次自我筛查，不是诊断。"
+        "下面的科普文章和视频可以帮您了解、照顾自己的情绪；如果情况持续或加重，请找医生聊一聊。",
     },
     "tier": "mild",
     "crisis": False,
@@ -234,7 +235,7 @@ MILD_RESULT = {
     "hotlines": [HOTLINE_12356, HOTLINE_HOPE24],
     **RESULT_LINKS,
     "language": "zh-hans",
-    "channel": "demo",
+    "channel": None,
     "created_at": "2026-11-25T10:34:46.565087+08:00",
 }
 # Messages from the code are shown in their source text; the API translates them.
@@ -249,7 +250,10 @@ CRISIS_RESULT = MILD_RESULT | {
     "band": {
         "code": "minimal",
         "label": "极轻微或无",
-        "meaning": "您的回答显示，最近两周情绪低落方面的困扰很少。这只是一次自我筛查，不是诊断。",
+        # In a crisis the meaning speaks of getting help now, never of the low band's words.
+        "meaning": "One of your answers is a sign that you may need help now, whatever the total "
+        "score. Please talk to someone today: call one of the hotlines, or ask for a call back. "
+        "This is a screen, not a diagnosis.",
     },
     "tier": "severe",
     "crisis": True,
@@ -274,7 +278,7 @@ MODERATE_RESULT = MILD_RESULT | {
         "code": "moderate",
         "label": "中度",
         "meaning": "您的回答显示，最近两周情绪低落方面的困扰比较明显，值得认真对待。"
-        "这只是一次自我筛查，不是诊断。",
+        "这只是一次自我筛查，不是诊断。建议您参加下面的专家直播或咨询时段，和专业人员谈一谈。",
     },
     "tier": "moderate",
     "recommendation": {
@@ -290,6 +294,7 @@ MODERATE_RESULT = MILD_RESULT | {
                 "ends_at": "2026-12-01T21:00:00+08:00",
                 "join_url": "https://www.example.org/live/county-hospital",
                 "join_phone": "",
+                "description": "每周二晚上，在微信视频号直播间留言提问，医生现场解答。",
                 "kind": "expert_hours",
                 "ics_url": "https://xinqiao.example.org/sessions/expert_hours/1.ics",
             }

@@ -101,8 +101,9 @@ class BandSerializer(serializers.Serializer):
 class ContentRecommendationSerializer(serializers.Serializer):
     """`mild`: short science articles and videos."""
 
-    kind = serializers.CharField(
-        help_text="`content` (tier `mild`): self-help reading; show `message` and the `items`."
+    kind = serializers.ChoiceField(
+        choices=["content"],
+        help_text="`content` (tier `mild`): self-help reading; show `message` and the `items`.",
     )
     message = serializers.CharField()
     items = ArticleItemSerializer(many=True)
@@ -119,9 +120,10 @@ class ContentRecommendationSerializer(serializers.Serializer):
 class ScheduleRecommendationSerializer(serializers.Serializer):
     """`moderate`: upcoming expert livestreams and consultation hours, soonest first."""
 
-    kind = serializers.CharField(
+    kind = serializers.ChoiceField(
+        choices=["schedule"],
         help_text="`schedule` (tier `moderate`): talk to an expert; show `message` and the "
-        "`sessions`, each with a join link or phone number and a calendar file."
+        "`sessions`, each with a join link or phone number and a calendar file.",
     )
     message = serializers.CharField()
     sessions = SessionSerializer(many=True)
@@ -137,9 +139,10 @@ class ScheduleRecommendationSerializer(serializers.Serializer):
 class ReferralRecommendationSerializer(AbsoluteUrlMixin, serializers.Serializer):
     """`severe` or crisis: hotlines to call now and a call-back offer."""
 
-    kind = serializers.CharField(
+    kind = serializers.ChoiceField(
+        choices=["referral"],
         help_text="`referral` (tier `severe`, and every crisis): show the `hotlines` as "
-        "tap-to-call links, 12356 first, and offer the call back at `callback_url`."
+        "tap-to-call links, 12356 first, and offer the call back at `callback_url`.",
     )
     crisis = serializers.BooleanField(
         help_text="Same as the result's `crisis`: show `safety_message` first, above everything."
@@ -189,7 +192,12 @@ class SubmissionSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
     pdf_url = serializers.SerializerMethodField(
         help_text="The result as a PDF to save, print or show a doctor."
     )
-    channel = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    channel = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text="Code of the poster or QR code the person came from; null without one.",
+    )
 
     class Meta:
         model = Submission
@@ -260,7 +268,10 @@ class SubmissionSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
         PolymorphicProxySerializer(
             component_name="Recommendation",
             serializers=list(RECOMMENDATION_SERIALIZERS.values()),
-            resource_type_field_name="kind",
+            # No discriminator mapping: spectacular would name the variants by their component
+            # names; each variant's `kind` is a one-value enum ("content", "schedule",
+            # "referral"), which typed clients narrow on.
+            resource_type_field_name=None,
         )
     )
     def get_recommendation(self, submission) -> dict:

@@ -59,3 +59,39 @@ def test_the_api_answers_as_its_schema_says(case):
             response_schema_conformance,
         ],
     )
+
+
+def phq9(*values) -> dict:
+    return {f"phq9_{i}": v for i, v in enumerate(values, 1)}
+
+
+SUBMIT = "/api/v1/questionnaires/{slug}/submissions/"
+REAL_RESULTS = {
+    "mild": {"answers": phq9(1, 1, 1, 1, 1, 0, 0, 0, 0)},
+    "moderate from a poster": {"answers": phq9(2, 2, 2, 2, 2, 0, 0, 0, 0), "channel": "demo"},
+    "crisis": {"answers": phq9(0, 0, 0, 0, 0, 0, 0, 0, 1)},
+    "severe from a poster": {"answers": phq9(3, 3, 3, 3, 3, 3, 3, 2, 0), "channel": "demo"},
+}
+
+
+@pytest.mark.usefixtures("fuzzable")
+@pytest.mark.parametrize("body", REAL_RESULTS.values(), ids=REAL_RESULTS.keys())
+def test_real_results_of_every_kind_are_as_the_schema_says(body):
+    # Random examples rarely make a valid answer sheet: every kind of result, from a poster and
+    # without one, is checked against the contract too.
+    case = schema[SUBMIT]["POST"].Case(
+        path_parameters={"slug": "phq-9"}, body=body, media_type="application/json"
+    )
+    response = case.call_and_validate(
+        headers={"Accept-Encoding": "identity"},
+        checks=[not_a_server_error, status_code_conformance, response_schema_conformance],
+    )
+    assert response.status_code == 201
+    result = response.json()
+    assert result["recommendation"]["kind"] in {"content", "schedule", "referral"}
+    token = result["token"]
+    again = schema["/api/v1/submissions/{token}/"]["GET"].Case(path_parameters={"token": token})
+    again.call_and_validate(
+        headers={"Accept-Encoding": "identity"},
+        checks=[not_a_server_error, status_code_conformance, response_schema_conformance],
+    )

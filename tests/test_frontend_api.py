@@ -56,6 +56,22 @@ def test_a_preflight_for_a_json_post_is_answered(api, questionnaires, h5_allowed
 
 
 @pytest.mark.django_db
+def test_an_h5_page_may_revalidate_and_read_etag_and_retry_after(api, questionnaires, h5_allowed):
+    preflight = api.options(
+        QUESTIONNAIRES,
+        HTTP_ORIGIN=H5,
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-none-match",
+    )
+    assert "if-none-match" in preflight["Access-Control-Allow-Headers"]
+    response = api.get(QUESTIONNAIRES, HTTP_ORIGIN=H5)
+    exposed = {h.strip().lower() for h in response["Access-Control-Expose-Headers"].split(",")}
+    assert {"etag", "retry-after"} <= exposed
+    again = api.get(QUESTIONNAIRES, HTTP_ORIGIN=H5, HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+
+
+@pytest.mark.django_db
 def test_an_origin_not_listed_gets_no_cors_headers(api, questionnaires, h5_allowed):
     response = api.get(QUESTIONNAIRES, HTTP_ORIGIN="https://evil.example.com")
     assert response.status_code == 200
@@ -322,6 +338,33 @@ def operations(schema):
 
 def has_example(response: dict) -> bool:
     return any("examples" in media or "example" in media for media in response["content"].values())
+
+
+@pytest.mark.parametrize("name", ["MILD_RESULT", "MODERATE_RESULT", "CRISIS_RESULT"])
+def test_the_result_examples_say_what_the_api_says(api, demo_data, name):
+    # Front-end teams mock from these examples: a crisis example showing the low band's
+    # reassurance, or a field the API does not send, would be built into their screens.
+    from screening import api_views
+
+    example = getattr(api_views, name)
+    submit = "/api/v1/questionnaires/phq-9/submissions/"
+    body = {"answers": example["answers"]}
+    # Data (bands, hotlines) in Chinese as the examples show it; the code's own messages in
+    # their English source text.
+    chinese = api.post(f"{submit}?lang=zh-hans", body, format="json").json()
+    english = api.post(f"{submit}?lang=en", body, format="json").json()
+    assert set(example) == set(chinese)
+    for field in ("total_score", "max_score", "tier", "crisis", "triggered_rules", "channel"):
+        assert example[field] == chinese[field], field
+    meaning = english if example["crisis"] else chinese
+    assert example["band"] == chinese["band"] | {"meaning": meaning["band"]["meaning"]}
+    assert example["hotlines"][0] == chinese["hotlines"][0]
+    shown, real = example["recommendation"], english["recommendation"]
+    assert set(shown) == set(real)
+    assert shown["kind"] == real["kind"] and shown["message"] == real["message"]
+    for items in ("items", "sessions", "hotlines"):
+        if items in shown:
+            assert set(shown[items][0]) == set(real[items][0]), items
 
 
 def test_every_operation_shows_an_example_of_its_success(schema):

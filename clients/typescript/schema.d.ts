@@ -251,13 +251,19 @@ export interface components {
         /** @description `mild`: short science articles and videos. */
         ContentRecommendation: {
             /**
-             * @description `content` (tier `mild`): self-help reading; show `message` and the `items`. (enum property replaced by openapi-typescript)
-             * @enum {string}
+             * @description `content` (tier `mild`): self-help reading; show `message` and the `items`.
+             *
+             *     * `content` - content
              */
-            kind: "ContentRecommendation";
+            kind: components["schemas"]["ContentRecommendationKindEnum"];
             message: string;
             items: components["schemas"]["ArticleItem"][];
         };
+        /**
+         * @description * `content` - content
+         * @enum {string}
+         */
+        ContentRecommendationKindEnum: "content";
         Error: {
             detail: string;
         };
@@ -349,10 +355,11 @@ export interface components {
         /** @description `severe` or crisis: hotlines to call now and a call-back offer. */
         ReferralRecommendation: {
             /**
-             * @description `referral` (tier `severe`, and every crisis): show the `hotlines` as tap-to-call links, 12356 first, and offer the call back at `callback_url`. (enum property replaced by openapi-typescript)
-             * @enum {string}
+             * @description `referral` (tier `severe`, and every crisis): show the `hotlines` as tap-to-call links, 12356 first, and offer the call back at `callback_url`.
+             *
+             *     * `referral` - referral
              */
-            kind: "None";
+            kind: components["schemas"]["ReferralRecommendationKindEnum"];
             /** @description Same as the result's `crisis`: show `safety_message` first, above everything. */
             crisis: boolean;
             /** @description Immediate-safety words; empty unless crisis. */
@@ -363,16 +370,27 @@ export interface components {
             /** @description POST `{"phone": "...", "consent": true}` here to ask the crisis team to call. */
             readonly callback_url: string;
         };
+        /**
+         * @description * `referral` - referral
+         * @enum {string}
+         */
+        ReferralRecommendationKindEnum: "referral";
         /** @description `moderate`: upcoming expert livestreams and consultation hours, soonest first. */
         ScheduleRecommendation: {
             /**
-             * @description `schedule` (tier `moderate`): talk to an expert; show `message` and the `sessions`, each with a join link or phone number and a calendar file. (enum property replaced by openapi-typescript)
-             * @enum {string}
+             * @description `schedule` (tier `moderate`): talk to an expert; show `message` and the `sessions`, each with a join link or phone number and a calendar file.
+             *
+             *     * `schedule` - schedule
              */
-            kind: "ScheduleRecommendation";
+            kind: components["schemas"]["ScheduleRecommendationKindEnum"];
             message: string;
             sessions: components["schemas"]["Session"][];
         };
+        /**
+         * @description * `schedule` - schedule
+         * @enum {string}
+         */
+        ScheduleRecommendationKindEnum: "schedule";
         Session: {
             title: string;
             host: string;
@@ -421,7 +439,7 @@ export interface components {
             /** @description Codes of the item rules that fired, e.g. `self_harm`. */
             triggered_rules?: unknown;
             /** @description The next step for the tier; its `kind` says which: `content` (mild), `schedule` (moderate) or `referral` (severe or crisis). */
-            readonly recommendation: Omit<components["schemas"]["Recommendation"], "kind">;
+            readonly recommendation: components["schemas"]["Recommendation"];
             /** @description Lines serving the person's region, most local first, then national (12356 first); every result carries them, whatever the tier. */
             readonly hotlines: components["schemas"]["Hotline"][];
             /** @description The result as a web page. */
@@ -430,7 +448,8 @@ export interface components {
             readonly pdf_url: string;
             /** @description The language the result was taken in (`zh-hans`, `en`). */
             language: string;
-            readonly channel: string;
+            /** @description Code of the poster or QR code the person came from; null without one. */
+            readonly channel: string | null;
             /**
              * Submitted
              * Format: date-time

@@ -136,6 +136,23 @@ def test_malformed_bodies_are_400_json_and_write_nothing(api, questionnaires, ra
     assert Submission.objects.count() == 0
 
 
+@pytest.mark.parametrize("where", ["answers", "body"])
+def test_a_key_given_twice_is_400_not_decided_by_the_last(api, questionnaires, where):
+    # {"phq9_9": 1, "phq9_9": 0} must not quietly drop a self-harm answer.
+    answers = ", ".join(f'"phq9_{i}": 0' for i in range(1, 9))
+    if where == "answers":
+        raw = '{"answers": {' + answers + ', "phq9_9": 1, "phq9_9": 0}}'
+    else:
+        raw = (
+            '{"answers": {' + answers + ', "phq9_9": 1}, "answers": {' + answers + ', "phq9_9": 0}}'
+        )
+    response = post_raw(api, raw)
+    assert response.status_code == 400
+    key = "phq9_9" if where == "answers" else "answers"
+    assert key in response.json()["detail"]
+    assert Submission.objects.count() == 0
+
+
 def test_a_body_over_the_limit_is_413_json(api, questionnaires):
     raw = json.dumps({"answers": phq9(), "padding": "x" * 70_000})
     response = post_raw(api, raw)
