@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from referrals.models import national_line_first
+from referrals.models import Hotline, national_line_first
 from screening.models import Question, QuestionnaireVersion, Submission
 from screening.recommendations import (
     hotlines_for,
@@ -78,6 +78,10 @@ def result_sheet_html(submission: Submission, *, result_url: str) -> str:
         timezone.override(SHEET_TIME_ZONE),
     ):
         hotlines = hotlines_for(submission)
+        if submission.crisis:
+            # The safety message just above them says "call 110 or 120 now": on one printed
+            # page the space goes to the lines people call to talk.
+            hotlines = [h for h in hotlines if h.kind != Hotline.Kind.EMERGENCY]
         context = {
             "submission": submission,
             "version": submission.version,

@@ -124,6 +124,65 @@ def test_a_result_sheet_fits_on_one_page(api, client, demo_data, tmp_path, value
     assert page_count(tmp_path, get_pdf(client, f"/r/{token}/pdf/").content) == 1
 
 
+WORST_CASES = {
+    "crisis": (3, 3, 3, 3, 3, 3, 3, 3, 3),
+    "crisis, low total": CRISIS,
+    "severe": (3, 3, 3, 3, 3, 3, 3, 3, 0),
+    "moderate": (2, 2, 2, 2, 2, 2, 2, 2, 0),
+    "mild": MILD,
+}
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("values", WORST_CASES.values(), ids=WORST_CASES.keys())
+def test_a_result_sheet_fits_on_one_page_at_its_fullest(
+    api, client, demo_data, tmp_path, values, language
+):
+    # A county with a provincial, a city and a county line, and a busy week of livestreams: a
+    # doctor still prints one page, in either language.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from content.models import Livestream
+
+    lines = (
+        ("62", "甘肃省心理援助热线"),
+        ("6211", "定西市心理援助热线"),
+        ("621102", "安定区心理热线"),
+    )
+    for region, name in lines:
+        Hotline.objects.create(
+            name=name, name_en=f"{name} (psychological assistance hotline)", number="0931-2345678",
+            region=region, kind=Hotline.Kind.CRISIS, hours_note="24小时", hours_note_en="24 hours",
+            last_verified=timezone.localdate(),
+        )  # fmt: skip
+    soon = timezone.now() + timedelta(hours=2)
+    for day in range(6):
+        Livestream.objects.create(
+            title=f"冬季情绪健康直播：如何照顾好自己和家人的情绪（第{day + 1}讲）",
+            title_en=f"Winter mood health livestream: looking after yourself and your family, "
+            f"part {day + 1}",
+            host="县人民医院心理科主任医师",
+            host_en="Chief psychiatrist of the county people's hospital",
+            platform="微信视频号",
+            starts_at=soon + timedelta(days=day),
+            ends_at=soon + timedelta(days=day, hours=1),
+            join_url="https://example.org/live",
+        )
+    answers = {f"phq9_{i}": v for i, v in enumerate(values, 1)}
+    response = api.post(
+        "/api/v1/questionnaires/phq-9/submissions/",
+        {"answers": answers, "channel": "demo-gansu"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    token = response.json()["token"]
+    pdf = get_pdf(client, f"/r/{token}/pdf/").content
+    assert page_count(tmp_path, pdf) == 1
+    assert "12356" in poppler(tmp_path, "pdftotext", pdf, "-layout")
+
+
 def result_text(client, tmp_path, token: str) -> str:
     pdf = get_pdf(client, f"/r/{token}/pdf/").content
     return squeeze(poppler(tmp_path, "pdftotext", pdf, "-layout"))
@@ -321,6 +380,15 @@ def test_the_blank_questionnaire_is_a_form_with_a_clinician_key(client, demo_dat
         assert f"{low}–{high}{label}" in key
     assert rule in key
     assert "12356" in key
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("slug", ["phq-9", "gad-7"])
+def test_a_blank_questionnaire_is_the_form_and_its_key_on_two_pages(
+    client, demo_data, tmp_path, slug, language
+):
+    pdf = get_pdf(client, f"/q/{slug}/pdf/", HTTP_ACCEPT_LANGUAGE=language).content
+    assert page_count(tmp_path, pdf) == 2
 
 
 def test_the_blank_questionnaire_varies_on_the_language_cookie(client, demo_data):
