@@ -64,7 +64,8 @@ class StatisticsForm(forms.Form):
         max_length=6,
         validators=[
             RegexValidator(
-                r"^\d{2}(\d{2}){0,2}$",
+                # ASCII digits only: a full-width ６２ would match nothing and show no error.
+                r"^[0-9]{2}([0-9]{2}){0,2}$",
                 _("Enter a GB/T 2260 region code of 2, 4 or 6 digits, such as 62 or 621102."),
             )
         ],
@@ -166,7 +167,8 @@ def export_csv(request):
     )
     # The byte-order mark makes Excel read the file as UTF-8 (Chinese names stay readable).
     response.write("\ufeff")
-    csv.writer(response).writerows(statistics.csv_rows(form.summary(), form.parameters()))
+    rows = statistics.csv_rows(form.summary(), form.parameters())
+    csv.writer(response).writerows([[spreadsheet_safe(cell) for cell in row] for row in rows])
     return response
 
 
@@ -209,3 +211,10 @@ def dashboard_charts(summary: dict) -> dict[str, str]:
             chart_id="by-region",
         ),
     }
+
+
+def spreadsheet_safe(cell):
+    """A text cell Excel or WPS would read as a formula ("-1-2", "=…") is kept as text."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + cell
+    return cell

@@ -307,6 +307,16 @@ def test_csv_export_keeps_chinese_names_and_filters(client, known):
     assert not [row for row in rows if row[0] == "region" and row[1] != "621102"]
 
 
+def test_csv_export_keeps_codes_a_spreadsheet_would_compute_as_text(client, known):
+    # A channel code "-1-2" would show as -3 in Excel or WPS.
+    Channel.objects.create(code="-1-2", name="formula-like", region="")
+    submit("phq-9", "mild", "-1-2", local("2026-03-05", 10))
+    staff(client, superuser=True)
+    rows = read_csv(client.get(CSV_URL, RANGE))
+    assert ["channel", "'-1-2", "", "total", "1"] in rows
+    assert ["filter", "from", "", "", RANGE["from"]] in rows, "dates stay as they are"
+
+
 # Who may see it
 
 
@@ -349,6 +359,8 @@ def test_superusers_see_it(client, known):
         ({"from": "2024-01-01", "to": "2026-03-01"}, "Choose at most 366 days."),
         ({"region": "abc"}, "region code of 2, 4 or 6 digits"),
         ({"region": "621"}, "region code of 2, 4 or 6 digits"),
+        # Full width, as a Chinese input method types it: an error, not "no submissions".
+        ({"region": "６２"}, "region code of 2, 4 or 6 digits"),
         ({"questionnaire": "phq-10"}, "Select a valid choice."),
         ({"channel": "nowhere"}, "Select a valid choice."),
         ({"period": "month"}, "Select a valid choice."),
