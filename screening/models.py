@@ -817,4 +817,4 @@ class Submission(models.Model):
         return self.version.score(self.answers)
 
     def get_pdf_url(self) -> str:
-        return f"/r/{self.token}/pdf/"
+        return reverse("result-pdf", args=[self.token])
