@@ -276,6 +276,7 @@ SPECTACULAR_SETTINGS = {
         "config.schema.document_outage",
         "config.schema.document_throttling",
         "config.schema.document_lang",
+        "config.schema.blank_or_uri",
     ],
 }
 
