@@ -20,6 +20,8 @@ class ArticleItemSerializer(
     class Meta:
         model = Article
         fields = ["slug", "title", "summary", "url", "video_url", "cover_url"]
+        # Always sent, "" when there is none: required in the schema.
+        extra_kwargs = {"video_url": {"required": True}, "cover_url": {"required": True}}
 
     def get_url(self, article) -> str:
         return self.absolute(article.get_absolute_url())
@@ -30,6 +32,10 @@ class ArticleSerializer(ArticleItemSerializer):
 
     class Meta(ArticleItemSerializer.Meta):
         fields = [*ArticleItemSerializer.Meta.fields, "body", "topics", "published_at"]
+        extra_kwargs = ArticleItemSerializer.Meta.extra_kwargs | {
+            "body": {"required": True},
+            "published_at": {"required": True},
+        }
 
 
 class SessionSerializer(RememberedRepresentation, AbsoluteUrlMixin, serializers.Serializer):

@@ -23,6 +23,10 @@ class HotlineSerializer(RememberedRepresentation, serializers.ModelSerializer):
             "national",
             "last_verified",
         ]
+        # Always sent (output only): required in the schema.
+        extra_kwargs = {
+            name: {"required": True} for name in ("operator", "kind", "open_24h", "region")
+        }
 
 
 class CallbackInputSerializer(serializers.Serializer):

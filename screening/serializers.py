@@ -27,6 +27,7 @@ class QuestionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Question
         fields = ["code", "text", "scored", "required", "options"]
+        extra_kwargs = {"scored": {"required": True}, "required": {"required": True}}
 
 
 class QuestionnaireDetailSerializer(serializers.ModelSerializer):
@@ -219,19 +220,24 @@ class SubmissionSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
             "channel",
             "created_at",
         ]
+        # Output only, and every field is always sent: required in the schema, so typed clients
+        # and mock servers never treat `crisis` as possibly missing.
         extra_kwargs = {
+            "created_at": {"required": True},
             "tier": {
                 "help_text": "The next step the result calls for: `mild` (self-help reading), "
                 "`moderate` (talk to an expert), `severe` (crisis referral). Set by the score "
                 "band, and always `severe` in a crisis."
             },
             "crisis": {
+                "required": True,
                 "help_text": "True when an item rule fired, whatever the total: PHQ-9 item 9 "
-                "(thoughts of self-harm) above 0. Show the safety message and hotlines first."
+                "(thoughts of self-harm) above 0. Show the safety message and hotlines first.",
             },
             "language": {"help_text": "The language the result was taken in (`zh-hans`, `en`)."},
             "triggered_rules": {
-                "help_text": "Codes of the item rules that fired, e.g. `self_harm`."
+                "required": True,
+                "help_text": "Codes of the item rules that fired, e.g. `self_harm`.",
             },
         }
 

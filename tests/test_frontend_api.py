@@ -475,3 +475,12 @@ def test_an_article_without_a_video_is_valid_without_format_checks(api, content,
     resolver = {"components": schema["components"]}
     article = schema["components"]["schemas"]["ArticleItem"] | resolver
     jsonschema.validate(item, article, cls=jsonschema.Draft4Validator)
+
+
+@pytest.mark.parametrize(
+    "component", ["Submission", "Question", "Hotline", "ArticleItem", "Article", "Session"]
+)
+def test_every_field_the_api_always_sends_is_required_in_the_schema(schema, component):
+    # An optional `crisis` would let typed clients and mock servers treat it as maybe missing.
+    properties = schema["components"]["schemas"][component]
+    assert set(properties["properties"]) == set(properties["required"])

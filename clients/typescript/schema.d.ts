@@ -199,17 +199,17 @@ export interface components {
              * Video link
              * @description A link; never autoplay.
              */
-            video_url?: string;
+            video_url: string;
             /** Cover image link */
-            cover_url?: string;
+            cover_url: string;
             /** @description Short and plain. Paragraphs. */
-            body?: string;
+            body: string;
             readonly topics: string[];
             /**
              * Publication date
              * Format: date-time
              */
-            published_at?: string;
+            published_at: string;
         };
         /** @description An article as a result lists it: short, always with a text summary. */
         ArticleItem: {
@@ -222,9 +222,9 @@ export interface components {
              * Video link
              * @description A link; never autoplay.
              */
-            video_url?: string;
+            video_url: string;
             /** Cover image link */
-            cover_url?: string;
+            cover_url: string;
         };
         /** @description The result's score band, in the words the result needs. */
         Band: {
@@ -273,17 +273,17 @@ export interface components {
             number: string;
             /** @description Tap-to-call link, e.g. tel:12356. */
             tel: string;
-            operator?: string;
-            kind?: components["schemas"]["HotlineKindEnum"];
+            operator: string;
+            kind: components["schemas"]["HotlineKindEnum"];
             /** @description Opening hours in words. */
             hours: string;
             /** Open 24 hours */
-            open_24h?: boolean;
+            open_24h: boolean;
             /**
              * Region code
              * @description GB/T 2260 code (2, 4 or 6 digits) of the area served; empty for national.
              */
-            region?: string;
+            region: string;
             national: boolean;
             /** Format: date */
             last_verified: string;
@@ -322,9 +322,9 @@ export interface components {
             code: string;
             text: string;
             /** Counts towards the total */
-            scored?: boolean;
+            scored: boolean;
             /** Answer required */
-            required?: boolean;
+            required: boolean;
             options: components["schemas"]["Option"][];
         };
         /** @description A questionnaire as its current published version asks it. */
@@ -435,9 +435,9 @@ export interface components {
              */
             tier: components["schemas"]["TierEnum"];
             /** @description True when an item rule fired, whatever the total: PHQ-9 item 9 (thoughts of self-harm) above 0. Show the safety message and hotlines first. */
-            crisis?: boolean;
+            crisis: boolean;
             /** @description Codes of the item rules that fired, e.g. `self_harm`. */
-            triggered_rules?: unknown;
+            triggered_rules: unknown;
             /** @description The next step for the tier; its `kind` says which: `content` (mild), `schedule` (moderate) or `referral` (severe or crisis). */
             readonly recommendation: components["schemas"]["Recommendation"];
             /** @description Lines serving the person's region, most local first, then national (12356 first); every result carries them, whatever the tier. */
@@ -454,7 +454,7 @@ export interface components {
              * Submitted
              * Format: date-time
              */
-            created_at?: string;
+            created_at: string;
         };
         SubmissionInputRequest: {
             /** @description Question code → the chosen option's integer value, e.g. {"phq9_1": 0}. */
