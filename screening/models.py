@@ -268,14 +268,7 @@ class QuestionnaireVersion(models.Model):
         with transaction.atomic():
             # Locked and read again: a save racing publish() waits for it, and is then refused
             # instead of writing back the draft's empty published_at over the publication.
-            published_at = (
-                QuestionnaireVersion.objects.select_for_update()
-                .filter(pk=self.pk)
-                .values_list("published_at", flat=True)
-                .first()
-            )
-            if published_at is not None:
-                raise PublishedVersionError()
+            refuse_if_published(self.pk, lock=True)
             super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -448,6 +441,20 @@ def copy_row(row: models.Model, **changes) -> models.Model:
     return type(row).objects.create(**values)
 
 
+def refuse_if_published(version_id: int, *, lock: bool = False) -> None:
+    """Raise PublishedVersionError when the stored version is published.
+
+    With ``lock`` (inside a transaction) the version's row is locked first: publish() validates
+    under that lock, so an edit waits for it to finish and then sees the version published,
+    instead of slipping in after the validation.
+    """
+    versions = QuestionnaireVersion.objects.filter(pk=version_id)
+    if lock:
+        versions = versions.select_for_update()
+    if versions.values_list("published_at", flat=True).first() is not None:
+        raise PublishedVersionError()
+
+
 class VersionPart(models.Model):
     """A row that belongs to a version and is frozen once that version is published."""
 
@@ -473,15 +480,8 @@ class VersionPart(models.Model):
 
     def _check_editable(self, *, lock: bool = False) -> None:
         version_id = self._version_id()
-        if not version_id:
-            return
-        versions = QuestionnaireVersion.objects.filter(pk=version_id)
-        if lock:
-            # publish() validates under this row's lock: an edit waits for it to finish and then
-            # sees the version published, instead of slipping in after the validation.
-            versions = versions.select_for_update()
-        if versions.values_list("published_at", flat=True).first() is not None:
-            raise PublishedVersionError()
+        if version_id:
+            refuse_if_published(version_id, lock=lock)
 
     def _check_stored_editable(self, *, lock: bool = False) -> None:
         # Moving a row out of a published version is a change to that version too.
