@@ -202,9 +202,6 @@ def send_once(case: ReferralCase, field: str, send: Callable[[], bool]) -> None:
         setattr(case, field, done)
 
 
-SENDING_FIELDS = ("emailed_at", "webhook_called_at")
-
-
 @contextmanager
 def sending(case: ReferralCase, field: str):
     """Whether this process may send ``field``'s way for ``case`` now.
@@ -218,7 +215,8 @@ def sending(case: ReferralCase, field: str):
     if connection.vendor != "postgresql":
         yield True
         return
-    key = (ADVISORY_LOCK_SPACE << 48) + case.pk * len(SENDING_FIELDS) + SENDING_FIELDS.index(field)
+    ways = len(NOTIFICATION_FIELDS)
+    key = (ADVISORY_LOCK_SPACE << 48) + case.pk * ways + NOTIFICATION_FIELDS.index(field)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
         mine = cursor.fetchone()[0]
@@ -247,7 +245,7 @@ def call_webhook(case: ReferralCase, payload: dict) -> bool:
     """POST ``payload`` to CRISIS_WEBHOOK_URL; True when the webhook took it."""
     try:
         # The address often carries the bot's key: it is never logged.
-        if urllib.parse.urlsplit(settings.CRISIS_WEBHOOK_URL).scheme not in ("http", "https"):
+        if not is_web_address(settings.CRISIS_WEBHOOK_URL):
             log.error("CRISIS_WEBHOOK_URL is not an http(s) address; case %s not sent", case.pk)
             return False
         request = urllib.request.Request(
@@ -269,6 +267,16 @@ def call_webhook(case: ReferralCase, payload: dict) -> bool:
         log.error("crisis team webhook refused case %s: errcode %s", case.pk, refusal)
         return False
     return True
+
+
+def is_web_address(url: str) -> bool:
+    """An http(s) address with a host: anything else never reaches the crisis team (the
+    webhook is refused at run time and by the referrals.E001 check)."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. an unclosed [ of an IPv6 address
+        return False
 
 
 WEBHOOK_ANSWER_LIMIT = 64 * 1024

@@ -1,9 +1,9 @@
 """System checks for the crisis path (``manage.py check --deploy``)."""
 
-from urllib.parse import urlsplit
-
 from django.conf import settings
 from django.core.checks import Error, Warning
+
+from referrals.callbacks import is_web_address
 
 
 def crisis_team_is_told(app_configs, **kwargs):
@@ -23,12 +23,7 @@ def crisis_team_is_told(app_configs, **kwargs):
 def crisis_webhook_is_a_web_address(app_configs, **kwargs):
     """CRISIS_WEBHOOK_URL, when set, is an http(s) address: anything else never reaches the team."""
     url = settings.CRISIS_WEBHOOK_URL
-    try:
-        parts = urlsplit(url)
-        web = parts.scheme in ("http", "https") and bool(parts.hostname)
-    except ValueError:  # e.g. an unclosed [ of an IPv6 address
-        web = False
-    if not url or web:
+    if not url or is_web_address(url):
         return []
     return [
         Error(
