@@ -47,11 +47,19 @@ def csrf_failure(request, reason=""):
     text-size buttons, back to the page they were pressed on.
     """
     # The language and text-size buttons say which page they came from; they have no page.
-    back = request.POST.get("next") or request.path
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = "/"
+    back = this_site(request, request.POST.get("next") or request.path, fallback="/")
     html = loader.render_to_string("403_csrf.html", {"back": back}, request)
     return HttpResponseForbidden(html)
+
+
+def this_site(request, address: str | None, *, fallback: str) -> str:
+    """``address`` if it leads to a page of this site (a form's ``next``), else ``fallback``:
+    never on to another site ("//elsewhere/…")."""
+    if address and url_has_allowed_host_and_scheme(
+        address, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return address
+    return fallback
 
 
 def plain_error_page(request, template: str) -> str:

@@ -5,11 +5,11 @@ from django.core.validators import slug_re
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.views import this_site
 from referrals.callbacks import request_callback
 from referrals.forms import TOO_MANY_CALLBACKS, CallbackForm
 from referrals.throttling import callback_allowed, callback_view, count_callback
@@ -195,10 +195,7 @@ def result_callback(request, token: str):
 @require_POST
 def text_size(request):
     """Large-text toggle, remembered in a cookie; a plain form so it works without JavaScript."""
-    back = request.POST.get("next") or reverse("home")
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        back = reverse("home")
-    response = redirect(back)
+    response = redirect(this_site(request, request.POST.get("next"), fallback=reverse("home")))
     if request.COOKIES.get(LARGE_TEXT_COOKIE) == "1":
         response.delete_cookie(LARGE_TEXT_COOKIE)
     else:
