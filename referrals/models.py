@@ -22,6 +22,10 @@ from screening.models import Submission
 OVERDUE_AFTER = timedelta(minutes=30)
 
 
+# A GB/T 2260 code as staff type it: province, city or county (2, 4 or 6 ASCII digits).
+REGION_CODE = r"[0-9]{2}(?:[0-9]{2}){0,2}"
+
+
 def region_prefixes(code: str) -> list[str]:
     """The GB/T 2260 prefixes a region code belongs to, most local first.
 
@@ -138,7 +142,7 @@ class Hotline(models.Model):
 
     def clean(self):
         # A mistyped code would be saved as national: every region shown a provincial line.
-        if self.region and not re.fullmatch(r"[0-9]{2}|[0-9]{4}|[0-9]{6}", self.region):
+        if self.region and not re.fullmatch(REGION_CODE, self.region):
             raise ValidationError(
                 {
                     "region": _(

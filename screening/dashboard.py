@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from referrals.models import ReferralCase
+from referrals.models import REGION_CODE, ReferralCase
 from screening import charts, statistics
 from screening.models import Channel, Questionnaire, Tier
 
@@ -65,7 +65,7 @@ class StatisticsForm(forms.Form):
         validators=[
             RegexValidator(
                 # ASCII digits only: a full-width ６２ would match nothing and show no error.
-                r"^[0-9]{2}([0-9]{2}){0,2}$",
+                rf"^{REGION_CODE}$",
                 _("Enter a GB/T 2260 region code of 2, 4 or 6 digits, such as 62 or 621102."),
             )
         ],
