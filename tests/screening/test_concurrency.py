@@ -107,12 +107,12 @@ def save_its_version(band: ScoreBand) -> None:
     version.save()
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize(
-    "change", [narrow, ScoreBand.delete, save_its_version], ids=["edit", "delete", "version"]
-)
-def test_a_band_change_racing_the_publish_waits_and_is_refused(questionnaires, monkeypatch, change):
-    draft = QuestionnaireVersion.objects.get(questionnaire__slug="phq-9", number=1).new_draft()
+def publish_while(draft, edit, monkeypatch):
+    """Publish ``draft`` while another connection runs ``edit()`` between the publish's
+    validation and its commit; ``edit``'s result, or the code of the ValidationError it raised.
+
+    The publish is held open until the edit has either finished or is waiting for a lock.
+    """
     validated, edited = threading.Event(), threading.Event()
     outcome = {}
     problems = QuestionnaireVersion.problems
@@ -120,21 +120,19 @@ def test_a_band_change_racing_the_publish_waits_and_is_refused(questionnaires, m
     def problems_then_let_the_edit_run(self):
         found = problems(self)
         validated.set()
-        # Hold the publish open until the edit has either gone through or is waiting for it.
         deadline = time.monotonic() + 10
         while not edited.is_set() and not waits_for_a_lock(outcome.get("pid", 0)):
             assert time.monotonic() < deadline, "the edit neither finished nor waited"
             time.sleep(0.02)
         return found
 
-    def edit_a_band():
+    def run_edit():
         try:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_backend_pid()")
                 outcome["pid"] = cursor.fetchone()[0]
             validated.wait(10)
-            change(ScoreBand.objects.get(version=draft, code="moderate"))
-            outcome["edit"] = "saved"
+            outcome["edit"] = edit()
         except ValidationError as refused:
             outcome["edit"] = refused.code
         finally:
@@ -142,12 +140,25 @@ def test_a_band_change_racing_the_publish_waits_and_is_refused(questionnaires, m
             connections.close_all()
 
     monkeypatch.setattr(QuestionnaireVersion, "problems", problems_then_let_the_edit_run)
-    clinician = threading.Thread(target=edit_a_band)
-    clinician.start()
+    thread = threading.Thread(target=run_edit)
+    thread.start()
     draft.publish()
-    clinician.join()
+    thread.join()
+    return outcome["edit"]
 
-    assert outcome["edit"] == "published"
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "change", [narrow, ScoreBand.delete, save_its_version], ids=["edit", "delete", "version"]
+)
+def test_a_band_change_racing_the_publish_waits_and_is_refused(questionnaires, monkeypatch, change):
+    draft = QuestionnaireVersion.objects.get(questionnaire__slug="phq-9", number=1).new_draft()
+
+    def edit():
+        change(ScoreBand.objects.get(version=draft, code="moderate"))
+        return "saved"
+
+    assert publish_while(draft, edit, monkeypatch) == "published"
     live = QuestionnaireVersion.objects.with_definition().get(pk=draft.pk)
     assert live.is_published
     assert scoring.definition_problems(live.definition()) == []
@@ -165,37 +176,11 @@ def test_a_save_in_admin_racing_the_publish_is_told_not_a_500(questionnaires, mo
     clinician.force_login(User.objects.create_superuser("clinician", password="x"))
     url = f"/admin/screening/questionnaireversion/{draft.pk}/change/"
     form = unchanged_post(clinician.get(url)) | {"note": "saved while being published"}
-    validated, saved = threading.Event(), threading.Event()
-    outcome = {}
-    problems = QuestionnaireVersion.problems
-
-    def problems_then_let_the_save_run(self):
-        found = problems(self)
-        validated.set()
-        deadline = time.monotonic() + 10
-        while not saved.is_set() and not waits_for_a_lock(outcome.get("pid", 0)):
-            assert time.monotonic() < deadline, "the save neither finished nor waited"
-            time.sleep(0.02)
-        return found
 
     def save_in_admin():
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_backend_pid()")
-                outcome["pid"] = cursor.fetchone()[0]
-            validated.wait(10)
-            outcome["response"] = clinician.post(url, form, HTTP_ACCEPT_LANGUAGE="en")
-        finally:
-            saved.set()
-            connections.close_all()
+        return clinician.post(url, form, HTTP_ACCEPT_LANGUAGE="en")
 
-    monkeypatch.setattr(QuestionnaireVersion, "problems", problems_then_let_the_save_run)
-    thread = threading.Thread(target=save_in_admin)
-    thread.start()
-    draft.publish()
-    thread.join()
-
-    response = outcome["response"]
+    response = publish_while(draft, save_in_admin, monkeypatch)
     assert response.status_code == 302 and response["Location"] == url
     told = [str(m) for m in get_messages(response.wsgi_request)]
     assert told == ["This version is published and cannot be changed. Create a new draft from "
