@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # CORS first, so that preflight requests and every other response carry its headers.
     "corsheaders.middleware.CorsMiddleware",
+    # Telling the crisis team of a call-back request waits until the person has their answer.
+    "config.after_response.AfterResponseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
     "config.middleware.PrivateResultMiddleware",

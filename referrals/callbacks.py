@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from config.after_response import after_response
 from referrals.models import NOTIFICATION_FIELDS, CaseNote, ReferralCase
 from screening.models import Submission
 
@@ -85,8 +86,11 @@ def request_callback(
             forget_notifications(case)
         if tell_team:
             # Robust: the case is saved whatever happens here (the retry job sends what failed),
-            # so the person is told it was received, never shown an error.
-            transaction.on_commit(lambda: notify_crisis_team(case), robust=True)
+            # so the person is told it was received, never shown an error. After the response:
+            # a slow mail server or webhook must not keep them waiting for that answer.
+            transaction.on_commit(
+                lambda: after_response(lambda: notify_crisis_team(case)), robust=True
+            )
     return case, created
 
 

@@ -420,3 +420,26 @@ def test_a_refused_api_request_is_json(api, settings):
     response = api.get("/api/v1/questionnaires/", HTTP_HOST="evil.example")
     assert response.status_code == 400
     assert response.json() == {"detail": "请求有误。"}
+
+
+def test_work_after_the_response_waits_for_its_close_and_a_broken_task_is_logged(caplog):
+    from django.http import HttpResponse
+
+    from config.after_response import AfterResponseMiddleware, after_response
+
+    done = []
+
+    def view(request):
+        after_response(lambda: 1 / 0)
+        after_response(lambda: done.append("told"))
+        return HttpResponse("received")
+
+    response = AfterResponseMiddleware(view)(object())
+    assert response.content == b"received"
+    assert done == [], "nothing runs before the response has been sent"
+    response.close()
+    assert done == ["told"], "a broken task does not stop the next"
+    assert "a task after the response broke" in caplog.text
+    # Outside a request (a management command, the shell) the work is done at once.
+    after_response(lambda: done.append("at once"))
+    assert done == ["told", "at once"]

@@ -1,8 +1,12 @@
 """Telling the crisis team: every case gets its turn, what was sent is never sent again."""
 
+import http.client
 import io
 import json
+import re
 import threading
+import time
+import urllib.parse
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -215,3 +219,86 @@ def test_asking_again_after_contact_tells_the_team_when_this_request_was_made(
     payload = _Recorder.received[0]
     assert payload["requested_at"] == case.requested_at.isoformat()
     assert payload["created_at"] == case.created_at.isoformat(), "still when the case opened"
+
+
+class _HeldWebhook(BaseHTTPRequestHandler):
+    """A webhook that answers only when the test lets it, as a slow or stuck one would."""
+
+    called = threading.Event()
+    release = threading.Event()
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers["Content-Length"]))
+        _HeldWebhook.called.set()
+        _HeldWebhook.release.wait(timeout=30)
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def ask_over_http(base_url: str, token: str, way: str) -> tuple[int, str]:
+    """A call-back request by the API or by the result page's form; (status, Location)."""
+    url = urllib.parse.urlsplit(base_url)
+    # Far shorter than the held webhook: a request answered only after it fails here.
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+    if way == "api":
+        body = json.dumps({"phone": PHONE, "consent": True})
+        headers = {"Content-Type": "application/json"}
+        conn.request("POST", f"/api/v1/submissions/{token}/callback/", body, headers)
+    else:
+        conn.request("GET", f"/r/{token}/")
+        page = conn.getresponse()
+        html = page.read().decode()
+        cookie = page.getheader("Set-Cookie").split(";")[0]
+        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
+        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+        body = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": csrf, "phone": PHONE, "consent": "yes"}
+        )
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+        conn.request("POST", f"/r/{token}/callback/", body, headers)
+    response = conn.getresponse()
+    response.read()
+    return response.status, response.getheader("Location") or ""
+
+
+@pytest.mark.parametrize("way", ["api", "form"])
+def test_the_person_is_answered_before_the_team_is_told(live_server, demo_data, way):
+    _HeldWebhook.called.clear()
+    _HeldWebhook.release.clear()
+    hook = HTTPServer(("127.0.0.1", 0), _HeldWebhook)
+    threading.Thread(target=hook.serve_forever, daemon=True).start()
+    answers = {f"phq9_{i}": 0 for i in range(1, 9)} | {"phq9_9": 2}
+    token = Submission.create_from_answers(
+        version=QuestionnaireVersion.objects.current_for("phq-9"),
+        answers=answers,
+        language="zh-hans",
+    ).token
+    settings = EMAILS | {"CRISIS_WEBHOOK_URL": f"http://127.0.0.1:{hook.server_port}/hook"}
+    try:
+        with override_settings(**settings):
+            status, location = ask_over_http(live_server.url, token, way)
+            # Answered while the team's webhook has not yet answered.
+            assert not _HeldWebhook.release.is_set()
+            assert (status, location) in {
+                (201, ""),
+                (303, f"/r/{token}/?callback=1#callback"),
+            }
+            case = ReferralCase.objects.get(submission__token=token)
+            assert case.notified_at is None
+            # Then the team is told: the webhook is called, and once it answers it is recorded.
+            assert _HeldWebhook.called.wait(timeout=10)
+            _HeldWebhook.release.set()
+            for _ in range(100):
+                case.refresh_from_db()
+                if case.notified_at:
+                    break
+                time.sleep(0.1)
+    finally:
+        _HeldWebhook.release.set()
+        hook.shutdown()
+    assert case.notified_at and case.webhook_called_at and case.emailed_at
+    assert len(mail.outbox) == 1
+    assert PHONE not in mail.outbox[0].body
