@@ -1,7 +1,7 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
-from content.models import Article, ExpertHours, Livestream, Topic
+from content.models import Article, ExpertHours, HoursPause, Livestream, Topic
 
 
 @admin.register(Topic)
@@ -33,7 +33,13 @@ class LivestreamAdmin(TranslationAdmin):
     date_hierarchy = "starts_at"
 
 
+class HoursPauseInline(admin.TabularInline):
+    model = HoursPause
+    extra = 0
+
+
 @admin.register(ExpertHours)
 class ExpertHoursAdmin(TranslationAdmin):
+    inlines = [HoursPauseInline]
     list_display = ["title", "host", "weekday", "start_time", "end_time", "active"]
     list_filter = ["active", "weekday"]

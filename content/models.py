@@ -267,6 +267,11 @@ class ExpertHours(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.get_weekday_display()} {self.start_time:%H:%M})"
 
+    def touch(self) -> None:
+        """Mark the hours as edited now: calendar files carry it (LAST-MODIFIED, SEQUENCE)."""
+        self.updated_at = timezone.now()
+        ExpertHours.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
+
     def clean(self):
         errors = {}
         if not self.join_url and not self.join_phone:
@@ -278,22 +283,75 @@ class ExpertHours(models.Model):
             raise ValidationError(errors)
 
     def occurrences(self, now: datetime, until: datetime) -> list[Session]:
-        """Occurrences that have not ended by ``now`` and start before ``until``."""
+        """Occurrences that have not ended by ``now`` and start before ``until``; paused days
+        are left out."""
         tz = timezone.get_current_timezone()
         day: date = timezone.localtime(now, tz).date()
         day += timedelta(days=(self.weekday - day.weekday()) % 7)
+        paused = self.paused_days(day)
         sessions = []
         while True:
             starts = datetime.combine(day, self.start_time, tzinfo=tz)
             if starts >= until or (self.valid_until and day > self.valid_until):
                 break
             ends = datetime.combine(day, self.end_time, tzinfo=tz)
-            if ends > now and not (self.valid_from and day < self.valid_from):
+            if ends > now and not (self.valid_from and day < self.valid_from) and day not in paused:
                 sessions.append(
                     Session(source=self, kind=Session.EXPERT_HOURS, starts_at=starts, ends_at=ends)
                 )
             day += timedelta(days=7)
         return sessions
+
+    def paused_days(self, since: date) -> list[date]:
+        """The days from ``since`` on that these hours would fall on but are paused, in order.
+
+        Reads ``pauses`` through ``.all()``, so a prefetch serves it.
+        """
+        days = set()
+        for pause in self.pauses.all():
+            day = max(pause.first_day, since)
+            day += timedelta(days=(self.weekday - day.weekday()) % 7)
+            while day <= pause.last_day:
+                days.add(day)
+                day += timedelta(days=7)
+        return sorted(days)
+
+
+class HoursPause(models.Model):
+    """Days without the weekly hours (Spring Festival, the expert away): none is listed then."""
+
+    hours = models.ForeignKey(
+        ExpertHours, on_delete=models.CASCADE, related_name="pauses", verbose_name=_("expert hours")
+    )
+    first_day = models.DateField(_("first day without hours"))
+    last_day = models.DateField(_("last day without hours"))
+    reason = models.CharField(
+        _("reason"), max_length=200, blank=True, help_text=_("For the staff only; not shown.")
+    )
+
+    class Meta:
+        ordering = ["first_day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("first_day")),
+                name="pause_ends_on_or_after_its_first_day",
+                violation_error_message=_("The last day cannot be before the first day."),
+            )
+        ]
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+
+    def __str__(self) -> str:
+        return f"{self.first_day:%Y-%m-%d} – {self.last_day:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.hours.touch()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.hours.touch()
+        return result
 
 
 def upcoming_sessions(
@@ -305,7 +363,7 @@ def upcoming_sessions(
     """
     now = now or timezone.now()
     sessions = [stream.as_session() for stream in Livestream.objects.not_ended(now)[:limit]]
-    for hours in ExpertHours.objects.active():
+    for hours in ExpertHours.objects.active().prefetch_related("pauses"):
         sessions.extend(hours.occurrences(now, now + horizon))
     sessions.sort(key=lambda s: (s.starts_at, s.kind, s.source.pk))
     return sessions[:limit]

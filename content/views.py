@@ -20,14 +20,20 @@ def session_ics(request, kind: str, pk: int):
     now = timezone.now()
     if kind == Session.LIVESTREAM:
         source = get_object_or_404(Livestream.objects.published(), pk=pk)
-        session, rule = source.as_session(), None
+        session, rule, skipped = source.as_session(), None, []
     elif kind == Session.EXPERT_HOURS:
-        source = get_object_or_404(ExpertHours.objects.active(), pk=pk)
+        source = get_object_or_404(ExpertHours.objects.active().prefetch_related("pauses"), pk=pk)
         upcoming = source.occurrences(now, now + timedelta(weeks=8))
         if not upcoming:
             raise Http404
         session = upcoming[0]
         rule = {"FREQ": "WEEKLY"}
+        # The paused weeks the rule would otherwise repeat into (RFC 5545 EXDATE: the
+        # occurrence's start, in the start's time zone).
+        skipped = [
+            datetime.combine(day, source.start_time, tzinfo=timezone.get_current_timezone())
+            for day in source.paused_days(timezone.localtime(session.starts_at).date())
+        ]
         if source.valid_until:
             # RFC 5545: with a TZID start, UNTIL must be UTC; the last day counts in full.
             last_moment = datetime.combine(
@@ -56,6 +62,8 @@ def session_ics(request, kind: str, pk: int):
         event.add("url", session.join_url)
     if rule:
         event.add("rrule", rule)
+    if skipped:
+        event.add("exdate", skipped)
     calendar.add_component(event)
     # Phones need the VTIMEZONE block to place a TZID=Asia/Shanghai time correctly.
     calendar.add_missing_timezones()

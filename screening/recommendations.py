@@ -35,7 +35,7 @@ def articles_for_result(questionnaire_id: int, tier: str) -> tuple[Article, ...]
     return tuple(Article.objects.for_result(questionnaire_id, tier)[:ARTICLES_PER_RESULT])
 
 
-@recent("content.Livestream", "content.ExpertHours")
+@recent("content.Livestream", "content.ExpertHours", "content.HoursPause")
 def sessions_soon() -> tuple:
     return tuple(upcoming_sessions(limit=SESSIONS_PER_RESULT))
 

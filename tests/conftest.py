@@ -42,6 +42,7 @@ def channels(questionnaires):
 def staff_groups(db):
     """The staff roles made by a data migration, which a transactional test's flush removes."""
     import_module("referrals.migrations.0002_staff_groups").grant_roles(Group, Permission)
+    import_module("content.migrations.0005_pause_permissions").grant(Group, Permission)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from content.models import Article, ExpertHours, Livestream
+from content.models import Article, ExpertHours, HoursPause, Livestream
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -24,6 +24,9 @@ HOURS = {
     "join_url": "",
     "join_phone": "0931-1234567",
     "active": "on",
+    # The pauses inline, empty.
+    "pauses-TOTAL_FORMS": "0",
+    "pauses-INITIAL_FORMS": "0",
 }
 LIVESTREAM = {
     "title_zh_hans": "冬季情绪健康直播",
@@ -130,3 +133,44 @@ def test_a_link_typed_without_https_is_taken_as_https(admin_client, content):
     assert add(admin_client, "livestream", form).status_code == 302
     saved = Livestream.objects.get(title_zh_hans="冬季情绪健康直播")
     assert saved.join_url == "https://live.example.org/room/1"
+
+
+def test_a_pause_ending_before_it_starts_is_refused_and_nothing_is_saved(admin_client, content):
+    pause = {
+        "pauses-TOTAL_FORMS": "1",
+        "pauses-0-first_day": "2027-02-10",
+        "pauses-0-last_day": "2027-02-03",
+        "pauses-0-reason": "春节",
+    }
+    refused = add(admin_client, "experthours", HOURS | pause)
+    assert refused.status_code == 200
+    assert "The last day cannot be before the first day." in refused.content.decode()
+    assert not ExpertHours.objects.filter(title_zh_hans=HOURS["title_zh_hans"]).exists()
+    assert not HoursPause.objects.exists()
+
+
+def test_a_content_editor_pauses_the_hours_for_spring_festival(client, content, staff_groups):
+    from django.contrib.auth.models import Group, User
+
+    editor = User.objects.create_user("editor", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Content editor"))
+    client.force_login(editor)
+    hours = ExpertHours.objects.get(pk=1)
+    page = client.get(f"/admin/content/experthours/{hours.pk}/change/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "pauses-TOTAL_FORMS" in page.content.decode(), "the editor sees the pauses inline"
+    form = {
+        field.html_name: value
+        for field, value in ((bound, bound.value()) for bound in page.context["adminform"].form)
+        if value is not None
+    }
+    form |= {
+        "pauses-TOTAL_FORMS": "1",
+        "pauses-INITIAL_FORMS": "0",
+        "pauses-0-first_day": "2027-02-10",
+        "pauses-0-last_day": "2027-02-17",
+        "pauses-0-reason": "春节",
+    }
+    saved = client.post(f"/admin/content/experthours/{hours.pk}/change/", form)
+    assert saved.status_code == 302, saved.context and saved.context["errors"]
+    pause = hours.pauses.get()
+    assert (pause.first_day.isoformat(), pause.last_day.isoformat()) == ("2027-02-10", "2027-02-17")

@@ -4,10 +4,11 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import recurring_ical_events
 import time_machine
 from icalendar import Calendar
 
-from content.models import ExpertHours, Livestream, Session, upcoming_sessions
+from content.models import ExpertHours, HoursPause, Livestream, Session, upcoming_sessions
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -146,3 +147,77 @@ def test_a_changed_session_gets_a_higher_sequence_so_calendars_take_the_new_time
     assert int(after["SEQUENCE"]) > int(before["SEQUENCE"]) >= 0
     assert after.decoded("LAST-MODIFIED") == at(2026, 11, 21, 9)
     assert after.decoded("DTSTART") == at(2026, 11, 24, 18, 30)
+
+
+def test_paused_weeks_are_left_out_and_the_hours_come_back_after(content):
+    hours = ExpertHours.objects.get(pk=1)  # Tuesdays 19:00
+    HoursPause.objects.create(hours=hours, first_day=date(2026, 12, 1), last_day=date(2026, 12, 8))
+    HoursPause.objects.create(
+        hours=hours, first_day=date(2026, 12, 29), last_day=date(2026, 12, 29)
+    )
+    hours = ExpertHours.objects.prefetch_related("pauses").get(pk=1)
+    sessions = hours.occurrences(at(2026, 11, 24, 12), at(2027, 1, 12))
+    assert [s.starts_at for s in sessions] == [
+        at(2026, 11, 24, 19), at(2026, 12, 15, 19), at(2026, 12, 22, 19), at(2027, 1, 5, 19)
+    ]  # fmt: skip
+    listed = upcoming_sessions(now=at(2026, 11, 25, 12), limit=20)
+    tuesdays = [s.starts_at for s in listed if s.source == hours]
+    assert tuesdays[:2] == [at(2026, 12, 15, 19), at(2026, 12, 22, 19)]
+
+
+@pytest.mark.parametrize("today", [at(2026, 11, 24, 12), at(2026, 12, 2, 12)])
+def test_the_calendar_file_skips_the_paused_weeks_as_the_site_does(api, content, today):
+    hours = ExpertHours.objects.get(pk=1)
+    HoursPause.objects.create(hours=hours, first_day=date(2026, 12, 1), last_day=date(2026, 12, 8))
+    HoursPause.objects.create(hours=hours, first_day=date(2027, 1, 1), last_day=date(2027, 1, 31))
+    with time_machine.travel(today, tick=False):
+        text = api.get("/sessions/expert_hours/1.ics").content
+    # Expanded as a calendar app does (RRULE less EXDATE), the file gives the listed sessions.
+    calendar = Calendar.from_ical(text)
+    imported = recurring_ical_events.of(calendar).between(today, at(2027, 3, 1))
+    hours = ExpertHours.objects.prefetch_related("pauses").get(pk=1)
+    listed = hours.occurrences(today, at(2027, 3, 1))
+    assert [e.decoded("DTSTART") for e in imported] == [s.starts_at for s in listed]
+    assert at(2026, 12, 15, 19) in [s.starts_at for s in listed]
+    assert not any(s.starts_at.month == 1 for s in listed)
+
+
+def test_a_new_pause_raises_the_sequence_so_imported_calendars_drop_those_weeks(api, content):
+    def sequence() -> int:
+        with time_machine.travel(at(2026, 11, 24, 12), tick=False):
+            text = api.get("/sessions/expert_hours/1.ics").content
+        return int(Calendar.from_ical(text).walk("VEVENT")[0]["SEQUENCE"])
+
+    hours = ExpertHours.objects.get(pk=1)
+    with time_machine.travel(at(2026, 11, 20, 9), tick=False):
+        hours.save()
+    before = sequence()
+    with time_machine.travel(at(2026, 11, 21, 9), tick=False):
+        pause = HoursPause.objects.create(
+            hours=hours, first_day=date(2026, 12, 1), last_day=date(2026, 12, 1)
+        )
+    added = sequence()
+    with time_machine.travel(at(2026, 11, 22, 9), tick=False):
+        pause.delete()
+    assert before < added < sequence()
+
+
+def test_a_pause_shows_at_once_on_moderate_results_and_the_sessions_list(api, content):
+    moderate = {"answers": {f"phq9_{i}": v for i, v in enumerate((2, 2, 2, 2, 2, 0, 0, 0, 0), 1)}}
+
+    def listed() -> tuple[list, list]:
+        result = api.post("/api/v1/questionnaires/phq-9/submissions/", moderate, format="json")
+        return (
+            [s["starts_at"] for s in result.json()["recommendation"]["sessions"]],
+            [s["starts_at"] for s in api.get("/api/v1/sessions/?limit=20").json()],
+        )
+
+    tuesday = "2026-11-24T19:00:00+08:00"
+    with time_machine.travel(at(2026, 11, 24, 12), tick=False):
+        before = listed()
+        HoursPause.objects.create(
+            hours_id=1, first_day=date(2026, 11, 24), last_day=date(2026, 11, 24)
+        )
+        after = listed()
+    assert tuesday in before[0] and tuesday in before[1]
+    assert tuesday not in after[0] and tuesday not in after[1]
