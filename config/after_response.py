@@ -6,11 +6,14 @@ was received, and a worker killed for taking too long must never take their answ
 the telling is queued during the request and done when the server closes the response, which
 WSGI servers (gunicorn, Django's own) do after the last byte of the body has been sent. Anything
 lost on the way (a worker killed mid-send) is what the retry job (``notify_crisis_team``) is for.
+Under ASGI the work is done in the request, as before (see the middleware).
 """
 
 import logging
 from collections.abc import Callable
 from contextvars import ContextVar
+
+from django.core.handlers.asgi import ASGIRequest
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +31,9 @@ def after_response(task: Callable[[], object]) -> None:
 
 
 def run(tasks: list[Callable[[], object]]) -> None:
-    for task in tasks:
+    """Each task once, however often the server closes the response."""
+    while tasks:
+        task = tasks.pop(0)
         try:
             task()
         except Exception:
@@ -43,6 +48,11 @@ class AfterResponseMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if isinstance(request, ASGIRequest):
+            # Django's ASGI handler never closes the response of a request whose client went
+            # away meanwhile (a phone losing signal), so queued work would be lost: under ASGI
+            # it is done at once, in the request, as it was before this middleware.
+            return self.get_response(request)
         tasks = []
         token = _queue.set(tasks)
         try:

@@ -349,8 +349,8 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
-# The crisis team's email goes out during the person's request: a stuck mail server must not
-# hold the call-back page for long (the case is saved first either way).
+# The crisis team's email goes out after the person's answer, by the same worker
+# (config.after_response): a stuck mail server must not hold that worker for long.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
 

@@ -288,7 +288,7 @@ class ExpertHours(models.Model):
         tz = timezone.get_current_timezone()
         day: date = timezone.localtime(now, tz).date()
         day += timedelta(days=(self.weekday - day.weekday()) % 7)
-        paused = self.paused_days(day)
+        paused = set(self.paused_days(day, timezone.localtime(until, tz).date()))
         sessions = []
         while True:
             starts = datetime.combine(day, self.start_time, tzinfo=tz)
@@ -302,19 +302,25 @@ class ExpertHours(models.Model):
             day += timedelta(days=7)
         return sessions
 
-    def paused_days(self, since: date) -> list[date]:
-        """The days from ``since`` on that these hours would fall on but are paused, in order.
+    def paused_days(self, since: date, until: date) -> list[date]:
+        """The days from ``since`` to ``until`` (both included) that these hours would fall on
+        but are paused, in order.
 
-        Reads ``pauses`` through ``.all()``, so a prefetch serves it.
+        Reads ``pauses`` through ``.all()``, so a prefetch serves it. Never steps past ``until``
+        or a pause's last day, so a pause ending in year 9999 costs no more than its weeks.
         """
         days = set()
         for pause in self.pauses.all():
-            day = max(pause.first_day, since)
-            day += timedelta(days=(self.weekday - day.weekday()) % 7)
-            while day <= pause.last_day:
-                days.add(day)
-                day += timedelta(days=7)
+            first, last = max(pause.first_day, since), min(pause.last_day, until)
+            to_weekday = (self.weekday - first.weekday()) % 7
+            if (last - first).days < to_weekday:
+                continue  # no such weekday in it (or nothing of it in range)
+            first += timedelta(days=to_weekday)
+            days.update(first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1))
         return sorted(days)
+
+
+MAX_PAUSE = timedelta(days=366)
 
 
 class HoursPause(models.Model):
@@ -352,6 +358,19 @@ class HoursPause(models.Model):
         result = super().delete(*args, **kwargs)
         self.hours.touch()
         return result
+
+    def clean(self):
+        # Longer is no pause (or a typo such as 2072 for 2027). A form check, not a database
+        # constraint: date arithmetic near year 9999 fails on SQLite; paused_days copes anyway.
+        if self.first_day and self.last_day and self.last_day - self.first_day > MAX_PAUSE:
+            raise ValidationError(
+                {
+                    "last_day": _(
+                        "A pause lasts a year at most. For hours that stop for longer, untick "
+                        "“active” instead."
+                    )
+                }
+            )
 
 
 def upcoming_sessions(

@@ -1,11 +1,11 @@
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from content.models import Article, ExpertHours, Livestream, Session
+from content.models import MAX_PAUSE, Article, ExpertHours, Livestream, Session
 
 SEQUENCE_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -23,7 +23,8 @@ def session_ics(request, kind: str, pk: int):
         session, rule, skipped = source.as_session(), None, []
     elif kind == Session.EXPERT_HOURS:
         source = get_object_or_404(ExpertHours.objects.active().prefetch_related("pauses"), pk=pk)
-        upcoming = source.occurrences(now, now + timedelta(weeks=8))
+        # Beyond the longest pause (a year), so an old link still works during one.
+        upcoming = source.occurrences(now, now + MAX_PAUSE + timedelta(weeks=2))
         if not upcoming:
             raise Http404
         session = upcoming[0]
@@ -32,7 +33,9 @@ def session_ics(request, kind: str, pk: int):
         # occurrence's start, in the start's time zone).
         skipped = [
             datetime.combine(day, source.start_time, tzinfo=timezone.get_current_timezone())
-            for day in source.paused_days(timezone.localtime(session.starts_at).date())
+            for day in source.paused_days(
+                timezone.localtime(session.starts_at).date(), source.valid_until or date.max
+            )
         ]
         if source.valid_until:
             # RFC 5545: with a TZID start, UNTIL must be UTC; the last day counts in full.

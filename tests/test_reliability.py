@@ -422,6 +422,8 @@ def test_a_refused_api_request_is_json(api, settings):
     assert response.json() == {"detail": "请求有误。"}
 
 
+# Closing a response sends request_finished, which tidies database connections.
+@pytest.mark.django_db
 def test_work_after_the_response_waits_for_its_close_and_a_broken_task_is_logged(caplog):
     from django.http import HttpResponse
 
@@ -443,3 +445,26 @@ def test_work_after_the_response_waits_for_its_close_and_a_broken_task_is_logged
     # Outside a request (a management command, the shell) the work is done at once.
     after_response(lambda: done.append("at once"))
     assert done == ["told", "at once"]
+
+
+# Closing a response sends request_finished, which tidies database connections.
+@pytest.mark.django_db
+def test_under_asgi_the_work_is_done_in_the_request_and_a_second_close_repeats_nothing():
+    from django.http import HttpResponse
+    from django.test import AsyncRequestFactory, RequestFactory
+
+    from config.after_response import AfterResponseMiddleware, after_response
+
+    done = []
+
+    def view(request):
+        after_response(lambda: done.append("told"))
+        return HttpResponse("received")
+
+    # Django's ASGI handler does not close the response of a client that went away.
+    AfterResponseMiddleware(view)(AsyncRequestFactory().post("/"))
+    assert done == ["told"]
+    response = AfterResponseMiddleware(view)(RequestFactory().post("/"))
+    response.close()
+    response.close()
+    assert done == ["told", "told"]

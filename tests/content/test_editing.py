@@ -149,6 +149,18 @@ def test_a_pause_ending_before_it_starts_is_refused_and_nothing_is_saved(admin_c
     assert not HoursPause.objects.exists()
 
 
+def test_a_pause_of_more_than_a_year_is_explained(admin_client, content):
+    pause = {
+        "pauses-TOTAL_FORMS": "1",
+        "pauses-0-first_day": "2027-02-10",
+        "pauses-0-last_day": "2072-02-17",
+    }
+    refused = add(admin_client, "experthours", HOURS | pause)
+    assert refused.status_code == 200
+    assert "A pause lasts a year at most." in refused.content.decode()
+    assert not HoursPause.objects.exists()
+
+
 def test_a_content_editor_pauses_the_hours_for_spring_festival(client, content, staff_groups):
     from django.contrib.auth.models import Group, User
 

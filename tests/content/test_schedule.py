@@ -221,3 +221,26 @@ def test_a_pause_shows_at_once_on_moderate_results_and_the_sessions_list(api, co
         after = listed()
     assert tuesday in before[0] and tuesday in before[1]
     assert tuesday not in after[0] and tuesday not in after[1]
+
+
+def test_a_pause_at_the_end_of_the_calendar_breaks_nothing(api, content):
+    # The last representable days: stepping a week past them would overflow.
+    HoursPause.objects.create(hours_id=1, first_day=date(9999, 6, 1), last_day=date.max)
+    moderate = {"answers": {f"phq9_{i}": v for i, v in enumerate((2, 2, 2, 2, 2, 0, 0, 0, 0), 1)}}
+    with time_machine.travel(at(2026, 11, 24, 12), tick=False):
+        result = api.post("/api/v1/questionnaires/phq-9/submissions/", moderate, format="json")
+        calendar = api.get("/sessions/expert_hours/1.ics")
+    assert result.status_code == 201
+    assert "2026-11-24T19:00:00+08:00" in [
+        s["starts_at"] for s in result.json()["recommendation"]["sessions"]
+    ]
+    assert calendar.status_code == 200
+    assert b"EXDATE;TZID=Asia/Shanghai:99990601T190000," in calendar.content
+
+
+def test_an_old_calendar_link_still_works_during_a_long_pause(api, content):
+    HoursPause.objects.create(hours_id=1, first_day=date(2026, 11, 20), last_day=date(2027, 6, 30))
+    with time_machine.travel(at(2026, 11, 24, 12), tick=False):
+        text = api.get("/sessions/expert_hours/1.ics").content
+    event = Calendar.from_ical(text).walk("VEVENT")[0]
+    assert event.decoded("DTSTART") == at(2027, 7, 6, 19)
