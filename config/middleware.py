@@ -107,6 +107,13 @@ class CommonMiddleware(common.CommonMiddleware):
     """
 
     def process_request(self, request):
+        if request.method in ("GET", "HEAD") and is_api(request):
+            # The API's GETs read public content or a person's own result: these preconditions
+            # guard writes, and honouring them on a read only turns the hotlines, or a result,
+            # into a bodiless 412 for a client (or proxy) that sends a stale one. If-None-Match
+            # and If-Modified-Since (304) still work.
+            request.META.pop("HTTP_IF_MATCH", None)
+            request.META.pop("HTTP_IF_UNMODIFIED_SINCE", None)
         response = super().process_request(request)
         if response is None and is_api(request) and self.should_redirect_with_slash(request):
             request.path_info += "/"

@@ -116,3 +116,28 @@ def test_the_admin_refuses_a_mistyped_region(admin_client):
         == 302
     )
     assert Hotline.objects.get().region == "11"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/hotlines/",
+        "/api/v1/questionnaires/",
+        "/api/v1/questionnaires/phq-9/",
+        "/api/v1/sessions/",
+        "/api/v1/articles/",
+    ],
+)
+@pytest.mark.parametrize(
+    "precondition",
+    [{"HTTP_IF_MATCH": '"stale"'}, {"HTTP_IF_UNMODIFIED_SINCE": "Mon, 01 Jan 2001 00:00:00 GMT"}],
+)
+def test_a_stale_precondition_on_a_read_never_withholds_the_answer(
+    api, demo_data, path, precondition
+):
+    response = api.get(path, **precondition)
+    assert response.status_code == 200
+    assert response.json()
+    # A conditional GET still saves the download.
+    etag = response["ETag"]
+    assert api.get(path, HTTP_IF_NONE_MATCH=etag).status_code == 304
