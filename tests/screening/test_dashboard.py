@@ -250,6 +250,7 @@ def test_the_page_shows_the_numbers_and_charts(client, known):
     assert "示例海报：甘肃省定西市安定区" in text
     assert "27.5 min" in text
     assert "33%" in text
+    assert "First contact: when the crisis team first moved the case on from New" in text
     assert "PHQ-9 depression screen" in text
     assert f'href="{CSV_URL}?from=2026-03-02&amp;to=2026-03-15"' in text
 
