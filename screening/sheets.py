@@ -8,6 +8,7 @@ the cache otherwise.
 """
 
 import hashlib
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 import segno
@@ -40,10 +41,22 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").png_data_uri(scale=4, border=2)
 
 
-def render_pdf(html: str) -> bytes:
-    """The PDF of a sheet's HTML. Sheets carry everything inline (styles, the QR code as a data
-    URI), so the renderer may load nothing else: no file, no network."""
-    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()
+def laid_out(html: str):
+    """A sheet's HTML laid out in pages. Sheets carry everything inline (styles, the QR code as
+    a data URI), so the renderer may load nothing else: no file, no network."""
+    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).render()
+
+
+def render_pdf(html: str, *, tighter: Callable[[], str] | None = None) -> bytes:
+    """The PDF of a sheet's HTML; when it runs onto another page and ``tighter`` gives the same
+    sheet set tighter, that one if it takes fewer pages (clinicians' texts, a county's many
+    hotlines and a busy week of sessions vary more than any fixed layout allows for)."""
+    document = laid_out(html)
+    if tighter is not None and len(document.pages) > 1:
+        tight = laid_out(tighter())
+        if len(tight.pages) < len(document.pages):
+            document = tight
+    return document.write_pdf()
 
 
 def cache_key(kind: str, name: str, language: str, html: str) -> str:
@@ -52,10 +65,10 @@ def cache_key(kind: str, name: str, language: str, html: str) -> str:
     return f"sheet:{kind}:{name}:{language}:{digest}"
 
 
-def cached_pdf(key: str, html: str) -> bytes:
+def cached_pdf(key: str, html: str, *, tighter: Callable[[], str] | None = None) -> bytes:
     pdf = cache.get(key)
     if pdf is None:
-        pdf = render_pdf(html)
+        pdf = render_pdf(html, tighter=tighter)
         cache.set(key, pdf, CACHE_SECONDS)
     return pdf
 
@@ -71,8 +84,9 @@ def answered_questions(submission: Submission) -> list[dict]:
     return rows
 
 
-def result_sheet_html(submission: Submission, *, result_url: str) -> str:
-    """The result sheet in the language the person took the test in, times in China time."""
+def result_sheet_html(submission: Submission, *, result_url: str, tight: bool = False) -> str:
+    """The result sheet in the language the person took the test in, times in China time;
+    ``tight``: set tighter, for a sheet that would not fit one page otherwise."""
     with (
         translation.override(submission.language or settings.LANGUAGE_CODE),
         timezone.override(SHEET_TIME_ZONE),
@@ -80,8 +94,11 @@ def result_sheet_html(submission: Submission, *, result_url: str) -> str:
         hotlines = hotlines_for(submission)
         if submission.crisis:
             # The safety message just above them says "call 110 or 120 now": on one printed
-            # page the space goes to the lines people call to talk.
-            hotlines = [h for h in hotlines if h.kind != Hotline.Kind.EMERGENCY]
+            # page the space goes to the lines people call to talk. The national line stays,
+            # whatever kind an editor gave it.
+            hotlines = [
+                h for h in hotlines if h.kind != Hotline.Kind.EMERGENCY or h.is_national_line
+            ]
         context = {
             "submission": submission,
             "version": submission.version,
@@ -93,6 +110,7 @@ def result_sheet_html(submission: Submission, *, result_url: str) -> str:
             "safety_message": safety_message(),
             "result_url": result_url,
             "qr": qr_data_uri(result_url),
+            "tight": tight,
         }
         return render_to_string("screening/result_sheet.html", context)
 
@@ -100,7 +118,17 @@ def result_sheet_html(submission: Submission, *, result_url: str) -> str:
 def result_sheet_pdf(submission: Submission, *, result_url: str) -> bytes:
     """The printable result sheet (A4 PDF), from the cache when it has not changed."""
     html = result_sheet_html(submission, result_url=result_url)
-    return cached_pdf(cache_key("result", submission.token, submission.language, html), html)
+    return cached_pdf(
+        result_sheet_key(submission, html),
+        html,
+        tighter=lambda: result_sheet_html(submission, result_url=result_url, tight=True),
+    )
+
+
+def result_sheet_key(submission: Submission, html: str) -> str:
+    # A digest, not the token: cache servers can log keys (Redis MONITOR, SLOWLOG).
+    name = hashlib.sha256(submission.token.encode()).hexdigest()[:32]
+    return cache_key("result", name, submission.language, html)
 
 
 def result_sheet_filename(submission: Submission) -> str:

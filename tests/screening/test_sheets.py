@@ -128,7 +128,8 @@ WORST_CASES = {
     "crisis": (3, 3, 3, 3, 3, 3, 3, 3, 3),
     "crisis, low total": CRISIS,
     "severe": (3, 3, 3, 3, 3, 3, 3, 3, 0),
-    "moderate": (2, 2, 2, 2, 2, 2, 2, 2, 0),
+    "moderately severe": (2, 2, 2, 2, 2, 2, 2, 2, 0),  # 16: the severe tier
+    "moderate": (2, 2, 2, 2, 2, 2, 2, 0, 0),  # 14: the moderate tier's highest
     "mild": MILD,
 }
 
@@ -154,7 +155,9 @@ def test_a_result_sheet_fits_on_one_page_at_its_fullest(
     for region, name in lines:
         Hotline.objects.create(
             name=name, name_en=f"{name} (psychological assistance hotline)", number="0931-2345678",
-            region=region, kind=Hotline.Kind.CRISIS, hours_note="24小时", hours_note_en="24 hours",
+            region=region, kind=Hotline.Kind.CRISIS,
+            hours_note="每天 8:00–22:00，节假日照常；可匿名",
+            hours_note_en="Daily 8:00–22:00, holidays included; you need not give your name",
             last_verified=timezone.localdate(),
         )  # fmt: skip
     soon = timezone.now() + timedelta(hours=2)
@@ -277,8 +280,9 @@ def test_a_repeated_download_comes_from_the_cache_until_the_sheet_changes(api, c
     first = get_pdf(client, f"/r/{token}/pdf/")
     submission = Submission.objects.for_display().get(token=token)
     html = sheets.result_sheet_html(submission, result_url=f"http://testserver/r/{token}/")
-    key = sheets.cache_key("result", token, submission.language, html)
+    key = sheets.result_sheet_key(submission, html)
     assert cache.get(key) == first.content
+    assert token not in key, "cache servers can log keys"
 
     # Whatever sits under the key is what the next download gets: nothing is rendered again.
     marker = b"%PDF-1.7 served from the cache"
@@ -432,3 +436,32 @@ def test_the_blank_questionnaires_qr_code_opens_the_self_test(client, demo_data,
     pdf = get_pdf(client, "/q/phq-9/pdf/").content
     assert qr_codes_on_page(pdf, tmp_path) == ["http://testserver/q/phq-9/"]
     assert client.get("/q/phq-9/").status_code == 200
+
+
+def test_a_crisis_sheet_keeps_12356_whatever_kind_an_editor_gave_it(
+    api, client, demo_data, tmp_path
+):
+    # The crisis box leaves out the emergency lines (110, 120: the safety message names them).
+    Hotline.objects.filter(number="12356").update(kind=Hotline.Kind.EMERGENCY)
+    text = result_text(client, tmp_path, submit(api, CRISIS))
+    crisis_box = text[: text.index(in_chinese("Total score"))]
+    assert squeeze(Hotline.objects.get(number="12356").name) in crisis_box
+    assert crisis_box.index("12356") < crisis_box.index("400-161-9995")
+
+
+def test_a_sheet_that_would_run_over_is_set_tighter_onto_one_page(api, client, demo_data, tmp_path):
+    # Clinician-edited texts longer than the shipped ones: the normal setting takes two pages.
+    from screening.models import ScoreBand
+
+    band = ScoreBand.objects.filter(version__questionnaire__slug="phq-9", min_score=5).first()
+    extra = " Talking with someone you trust, moving a little and sleeping regular hours can help."
+    ScoreBand.objects.filter(pk=band.pk).update(meaning_en=band.meaning_en + extra * 4)
+    token = submit(api, MILD, HTTP_ACCEPT_LANGUAGE="en")
+    submission = Submission.objects.for_display().get(token=token)
+    url = f"http://testserver/r/{token}/"
+    normal = sheets.render_pdf(sheets.result_sheet_html(submission, result_url=url))
+    assert page_count(tmp_path, normal) == 2
+    served = get_pdf(client, f"/r/{token}/pdf/").content
+    assert page_count(tmp_path, served) == 1
+    text = poppler(tmp_path, "pdftotext", served, "-layout")
+    assert "12356" in text and "Your answers" in text
