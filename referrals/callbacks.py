@@ -109,7 +109,7 @@ def record_repeat_request(
             lines.append(_("Preferred time before: %(text)s") % {"text": case.preferred_time})
         if note and case.note and note != case.note:
             lines.append(_("Note before: %(text)s") % {"text": case.note})
-    return CaseNote.objects.create(case=case, text="\n".join(lines))
+    return CaseNote.objects.create(case=case, text="\n".join(lines), quotes_person=True)
 
 
 def forget_notifications(case: ReferralCase) -> None:

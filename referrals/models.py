@@ -365,6 +365,9 @@ class CaseNote(models.Model):
     )
     text = models.TextField(_("note"))
     created_at = models.DateTimeField(_("written"), default=timezone.now)
+    # The person's own words (their earlier note and preferred time, copied when they ask
+    # again): deleted by the retention job with the case's note and preferred time.
+    quotes_person = models.BooleanField(_("quotes the person"), default=False, editable=False)
 
     class Meta:
         ordering = ["created_at"]
@@ -372,4 +375,5 @@ class CaseNote(models.Model):
         verbose_name_plural = _("case notes")
 
     def __str__(self) -> str:
-        return self.text[:50]
+        # Not the text: admin history (LogEntry) keeps this string, beyond the retention job.
+        return _("Case note %(pk)s") % {"pk": self.pk}

@@ -157,3 +157,32 @@ def test_with_the_phone_number_go_the_persons_words_and_numbers_in_the_teams_not
         assert (row.phone, row.note) == ("13912345678", "我叫王芳，住在三组"), name
         assert "13912345678" in row.notes.last().text, name
     assert "redacted phone numbers in 0 case note(s)" in run(), "running again is safe"
+
+
+def test_the_persons_earlier_words_copied_into_case_notes_go_with_their_note(cases):
+    from referrals.callbacks import request_callback
+
+    for name in ("old_closed", "open_old"):
+        row = ReferralCase.objects.get(pk=cases[name].pk)
+        # Open again, then asking again with a new time and note: the old ones are quoted.
+        ReferralCase.objects.filter(pk=row.pk).update(status="contacted", closed_at=None)
+        request_callback(
+            submission=row.submission, phone="13912345678", preferred_time="上午", note="急"
+        )
+    ReferralCase.objects.filter(pk=cases["old_closed"].pk).update(
+        status="closed", closed_at=timezone.now() - timedelta(days=31)
+    )
+    quoted = CaseNote.objects.filter(quotes_person=True)
+    assert quoted.count() == 2 and all("我叫王芳" in note.text for note in quoted)
+    assert "deleted 1 case note(s)" in run()
+    old = ReferralCase.objects.get(pk=cases["old_closed"].pk)
+    assert not any("王芳，住在三组" in text for text in old.notes.values_list("text", flat=True))
+    assert list(old.notes.values_list("text", flat=True)) == ["已回电，王芳说家里人在身边"]
+    still_open = ReferralCase.objects.get(pk=cases["open_old"].pk)
+    assert still_open.notes.filter(quotes_person=True).count() == 1, "open cases are never touched"
+
+
+def test_admin_history_names_a_case_note_without_its_text(cases):
+    note = CaseNote.objects.filter(case=cases["old_closed"]).first()
+    assert "王芳" not in str(note)
+    assert str(note.pk) in str(note)

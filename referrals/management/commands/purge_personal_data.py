@@ -53,12 +53,16 @@ class Command(BaseCommand):
         phones = expired.exclude(phone="")
         # The person's note and preferred time often hold a number too ("call my husband, 138…").
         texts = expired.exclude(note="", preferred_time="")
-        notes = CaseNote.objects.filter(case__in=cases.values("pk"))
+        # With them go the notes quoting the person (their earlier note and preferred time).
+        notes = CaseNote.objects.filter(
+            Q(case__in=cases.values("pk")) | Q(case__in=expired.values("pk"), quotes_person=True)
+        )
         # The team's notes stay as the record of what was done, without the numbers they called.
         numbered = [
             note
             for note in CaseNote.objects.filter(case__in=expired.values("pk"))
             .exclude(case__in=cases.values("pk"))
+            .exclude(quotes_person=True)
             .filter(text__regex=r"[0-9０-９]")
             .only("pk", "text")
             if redact(note.text) != note.text
