@@ -3,6 +3,7 @@ import re
 from dataclasses import asdict
 from functools import lru_cache
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import redis
 from csp.constants import HEADER, HEADER_REPORT_ONLY, UNSAFE_INLINE
@@ -205,15 +206,28 @@ PRIVATE_PATH = re.compile(
 )
 
 
+def is_private(request, response) -> bool:
+    """Whether ``response`` shows or leads to one person's answers or result.
+
+    Under a result token; any answer to a form or API write (a questionnaire sent back with the
+    person's answers, the redirect to their new result, the language and text-size buttons'
+    way back to it, a refused form's page linking back); any redirect to a result.
+    """
+    if PRIVATE_PATH.match(request.path_info) or request.method not in ("GET", "HEAD"):
+        return True
+    location = response.get("Location")
+    return bool(location) and bool(PRIVATE_PATH.match(urlsplit(location).path))
+
+
 class PrivateResultMiddleware:
-    """Responses under a result token are one person's answers: no shared cache, no index."""
+    """Responses about a person's result: no shared or browser cache keeps them, no index."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if PRIVATE_PATH.match(request.path_info):
+        if is_private(request, response):
             add_never_cache_headers(response)
             response["X-Robots-Tag"] = "noindex, nofollow"
         return response

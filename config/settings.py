@@ -56,9 +56,10 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     # Telling the crisis team of a call-back request waits until the person has their answer.
     "config.after_response.AfterResponseMiddleware",
+    # Above SecurityMiddleware, whose HTTPS redirect of a result address must not be cached.
+    "config.middleware.PrivateResultMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
-    "config.middleware.PrivateResultMiddleware",
     # Database down: a 503 with the hotlines instead of an error page without them.
     "config.middleware.ServiceUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

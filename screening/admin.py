@@ -405,8 +405,9 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def lookup_allowed(self, lookup, value, request):
         # The admin filters on any field given in the address: ?token__startswith=… one
-        # character at a time would give a clinician the secret token of anyone's result.
-        if lookup.split(LOOKUP_SEP)[0] == "token":
+        # character at a time would give a clinician the secret token of anyone's result, and
+        # ?cases__isnull=False who asked the crisis team to call them back.
+        if lookup.split(LOOKUP_SEP)[0] in ("token", "cases"):
             return False
         return super().lookup_allowed(lookup, value, request)
 

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 
 from referrals.models import REGION_CODE, ReferralCase
 from screening import charts, statistics
@@ -121,8 +122,11 @@ class StatisticsForm(forms.Form):
 
 
 def can_see_statistics(view):
-    return staff_member_required(
-        permission_required("screening.view_submission", raise_exception=True)(view)
+    # never_cache as for every admin page: staff figures are kept by no browser or proxy.
+    return never_cache(
+        staff_member_required(
+            permission_required("screening.view_submission", raise_exception=True)(view)
+        )
     )
 
 

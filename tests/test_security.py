@@ -180,6 +180,36 @@ def test_results_are_private_and_not_indexed(client, api, demo_data):
     assert "X-Robots-Tag" not in client.get("/")
 
 
+def test_what_leads_to_a_result_is_private_too(client, api, demo_data):
+    from django.test import Client
+
+    token = submit(api).json()["token"]
+    answers = {f"phq9_{i}": "1" for i in range(1, 10)}
+    result = f"/r/{token}/"
+    for response in (
+        # The form's redirect to the new result, and the form sent back with some answers.
+        client.post("/q/phq-9/", answers),
+        client.post("/q/phq-9/", {"phq9_1": "2"}),
+        # The language and text-size buttons' way back to the result.
+        client.post("/i18n/setlang/", {"language": "en", "next": result}),
+        client.post("/text-size/", {"next": result}),
+        # A refused form's page, which links back to the result.
+        Client(enforce_csrf_checks=True).post("/text-size/", {"next": result}),
+    ):
+        assert_private(response)
+    with override_settings(SECURE_SSL_REDIRECT=True):
+        # A browser keeps a 301 unless told not to. (A new client: middleware reads the
+        # setting when it is loaded.)
+        to_https = Client().get(result)
+        assert to_https.status_code == 301
+        assert_private(to_https)
+    # Reading public pages stays cacheable and indexable.
+    for path in ("/", "/q/phq-9/", "/api/v1/hotlines/"):
+        response = client.get(path)
+        assert "no-store" not in response.get("Cache-Control", ""), path
+        assert "X-Robots-Tag" not in response, path
+
+
 TOKEN_URLS = [
     ("get", "/r/{}/"),
     ("post", "/r/{}/callback/"),

@@ -242,6 +242,7 @@ def test_the_page_shows_the_numbers_and_charts(client, known):
     staff(client, "Clinician")
     page = client.get(URL, RANGE, HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"]
     text = page.content.decode()
     assert "<svg" in text
     assert text.count('role="img"') == 3
@@ -273,6 +274,7 @@ def test_csv_export_has_the_same_numbers(client, known):
     staff(client, "Clinician")
     response = client.get(CSV_URL, {**RANGE, "period": "week"})
     assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"], "kept by no browser or proxy"
     assert response["Content-Type"].startswith("text/csv")
     assert (
         response["Content-Disposition"] == 'attachment; filename="statistics-20260302-20260315.csv"'

@@ -129,6 +129,8 @@ def test_the_callback_form_needs_consent_and_never_echoes_the_number(client, dem
     refused = client.post(f"/r/{token}/callback/", {"phone": "13912345678"})
     assert refused.status_code == 400
     assert "13912345678" not in refused.content.decode()
+    # Nor does the browser keep it to offer the next person on a shared clinic phone.
+    assert 'name="phone" type="tel" inputmode="tel" autocomplete="off"' in refused.content.decode()
     accepted = client.post(
         f"/r/{token}/callback/", {"phone": "13912345678", "consent": "yes"}, follow=True
     )
