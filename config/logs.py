@@ -10,14 +10,17 @@ import unicodedata
 
 # /r/<token>/..., /api/v1/submissions/<token>/... (the same paths as PRIVATE_PATH in middleware).
 TOKEN_IN_PATH = re.compile(r"(/r/|/api/v1/submissions/)[^/\s?#'\"]+")
-# Mainland numbers in every form referrals.callbacks.normalise_phone accepts (once folded, below):
-# mobiles with or without +86 / 0086, grouped any way (139 1234 5678, 13 912 345 678) but with a
-# separator only before two digits or more, so a list of single digits is no number; landlines
-# with their area code (010, 02x, 0xxx; bracketed or not, its 0 dropped after +86 / 0086) and
-# 7-8 digits.
+# Between the groups of a number as people write them in notes: spaces, hyphens, dots, slashes,
+# dashes ("139——1234——5678", "139 - 1234 - 5678"), a closing bracket ("(139)12345678").
+SEP = r"[\s\-./\u2013\u2014)]{1,3}"
+# Mainland numbers in every form referrals.callbacks.normalise_phone accepts (once folded, below),
+# and as team members write them: mobiles with or without +86 / 0086, bracketed or not, grouped
+# any way (139 1234 5678, 13 912 345 678, 139.1234.5678) but with a separator only before two
+# digits or more, so a list of single digits is no number; landlines with their area code (010,
+# 02x, 0xxx; bracketed or not, its 0 dropped after +86 / 0086) and 7-8 digits.
 PHONE = re.compile(
-    r"(?<!\d)(?:(?:(?:\+|00)?86[\s-]?)?1[3-9](?:(?:[\s-](?=\d\d))?\d){9}"
-    r"|(?:(?:\+|00)86[\s-]?\(?0?|\(?0)(?:10|2\d|[3-9]\d{2})\)?[\s-]?\d{3,4}[\s-]?\d{4})(?!\d)",
+    rf"(?<!\d)(?:(?:(?:\+|00)?86(?:{SEP})?)?\(?1[3-9](?:(?:{SEP}(?=\d\d))?\d){{9}}"
+    rf"|(?:(?:\+|00)86(?:{SEP})?\(?0?|\(?0)(?:10|2\d|[3-9]\d{{2}})\)?(?:{SEP})?\d{{3,4}}(?:{SEP})?\d{{4}})(?!\d)",
     re.ASCII,
 )
 
@@ -46,6 +49,9 @@ def redact(text: str) -> str:
     return "".join(kept) + text[end:]
 
 
+CONTROL_ESCAPES = {code: f"\\x{code:02x}" for code in [*range(9), *range(10, 32), 127]}
+
+
 class RedactPersonalData(logging.Filter):
     """A handler filter: redacts the message and any traceback of each record it passes."""
 
@@ -57,7 +63,9 @@ class RedactPersonalData(logging.Filter):
             # raised would break the caller, so the message goes out unformatted, its arguments
             # (which may be personal) dropped.
             message = str(record.msg)
-        record.msg = redact(message)
+        # One record, one line: a path with an encoded newline (/r/x%0a...) must not forge a
+        # second log line. Control characters are written as escapes.
+        record.msg = redact(message).translate(CONTROL_ESCAPES)
         record.args = ()
         if record.exc_info:
             # Formatters reuse exc_text; JSON ones would format exc_info again, so drop it.

@@ -269,6 +269,32 @@ def test_redact_hides_every_form_of_number_the_call_back_form_accepts(number):
 
 
 @pytest.mark.parametrize(
+    "number",
+    [
+        "139.1234.5678",
+        "（139）1234 5678",
+        "(139)12345678",
+        "139——1234——5678",
+        "139 - 1234 - 5678",
+        "139/1234/5678",
+        "0771.5551234",
+    ],
+)
+def test_redact_hides_numbers_as_team_members_write_them_in_notes(number):
+    # The retention job relies on it to take the numbers out of the team's case notes.
+    assert redact(f"打了{number}，没人接") == "打了<phone>，没人接"
+
+
+def test_a_path_with_an_encoded_newline_cannot_forge_a_log_line():
+    forged = "/r/abc\n2026-11-27 12:00:00 ERROR x forged/"
+    record = logging.LogRecord(
+        "django.request", logging.WARNING, __file__, 1, "Not Found: %s", (forged,), None
+    )
+    RedactPersonalData().filter(record)
+    assert record.getMessage() == "Not Found: /r/<token>\\x0a2026-11-27 12:00:00 ERROR x forged/"
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "2026-11-27 16:15:23,286",
