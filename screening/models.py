@@ -33,6 +33,15 @@ class Tier(models.TextChoices):
     SEVERE = "severe", _("Severe: crisis referral")
 
 
+# What each tier asks the person to do, without the tier's severity word: a "Minimal" band's
+# result must not read "Next step: Mild", nor a "Moderately severe" one "Severe".
+NEXT_STEPS = {
+    Tier.MILD: _("Self-help: read and try the ideas below"),
+    Tier.MODERATE: _("Talk to an expert: see the sessions below"),
+    Tier.SEVERE: _("Get help today: call a hotline below"),
+}
+
+
 class PublishedVersionError(ValidationError):
     """Raised on any attempt to change a published (immutable) questionnaire version."""
 
@@ -795,6 +804,12 @@ class Submission(models.Model):
             submission.channel = None
             submission.save(force_insert=True)
         return submission
+
+    def next_step(self) -> str:
+        """What to do next, in the person's words (a crisis: call now)."""
+        if self.crisis:
+            return str(_("Crisis: call a hotline now"))
+        return str(NEXT_STEPS[self.tier])
 
     def meaning(self) -> str:
         """What the result means, in plain words for the person who took the test.

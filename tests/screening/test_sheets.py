@@ -211,6 +211,29 @@ def test_a_crisis_sheet_leads_with_the_safety_message_and_hotlines(
     assert squeeze(in_chinese("Severe: crisis referral")) not in flat
 
 
+@pytest.mark.parametrize(
+    "values, band, step, grade",
+    [
+        ((1, 1, 1, 0, 0, 0, 0, 0, 0), "minimal", "Self-help: read and try the ideas below", "Mild"),
+        (
+            (2, 2, 2, 2, 2, 2, 2, 2, 0),
+            "moderately_severe",
+            "Get help today: call a hotline below",
+            "Severe",
+        ),
+    ],
+)
+def test_the_next_step_says_what_to_do_not_a_grade_beside_the_bands_label(
+    api, client, demo_data, tmp_path, values, band, step, grade
+):
+    # "Minimal or none · Next step: Mild" would contradict itself.
+    flat = result_text(client, tmp_path, submit(api, values, HTTP_ACCEPT_LANGUAGE="en"))
+    label = ScoreBand.objects.get(version__questionnaire__slug="phq-9", code=band).label_en
+    assert squeeze(label) in flat
+    assert squeeze(step) in flat
+    assert f"{grade}:" not in flat
+
+
 def test_a_mild_sheet_leads_with_the_result(api, client, demo_data, tmp_path):
     flat = result_text(client, tmp_path, submit(api, MILD))
     assert in_chinese("URGENT") not in flat
