@@ -238,6 +238,15 @@ def test_a_mild_sheet_leads_with_the_result(api, client, demo_data, tmp_path):
     flat = result_text(client, tmp_path, submit(api, MILD))
     assert in_chinese("URGENT") not in flat
     assert flat.index(in_chinese("Total score")) < flat.index("12356")
+    assert squeeze(in_chinese("Scan the code above to read them on a phone.")) in flat
+
+
+def test_a_mild_sheet_without_articles_sends_nobody_to_read_them(
+    api, client, questionnaires, hotlines, tmp_path
+):
+    flat = result_text(client, tmp_path, submit(api, MILD))
+    assert squeeze(in_chinese("New articles are on their way.")) in flat
+    assert squeeze(in_chinese("Scan the code above to read them on a phone.")) not in flat
 
 
 def thickest_rule(image: Image.Image, top: int, bottom: int) -> int:
