@@ -47,12 +47,12 @@ def laid_out(html: str):
     return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).render()
 
 
-def render_pdf(html: str, *, tighter: Callable[[], str] | None = None) -> bytes:
-    """The PDF of a sheet's HTML; when it runs onto another page and ``tighter`` gives the same
+def render_pdf(html: str, *, tighter: Callable[[], str] | None = None, pages: int = 1) -> bytes:
+    """The PDF of a sheet's HTML; when it runs over its ``pages`` and ``tighter`` gives the same
     sheet set tighter, that one if it takes fewer pages (clinicians' texts, a county's many
     hotlines and a busy week of sessions vary more than any fixed layout allows for)."""
     document = laid_out(html)
-    if tighter is not None and len(document.pages) > 1:
+    if tighter is not None and len(document.pages) > pages:
         tight = laid_out(tighter())
         if len(tight.pages) < len(document.pages):
             document = tight
@@ -65,10 +65,12 @@ def cache_key(kind: str, name: str, language: str, html: str) -> str:
     return f"sheet:{kind}:{name}:{language}:{digest}"
 
 
-def cached_pdf(key: str, html: str, *, tighter: Callable[[], str] | None = None) -> bytes:
+def cached_pdf(
+    key: str, html: str, *, tighter: Callable[[], str] | None = None, pages: int = 1
+) -> bytes:
     pdf = cache.get(key)
     if pdf is None:
-        pdf = render_pdf(html, tighter=tighter)
+        pdf = render_pdf(html, tighter=tighter, pages=pages)
         cache.set(key, pdf, CACHE_SECONDS)
     return pdf
 
@@ -154,8 +156,11 @@ def question_grids(questions: list[Question]) -> list[dict]:
     return grids
 
 
-def blank_questionnaire_html(version: QuestionnaireVersion, *, form_url: str) -> str:
-    """A paper form of ``version`` with tick boxes, then a scoring key page for the clinician.
+def blank_questionnaire_html(
+    version: QuestionnaireVersion, *, form_url: str, tight: bool = False
+) -> str:
+    """A paper form of ``version`` with tick boxes, then a scoring key page for the clinician;
+    ``tight``: set tighter, for a form that would not fit its page otherwise.
 
     In the active language; ``version`` should come from ``current_for`` (definition prefetched).
     """
@@ -177,15 +182,23 @@ def blank_questionnaire_html(version: QuestionnaireVersion, *, form_url: str) ->
         "safety_message": safety_message(),
         "form_url": form_url,
         "qr": qr_data_uri(form_url),
+        "tight": tight,
     }
     return render_to_string("screening/blank_questionnaire.html", context)
 
 
 def blank_questionnaire_pdf(version: QuestionnaireVersion, *, form_url: str) -> bytes:
-    """The printable blank questionnaire (A4 PDF) in the active language, cached."""
+    """The printable blank questionnaire (A4 PDF) in the active language, cached: the form on
+    one page and the scoring key on the next, so that printed double-sided the key is on its
+    back."""
     html = blank_questionnaire_html(version, form_url=form_url)
     key = cache_key("blank", str(version.pk), translation.get_language(), html)
-    return cached_pdf(key, html)
+    return cached_pdf(
+        key,
+        html,
+        tighter=lambda: blank_questionnaire_html(version, form_url=form_url, tight=True),
+        pages=2,
+    )
 
 
 def blank_questionnaire_filename(version: QuestionnaireVersion) -> str:

@@ -427,6 +427,22 @@ def test_a_blank_questionnaire_is_the_form_and_its_key_on_two_pages(
     assert page_count(tmp_path, pdf) == 2
 
 
+def test_longer_instructions_are_set_tighter_so_the_key_stays_on_the_back(
+    client, demo_data, tmp_path
+):
+    from screening.models import Questionnaire
+
+    phq9 = Questionnaire.objects.get(slug="phq-9")
+    extra = " If you are not sure, tick the box closest to how you felt most of the time."
+    Questionnaire.objects.filter(pk=phq9.pk).update(
+        instructions_en=phq9.instructions_en + extra * 2
+    )
+    pdf = get_pdf(client, "/q/phq-9/pdf/", HTTP_ACCEPT_LANGUAGE="en").content
+    assert page_count(tmp_path, pdf) == 2
+    back = poppler(tmp_path, "pdftotext", pdf, "-f", "2", "-l", "2")
+    assert "Scoring key (for the clinician)" in back
+
+
 def test_the_blank_questionnaire_varies_on_the_language_cookie(client, demo_data):
     # Kept by the browser for an hour; its language may come from the language cookie.
     chinese = get_pdf(client, "/q/phq-9/pdf/")
