@@ -1,5 +1,6 @@
 """Printable PDF sheets, rendered for real through their URLs and read back with poppler."""
 
+import re
 import subprocess
 
 import pytest
@@ -169,6 +170,9 @@ def test_a_result_sheet_fits_on_one_page_at_its_fullest(
             host="县人民医院心理科主任医师",
             host_en="Chief psychiatrist of the county people's hospital",
             platform="微信视频号",
+            description="在微信里搜索“县人民医院心理科”视频号，点“直播”进入；错过了可以看回放。",
+            description_en="In WeChat, search for the county people's hospital's psychiatry "
+            "channel and tap 'Live'; missed it? Watch the replay.",
             starts_at=soon + timedelta(days=day),
             ends_at=soon + timedelta(days=day, hours=1),
             join_url="https://example.org/live",
@@ -513,3 +517,18 @@ def test_a_sheet_that_would_run_over_is_set_tighter_onto_one_page(api, client, d
     assert page_count(tmp_path, served) == 1
     text = poppler(tmp_path, "pdftotext", served, "-layout")
     assert "12356" in text and "Your answers" in text
+
+
+def test_a_moderate_sheet_prints_three_sessions_with_how_to_join(api, client, demo_data, tmp_path):
+    from content.models import upcoming_sessions
+
+    flat = result_text(client, tmp_path, submit(api, (2, 2, 2, 2, 2, 0, 0, 0, 0)))
+    assert squeeze(in_chinese("Talk to an expert")) in flat
+    listed = upcoming_sessions(limit=5)
+    assert len(listed) > 3, "the demo data lists more than the sheet prints"
+    for session in listed[:3]:
+        assert squeeze(session.title) in flat
+        if session.description:
+            assert squeeze(session.description)[:40] in flat
+    # Each printed session starts with its date, weekday and times.
+    assert len(re.findall(r"\d{4}-\d{2}-\d{2}星期.\d{2}:\d{2}–\d{2}:\d{2}", flat)) == 3
