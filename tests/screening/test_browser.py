@@ -184,3 +184,19 @@ def test_the_text_and_language_buttons_keep_the_answers_given_so_far(
     assert page.locator("input[type=radio]:checked").count() == 0
     assert page.evaluate("sessionStorage.length") == 0
     context.close()
+
+
+def test_a_moderate_results_session_links_are_big_enough_to_tap(browser, live_server, demo_data):
+    # Old hands on a cheap phone: "join", the join number and "add to calendar" are links in a
+    # line of text, and must still take a finger (WCAG 2.5.8 asks for 24 px; we give more).
+    context = browser.new_context(viewport={"width": 320, "height": 640}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/q/phq-9/")
+    take_test(page, live_server, (2, 2, 2, 2, 2, 0, 0, 0, 0))
+    links = page.locator("main .items a.tap")
+    assert links.count() >= 3
+    for i in range(links.count()):
+        box = links.nth(i).bounding_box()
+        assert box["height"] >= 40, links.nth(i).inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    context.close()
