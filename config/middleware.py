@@ -213,7 +213,7 @@ def is_private(request, response) -> bool:
     person's answers, the redirect to their new result, the language and text-size buttons'
     way back to it, a refused form's page linking back); any redirect to a result.
     """
-    if PRIVATE_PATH.match(request.path_info) or request.method not in ("GET", "HEAD"):
+    if PRIVATE_PATH.match(request.path_info) or request.method not in ("GET", "HEAD", "OPTIONS"):
         return True
     location = response.get("Location")
     return bool(location) and bool(PRIVATE_PATH.match(urlsplit(location).path))
