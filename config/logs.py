@@ -10,17 +10,20 @@ import unicodedata
 
 # /r/<token>/..., /api/v1/submissions/<token>/... (the same paths as PRIVATE_PATH in middleware).
 TOKEN_IN_PATH = re.compile(r"(/r/|/api/v1/submissions/)[^/\s?#'\"]+")
-# Between the groups of a number as people write them in notes: spaces, hyphens, dots, slashes,
-# dashes ("139——1234——5678", "139 - 1234 - 5678"), a closing bracket ("(139)12345678").
-SEP = r"[\s\-./\u2013\u2014)]{1,3}"
+# Between the groups of a number as people write them in notes: spaces, hyphens, dashes
+# ("139——1234——5678", "139 - 1234 - 5678"), a closing bracket ("(139)12345678").
+SEP = r"[\s\-\u2013\u2014)]{1,3}"
 # Mainland numbers in every form referrals.callbacks.normalise_phone accepts (once folded, below),
 # and as team members write them: mobiles with or without +86 / 0086, bracketed or not, grouped
-# any way (139 1234 5678, 13 912 345 678, 139.1234.5678) but with a separator only before two
-# digits or more, so a list of single digits is no number; landlines with their area code (010,
-# 02x, 0xxx; bracketed or not, its 0 dropped after +86 / 0086) and 7-8 digits.
+# any way (139 1234 5678, 13 912 345 678) but with a separator only before two digits or more,
+# so a list of single digits is no number; landlines with their area code (010, 02x, 0xxx;
+# bracketed or not, its 0 dropped after +86 / 0086) and 7-8 digits. Dots and slashes only in a
+# number's own shape (139.1234.5678, 0771.5551234): elsewhere they are IP addresses and decimals.
 PHONE = re.compile(
     rf"(?<!\d)(?:(?:(?:\+|00)?86(?:{SEP})?)?\(?1[3-9](?:(?:{SEP}(?=\d\d))?\d){{9}}"
-    rf"|(?:(?:\+|00)86(?:{SEP})?\(?0?|\(?0)(?:10|2\d|[3-9]\d{{2}})\)?(?:{SEP})?\d{{3,4}}(?:{SEP})?\d{{4}})(?!\d)",
+    rf"|(?:(?:\+|00)86(?:{SEP})?\(?0?|\(?0)(?:10|2\d|[3-9]\d{{2}})\)?(?:{SEP})?\d{{3,4}}(?:{SEP})?\d{{4}}"
+    r"|1[3-9]\d([./])\d{4}\1\d{4}"
+    r"|0(?:10|2\d|[3-9]\d{2})[./]\d{7,8})(?!\d)",
     re.ASCII,
 )
 

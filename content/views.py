@@ -31,11 +31,13 @@ def session_ics(request, kind: str, pk: int):
         rule = {"FREQ": "WEEKLY"}
         # The paused weeks the rule would otherwise repeat into (RFC 5545 EXDATE: the
         # occurrence's start, in the start's time zone).
+        # Two years of them at most: a pause saved past the admin's one-year limit (a shell, an
+        # import) must not make a file of thousands.
+        first = timezone.localtime(session.starts_at).date()
+        last = min(source.valid_until or date.max, first + 2 * MAX_PAUSE)
         skipped = [
             datetime.combine(day, source.start_time, tzinfo=timezone.get_current_timezone())
-            for day in source.paused_days(
-                timezone.localtime(session.starts_at).date(), source.valid_until or date.max
-            )
+            for day in source.paused_days(first, last)
         ]
         if source.valid_until:
             # RFC 5545: with a TZID start, UNTIL must be UTC; the last day counts in full.

@@ -367,7 +367,10 @@ class CaseNote(models.Model):
     created_at = models.DateTimeField(_("written"), default=timezone.now)
     # The person's own words (their earlier note and preferred time, copied when they ask
     # again): deleted by the retention job with the case's note and preferred time.
-    quotes_person = models.BooleanField(_("quotes the person"), default=False, editable=False)
+    # db_default too: the version still running during a deploy inserts notes without it.
+    quotes_person = models.BooleanField(
+        _("quotes the person"), default=False, db_default=False, editable=False
+    )
 
     class Meta:
         ordering = ["created_at"]

@@ -195,6 +195,8 @@ def test_what_leads_to_a_result_is_private_too(client, api, demo_data):
         client.post("/text-size/", {"next": result}),
         # A refused form's page, which links back to the result.
         Client(enforce_csrf_checks=True).post("/text-size/", {"next": result}),
+        # A read whose answer is a redirect to a result (Django's set_language by GET).
+        client.get("/i18n/setlang/", {"next": result}),
     ):
         assert_private(response)
     with override_settings(SECURE_SSL_REDIRECT=True):
@@ -303,6 +305,10 @@ def test_a_path_with_an_encoded_newline_cannot_forge_a_log_line():
         "took 1234567 ms; case 0123; case 12345; 10.0.0.5",
         "token 3f2b9c1e8a7d4f6b9e0c1d2a3b4c5d6e, TZ9wfC15sbumseSaCs5-UeBgZ-6-nirw",
         "已回电，情况稳定（明天 19:30 再联系）。",
+        # Addresses in axes' lockout lines, decimals, dotted groups that are no number's shape.
+        "ip_address: 183.14.135.123; client 139.210.12.145; 172.16.130.145 192.168.1.10",
+        "13.912345678 and p95 15.123456789s",
+        "0755.2024.1013, 010/2024/1234",
     ],
 )
 def test_redact_leaves_dates_times_scores_and_tokens_alone(text):

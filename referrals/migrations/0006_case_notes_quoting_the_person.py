@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             model_name="casenote",
             name="quotes_person",
             field=models.BooleanField(
-                default=False, editable=False, verbose_name="quotes the person"
+                db_default=False, default=False, editable=False, verbose_name="quotes the person"
             ),
         ),
         migrations.RunPython(mark_existing, migrations.RunPython.noop),

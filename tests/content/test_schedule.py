@@ -235,7 +235,22 @@ def test_a_pause_at_the_end_of_the_calendar_breaks_nothing(api, content):
         s["starts_at"] for s in result.json()["recommendation"]["sessions"]
     ]
     assert calendar.status_code == 200
-    assert b"EXDATE;TZID=Asia/Shanghai:99990601T190000," in calendar.content
+    # Asked about those very days, it stops at the last one instead of stepping past it.
+    hours = ExpertHours.objects.prefetch_related("pauses").get(pk=1)
+    paused = hours.paused_days(date(9999, 6, 1), date.max)
+    assert paused[0] == date(9999, 6, 1) and paused[-1] == date(9999, 12, 28)
+    assert all(day.weekday() == hours.weekday for day in paused)
+
+
+def test_a_pause_saved_past_the_admins_limit_keeps_the_calendar_file_small(api, content):
+    # The admin refuses a pause of more than a year; a shell or an import does not.
+    HoursPause.objects.create(hours_id=1, first_day=date(2027, 1, 1), last_day=date.max)
+    with time_machine.travel(at(2026, 11, 24, 12), tick=False):
+        response = api.get("/sessions/expert_hours/1.ics")
+    assert response.status_code == 200
+    assert len(response.content) < 20_000
+    event = Calendar.from_ical(response.content).walk("VEVENT")[0]
+    assert event.decoded("DTSTART") == at(2026, 11, 24, 19)
 
 
 def test_an_old_calendar_link_still_works_during_a_long_pause(api, content):

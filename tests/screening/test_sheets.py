@@ -507,7 +507,7 @@ def test_a_sheet_that_would_run_over_is_set_tighter_onto_one_page(api, client, d
 
     band = ScoreBand.objects.filter(version__questionnaire__slug="phq-9", min_score=5).first()
     extra = " Talking with someone you trust, moving a little and sleeping regular hours can help."
-    ScoreBand.objects.filter(pk=band.pk).update(meaning_en=band.meaning_en + extra * 4)
+    ScoreBand.objects.filter(pk=band.pk).update(meaning_en=band.meaning_en + extra * 7)
     token = submit(api, MILD, HTTP_ACCEPT_LANGUAGE="en")
     submission = Submission.objects.for_display().get(token=token)
     url = f"http://testserver/r/{token}/"
@@ -532,3 +532,18 @@ def test_a_moderate_sheet_prints_three_sessions_with_how_to_join(api, client, de
             assert squeeze(session.description)[:40] in flat
     # Each printed session starts with its date, weekday and times.
     assert len(re.findall(r"\d{4}-\d{2}-\d{2}星期.\d{2}:\d{2}–\d{2}:\d{2}", flat)) == 3
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize(
+    "values", [MILD, (2, 2, 2, 2, 2, 2, 2, 0, 0), (3,) * 8 + (0,), CRISIS], ids=str
+)
+def test_the_shipped_content_fits_one_page_without_the_tighter_setting(
+    api, client, demo_data, tmp_path, values, language
+):
+    # Laying a sheet out twice doubles its cost: the common case must fit the first time.
+    token = submit(api, values, HTTP_ACCEPT_LANGUAGE=language)
+    submission = Submission.objects.for_display().get(token=token)
+    html = sheets.result_sheet_html(submission, result_url=f"http://testserver/r/{token}/")
+    assert len(sheets.laid_out(html).pages) == 1
+    assert "{#" not in html, "a template comment must not reach the paper"
