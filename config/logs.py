@@ -52,7 +52,11 @@ def redact(text: str) -> str:
     return "".join(kept) + text[end:]
 
 
-CONTROL_ESCAPES = {code: f"\\x{code:02x}" for code in [*range(9), *range(10, 32), 127]}
+# C0 controls but tab, DEL, and what some log tools also break lines at (NEL, U+2028, U+2029).
+CONTROL_ESCAPES = {
+    code: f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}"
+    for code in [*range(9), *range(10, 32), 127, 0x85, 0x2028, 0x2029]
+}
 
 
 class RedactPersonalData(logging.Filter):

@@ -294,6 +294,9 @@ def test_a_path_with_an_encoded_newline_cannot_forge_a_log_line():
     )
     RedactPersonalData().filter(record)
     assert record.getMessage() == "Not Found: /r/<token>\\x0a2026-11-27 12:00:00 ERROR x forged/"
+    record = logging.LogRecord("x", logging.WARNING, __file__, 1, "a\u2028b\x85c\td", (), None)
+    RedactPersonalData().filter(record)
+    assert record.getMessage() == "a\\u2028b\\x85c\td"
 
 
 @pytest.mark.parametrize(
