@@ -302,3 +302,47 @@ def test_the_person_is_answered_before_the_team_is_told(live_server, demo_data, 
     assert case.notified_at and case.webhook_called_at and case.emailed_at
     assert len(mail.outbox) == 1
     assert PHONE not in mail.outbox[0].body
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the server subprocess shares the test database on PostgreSQL (set DATABASE_URL)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_under_gunicorn_too_the_person_is_answered_before_the_team_is_told(demo_data):
+    # The production server (gunicorn's sync worker, gunicorn.conf.py), not Django's own.
+    from tests.test_reliability import request, serve, shared_database_url
+
+    _HeldWebhook.called.clear()
+    _HeldWebhook.release.clear()
+    hook = HTTPServer(("127.0.0.1", 0), _HeldWebhook)
+    threading.Thread(target=hook.serve_forever, daemon=True).start()
+    answers = {f"phq9_{i}": 0 for i in range(1, 9)} | {"phq9_9": 2}
+    env = {"CRISIS_WEBHOOK_URL": f"http://127.0.0.1:{hook.server_port}/hook"}
+    try:
+        with serve(shared_database_url(), **env) as port:
+            status, _, body = request(
+                port, "POST", "/api/v1/questionnaires/phq-9/submissions/",
+                json.dumps({"answers": answers}),
+            )  # fmt: skip
+            assert status == 201
+            token = json.loads(body)["token"]
+            status, _, _ = request(
+                port, "POST", f"/api/v1/submissions/{token}/callback/",
+                json.dumps({"phone": PHONE, "consent": True}),
+            )  # fmt: skip
+            # Answered while the team's webhook has not yet answered.
+            assert status == 201 and not _HeldWebhook.release.is_set()
+            assert _HeldWebhook.called.wait(timeout=10)
+            case = ReferralCase.objects.get(submission__token=token)
+            assert case.notified_at is None
+            _HeldWebhook.release.set()
+            for _ in range(100):
+                case.refresh_from_db()
+                if case.notified_at:
+                    break
+                time.sleep(0.1)
+    finally:
+        _HeldWebhook.release.set()
+        hook.shutdown()
+    assert case.webhook_called_at and case.notified_at
