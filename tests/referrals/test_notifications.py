@@ -7,6 +7,7 @@ import re
 import threading
 import time
 import urllib.parse
+from contextlib import contextmanager
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -264,41 +265,48 @@ def ask_over_http(base_url: str, token: str, way: str) -> tuple[int, str]:
     return response.status, response.getheader("Location") or ""
 
 
-@pytest.mark.parametrize("way", ["api", "form"])
-def test_the_person_is_answered_before_the_team_is_told(live_server, demo_data, way):
+@contextmanager
+def held_webhook():
+    """The address of a webhook that answers only once ``told_after`` lets it."""
     _HeldWebhook.called.clear()
     _HeldWebhook.release.clear()
     hook = HTTPServer(("127.0.0.1", 0), _HeldWebhook)
     threading.Thread(target=hook.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{hook.server_port}/hook"
+    finally:
+        _HeldWebhook.release.set()
+        hook.shutdown()
+
+
+def told_after(case: ReferralCase) -> ReferralCase:
+    """``case`` once the held webhook has been called, let answer, and its answer recorded."""
+    assert not _HeldWebhook.release.is_set()
+    case.refresh_from_db()
+    assert case.notified_at is None, "not told before the person had their answer"
+    assert _HeldWebhook.called.wait(timeout=10)
+    _HeldWebhook.release.set()
+    for _ in range(100):
+        case.refresh_from_db()
+        if case.notified_at:
+            break
+        time.sleep(0.1)
+    return case
+
+
+@pytest.mark.parametrize("way", ["api", "form"])
+def test_the_person_is_answered_before_the_team_is_told(live_server, demo_data, way):
     answers = {f"phq9_{i}": 0 for i in range(1, 9)} | {"phq9_9": 2}
     token = Submission.create_from_answers(
         version=QuestionnaireVersion.objects.current_for("phq-9"),
         answers=answers,
         language="zh-hans",
     ).token
-    settings = EMAILS | {"CRISIS_WEBHOOK_URL": f"http://127.0.0.1:{hook.server_port}/hook"}
-    try:
-        with override_settings(**settings):
-            status, location = ask_over_http(live_server.url, token, way)
-            # Answered while the team's webhook has not yet answered.
-            assert not _HeldWebhook.release.is_set()
-            assert (status, location) in {
-                (201, ""),
-                (303, f"/r/{token}/?callback=1#callback"),
-            }
-            case = ReferralCase.objects.get(submission__token=token)
-            assert case.notified_at is None
-            # Then the team is told: the webhook is called, and once it answers it is recorded.
-            assert _HeldWebhook.called.wait(timeout=10)
-            _HeldWebhook.release.set()
-            for _ in range(100):
-                case.refresh_from_db()
-                if case.notified_at:
-                    break
-                time.sleep(0.1)
-    finally:
-        _HeldWebhook.release.set()
-        hook.shutdown()
+    with held_webhook() as url, override_settings(**EMAILS, CRISIS_WEBHOOK_URL=url):
+        status, location = ask_over_http(live_server.url, token, way)
+        assert (status, location) in {(201, ""), (303, f"/r/{token}/?callback=1#callback")}
+        # Answered while the team's webhook has not yet answered; then the team is told.
+        case = told_after(ReferralCase.objects.get(submission__token=token))
     assert case.notified_at and case.webhook_called_at and case.emailed_at
     assert len(mail.outbox) == 1
     assert PHONE not in mail.outbox[0].body
@@ -313,36 +321,18 @@ def test_under_gunicorn_too_the_person_is_answered_before_the_team_is_told(demo_
     # The production server (gunicorn's sync worker, gunicorn.conf.py), not Django's own.
     from tests.test_reliability import request, serve, shared_database_url
 
-    _HeldWebhook.called.clear()
-    _HeldWebhook.release.clear()
-    hook = HTTPServer(("127.0.0.1", 0), _HeldWebhook)
-    threading.Thread(target=hook.serve_forever, daemon=True).start()
     answers = {f"phq9_{i}": 0 for i in range(1, 9)} | {"phq9_9": 2}
-    env = {"CRISIS_WEBHOOK_URL": f"http://127.0.0.1:{hook.server_port}/hook"}
-    try:
-        with serve(shared_database_url(), **env) as port:
-            status, _, body = request(
-                port, "POST", "/api/v1/questionnaires/phq-9/submissions/",
-                json.dumps({"answers": answers}),
-            )  # fmt: skip
-            assert status == 201
-            token = json.loads(body)["token"]
-            status, _, _ = request(
-                port, "POST", f"/api/v1/submissions/{token}/callback/",
-                json.dumps({"phone": PHONE, "consent": True}),
-            )  # fmt: skip
-            # Answered while the team's webhook has not yet answered.
-            assert status == 201 and not _HeldWebhook.release.is_set()
-            assert _HeldWebhook.called.wait(timeout=10)
-            case = ReferralCase.objects.get(submission__token=token)
-            assert case.notified_at is None
-            _HeldWebhook.release.set()
-            for _ in range(100):
-                case.refresh_from_db()
-                if case.notified_at:
-                    break
-                time.sleep(0.1)
-    finally:
-        _HeldWebhook.release.set()
-        hook.shutdown()
+    with held_webhook() as url, serve(shared_database_url(), CRISIS_WEBHOOK_URL=url) as port:
+        status, _, body = request(
+            port, "POST", "/api/v1/questionnaires/phq-9/submissions/",
+            json.dumps({"answers": answers}),
+        )  # fmt: skip
+        assert status == 201
+        token = json.loads(body)["token"]
+        status, _, _ = request(
+            port, "POST", f"/api/v1/submissions/{token}/callback/",
+            json.dumps({"phone": PHONE, "consent": True}),
+        )  # fmt: skip
+        assert status == 201
+        case = told_after(ReferralCase.objects.get(submission__token=token))
     assert case.webhook_called_at and case.notified_at
