@@ -186,3 +186,15 @@ def test_admin_history_names_a_case_note_without_its_text(cases):
     note = CaseNote.objects.filter(case=cases["old_closed"]).first()
     assert "王芳" not in str(note)
     assert str(note.pk) in str(note)
+
+
+def test_open_cases_left_untouched_for_long_are_named_so_someone_closes_them(cases):
+    # Retention never touches an open case: one forgotten keeps the number for ever.
+    quiet = timezone.now() - timedelta(days=91)
+    ReferralCase.objects.filter(pk=cases["open_old"].pk).update(updated_at=quiet)
+    output = run("--dry-run")
+    assert "1 open case(s) untouched for over 90 days" in output
+    assert output.rstrip().endswith(f": {cases['open_old'].pk}")
+    assert "13912345678" not in output
+    ReferralCase.objects.filter(pk=cases["open_old"].pk).update(updated_at=timezone.now())
+    assert "untouched" not in run("--dry-run")

@@ -10,6 +10,8 @@ from config.logs import redact
 from referrals.models import CaseNote, ReferralCase
 from screening.models import Submission, new_token
 
+STALE_OPEN_DAYS = 90
+
 
 class Command(BaseCommand):
     help = (
@@ -97,3 +99,16 @@ class Command(BaseCommand):
             f"{counts['texts']} case(s); {said('delete', 'deleted')} {counts['notes']} case note(s)"
             f"; {said('redact', 'redacted')} phone numbers in {counts['numbered']} case note(s)"
         )
+        # Open cases are never touched, so one left open keeps its number for ever: name them
+        # (numbers only) where cron's mail or the monitoring sees it.
+        stale = list(
+            ReferralCase.objects.open()
+            .filter(updated_at__lt=now - timedelta(days=STALE_OPEN_DAYS))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if stale:
+            self.stdout.write(
+                f"{len(stale)} open case(s) untouched for over {STALE_OPEN_DAYS} days keep their "
+                f"phone numbers until closed: {', '.join(map(str, stale))}"
+            )
