@@ -198,3 +198,35 @@ def test_open_cases_left_untouched_for_long_are_named_so_someone_closes_them(cas
     assert "13912345678" not in output
     ReferralCase.objects.filter(pk=cases["open_old"].pk).update(updated_at=timezone.now())
     assert "untouched" not in run("--dry-run")
+
+
+def test_admin_history_written_before_notes_were_named_by_number_is_scrubbed(cases, admin_user):
+    import json
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    case = cases["old_closed"]
+    note = case.notes.first()
+    said = "打了13912345678，王芳说家里人在身边"
+    old_style = [
+        {"changed": {"fields": ["Status"]}},
+        {"added": {"name": "case note", "object": said[:50]}},
+    ]
+    on_case = LogEntry.objects.create(
+        user=admin_user, content_type=ContentType.objects.get_for_model(ReferralCase),
+        object_id=str(case.pk), object_repr=str(case), action_flag=CHANGE,
+        change_message=json.dumps(old_style),
+    )  # fmt: skip
+    on_note = LogEntry.objects.create(
+        user=admin_user, content_type=ContentType.objects.get_for_model(CaseNote),
+        object_id=str(note.pk), object_repr=said[:50], action_flag=CHANGE, change_message="",
+    )  # fmt: skip
+    import_module("referrals.migrations.0007_scrub_case_note_history").scrub(apps, None)
+    on_case.refresh_from_db()
+    on_note.refresh_from_db()
+    assert "13912345678" not in on_case.change_message and "王芳" not in on_case.change_message
+    assert json.loads(on_case.change_message)[0] == {"changed": {"fields": ["Status"]}}
+    assert on_note.object_repr == f"Case note {note.pk}"
