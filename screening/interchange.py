@@ -117,6 +117,8 @@ def import_version(data: dict) -> QuestionnaireVersion:
             _("Not a questionnaire version export (format must be %(format)s).")
             % {"format": repr(FORMAT)}
         )
+    if _holds_nul(data):
+        raise ValidationError(_("A text in the file holds a NUL character (\\u0000)."))
     try:
         with transaction.atomic():
             return _import(data)
@@ -191,7 +193,7 @@ def _import(data: dict) -> QuestionnaireVersion:
             row.save()
     for band in data["bands"]:
         for field in ("min_score", "max_score"):
-            if not _is_whole_number(band[field]):
+            if not _is_whole_number(band[field], SMALL_POSITIVE):
                 raise ValidationError(
                     _("Band %(code)s: %(field)s must be a whole number.")
                     % {"code": repr(band["code"]), "field": field}
@@ -246,10 +248,26 @@ def _flag(item: dict, field: str, default: bool, code) -> bool:
     return value
 
 
-def _is_whole_number(value) -> bool:
+# What the columns hold on every database (SQLite would store more, PostgreSQL refuse it).
+INTEGER = range(-(2**31), 2**31)
+SMALL_POSITIVE = range(2**15)
+
+
+def _is_whole_number(value, fits: range = INTEGER) -> bool:
     # A score is a plain JSON integer: 4.9 would be cut to 4 and 1e400 is infinity; bool is a
     # subclass of int in Python, so true must not pass as 1.
-    return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, int) and not isinstance(value, bool) and value in fits
+
+
+def _holds_nul(value) -> bool:
+    """Whether any text in the file holds a NUL character, which PostgreSQL cannot store."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _answer_coding(option: Option, *, loinc: bool) -> dict:

@@ -165,6 +165,14 @@ def test_an_export_the_database_would_refuse_is_a_form_error_and_writes_nothing(
     assert_import_refused(admin_client, json.dumps(data).encode())
 
 
+def test_a_nul_character_is_named_in_the_form_error_on_every_database(admin_client, questionnaires):
+    # PostgreSQL cannot store it and SQLite would: the file is refused before either is asked.
+    data = interchange.export_version(phq9_v1())
+    data["questions"][0]["text"]["en"] = "a\x00b"
+    page = assert_import_refused(admin_client, json.dumps(data).encode())
+    assert "A text in the file holds a NUL character" in page
+
+
 def test_a_score_that_is_not_a_whole_number_is_named_in_the_form_error(
     admin_client, questionnaires
 ):
