@@ -63,8 +63,7 @@ class Command(BaseCommand):
         numbered = [
             note
             for note in CaseNote.objects.filter(case__in=expired.values("pk"))
-            .exclude(case__in=cases.values("pk"))
-            .exclude(quotes_person=True)
+            .exclude(pk__in=notes.values("pk"))
             .filter(text__regex=r"[0-9０-９]")
             .only("pk", "text")
             if redact(note.text) != note.text
