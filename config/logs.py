@@ -8,6 +8,9 @@ import logging
 import re
 import unicodedata
 
+# What every record has; anything else was passed in ``extra`` (JSON logs print those too).
+STANDARD_ATTRS = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
 # /r/<token>/..., /api/v1/submissions/<token>/... (the same paths as PRIVATE_PATH in middleware).
 TOKEN_IN_PATH = re.compile(r"(/r/|/api/v1/submissions/)[^/\s?#'\"]+")
 # Between the groups of a number as people write them in notes: spaces, hyphens, dashes
@@ -78,4 +81,10 @@ class RedactPersonalData(logging.Filter):
             # Formatters reuse exc_text; JSON ones would format exc_info again, so drop it.
             record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None
+        for name, value in list(vars(record).items()):
+            if name in STANDARD_ATTRS or value is None or isinstance(value, (bool, int, float)):
+                continue
+            # A path, a form's data or an object whose text holds them, given as ``extra``: the
+            # JSON formatter writes each such field as text, unredacted.
+            setattr(record, name, redact(str(value)).translate(CONTROL_ESCAPES))
         return True

@@ -360,6 +360,9 @@ def test_json_logs_carry_no_token_or_request(tmp_path):
         "request = RequestFactory().get('/r/SECRETTOKEN/'); "
         "logging.getLogger('django.request').warning('Not Found: %s', request.path, "
         "extra={'status_code': 404, 'request': request}); "
+        "logging.getLogger('y').info('called', extra={'number': '139 1234 5678', "
+        "'data': {'phone': '13912345678'}, 'url': '/api/v1/submissions/SECRETTOKEN/pdf/', "
+        "'tries': 2, 'crisis': True}); "
         "\ntry:\n    raise ValueError('/api/v1/submissions/SECRETTOKEN/ 13912345678')\n"
         "except ValueError:\n    logging.getLogger('x').exception('failed')"
     )
@@ -379,6 +382,12 @@ def test_json_logs_carry_no_token_or_request(tmp_path):
     assert "request" not in not_found
     failed = next(line for line in lines if line["name"] == "x")
     assert "ValueError: /api/v1/submissions/<token>/ <phone>" in failed["exc_info"]
+    # Fields given as `extra` are written too: text redacted, numbers and flags as they were.
+    called = next(line for line in lines if line["name"] == "y")
+    assert called["number"] == "<phone>"
+    assert called["data"] == "{'phone': '<phone>'}"
+    assert called["url"] == "/api/v1/submissions/<token>/pdf/"
+    assert called["tries"] == 2 and called["crisis"] is True
     assert "SECRETTOKEN" not in result.stderr and "13912345678" not in result.stderr
 
 
