@@ -472,6 +472,18 @@ def test_the_per_result_limit_keeps_no_token_in_the_cache(api, crisis_token, set
     assert crisis_token not in keys[0]
 
 
+@override_settings(THROTTLE_CALLBACKS="5/hour")
+def test_the_per_client_limits_keep_no_address_in_the_cache(api, demo_data):
+    # The keys and times in a shared cache would tie an address to a call-back request.
+    address = "198.51.100.23"
+    token = submit(api, (0,) * 8 + (2,), REMOTE_ADDR=address).json()["token"]
+    assert ask_callback(api, token, REMOTE_ADDR=address).status_code == 201
+    keys = list(cache._cache)  # LocMemCache
+    assert any("throttle_submissions_" in key for key in keys)
+    assert any("throttle_callbacks_" in key for key in keys)
+    assert not [key for key in keys if address in key]
+
+
 @override_settings(THROTTLE_CALLBACKS_PER_RESULT="2/hour")
 def test_the_result_pages_call_back_form_shares_the_apis_limit(client, api, crisis_token):
     form = {"phone": "13912345678", "consent": "yes"}
