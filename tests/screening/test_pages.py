@@ -23,6 +23,15 @@ def test_home_lists_the_self_tests_and_the_hotline(client, demo_data):
     assert "匿名" in page or "Anonymous" in page
 
 
+def test_the_privacy_notice_says_who_may_read_the_answers(client, demo_data):
+    # Clinicians read submissions in the admin and statistics count them: a notice saying the
+    # answers only serve the person's own result would be untrue.
+    footer = client.get("/").content.decode().split("<footer>")[1]
+    assert "不问您的名字" in footer
+    assert "本服务的医生可能会查看回答" in footer
+    assert "只用来" not in footer
+
+
 def test_a_qr_code_opens_the_channel_questionnaire_and_is_remembered(client, demo_data):
     landing = client.get("/c/demo/")
     assert landing.status_code == 302

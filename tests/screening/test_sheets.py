@@ -507,7 +507,7 @@ def test_a_sheet_that_would_run_over_is_set_tighter_onto_one_page(api, client, d
 
     band = ScoreBand.objects.filter(version__questionnaire__slug="phq-9", min_score=5).first()
     extra = " Talking with someone you trust, moving a little and sleeping regular hours can help."
-    ScoreBand.objects.filter(pk=band.pk).update(meaning_en=band.meaning_en + extra * 7)
+    ScoreBand.objects.filter(pk=band.pk).update(meaning_en=band.meaning_en + extra * 9)
     token = submit(api, MILD, HTTP_ACCEPT_LANGUAGE="en")
     submission = Submission.objects.for_display().get(token=token)
     url = f"http://testserver/r/{token}/"
