@@ -18,6 +18,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from referrals.serializers import HotlineSerializer
 from screening import scoring
 from screening.models import (
     Questionnaire,
@@ -27,6 +28,7 @@ from screening.models import (
     cached_version,
     live_state,
 )
+from screening.recommendations import crisis_hotlines, safety_message
 from screening.serializers import (
     ErrorSerializer,
     QuestionnaireDetailSerializer,
@@ -419,8 +421,11 @@ class SubmissionCreate(Anonymous, APIView):
             201: SubmissionSerializer,
             400: OpenApiResponse(
                 OpenApiTypes.OBJECT,
-                description="Invalid body. Field errors name the field; answer errors are keyed by "
-                "question code under `answers`.",
+                description="Invalid body; nothing is stored. Field errors name the field; answer "
+                "errors are keyed by question code under `answers`. When the answers that were "
+                "given already show a crisis (PHQ-9 item 9 above 0), the body also has `crisis: "
+                "true`, the `safety_message` and the `hotlines` (12356 first): show them first, "
+                "as on a result.",
                 examples=[
                     OpenApiExample(
                         "Missing and invalid answers",
@@ -431,6 +436,15 @@ class SubmissionCreate(Anonymous, APIView):
                                 ],
                                 "phq9_9": ["This question needs an answer."],
                             }
+                        },
+                    ),
+                    OpenApiExample(
+                        "Answers missing, thoughts of self-harm given",
+                        value={
+                            "answers": {"phq9_1": ["请回答这道题。"]},
+                            "crisis": True,
+                            "safety_message": CRISIS_SAFETY,
+                            "hotlines": [HOTLINE_12356, HOTLINE_HOPE24],
                         },
                     ),
                     OpenApiExample(
@@ -487,9 +501,20 @@ class SubmissionCreate(Anonymous, APIView):
                 channel=channel,
             )
         except scoring.InvalidAnswers as invalid:
-            raise ValidationError(
-                {"answers": {key: [ANSWER_ERRORS[code]] for key, code in invalid.errors.items()}}
-            ) from None
+            errors = {key: [str(ANSWER_ERRORS[code])] for key, code in invalid.errors.items()}
+            if not invalid.crisis:
+                raise ValidationError({"answers": errors}) from None
+            # Nothing is stored, but the answers given show thoughts of self-harm: the help
+            # comes with the errors, as it would with the result.
+            body = {
+                "answers": errors,
+                "crisis": True,
+                "safety_message": safety_message(),
+                "hotlines": HotlineSerializer.represent(
+                    crisis_hotlines(channel), {"request": request}
+                ),
+            }
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
         body = SubmissionSerializer(submission, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
 

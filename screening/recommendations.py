@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from config.caching import recent
 from content.models import Article, upcoming_sessions
 from referrals.models import Hotline, national_line_first, with_national_line
-from screening.models import Submission, Tier
+from screening.models import Channel, Submission, Tier
 
 ARTICLES_PER_RESULT = 3
 SESSIONS_PER_RESULT = 5
@@ -46,11 +46,18 @@ def hotlines_for(submission: Submission) -> list[Hotline]:
     The most local line leads, except on a severe or crisis result, where 12356 does; 12356
     is always among them (from the code if the data has none: see national_line_first).
     """
-    region = submission.channel.region if submission.channel else ""
-    hotlines = list(hotlines_serving(region))
     if submission.crisis or submission.tier == Tier.SEVERE:
-        return national_line_first(hotlines)
-    return with_national_line(hotlines)
+        return crisis_hotlines(submission.channel)
+    return with_national_line(list(hotlines_serving(region_of(submission.channel))))
+
+
+def crisis_hotlines(channel: Channel | None) -> list[Hotline]:
+    """The lines a crisis lists for someone who came through ``channel``: 12356 first."""
+    return national_line_first(list(hotlines_serving(region_of(channel))))
+
+
+def region_of(channel: Channel | None) -> str:
+    return channel.region if channel else ""
 
 
 def recommendation_for(submission: Submission, hotlines: list[Hotline]) -> dict:

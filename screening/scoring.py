@@ -76,11 +76,14 @@ class InvalidAnswers(ValueError):
 
     Reason codes: ``required`` (no answer), ``unknown_question``, ``not_integer``
     (strings, floats, booleans and null are refused), ``invalid_choice`` (not an option value).
+    ``crisis`` is true when the answers that are valid already fire a crisis rule: someone who
+    answered item 9 but skipped another question must be shown the crisis help all the same.
     """
 
-    def __init__(self, errors: dict[str, str]):
+    def __init__(self, errors: dict[str, str], crisis: bool = False):
         super().__init__(errors)
         self.errors = errors
+        self.crisis = crisis
 
 
 class InvalidDefinition(ValueError):
@@ -112,8 +115,21 @@ def clean_answers(definition: Definition, answers: Mapping[str, object]) -> dict
         else:
             cleaned[question.code] = value
     if errors:
-        raise InvalidAnswers(errors)
+        raise InvalidAnswers(errors, crisis=is_crisis(definition, fired_rules(definition, cleaned)))
     return cleaned
+
+
+def fired_rules(definition: Definition, cleaned: Mapping[str, int]) -> tuple[str, ...]:
+    """Codes of the rules that ``cleaned`` (valid answers, possibly not all of them) fires."""
+    return tuple(
+        rule.code
+        for rule in definition.rules
+        if rule.question_code in cleaned and cleaned[rule.question_code] >= rule.min_value
+    )
+
+
+def is_crisis(definition: Definition, fired: tuple[str, ...]) -> bool:
+    return any(rule.crisis for rule in definition.rules if rule.code in fired)
 
 
 def band_for(definition: Definition, total: int) -> BandDef:
@@ -131,12 +147,8 @@ def score_answers(definition: Definition, answers: Mapping[str, object]) -> Resu
     cleaned = clean_answers(definition, answers)
     total = sum(cleaned.get(q.code, 0) for q in definition.questions if q.scored)
     band = band_for(definition, total)
-    fired = tuple(
-        rule.code
-        for rule in definition.rules
-        if rule.question_code in cleaned and cleaned[rule.question_code] >= rule.min_value
-    )
-    crisis = any(rule.crisis for rule in definition.rules if rule.code in fired)
+    fired = fired_rules(definition, cleaned)
+    crisis = is_crisis(definition, fired)
     return Result(
         total=total,
         max_score=definition.max_score,

@@ -21,7 +21,12 @@ from screening.models import (
     Submission,
     active_channel,
 )
-from screening.recommendations import hotlines_for, recommendation_for, safety_message
+from screening.recommendations import (
+    crisis_hotlines,
+    hotlines_for,
+    recommendation_for,
+    safety_message,
+)
 
 CHANNEL_COOKIE = "channel"
 CHANNEL_COOKIE_AGE = 24 * 60 * 60  # one visit, generously
@@ -108,18 +113,21 @@ def questionnaire(request, slug: str):
         raise Http404(_("No such self-test.")) from None
     answers: dict[str, object] = {}
     errors: dict[str, str] = {}
+    crisis = {}
     if request.method == "POST":
         version = version_shown(slug, request.POST.get("version"), version)
         answers = form_answers(request.POST)
+        channel = visit_channel(request)
         try:
             submission = Submission.create_from_answers(
-                version=version,
-                answers=answers,
-                language=get_language(),
-                channel=visit_channel(request),
+                version=version, answers=answers, language=get_language(), channel=channel
             )
         except scoring.InvalidAnswers as invalid:
             errors = invalid.errors
+            if invalid.crisis:
+                # The answers given already show thoughts of self-harm: the help comes first,
+                # above the questions still to answer, as it would on the result.
+                crisis = {"safety_message": safety_message(), "hotlines": crisis_hotlines(channel)}
         else:
             # 303: the browser fetches the result with GET, and "back" does not re-submit.
             return HttpResponseRedirect(submission.result_path(), status=303)
@@ -134,6 +142,7 @@ def questionnaire(request, slug: str):
         "answers": answers,
         "errors": errors,
         "missing": missing,
+        "crisis": crisis,
     }
     return render(request, "screening/questionnaire.html", context, status=400 if errors else 200)
 

@@ -141,6 +141,30 @@ def test_a_crisis_result_leads_with_the_safety_message_and_hotlines(
     assert ReferralCase.objects.get().submission.token == result["token"]
 
 
+def test_self_harm_answered_with_a_question_left_out_shows_the_crisis_help_first(
+    open_h5, live_server, demo_data
+):
+    page = open_h5()
+    choose_phq9(page)
+    answer(page, (None, 0, 0, 0, 0, 0, 0, 0, 2))
+    page.click("form.questions button[type=submit]")
+    help = page.locator("#crisis-help")
+    help.wait_for()
+    assert "12356" in help.locator("p").first.inner_text()
+    assert help.locator('a[href="tel:12356"]').is_visible()
+    assert page.locator("main a[href^='tel:']").first.get_attribute("href") == "tel:12356"
+    assert help.evaluate("e => e.nextElementSibling.tagName") == "H1"
+    assert "invalid" in page.locator('fieldset[data-field="phq9_1"]').get_attribute("class")
+    # No field errors for what is help, not a mistake.
+    assert page.locator(".form-error").inner_text() == ""
+
+    page.check('input[name="phq9_1"][value="0"]')
+    result = submit(page, live_server)
+    assert result["crisis"] is True
+    assert page.locator("#crisis-help").count() == 0
+    assert "crisis" in page.locator("main > section").first.get_attribute("class")
+
+
 def test_without_cors_the_page_shows_its_network_error_and_12356(open_h5, demo_data):
     page = open_h5(cors_allowed=False)
     alert = page.locator(".alert")

@@ -297,7 +297,11 @@ async function submitAnswers(slug, version, form) {
   } catch (error) {
     // Keep the answers on screen whatever happened, so nothing has to be entered twice.
     if (error instanceof ApiError && error.status === 400) {
-      showFieldErrors(form, error.body);
+      // Answers still missing, but those given show thoughts of self-harm: the API sends the
+      // crisis help with the errors, and it goes first, above the questions.
+      const { crisis, safety_message: safety, hotlines, ...fields } = error.body;
+      showFieldErrors(form, fields);
+      showCrisisHelp(form, crisis ? { safety, hotlines } : null);
     } else {
       form.querySelector(".form-error").replaceChildren(errorBox(error));
       form.querySelector(".form-error").scrollIntoView({ block: "center" });
@@ -306,6 +310,21 @@ async function submitAnswers(slug, version, form) {
     button.disabled = false;
     button.textContent = TEXT.seeResult;
   }
+}
+
+// The safety message and hotlines above the questionnaire (or none: removed when `help` is null).
+function showCrisisHelp(form, help) {
+  document.getElementById("crisis-help")?.remove();
+  if (!help) return;
+  const section = h(
+    "section",
+    { class: "crisis", id: "crisis-help" },
+    h("h1", {}, TEXT.talkNow),
+    h("p", {}, help.safety),
+    hotlineList(help.hotlines),
+  );
+  document.querySelector("main h1").before(section);
+  section.scrollIntoView({ block: "start" });
 }
 
 function hotlineList(hotlines) {

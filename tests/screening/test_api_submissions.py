@@ -114,6 +114,35 @@ def test_bad_answers_are_400_naming_the_key_and_write_nothing(api, channels, bod
     assert Submission.objects.count() == 0
 
 
+def test_an_incomplete_sheet_showing_self_harm_is_400_with_the_crisis_help(api, demo_data):
+    # Nothing can be scored, but item 9 above 0 is known: the help must not wait for the rest.
+    response = post(api, {"answers": {"phq9_9": 1, "phq9_2": 3}, "channel": "demo"})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["crisis"] is True
+    assert set(body["answers"]) == {f"phq9_{i}" for i in (1, 3, 4, 5, 6, 7, 8)}
+    assert "12356" in body["safety_message"]
+    assert body["hotlines"][0]["number"] == "12356"
+    assert "no-store" in response["Cache-Control"]
+    assert Submission.objects.count() == 0
+    # The lines a crisis result from the same poster lists, in the same order.
+    result = post(api, {"answers": phq9((0,) * 8 + (1,)), "channel": "demo"}).json()
+    assert body["hotlines"] == result["hotlines"]
+    assert len(body["hotlines"]) > 1
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [{"phq9_9": 0}, {"phq9_9": 5}, {"phq9_9": "1"}, {"phq9_1": 3}],
+    ids=["item 9 at 0", "item 9 out of range", "item 9 as text", "item 9 missing"],
+)
+def test_an_incomplete_sheet_without_a_valid_self_harm_answer_is_a_plain_400(
+    api, channels, answers
+):
+    body = post(api, {"answers": answers}).json()
+    assert set(body) == {"answers"}
+
+
 @pytest.mark.parametrize(
     "raw",
     [

@@ -83,6 +83,24 @@ def test_a_missing_answer_rerenders_with_answers_kept_and_the_question_named(cli
     assert Submission.objects.count() == 0
 
 
+def test_a_form_sent_back_with_self_harm_answered_leads_with_the_crisis_help(client, demo_data):
+    # Item 9 above 0 and a question skipped: nothing is scored, but the help cannot wait.
+    sent = answers((0, 2, 1)) | {"phq9_9": "2"}
+    response = client.post("/q/phq-9/", sent)
+    assert response.status_code == 400
+    page = response.content.decode()
+    crisis = page.index('class="crisis"')
+    # The page header's 12356 aside, the crisis box's lines come before what is missing.
+    assert page.index('href="tel:12356"', crisis) < page.index('role="alert"')
+    assert page.index('role="alert"') < page.index('<form method="post" class="questions"')
+    assert "12356" in page[crisis : page.index("</section>", crisis)]
+    assert re.search(r'name="phq9_9" value="2"[^>]*checked', page)
+    assert Submission.objects.count() == 0
+    # Without a self-harm answer, the page only asks for the missing answers.
+    calm = client.post("/q/phq-9/", answers((0, 2, 1)) | {"phq9_9": "0"}).content.decode()
+    assert 'class="crisis"' not in calm
+
+
 @pytest.mark.parametrize("forged", ["7", "x", "--1", "²", "١", "1.0", "9" * 400])
 def test_a_forged_value_is_refused_without_a_500(client, demo_data, forged):
     response = client.post("/q/phq-9/", answers((0,) * 8) | {"phq9_9": forged, "bogus": "x"})

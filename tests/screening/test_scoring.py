@@ -167,6 +167,24 @@ def test_missing_and_unknown_questions_are_all_reported_at_once():
     }
 
 
+@pytest.mark.parametrize(
+    "item9, crisis", [(0, False), (1, True), (3, True), (4, False), (None, False)]
+)
+def test_invalid_answers_say_whether_the_valid_ones_already_show_a_crisis(item9, crisis):
+    answers = {"phq9_9": item9, "phq9_2": 2}
+    with pytest.raises(scoring.InvalidAnswers) as raised:
+        scoring.score_answers(PHQ9, answers)
+    assert "phq9_1" in raised.value.errors
+    assert raised.value.crisis is crisis
+    # A rule that is no crisis rule fires without making one.
+    calm = dataclasses.replace(
+        PHQ9, rules=tuple(dataclasses.replace(rule, crisis=False) for rule in PHQ9.rules)
+    )
+    with pytest.raises(scoring.InvalidAnswers) as raised:
+        scoring.score_answers(calm, answers)
+    assert raised.value.crisis is False
+
+
 def _definition(bands, values=(0, 1, 2, 3), n=2, rules=()):
     return scoring.Definition(
         questions=tuple(scoring.QuestionDef(code=f"q{i}", values=values) for i in range(n)),
