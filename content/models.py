@@ -1,4 +1,3 @@
-import re
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -9,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from referrals.dialling import tel_uri
 from screening.models import Questionnaire
 
 
@@ -111,12 +111,6 @@ class Article(models.Model):
 
 
 # A number as editors write it, maybe with an extension: "0571-1234567 转 8", "(0931) 123 4567".
-JOIN_PHONE = re.compile(
-    r"\s*(?P<number>\+?[\d(][\d\s()\-]*\d)(?:\s*(?:转|分机|ext\.?|x)\s*(?P<extension>\d+))?",
-    re.IGNORECASE,
-)
-
-
 class Session:
     """One upcoming occurrence of a livestream or of recurring expert hours."""
 
@@ -156,11 +150,7 @@ class Session:
     def join_tel(self) -> str:
         """The join phone as a tap-to-call link: "0571-1234567 转 8" dials the number, waits,
         then the extension (tel:05711234567,8); empty when there is no number to dial."""
-        found = JOIN_PHONE.match(self.join_phone)
-        if not found:
-            return ""
-        digits = re.sub(r"[^\d+]", "", found["number"])
-        return f"tel:{digits},{found['extension']}" if found["extension"] else f"tel:{digits}"
+        return tel_uri(self.join_phone)
 
     @property
     def description(self) -> str:

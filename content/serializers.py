@@ -45,7 +45,11 @@ class SessionSerializer(RememberedRepresentation, AbsoluteUrlMixin, serializers.
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     join_url = serializers.CharField(help_text="Link to join; may be empty when joined by phone.")
-    join_phone = serializers.CharField()
+    join_phone = serializers.CharField(help_text="Number to join by phone, as written.")
+    join_tel = serializers.CharField(
+        help_text="`join_phone` as a tap-to-call link (an extension after a comma: "
+        "tel:05711234567,8); empty when there is no number."
+    )
     description = serializers.CharField(
         help_text="How to join in the editor's words (e.g. which WeChat channel to search); "
         "may be empty. Show it with the session."

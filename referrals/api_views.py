@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from referrals.callbacks import normalise_phone, request_callback
 from referrals.forms import NOT_A_PHONE
-from referrals.models import Hotline
+from referrals.models import Hotline, with_national_line
 from referrals.serializers import (
     CallbackInputSerializer,
     CallbackResponseSerializer,
@@ -55,13 +55,18 @@ CALLBACK_RESPONSE = {
     examples=[OpenApiExample("12356", value=HOTLINE_12356, response_only=True)],
 )
 class HotlineList(generics.ListAPIView):
-    """Hotlines serving a region: the most local first, then national (12356 first)."""
+    """Hotlines serving a region: the most local first, then national (12356 first).
+
+    12356 is always listed, as on every result: the code's own entry stands in if the data has
+    no active one.
+    """
 
     serializer_class = HotlineSerializer
     pagination_class = None
 
     def get_queryset(self):
-        return Hotline.objects.serving(self.request.query_params.get("region", ""))
+        region = self.request.query_params.get("region", "")
+        return with_national_line(list(Hotline.objects.serving(region)))
 
 
 class CallbackCreate(APIView):

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from referrals.dialling import tel_uri
 from referrals.national import (
     NATIONAL_LINE,
     NATIONAL_LINE_HOURS,
@@ -141,21 +142,26 @@ class Hotline(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
+        errors = {}
         # A mistyped code would be saved as national: every region shown a provincial line.
         if self.region and not re.fullmatch(REGION_CODE, self.region):
-            raise ValidationError(
-                {
-                    "region": _(
-                        "Enter a GB/T 2260 region code of 2, 4 or 6 digits (such as 62, 6211 or "
-                        "621102), or leave it empty for a national line."
-                    )
-                }
+            errors["region"] = _(
+                "Enter a GB/T 2260 region code of 2, 4 or 6 digits (such as 62, 6211 or "
+                "621102), or leave it empty for a national line."
             )
+        # Shown as a tap-to-call link on every result: it must start with what a phone dials.
+        if self.number and not tel_uri(self.number):
+            errors["number"] = _(
+                "Start with the number as it is dialled, such as 12356, 400-161-9995 or "
+                "010-82951332 转 2 (an extension after 转)."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def tel_uri(self) -> str:
-        """Tap-to-call form: digits only (and a leading +), e.g. tel:4001619995."""
-        return "tel:" + re.sub(r"[^\d+]", "", self.number)
+        """Tap-to-call link, e.g. tel:4001619995; an extension after a comma (tel:01082951332,2)."""
+        return tel_uri(self.number)
 
     @property
     def is_national(self) -> bool:

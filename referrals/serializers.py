@@ -5,7 +5,11 @@ from referrals.models import Hotline
 
 
 class HotlineSerializer(RememberedRepresentation, serializers.ModelSerializer):
-    tel = serializers.CharField(source="tel_uri", help_text="Tap-to-call link, e.g. tel:12356.")
+    tel = serializers.CharField(
+        source="tel_uri",
+        help_text="Tap-to-call link, e.g. tel:12356; an extension follows a comma, which phones "
+        "dial after a pause (tel:01082951332,2).",
+    )
     hours = serializers.CharField(source="hours_text", help_text="Opening hours in words.")
     national = serializers.BooleanField(source="is_national")
 

@@ -45,7 +45,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Hotlines serving a region: the most local first, then national (12356 first). */
+        /**
+         * @description Hotlines serving a region: the most local first, then national (12356 first).
+         *
+         *     12356 is always listed, as on every result: the code's own entry stands in if the data has
+         *     no active one.
+         */
         get: operations["v1_hotlines_list"];
         put?: never;
         post?: never;
@@ -271,7 +276,7 @@ export interface components {
             name: string;
             /** Number as shown */
             number: string;
-            /** @description Tap-to-call link, e.g. tel:12356. */
+            /** @description Tap-to-call link, e.g. tel:12356; an extension follows a comma, which phones dial after a pause (tel:01082951332,2). */
             tel: string;
             operator: string;
             kind: components["schemas"]["HotlineKindEnum"];
@@ -401,7 +406,10 @@ export interface components {
             ends_at: string;
             /** @description Link to join; may be empty when joined by phone. */
             join_url: string;
+            /** @description Number to join by phone, as written. */
             join_phone: string;
+            /** @description `join_phone` as a tap-to-call link (an extension after a comma: tel:05711234567,8); empty when there is no number. */
+            join_tel: string;
             /** @description How to join in the editor's words (e.g. which WeChat channel to search); may be empty. Show it with the session. */
             description: string;
             kind: components["schemas"]["SessionKindEnum"];

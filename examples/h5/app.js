@@ -121,10 +121,6 @@ function render(...nodes) {
   app.focus();
 }
 
-function telUri(number) {
-  return `tel:${number.replace(/[^\d+]/g, "")}`;
-}
-
 function when(iso) {
   return new Date(iso).toLocaleString("zh-CN", {
     timeZone: "Asia/Shanghai",
@@ -391,7 +387,15 @@ function nextStep(result) {
                 session.platform ? ` · ${session.platform}` : null,
                 session.join_url ? h("span", {}, " · ", link(session.join_url, TEXT.join)) : null,
                 session.join_phone
-                  ? h("span", {}, " · ", link(telUri(session.join_phone), session.join_phone))
+                  ? h(
+                      "span",
+                      {},
+                      " · ",
+                      // Empty when the editor's text starts with no number to dial.
+                      session.join_tel
+                        ? link(session.join_tel, session.join_phone)
+                        : session.join_phone,
+                    )
                   : null,
                 h("span", {}, " · ", link(session.ics_url, TEXT.calendar)),
                 // How to join in the editor's words (e.g. which WeChat channel to search).

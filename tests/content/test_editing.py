@@ -124,8 +124,9 @@ def test_a_moderate_result_says_how_to_join_each_session(api, client, questionna
     assert session["description"] == "在微信搜索“县医院心理科”视频号"
     assert session["platform"] == "微信视频号"
     assert "在微信搜索“县医院心理科”视频号" in page and "微信视频号" in page
-    # Tap to call: the number, a pause, then the extension.
+    # Tap to call: the number, a pause, then the extension; apps get the same link.
     assert '<a class="tap" href="tel:09311234567,8">0931-1234567 转 8</a>' in page
+    assert session["join_tel"] == "tel:09311234567,8"
 
 
 def test_a_link_typed_without_https_is_taken_as_https(admin_client, content):

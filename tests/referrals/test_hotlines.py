@@ -79,6 +79,52 @@ def test_hotlines_api_routes_by_region(api, hotlines):
     assert english[0]["name"] == "National psychological assistance hotline"
 
 
+@pytest.mark.parametrize("active", [["400-161-9995"], []], ids=["12356 off", "every line off"])
+def test_the_hotlines_api_always_lists_12356(api, hotlines, active):
+    # Deactivated by mistake in admin: the list apps show must still have the national line.
+    Hotline.objects.exclude(number__in=active).update(active=False)
+    body = api.get("/api/v1/hotlines/?region=621102").json()
+    assert [h["number"] for h in body] == [*active, "12356"]
+    assert body[-1]["tel"] == "tel:12356"
+
+
+@pytest.mark.parametrize(
+    "number, tel",
+    [
+        ("12356", "tel:12356"),
+        ("400-161-9995", "tel:4001619995"),
+        ("+86 10 8295 1332", "tel:+861082951332"),
+        ("010-82951332 转 2", "tel:01082951332,2"),
+        ("(0931)8412345 分机 12", "tel:09318412345,12"),
+        ("０９３２－８２１２３４５", "tel:09328212345"),
+        ("0932-8212345（24小时）", "tel:09328212345"),
+    ],
+)
+def test_a_line_taps_to_dial_exactly_the_number_shown(number, tel):
+    line = Hotline(name="热线", number=number, last_verified=date(2026, 11, 1))
+    line.full_clean()
+    assert line.tel_uri == tel
+
+
+@pytest.mark.parametrize("number", ["见官网", "hotline", "转 2"])
+def test_a_number_a_phone_cannot_dial_is_refused(number):
+    line = Hotline(name="热线", number=number, last_verified=date(2026, 11, 1))
+    with pytest.raises(ValidationError) as error:
+        line.full_clean()
+    assert list(error.value.message_dict) == ["number"]
+
+
+def test_a_crisis_page_dials_a_line_with_an_extension_after_a_pause(client, api, demo_data):
+    Hotline.objects.filter(number="400-161-9995").update(number="010-82951332 转 2")
+    answers = {f"phq9_{i}": 0 for i in range(1, 10)} | {"phq9_9": 1}
+    body = api.post(
+        "/api/v1/questionnaires/phq-9/submissions/", {"answers": answers}, format="json"
+    ).json()
+    assert "tel:01082951332,2" in [h["tel"] for h in body["hotlines"]]
+    page = client.get(f"/r/{body['token']}/").content.decode()
+    assert 'href="tel:01082951332,2">010-82951332 转 2</a>' in page
+
+
 @pytest.mark.parametrize("region", ["4", "abc", "621", "62110", "6211020", "62-11", "１１"])
 def test_a_mistyped_region_is_refused_not_saved_as_national(region):
     line = Hotline(
