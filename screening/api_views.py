@@ -447,10 +447,6 @@ class SubmissionCreate(Anonymous, APIView):
                             "hotlines": [HOTLINE_12356, HOTLINE_HOPE24],
                         },
                     ),
-                    OpenApiExample(
-                        "Channel code too long",
-                        value={"channel": ["Ensure this field has no more than 32 characters."]},
-                    ),
                 ],
             ),
             404: error_response(

@@ -61,17 +61,29 @@ class QuestionnaireDetailSerializer(serializers.ModelSerializer):
         return version.definition().max_score
 
 
+class ChannelCodeField(serializers.CharField):
+    """A channel code that is ignored (None), not refused, when it could be no channel's."""
+
+    def run_validation(self, data=serializers.empty):
+        try:
+            return super().run_validation(data)
+        except serializers.ValidationError:
+            # A poster link with a mangled code must never stop someone getting their result:
+            # it is ignored as an unknown code is.
+            return None
+
+
 class SubmissionInputSerializer(serializers.Serializer):
     answers = serializers.DictField(
         help_text='Question code → the chosen option\'s integer value, e.g. {"phq9_1": 0}.'
     )
-    channel = serializers.CharField(
+    channel = ChannelCodeField(
         required=False,
         allow_blank=True,
         allow_null=True,
         max_length=32,
-        help_text="Code of the channel (poster, QR code) the person came from; "
-        "unknown or inactive codes are ignored.",
+        help_text="Code of the channel (poster, QR code) the person came from; unknown, "
+        "inactive or malformed codes (too long, not text) are ignored, never refused.",
     )
     version = serializers.IntegerField(
         required=False,
