@@ -110,11 +110,16 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Staff logins: 5 failures lock that user name (from any address) and that address (for any
-# user name) for an hour; `manage.py axes_reset_username NAME` unlocks a user early.
+# user name) for an hour; `manage.py axes_reset_username NAME` (or `axes_reset_ip ADDRESS`)
+# unlocks early. The address is the client's, as the throttles see it (NUM_PROXIES): behind a
+# load balancer, REMOTE_ADDR would lock every staff member out at once.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.clients.client_address"
+# Axes' own lockout message is English only.
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # Only staff have sessions. They end after two idle hours and when the browser closes.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=2 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True

@@ -299,6 +299,45 @@ def test_an_address_locks_after_failures_for_many_user_names(client, db):
     assert locked.status_code == 429
 
 
+def test_the_lockout_page_is_in_chinese_and_says_how_to_unlock(client, db):
+    codes = [fail_login(client, "doctor", "10.0.0.9") for _ in range(5)]
+    assert codes[-1] == 429
+    page = log_in(client, "doctor", "wrong", "10.0.0.9").content.decode()
+    assert "登录失败次数过多" in page
+    assert "axes_reset_username" in page and "axes_reset_ip" in page
+
+
+def test_behind_a_load_balancer_one_clients_failures_lock_out_no_one_else(client, db, settings):
+    # Every request reaches the app from the balancer's address; the client's is forwarded.
+    settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {"NUM_PROXIES": 1}
+    User.objects.create_user("doctor", password="correct horse battery", is_staff=True)
+    balancer = {"REMOTE_ADDR": "10.0.0.2"}
+    for i in range(5):
+        client.post(
+            "/admin/login/",
+            {"username": f"guess-{i}", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR="203.0.113.66",
+            **balancer,
+        )
+    colleague = client.post(
+        "/admin/login/",
+        {"username": "doctor", "password": "correct horse battery"},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **balancer,
+    )
+    assert colleague.status_code == 302
+    attacker = client.post(
+        "/admin/login/",
+        {"username": "doctor", "password": "correct horse battery"},
+        HTTP_X_FORWARDED_FOR="203.0.113.66",
+        **balancer,
+    )
+    assert attacker.status_code == 429
+    call_command("axes_reset_ip", "203.0.113.66", stdout=io.StringIO())
+    client.logout()
+    assert log_in(client, "doctor", "correct horse battery", "10.0.0.2").status_code == 302
+
+
 # Outside a transaction: SQLite cannot run migrations inside one.
 @pytest.mark.django_db(transaction=True)
 def test_migration_0003_takes_the_submissions_list_from_an_existing_crisis_team(staff_groups):
