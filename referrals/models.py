@@ -18,27 +18,13 @@ from referrals.national import (
     NATIONAL_LINE_OPERATOR,
     NATIONAL_LINE_VERIFIED,
 )
+from referrals.regions import REGION_CODE, region_prefixes
 from screening.models import Submission
 
 OVERDUE_AFTER = timedelta(minutes=30)
 
 
 # A GB/T 2260 code as staff type it: province, city or county (2, 4 or 6 ASCII digits).
-REGION_CODE = r"[0-9]{2}(?:[0-9]{2}){0,2}"
-
-
-def region_prefixes(code: str) -> list[str]:
-    """The GB/T 2260 prefixes a region code belongs to, most local first.
-
-    Accepts 2/4/6-digit forms and the padded 6-digit ones: "110108" → ["110108", "1101", "11"],
-    "110100" → ["1101", "11"], "110000" → ["11"].
-    """
-    digits = re.sub(r"\D", "", code or "")[:6]
-    while len(digits) > 2 and digits.endswith("00"):
-        digits = digits[:-2]
-    return [digits[:n] for n in (6, 4, 2) if len(digits) >= n]
-
-
 class HotlineQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)

@@ -142,6 +142,11 @@ class QuestionnaireAdmin(TranslationAdmin):
     list_display = ["title", "slug", "position"]
     readonly_fields = ["updated_at"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The slug is in the addresses of the self-test, its API and the printed forms' QR
+        # codes: changed, every one of them would be a 404.
+        return [*super().get_readonly_fields(request, obj), *(["slug"] if obj else [])]
+
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Questionnaire version (JSON export)"))
@@ -151,7 +156,7 @@ class ImportForm(forms.Form):
 class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
     list_display = ["__str__", "questionnaire", "number", "published_at", "note", "tools"]
     list_filter = ["questionnaire"]
-    readonly_fields = ["published_at", "replaces", "tools"]
+    readonly_fields = ["created_at", "published_at", "replaces", "tools"]
     inlines = [QuestionInline, BandInline, RuleInline]
     actions = ["make_draft", "publish"]
     change_list_template = "admin/screening/questionnaireversion/change_list.html"
@@ -330,6 +335,10 @@ class ChannelAdmin(admin.ModelAdmin):
     list_filter = ["active"]
     search_fields = ["code", "name", "region"]
     readonly_fields = ["downloads"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code is in the address of the printed posters' QR codes.
+        return [*super().get_readonly_fields(request, obj), *(["code"] if obj else [])]
 
     def get_urls(self):
         def view(kind):

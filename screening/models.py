@@ -1,3 +1,4 @@
+import re
 import secrets
 import time
 from datetime import datetime
@@ -12,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from config.caching import forget_recent_reads, recent
+from referrals.regions import REGION_CODE
 from screening import scoring
 
 
@@ -87,7 +89,14 @@ class QuestionnaireQuerySet(models.QuerySet):
 
 
 class Questionnaire(models.Model):
-    slug = models.SlugField(_("slug"), unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        unique=True,
+        help_text=_(
+            "In the self-test's addresses and the printed forms' QR codes: it cannot be changed "
+            "once saved."
+        ),
+    )
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("one-line description"), max_length=300, blank=True)
     instructions = models.TextField(_("instructions"), blank=True)
@@ -675,7 +684,12 @@ class ItemRule(VersionPart):
 class Channel(models.Model):
     """Where people come from: a poster, a village, a campaign (QR code to /c/<code>/)."""
 
-    code = models.SlugField(_("code"), max_length=32, unique=True)
+    code = models.SlugField(
+        _("code"),
+        max_length=32,
+        unique=True,
+        help_text=_("In the address of the posters' QR codes: it cannot be changed once saved."),
+    )
     name = models.CharField(_("name"), max_length=200)
     region = models.CharField(
         _("region code"),
@@ -700,6 +714,19 @@ class Channel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} – {self.name}"
+
+    def clean(self):
+        # Results list the hotlines of the channel's region: a code that is no region's (a
+        # name, full-width digits) would quietly leave the local lines off a crisis result.
+        if self.region and not re.fullmatch(REGION_CODE, self.region):
+            raise ValidationError(
+                {
+                    "region": _(
+                        "Enter a GB/T 2260 region code of 2, 4 or 6 digits (such as 62, 6211 or "
+                        "621102), or leave it empty: results then list the national lines only."
+                    )
+                }
+            )
 
 
 @recent("screening.Channel")

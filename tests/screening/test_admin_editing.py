@@ -9,7 +9,14 @@ from django.utils import translation
 from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
 
 from screening import interchange
-from screening.models import ItemRule, Option, Question, QuestionnaireVersion
+from screening.models import (
+    Channel,
+    ItemRule,
+    Option,
+    Question,
+    Questionnaire,
+    QuestionnaireVersion,
+)
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/screening/questionnaireversion/"
@@ -410,3 +417,55 @@ def test_fhir_export_validates_against_fhir_r4(questionnaires, language):
             r4.Questionnaire(resource, strict=True)
     with pytest.raises(Exception, match="Superfluous entry"):
         r4.Questionnaire({**resource, "answerOption": []}, strict=True)
+
+
+CHANNEL = {"name": "北京海淀海报", "active": "on"}
+
+
+@pytest.mark.parametrize("region", ["１１０１０８", "北京", "abc", "62110", "6"])
+def test_a_channel_region_that_is_no_region_code_is_refused(admin_client, questionnaires, region):
+    # Crisis results list the channel region's lines: a bad code would quietly drop them.
+    response = admin_client.post(
+        "/admin/screening/channel/add/",
+        CHANNEL | {"code": "bj-hd", "region": region},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "region code of 2, 4 or 6 digits" in response.content.decode()
+    assert not Channel.objects.filter(code="bj-hd").exists()
+
+
+def test_a_channel_with_a_region_code_is_saved(admin_client, questionnaires):
+    response = admin_client.post(
+        "/admin/screening/channel/add/", CHANNEL | {"code": "bj-hd", "region": "110108"}
+    )
+    assert response.status_code == 302
+    assert Channel.objects.get(code="bj-hd").region == "110108"
+
+
+def test_printed_addresses_cannot_be_changed_once_saved(admin_client, channels):
+    channel = Channel.objects.get(code="demo")
+    page = admin_client.get(f"/admin/screening/channel/{channel.pk}/change/").content.decode()
+    assert 'name="code"' not in page
+    admin_client.post(
+        f"/admin/screening/channel/{channel.pk}/change/",
+        {"code": "renamed", "name": channel.name, "region": channel.region, "active": "on"},
+    )
+    assert Channel.objects.filter(code="demo").exists()
+    assert not Channel.objects.filter(code="renamed").exists()
+
+    questionnaire = Questionnaire.objects.get(slug="phq-9")
+    page = admin_client.get(
+        f"/admin/screening/questionnaire/{questionnaire.pk}/change/"
+    ).content.decode()
+    assert 'name="slug"' not in page
+    assert 'name="title_zh_hans"' in page
+    # A new questionnaire still takes its slug.
+    assert 'name="slug"' in admin_client.get("/admin/screening/questionnaire/add/").content.decode()
+
+
+def test_a_versions_creation_time_is_a_record_not_a_field(admin_client, questionnaires):
+    version = QuestionnaireVersion.objects.get(questionnaire__slug="gad-7")
+    draft = QuestionnaireVersion.objects.create(questionnaire=version.questionnaire, number=9)
+    page = admin_client.get(f"{CHANGELIST}{draft.pk}/change/").content.decode()
+    assert 'name="created_at_0"' not in page and 'name="created_at"' not in page
