@@ -1,7 +1,7 @@
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -10,6 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from referrals.dialling import tel_uri
 from screening.models import Questionnaire
+
+# A date mistyped centuries back (year 1) is stored in UTC before the start of the calendar
+# PostgreSQL's driver can read back: every list holding the row would then fail.
+modern_times = MinValueValidator(
+    datetime(2000, 1, 1, tzinfo=UTC), message=_("Enter a date in the year 2000 or later.")
+)
 
 
 class Topic(models.Model):
@@ -94,7 +100,9 @@ class Article(models.Model):
     suits_severe = models.BooleanField(_("suits severe results"), default=False)
     position = models.PositiveSmallIntegerField(_("position"), default=100)
     published = models.BooleanField(_("published"), default=False)
-    published_at = models.DateTimeField(_("publication date"), default=timezone.now)
+    published_at = models.DateTimeField(
+        _("publication date"), default=timezone.now, validators=[modern_times]
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -176,8 +184,8 @@ class Livestream(models.Model):
     host = models.CharField(_("host / expert"), max_length=200)
     platform = models.CharField(_("platform"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
+    starts_at = models.DateTimeField(_("starts"), validators=[modern_times])
+    ends_at = models.DateTimeField(_("ends"), validators=[modern_times])
     join_url = web_link(_("join link"))
     replay_url = web_link(_("replay link"), blank=True)
     published = models.BooleanField(_("published"), default=True)

@@ -184,3 +184,36 @@ def test_a_content_editor_pauses_the_hours_for_spring_festival(client, content, 
     assert saved.status_code == 302, saved.context and saved.context["errors"]
     pause = hours.pauses.get()
     assert (pause.first_day.isoformat(), pause.last_day.isoformat()) == ("2027-02-10", "2027-02-17")
+
+
+ARTICLE = {
+    "title_zh_hans": "睡不好怎么办",
+    "slug": "sleep",
+    "summary_zh_hans": "几个小办法。",
+    "body_zh_hans": "早睡早起。",
+    "suits_mild": "on",
+    "position": "1",
+    "published": "on",
+}
+
+
+@pytest.mark.parametrize(
+    "model, form",
+    [
+        ("livestream", LIVESTREAM | {"starts_at_0": "0001-01-01", "starts_at_1": "00:00"}),
+        ("livestream", LIVESTREAM | {"ends_at_0": "0001-01-01"}),
+        ("article", ARTICLE | {"published_at_0": "0001-01-01", "published_at_1": "00:00"}),
+    ],
+    ids=["livestream start", "livestream end", "article date"],
+)
+def test_a_date_in_year_one_is_refused_not_stored_to_break_every_list(
+    admin_client, content, model, form
+):
+    # Stored in UTC, 0001-01-01 00:00 in Shanghai is before year 1: no list could read it back.
+    model_class = {"livestream": Livestream, "article": Article}[model]
+    before = model_class.objects.count()
+    refused = add(admin_client, model, form)
+    assert refused.status_code == 200
+    assert "Enter a date in the year 2000 or later." in refused.content.decode()
+    assert model_class.objects.count() == before
+    assert admin_client.get(f"/admin/content/{model}/").status_code == 200
