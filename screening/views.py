@@ -149,9 +149,10 @@ def questionnaire(request, slug: str):
 
 def result(request, token: str):
     submission = get_object_or_404(Submission.objects.for_display(), token=token)
-    context = result_context(
-        submission, callback_sent=request.GET.get("callback") == "1", callback_errors={}
-    )
+    # The form's redirect adds ?callback=1; the thanks is shown only while a case is open, so a
+    # restored tab or a shared link never tells someone a call is coming that is not.
+    callback_sent = request.GET.get("callback") == "1" and submission.cases.open().exists()
+    context = result_context(submission, callback_sent=callback_sent, callback_errors={})
     return render(request, "screening/result.html", context)
 
 

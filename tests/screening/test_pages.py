@@ -167,6 +167,21 @@ def test_the_callback_form_needs_consent_and_never_echoes_the_number(client, dem
     assert Submission.objects.get().cases.get().phone == "13912345678"
 
 
+def test_the_call_back_thanks_shows_only_while_a_case_is_open(client, demo_data):
+    client.post("/q/phq-9/", answers((0,) * 8 + (2,)))
+    submission = Submission.objects.get()
+    thanks = f"/r/{submission.token}/?callback=1"
+    # No case behind the address (a shared or guessed link): the form, not a false promise.
+    page = client.get(thanks).content.decode()
+    assert 'role="status"' not in page and 'name="consent"' in page
+    client.post(f"/r/{submission.token}/callback/", {"phone": "13912345678", "consent": "yes"})
+    assert 'role="status"' in client.get(thanks).content.decode()
+    # Closed by the team (say, unreachable): a restored tab offers to ask again.
+    submission.cases.update(status="unreachable")
+    page = client.get(thanks).content.decode()
+    assert 'role="status"' not in page and 'name="consent"' in page
+
+
 def test_a_refused_call_back_opens_at_the_form_with_its_error(client, demo_data):
     client.post("/q/phq-9/", answers((0,) * 8 + (2,)))
     token = Submission.objects.get().token
