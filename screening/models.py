@@ -11,6 +11,8 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.translator import translator
+from modeltranslation.utils import build_localized_fieldname
 
 from config.caching import forget_recent_reads, recent
 from referrals.regions import REGION_CODE
@@ -329,7 +331,7 @@ class QuestionnaireVersion(models.Model):
         )
 
     def problems(self) -> list[str]:
-        problems = scoring.definition_problems(self.definition())
+        problems = scoring.definition_problems(self.definition()) + self.untranslated()
         for rule in self.rules.all():
             # The scoring table names questions by code, so a rule on another version's question
             # with the same code would pass it; that question can vanish with its version.
@@ -358,6 +360,29 @@ class QuestionnaireVersion(models.Model):
                         ).format(code=question.code)
                     )
         return problems
+
+    def untranslated(self) -> list[str]:
+        """What has no Simplified Chinese text where it needs one (an import in English only):
+        a Chinese reader would be shown the English instead."""
+        parts = [(_("The questionnaire"), self.questionnaire)]
+        for question in self.questions.all():
+            parts.append((_("Question “{code}”").format(code=question.code), question))
+            for option in question.options.all():
+                name = _("Question “{code}”, option {value},")
+                parts.append((name.format(code=question.code, value=option.value), option))
+        parts += [(_("Band “{code}”").format(code=band.code), band) for band in self.bands.all()]
+        missing = []
+        for name, part in parts:
+            for field in translator.get_options_for_model(type(part)).fields:
+                original = part._meta.get_field(field)
+                chinese = getattr(part, build_localized_fieldname(field, "zh_hans"))
+                if not original.blank and not (chinese or "").strip():
+                    missing.append(
+                        _("{name} has no Chinese {field}.").format(
+                            name=name, field=original.verbose_name
+                        )
+                    )
+        return missing
 
     def publish(self) -> None:
         """Validate the draft and make it the live version; ValidationError lists why not."""

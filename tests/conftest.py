@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from config.caching import forget_recent_reads
@@ -25,6 +26,16 @@ def _fresh_cache():
     cache.clear()
     forget_cached_versions()
     forget_recent_reads()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request leaves its language active in the thread (LocaleMiddleware activates, nothing
+    # deactivates): without this, a test after an English request would write and read the
+    # English fields of translated models where it means the default language's.
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -126,6 +126,36 @@ def test_a_new_questionnaire_can_be_imported(questionnaires):
     assert version.number == 1
 
 
+def english_only(data):
+    """``data`` (an export) with every Chinese text taken out, as if written in English only."""
+    if isinstance(data, dict):
+        if set(data) == {"zh-hans", "en"}:
+            return {"en": data["en"]}
+        return {key: english_only(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [english_only(item) for item in data]
+    return data
+
+
+def test_a_version_without_chinese_texts_is_not_published(questionnaires):
+    # Chinese readers fall back to English: an English-only import would go live in English.
+    data = english_only(interchange.export_version(phq9_v1()))
+    data["questionnaire"]["slug"] = "phq-9-en"
+    data["bands"][0]["label"]["zh-hans"] = "极轻微或无"
+    version = interchange.import_version(data)
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        version.publish()
+    problems = refused.value.messages
+    assert "The questionnaire has no Chinese title." in problems
+    assert "Question “phq9_1” has no Chinese text." in problems
+    assert "Question “phq9_9”, option 3, has no Chinese label." in problems
+    assert "Band “moderate” has no Chinese label." in problems
+    assert not [p for p in problems if "Band “minimal” has no Chinese label" in p]
+    assert QuestionnaireVersion.objects.get(pk=version.pk).published_at is None
+    # The shipped questionnaires have every text in Chinese.
+    assert phq9_v1().untranslated() == []
+
+
 @pytest.mark.parametrize(
     "content",
     [
