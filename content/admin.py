@@ -1,6 +1,7 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
+from config.forms import UnchangedSinceOpenedForm
 from content.models import Article, ExpertHours, HoursPause, Livestream, Topic
 
 
@@ -12,6 +13,7 @@ class TopicAdmin(TranslationAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(TranslationAdmin):
+    form = UnchangedSinceOpenedForm
     list_display = [
         "title",
         "published",
@@ -28,6 +30,7 @@ class ArticleAdmin(TranslationAdmin):
 
 @admin.register(Livestream)
 class LivestreamAdmin(TranslationAdmin):
+    form = UnchangedSinceOpenedForm
     list_display = ["title", "host", "starts_at", "ends_at", "published"]
     list_filter = ["published"]
     date_hierarchy = "starts_at"
@@ -40,6 +43,7 @@ class HoursPauseInline(admin.TabularInline):
 
 @admin.register(ExpertHours)
 class ExpertHoursAdmin(TranslationAdmin):
+    form = UnchangedSinceOpenedForm
     inlines = [HoursPauseInline]
     list_display = ["title", "host", "weekday", "start_time", "end_time", "active"]
     list_filter = ["active", "weekday"]

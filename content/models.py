@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Count, Q
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -103,6 +104,9 @@ class Article(models.Model):
     published_at = models.DateTimeField(
         _("publication date"), default=timezone.now, validators=[modern_times]
     )
+    # The edit stamp admin forms check (config.forms); a database default too, for rows the
+    # version still running during a deploy inserts.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_default=Now())
 
     objects = ArticleQuerySet.as_manager()
 

@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -7,11 +6,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from config.forms import UnchangedSinceOpenedForm
 from referrals.models import CaseNote, Hotline, ReferralCase, queue_order
 
 
 @admin.register(Hotline)
 class HotlineAdmin(TranslationAdmin):
+    form = UnchangedSinceOpenedForm
     list_display = [
         "name",
         "number",
@@ -52,31 +53,13 @@ def possible_assignees(current=None):
     return get_user_model().objects.filter(team).distinct().order_by("username")
 
 
-class CaseForm(forms.ModelForm):
-    """Refuses to save over a change made since the form was opened.
-
-    A person may ask again while a team member has their case open: saving the stale form
-    ("closed") would bury the new request.
-    """
-
-    seen = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["seen"].initial = self.instance.updated_at.isoformat()
-
-    def clean(self):
-        cleaned = super().clean()
-        seen = cleaned.get("seen")
-        if self.instance.pk and seen and seen != self.instance.updated_at.isoformat():
-            raise forms.ValidationError(
-                _(
-                    "This case changed while you had it open (the person may have asked again). "
-                    "Open it again to see what changed, then save your changes."
-                )
-            )
-        return cleaned
+class CaseForm(UnchangedSinceOpenedForm):
+    # A person may ask again while a team member has their case open: saving the stale form
+    # ("closed") would bury the new request.
+    changed_message = _(
+        "This case changed while you had it open (the person may have asked again). "
+        "Open it again to see what changed, then save your changes."
+    )
 
 
 @admin.register(ReferralCase)

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, IntegerField, Q, Value, When
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Now
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
@@ -111,6 +111,9 @@ class Hotline(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
     last_verified = models.DateField(_("last verified"))
+    # The edit stamp admin forms check (config.forms); a database default too, for rows the
+    # version still running during a deploy inserts.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_default=Now())
 
     objects = HotlineQuerySet.as_manager()
 

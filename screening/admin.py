@@ -4,12 +4,14 @@ import re
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.constants import LOOKUP_SEP
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
@@ -18,6 +20,7 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
+from config.forms import UnchangedSinceOpenedForm
 from screening import interchange, posters
 from screening.models import (
     Channel,
@@ -59,6 +62,13 @@ class PublishedReadOnly:
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # (For the model admins; inlines have no such view.)
+        if request.method == "POST" and object_id:
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None and self._published(obj):
+                # Published by a colleague after this form was opened: say so, and show the
+                # (now read-only) version, rather than a bare 403 that loses the reason.
+                self.message_user(request, PublishedVersionError().messages[0], messages.ERROR)
+                return redirect(request.path)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except PublishedVersionError as refused:
@@ -139,6 +149,7 @@ class OptionInline(PublishedReadOnly, TranslationTabularInline):
 
 @admin.register(Questionnaire)
 class QuestionnaireAdmin(TranslationAdmin):
+    form = UnchangedSinceOpenedForm
     list_display = ["title", "slug", "position"]
     readonly_fields = ["updated_at"]
 
@@ -154,6 +165,7 @@ class ImportForm(forms.Form):
 
 @admin.register(QuestionnaireVersion)
 class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
+    form = UnchangedSinceOpenedForm
     list_display = ["__str__", "questionnaire", "number", "published_at", "note", "tools"]
     list_filter = ["questionnaire"]
     readonly_fields = ["created_at", "published_at", "replaces", "tools"]
@@ -310,6 +322,14 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
 
 @admin.register(Question)
 class QuestionAdmin(PublishedReadOnly, TranslationAdmin):
+    form = UnchangedSinceOpenedForm
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The question is part of its version's page too: a copy of that page opened before
+        # this save must not put the old question back.
+        QuestionnaireVersion.objects.filter(pk=obj.version_id).update(updated_at=timezone.now())
+
     list_display = ["code", "version", "position", "scored"]
     list_filter = ["version__questionnaire"]
     inlines = [OptionInline]

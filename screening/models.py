@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -253,6 +254,9 @@ class QuestionnaireVersion(models.Model):
     note = models.CharField(_("what changed"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    # The edit stamp admin forms check (config.forms); a database default too, for rows the
+    # version still running during a deploy inserts.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_default=Now())
     replaces = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -558,6 +562,9 @@ class Question(VersionPart):
             "A version is only published with a crisis rule on this question."
         ),
     )
+    # The edit stamp admin forms check (config.forms); a database default too, for rows the
+    # version still running during a deploy inserts.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_default=Now())
 
     class Meta:
         ordering = ["position", "id"]

@@ -6,8 +6,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.auth.models import User
 
 from content.models import Article, ExpertHours, HoursPause, Livestream
+from tests.admin_forms import saved_from_both
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -160,7 +162,7 @@ def test_a_pause_that_cannot_be_is_refused_and_nothing_is_saved(
 
 
 def test_a_content_editor_pauses_the_hours_for_spring_festival(client, content, staff_groups):
-    from django.contrib.auth.models import Group, User
+    from django.contrib.auth.models import Group
 
     editor = User.objects.create_user("editor", is_staff=True)
     editor.groups.add(Group.objects.get(name="Content editor"))
@@ -217,3 +219,14 @@ def test_a_date_in_year_one_is_refused_not_stored_to_break_every_list(
     assert "Enter a date in the year 2000 or later." in refused.content.decode()
     assert model_class.objects.count() == before
     assert admin_client.get(f"/admin/content/{model}/").status_code == 200
+
+
+def test_an_article_saved_from_an_older_page_is_refused(admin_client, client, content):
+    article = Article.objects.filter(published=True).first()
+    url = f"/admin/content/article/{article.pk}/change/"
+    taken_down, summary = {"published": None}, {"summary_zh_hans": "新的摘要"}
+    refused = saved_from_both(admin_client, client, url, taken_down, summary)
+    assert refused.status_code == 200
+    assert "Someone else saved this while you had it open" in refused.content.decode()
+    article.refresh_from_db()
+    assert article.published is False, "the take-down stands"

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from referrals.models import Hotline, region_prefixes
+from tests.admin_forms import saved_from_both
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +188,17 @@ def test_a_stale_precondition_on_a_read_never_withholds_the_answer(
     # A conditional GET still saves the download.
     etag = response["ETag"]
     assert api.get(path, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_a_hotline_saved_from_an_older_page_does_not_undo_a_corrected_number(
+    admin_client, client, hotlines
+):
+    line = Hotline.objects.get(number="400-161-9995")
+    url = f"/admin/referrals/hotline/{line.pk}/change/"
+    corrected, hours = {"number": "400-161-9996"}, {"hours_note_zh_hans": "节假日照常"}
+    refused = saved_from_both(admin_client, client, url, corrected, hours)
+    assert refused.status_code == 200
+    assert "Someone else saved this while you had it open" in refused.content.decode()
+    line.refresh_from_db()
+    assert line.number == "400-161-9996"
+    assert not line.hours_note_zh_hans

@@ -17,6 +17,7 @@ from screening.models import (
     Questionnaire,
     QuestionnaireVersion,
 )
+from tests.admin_forms import change_form, opened_twice
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/screening/questionnaireversion/"
@@ -499,3 +500,63 @@ def test_a_versions_creation_time_is_a_record_not_a_field(admin_client, question
     draft = QuestionnaireVersion.objects.create(questionnaire=version.questionnaire, number=9)
     page = admin_client.get(f"{CHANGELIST}{draft.pk}/change/").content.decode()
     assert 'name="created_at_0"' not in page and 'name="created_at"' not in page
+
+
+def draft_page(admin_client, questionnaires):
+    """A draft of PHQ-9 v1 (admin's "new draft") and its change page's address."""
+    run_action(admin_client, "make_draft", phq9_v1())
+    draft = QuestionnaireVersion.objects.get(questionnaire__slug="phq-9", number=2)
+    return draft, f"{CHANGELIST}{draft.pk}/change/"
+
+
+def band_fields(form: dict, code: str) -> str:
+    """The formset prefix of band ``code`` in a version's change form."""
+    return next(key[: -len("-code")] for key, value in form.items() if key.startswith("bands-")
+                and key.endswith("-code") and value == code)  # fmt: skip
+
+
+def test_a_save_from_a_page_opened_before_a_colleagues_save_is_refused(
+    admin_client, client, questionnaires
+):
+    draft, url = draft_page(admin_client, questionnaires)
+    first, second = opened_twice(admin_client, client, url)
+    # The first clinician lowers the moderate cut-off to 8 and saves.
+    first[band_fields(first, "mild") + "-max_score"] = "7"
+    first[band_fields(first, "moderate") + "-min_score"] = "8"
+    assert admin_client.post(url, first).status_code == 302
+    # The second, from the page opened before, corrects a question's English text.
+    second["questions-0-text_en"] = "Little interest or pleasure in doing things (edited)"
+    refused = client.post(url, second, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 200
+    assert "Someone else saved this while you had it open" in refused.content.decode()
+    assert draft.bands.get(code="moderate").min_score == 8, "the first save stands"
+    assert not draft.questions.filter(text_en__endswith="(edited)").exists()
+    # Opened again, the page saves.
+    again = change_form(client, url)
+    again["questions-0-text_en"] = "Little interest or pleasure in doing things (edited)"
+    assert client.post(url, again).status_code == 302
+    assert draft.bands.get(code="moderate").min_score == 8
+    assert draft.questions.filter(text_en__endswith="(edited)").exists()
+
+
+def test_a_question_saved_on_its_own_page_refuses_the_versions_older_page(
+    admin_client, questionnaires
+):
+    draft, url = draft_page(admin_client, questionnaires)
+    version_form = change_form(admin_client, url)
+    question = draft.questions.get(code="phq9_1")
+    question_url = f"/admin/screening/question/{question.pk}/change/"
+    question_form = change_form(admin_client, question_url)
+    question_form["text_zh_hans"] = "改过的题目"
+    assert admin_client.post(question_url, question_form).status_code == 302
+    assert admin_client.post(url, version_form).status_code == 200
+    assert draft.questions.get(code="phq9_1").text_zh_hans == "改过的题目"
+
+
+def test_a_draft_published_while_open_is_explained_not_a_bare_403(admin_client, questionnaires):
+    draft, url = draft_page(admin_client, questionnaires)
+    form = change_form(admin_client, url)
+    draft.publish()
+    response = admin_client.post(url, form, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "This version is published and cannot be changed" in response.content.decode()
