@@ -330,6 +330,12 @@ LOGGING = {
     },
 }
 
+# The statistics page gives no breakdown of fewer call-back cases than this (1 to 4 by
+# default): narrowed to one poster and one day, it would name the person who asked.
+STATISTICS_FEWEST_CASES = env.int("STATISTICS_FEWEST_CASES", default=5)
+if STATISTICS_FEWEST_CASES < 1:
+    raise ImproperlyConfigured("STATISTICS_FEWEST_CASES must be 1 or more.")
+
 # The public address of this service: posters' QR codes and the links in crisis-team
 # notifications point here (check --deploy warns while it is left at the default).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

@@ -4,6 +4,7 @@ import csv
 from datetime import date, timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
@@ -151,7 +152,10 @@ def dashboard(request):
             "case_statuses": [
                 (label, summary["cases"]["by_status"][status])
                 for status, label in ReferralCase.Status.choices
-            ],
+            ]
+            if not summary["cases"]["suppressed"]
+            else [],
+            "fewest_cases": settings.STATISTICS_FEWEST_CASES,
         }
     return render(request, "admin/statistics.html", context)
 

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDay, TruncWeek
 from django.utils import timezone
@@ -177,6 +178,10 @@ def cases(submissions: QuerySet[Submission]) -> dict[str, Any]:
     ``median_to_first_contact`` is over the contacted cases (None when there are none);
     ``share_within_target`` is the share of all cases first contacted within 30 minutes.
     The median is found by the database: it sorts the waits and returns only the middle one or two.
+
+    Fewer than ``STATISTICS_FEWEST_CASES`` (but some) are only reported as that: narrowed
+    to one poster and one day, the figures would tell a clinician which person asked the crisis
+    team to call and what came of it, which the case queue keeps from them.
     """
     opened = ReferralCase.objects.filter(submission__in=submissions.order_by().values("pk"))
     numbers = opened.aggregate(
@@ -188,6 +193,13 @@ def cases(submissions: QuerySet[Submission]) -> dict[str, Any]:
             for status in ReferralCase.Status.values
         },
     )
+    total = numbers["total"]
+    if 0 < total < settings.STATISTICS_FEWEST_CASES:
+        return {
+            "suppressed": True,
+            **dict.fromkeys(("total", "contacted", "within_target", "share_within_target")),
+            **dict.fromkeys(("median_to_first_contact", "median_minutes", "by_status")),
+        }
     median = None
     contacted = numbers["contacted"]
     if contacted:
@@ -199,8 +211,8 @@ def cases(submissions: QuerySet[Submission]) -> dict[str, Any]:
         )
         middle = list(waits[(contacted - 1) // 2 : contacted // 2 + 1])
         median = sum(middle, timedelta()) / len(middle)
-    total = numbers["total"]
     return {
+        "suppressed": False,
         "total": total,
         "contacted": contacted,
         "within_target": numbers["within_target"],
@@ -240,7 +252,8 @@ def csv_rows(summary: dict[str, Any], filters: dict[str, str]) -> list[list[Any]
 
     Sections: ``filter`` (what was asked), ``total``, ``day`` or ``week``, ``questionnaire``,
     ``channel``, ``region`` (measures total, mild, moderate, severe, crisis) and ``cases`` (key
-    "all" for the totals and waits, then one row per case status).
+    "all" for the totals and waits, then one row per case status; only "<5" for 1 to 4 cases,
+    with the default STATISTICS_FEWEST_CASES).
     """
     measures = ("total", *TIERS, "crisis")
     rows: list[list[Any]] = [CSV_HEADER]
@@ -257,6 +270,8 @@ def csv_rows(summary: dict[str, Any], filters: dict[str, str]) -> list[list[Any]
     for row in summary["regions"]:
         rows += [["region", row["region"], "", m, row[m]] for m in measures]
     cases = summary["cases"]
+    if cases["suppressed"]:
+        return [*rows, ["cases", "all", "", "cases", f"<{settings.STATISTICS_FEWEST_CASES}"]]
     share = cases["share_within_target"]
     median = cases["median_minutes"]
     rows += [

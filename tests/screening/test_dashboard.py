@@ -67,6 +67,13 @@ def open_case(submission, *, after: timedelta, contacted_after=None, status="new
     )
 
 
+@pytest.fixture(autouse=True)
+def break_down_every_case(settings):
+    # The known data has three cases: below the default threshold of 5, which
+    # test_few_cases_are_not_broken_down holds on its own.
+    settings.STATISTICS_FEWEST_CASES = 1
+
+
 @pytest.fixture
 def known(channels):
     """Seven submissions from 2 to 15 March 2026 (Shanghai days), two outside, three cases."""
@@ -464,3 +471,24 @@ def test_screenshot_of_the_dashboard(staff_browser, live_server, channels, clien
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "dashboard.png", full_page=True)
     assert Questionnaire.objects.count() == 2
+
+
+@pytest.mark.parametrize("fewest, shown", [(5, False), (3, True)])
+def test_few_cases_are_not_broken_down(admin_client, known, settings, fewest, shown):
+    # One poster, one day: the figures would say which person asked for a call and what came of
+    # it (the case queue keeps that from clinicians).
+    settings.STATISTICS_FEWEST_CASES = fewest
+    cases = summary()["cases"]
+    assert cases["suppressed"] is not shown
+    assert (cases["total"], cases["by_status"] is not None) == (
+        (3, True) if shown else (None, False)
+    )
+    page = admin_client.get("/admin/statistics/", RANGE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ("fewer than 5" in page) is not shown
+    exported = admin_client.get("/admin/statistics/export.csv", RANGE).content.decode()
+    rows = list(csv.reader(io.StringIO(exported)))
+    case_rows = [row for row in rows if row[0] == "cases"]
+    if shown:
+        assert ["cases", "all", "", "cases", "3"] in case_rows and len(case_rows) > 5
+    else:
+        assert case_rows == [["cases", "all", "", "cases", "<5"]]
