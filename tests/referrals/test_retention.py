@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from referrals.models import CaseNote, ReferralCase
 from screening.models import QuestionnaireVersion, Submission
+from screening.statistics import SHANGHAI
 
 pytestmark = pytest.mark.django_db
 
@@ -86,13 +87,19 @@ def test_phone_numbers_of_cases_closed_over_30_days_ago_are_deleted(cases):
 
 
 def test_old_submissions_are_anonymised_but_keep_their_scores(cases):
-    old = cases["old_closed"].submission
+    old = Submission.objects.get(pk=cases["old_closed"].submission.pk)
     output = run("--anonymise-days", "30")
     assert "anonymised 3 submission(s)" in output
     anonymised = Submission.objects.get(pk=old.pk)
     assert anonymised.answers == {}
     assert anonymised.token != old.token
     assert (anonymised.total_score, anonymised.tier) == (old.total_score, old.tier)
+    assert anonymised.crisis == old.crisis and anonymised.triggered_rules == []
+    # Only the day is kept (a Shanghai day, as the statistics count them).
+    day = timezone.localtime(old.created_at, SHANGHAI)
+    assert timezone.localtime(anonymised.created_at, SHANGHAI) == day.replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
     assert Submission.objects.get(pk=cases["recent_closed"].submission.pk).answers != {}
     assert Submission.objects.get(pk=cases["open_old"].submission.pk).answers != {}
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from config.logs import redact
 from referrals.models import CaseNote, ReferralCase
 from screening.models import Submission, new_token
+from screening.statistics import SHANGHAI
 
 STALE_OPEN_DAYS = 90
 
@@ -82,9 +83,16 @@ class Command(BaseCommand):
                 notes.delete()
                 for note in numbered:
                     CaseNote.objects.filter(pk=note.pk).update(text=redact(note.text))
-                # Keep the scores for statistics; drop item answers and the link to the result.
-                for pk in list(submissions.values_list("pk", flat=True)):
-                    Submission.objects.filter(pk=pk).update(answers={}, token=new_token())
+                # Keep the scores for statistics; drop item answers, the rules they fired and
+                # the link to the result, and keep only the day: the minute, with the poster,
+                # would still point at one person (and their case).
+                for pk, created_at in list(submissions.values_list("pk", "created_at")):
+                    day = timezone.localtime(created_at, SHANGHAI).replace(
+                        hour=0, minute=0, second=0, microsecond=0
+                    )
+                    Submission.objects.filter(pk=pk).update(
+                        answers={}, triggered_rules=[], token=new_token(), created_at=day
+                    )
 
         def said(verb: str, past: str) -> str:
             return f"would {verb}" if dry_run else past
