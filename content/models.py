@@ -97,8 +97,19 @@ class Article(models.Model):
         help_text=_("Leave empty to suit every questionnaire."),
     )
     suits_mild = models.BooleanField(_("suits mild results"), default=True)
-    suits_moderate = models.BooleanField(_("suits moderate results"), default=False)
-    suits_severe = models.BooleanField(_("suits severe results"), default=False)
+    suits_moderate = models.BooleanField(
+        _("suits moderate results"),
+        default=False,
+        help_text=_("Listed below the expert sessions of moderate results."),
+    )
+    suits_severe = models.BooleanField(
+        _("suits severe results"),
+        default=False,
+        help_text=_(
+            "Listed last on severe and crisis results, below the hotlines and the call-back "
+            "offer: for example, what a call to 12356 is like."
+        ),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=100)
     published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(

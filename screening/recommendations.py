@@ -78,6 +78,8 @@ def recommendation_for(submission: Submission, hotlines: list[Hotline]) -> dict:
             "message": f"{safety_message()}\n\n{message}" if submission.crisis else message,
             "hotlines": hotlines,
             "callback_url": reverse("api-callback", args=[submission.token]),
+            # Only what an editor marked for severe results (what a call to 12356 is like).
+            "items": articles_suiting(submission, Tier.SEVERE),
         }
     if submission.tier == Tier.MODERATE:
         return {
@@ -87,9 +89,15 @@ def recommendation_for(submission: Submission, hotlines: list[Hotline]) -> dict:
                 "consultation hours. You can add them to your phone's calendar."
             ),
             "sessions": list(sessions_soon()),
+            "items": articles_suiting(submission, Tier.MODERATE),
         }
     return {
         "kind": "content",
         "message": _("Short articles and videos on looking after your mood and sleep."),
-        "items": list(articles_for_result(submission.version.questionnaire_id, Tier.MILD)),
+        "items": articles_suiting(submission, Tier.MILD),
     }
+
+
+def articles_suiting(submission: Submission, tier: str) -> list:
+    """The few published articles an editor marked as suiting ``tier`` results."""
+    return list(articles_for_result(submission.version.questionnaire_id, tier))

@@ -140,12 +140,18 @@ class ScheduleRecommendationSerializer(serializers.Serializer):
     )
     message = serializers.CharField()
     sessions = SessionSerializer(many=True)
+    items = ArticleItemSerializer(
+        many=True,
+        help_text="Articles and videos an editor marked as suiting moderate results; often "
+        "empty. Show them below the sessions.",
+    )
 
     def to_representation(self, recommendation):
         return {
             "kind": recommendation["kind"],
             "message": str(recommendation["message"]),
             "sessions": SessionSerializer.represent(recommendation["sessions"], self.context),
+            "items": ArticleItemSerializer.represent(recommendation["items"], self.context),
         }
 
 
@@ -166,6 +172,11 @@ class ReferralRecommendationSerializer(AbsoluteUrlMixin, serializers.Serializer)
     callback_url = serializers.SerializerMethodField(
         help_text='POST `{"phone": "...", "consent": true}` here to ask the crisis team to call.'
     )
+    items = ArticleItemSerializer(
+        many=True,
+        help_text="Articles an editor marked as suiting severe results (such as what a call to "
+        "12356 is like); often empty. Show them last, below the hotlines and the call-back.",
+    )
 
     def get_callback_url(self, recommendation) -> str:
         return self.absolute(recommendation["callback_url"])
@@ -178,6 +189,7 @@ class ReferralRecommendationSerializer(AbsoluteUrlMixin, serializers.Serializer)
             "message": str(recommendation["message"]),
             "hotlines": HotlineSerializer.represent(recommendation["hotlines"], self.context),
             "callback_url": self.get_callback_url(recommendation),
+            "items": ArticleItemSerializer.represent(recommendation["items"], self.context),
         }
 
 

@@ -374,6 +374,8 @@ export interface components {
             hotlines: components["schemas"]["Hotline"][];
             /** @description POST `{"phone": "...", "consent": true}` here to ask the crisis team to call. */
             readonly callback_url: string;
+            /** @description Articles an editor marked as suiting severe results (such as what a call to 12356 is like); often empty. Show them last, below the hotlines and the call-back. */
+            items: components["schemas"]["ArticleItem"][];
         };
         /**
          * @description * `referral` - referral
@@ -390,6 +392,8 @@ export interface components {
             kind: components["schemas"]["ScheduleRecommendationKindEnum"];
             message: string;
             sessions: components["schemas"]["Session"][];
+            /** @description Articles and videos an editor marked as suiting moderate results; often empty. Show them below the sessions. */
+            items: components["schemas"]["ArticleItem"][];
         };
         /**
          * @description * `schedule` - schedule

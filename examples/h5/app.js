@@ -30,6 +30,7 @@ const TEXT = {
   notDiagnosis: "这只是一次自我筛查，不是诊断。只有医生才能判断具体情况。",
   content: "对您有帮助的内容",
   noArticles: "新文章正在准备中。",
+  reading: "可以读一读",
   video: "视频",
   schedule: "找专家聊一聊",
   noSessions: "新的场次正在安排中：这段时间请先拨打下面的热线。",
@@ -340,6 +341,22 @@ function hotlineList(hotlines) {
   );
 }
 
+function articleList(items) {
+  return h(
+    "ul",
+    { class: "items" },
+    ...items.map((item) =>
+      h(
+        "li",
+        {},
+        link(item.url, item.title),
+        item.video_url ? h("span", {}, " · ", link(item.video_url, TEXT.video)) : null,
+        h("p", { class: "small" }, item.summary),
+      ),
+    ),
+  );
+}
+
 // The next step for the tier; `kind` says which (see the API reference).
 function nextStep(result) {
   const next = result.recommendation;
@@ -349,21 +366,7 @@ function nextStep(result) {
       { class: "next-step", "data-kind": "content" },
       h("h2", {}, TEXT.content),
       h("p", {}, next.message),
-      next.items.length
-        ? h(
-            "ul",
-            { class: "items" },
-            ...next.items.map((item) =>
-              h(
-                "li",
-                {},
-                link(item.url, item.title),
-                item.video_url ? h("span", {}, " · ", link(item.video_url, TEXT.video)) : null,
-                h("p", { class: "small" }, item.summary),
-              ),
-            ),
-          )
-        : h("p", {}, TEXT.noArticles),
+      next.items.length ? articleList(next.items) : h("p", {}, TEXT.noArticles),
     );
   }
   if (next.kind === "schedule") {
@@ -510,6 +513,10 @@ function showResult(result) {
       ),
       nextStep(result),
       next.kind === "referral" ? callbackForm(next.callback_url) : null,
+      // Moderate and severe results may also list articles an editor marked for them.
+      next.kind !== "content" && next.items?.length
+        ? h("section", { class: "reading" }, h("h2", {}, TEXT.reading), articleList(next.items))
+        : null,
       next.kind === "referral"
         ? null
         : h("section", {}, h("h2", {}, TEXT.hotlines), hotlineList(result.hotlines)),

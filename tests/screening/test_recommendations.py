@@ -188,7 +188,8 @@ def test_queries_per_submission_stay_constant_with_everything_included(
 ):
     prefix = slug.replace("-", "")
     body = {"answers": {f"{prefix}_{i}": v for i, v in enumerate(values, 1)}, "channel": "demo"}
-    with django_assert_max_num_queries(12):
+    # Cold caches: a moderate result reads its sessions and the articles suiting it.
+    with django_assert_max_num_queries(13):
         response = api.post(SUBMIT.format(slug), body, format="json")
     assert response.status_code == 201
 
@@ -204,3 +205,27 @@ def test_a_crisis_with_a_low_total_never_says_there_is_little_trouble(api, demo_
     assert "总分" in chinese["band"]["meaning"]
     mild = submit(api, "phq-9", (0,) * 9)
     assert mild["band"]["meaning"] == band.meaning_zh_hans
+
+
+def test_articles_marked_for_moderate_or_severe_results_are_listed_there(api, client, demo_data):
+    Article.objects.update(suits_moderate=False, suits_severe=False)
+    calls = Article.objects.get(slug="sleep-well")
+    Article.objects.filter(pk=calls.pk).update(suits_mild=False, suits_severe=True)
+    talking = Article.objects.exclude(pk=calls.pk).filter(published=True).first()
+    Article.objects.filter(pk=talking.pk).update(suits_moderate=True)
+    moderate = submit(api, "phq-9", (2, 2, 2, 2, 2, 0, 0, 0, 0))["recommendation"]
+    assert [item["slug"] for item in moderate["items"]] == [talking.slug]
+    crisis = submit(api, "phq-9", (0,) * 8 + (1,))
+    assert [item["slug"] for item in crisis["recommendation"]["items"]] == [calls.slug]
+    mild = submit(api, "phq-9", (1, 1, 1, 1, 1, 1, 0, 0, 0))["recommendation"]
+    assert calls.slug not in [item["slug"] for item in mild["items"]]
+    # On the page, last: below the hotlines and the call-back offer.
+    page = client.get(f"/r/{crisis['token']}/").content.decode()
+    assert page.index('id="callback"') < page.index(f'href="/articles/{calls.slug}/"')
+
+
+def test_without_articles_marked_for_them_moderate_and_severe_list_none(api, demo_data):
+    Article.objects.update(suits_moderate=False, suits_severe=False)
+    moderate = submit(api, "phq-9", (2, 2, 2, 2, 2, 0, 0, 0, 0))["recommendation"]
+    severe = submit(api, "phq-9", (3, 3, 3, 3, 3, 0, 0, 0, 0))["recommendation"]
+    assert moderate["items"] == [] and severe["items"] == []
