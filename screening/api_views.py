@@ -271,6 +271,7 @@ CRISIS_RESULT = MILD_RESULT | {
         "hotlines": [HOTLINE_12356, HOTLINE_HOPE24],
         "callback_url": "https://xinqiao.example.org/api/v1/submissions/"
         "TZ9wfC15sbumseSaCs5-UeBgZ-6-nirw/callback/",
+        "items": [],
     },
 }
 MODERATE_RESULT = MILD_RESULT | {
@@ -296,11 +297,13 @@ MODERATE_RESULT = MILD_RESULT | {
                 "ends_at": "2026-12-01T21:00:00+08:00",
                 "join_url": "https://www.example.org/live/county-hospital",
                 "join_phone": "",
+                "join_tel": "",
                 "description": "每周二晚上，在微信视频号直播间留言提问，医生现场解答。",
                 "kind": "expert_hours",
                 "ics_url": "https://xinqiao.example.org/sessions/expert_hours/1.ics",
             }
         ],
+        "items": MILD_RESULT["recommendation"]["items"][:1],
     },
 }
 RESULT_EXAMPLES = [

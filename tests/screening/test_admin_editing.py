@@ -43,8 +43,12 @@ def test_a_published_version_is_read_only_with_a_clear_message(admin_client, que
     text = page.content.decode()
     assert "This version is published and cannot be changed" in text
     assert 'name="_save"' not in text
-    refused = admin_client.post(f"{CHANGELIST}{version.pk}/change/", {"note": "sneaky"})
-    assert refused.status_code == 403
+    refused = admin_client.post(
+        f"{CHANGELIST}{version.pk}/change/", {"note": "sneaky"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert refused.status_code == 302
+    shown = admin_client.get(refused["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "This version is published and cannot be changed" in shown
     assert phq9_v1().note != "sneaky"
 
 
