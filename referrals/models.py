@@ -138,6 +138,14 @@ class Hotline(models.Model):
                 "Enter a GB/T 2260 region code of 2, 4 or 6 digits (such as 62, 6211 or "
                 "621102), or leave it empty for a national line."
             )
+        # Half the hours would be shown as no hours at all; equal ones as a line never open.
+        if bool(self.opens_at) != bool(self.closes_at):
+            missing = "closes_at" if self.opens_at else "opens_at"
+            errors[missing] = _("Give both the opening and the closing time, or neither.")
+        elif self.opens_at and self.opens_at == self.closes_at and not self.open_24h:
+            errors["closes_at"] = _(
+                "Opening and closing at the same time: tick “open 24 hours” instead."
+            )
         # Shown as a tap-to-call link on every result: it must start with what a phone dials.
         if self.number and not tel_uri(self.number):
             errors["number"] = _(

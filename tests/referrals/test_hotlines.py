@@ -202,3 +202,35 @@ def test_a_hotline_saved_from_an_older_page_does_not_undo_a_corrected_number(
     line.refresh_from_db()
     assert line.number == "400-161-9996"
     assert not line.hours_note_zh_hans
+
+
+@pytest.mark.parametrize(
+    "hours, field",
+    [
+        ({"opens_at": time(8)}, "closes_at"),
+        ({"closes_at": time(22)}, "opens_at"),
+        ({"opens_at": time(0), "closes_at": time(0)}, "closes_at"),
+    ],
+    ids=["no closing", "no opening", "same time"],
+)
+def test_half_given_or_empty_hours_are_refused(hours, field):
+    # Shown on crisis results: half the hours would print as none, equal ones as never open.
+    line = Hotline(name="热线", number="0932-1234567", last_verified=date(2026, 11, 1), **hours)
+    with pytest.raises(ValidationError) as error:
+        line.full_clean()
+    assert list(error.value.message_dict) == [field]
+
+
+@pytest.mark.parametrize(
+    "hours",
+    [
+        {"opens_at": time(20), "closes_at": time(2)},
+        {"opens_at": time(0), "closes_at": time(0), "open_24h": True},
+        {},
+    ],
+    ids=["across midnight", "24 hours", "not given"],
+)
+def test_whole_hours_are_accepted(hours):
+    Hotline(
+        name="热线", number="0932-1234567", last_verified=date(2026, 11, 1), **hours
+    ).full_clean()
