@@ -6,6 +6,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Now
@@ -250,7 +251,11 @@ class QuestionnaireVersion(models.Model):
         related_name="versions",
         verbose_name=_("questionnaire"),
     )
-    number = models.PositiveIntegerField(_("version number"))
+    # Drafts number themselves one up from the last: a number typed at the column's limit would
+    # leave the next draft nowhere to go.
+    number = models.PositiveIntegerField(
+        _("version number"), validators=[MinValueValidator(1), MaxValueValidator(9999)]
+    )
     note = models.CharField(_("what changed"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)

@@ -564,3 +564,20 @@ def test_a_draft_published_while_open_is_explained_not_a_bare_403(admin_client, 
     response = admin_client.post(url, form, follow=True, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert "This version is published and cannot be changed" in response.content.decode()
+
+
+@pytest.mark.parametrize("number", ["2147483647", "10000", "0"])
+def test_a_version_number_a_draft_could_not_follow_is_refused(admin_client, questionnaires, number):
+    # "New draft" numbers itself one up from the last: at the column's limit that was a 500.
+    gad7 = Questionnaire.objects.get(slug="gad-7")
+    form = {
+        "questionnaire": str(gad7.pk),
+        "number": number,
+        **{f"{inline}-{count}": "0" for inline in ("questions", "bands", "rules")
+           for count in ("TOTAL_FORMS", "INITIAL_FORMS")},
+    }  # fmt: skip
+    refused = admin_client.post(f"{CHANGELIST}add/", form, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 200
+    assert 'class="errorlist' in refused.content.decode()
+    assert not QuestionnaireVersion.objects.filter(questionnaire=gad7, number=int(number)).exists()
+    assert admin_client.post(f"{CHANGELIST}add/", form | {"number": "7"}).status_code == 302
