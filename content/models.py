@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from referrals.dialling import tel_uri
+from referrals.dialling import DIALLABLE_ONLY, is_dialable, tel_uri
 from screening.models import Questionnaire
 
 # A date mistyped centuries back (year 1) is stored in UTC before the start of the calendar
@@ -287,6 +287,9 @@ class ExpertHours(models.Model):
 
     def clean(self):
         errors = {}
+        if self.join_phone and not is_dialable(self.join_phone):
+            # Tapped on moderate results: a note after the number would be dialled with it.
+            errors["join_phone"] = DIALLABLE_ONLY
         if not self.join_url and not self.join_phone:
             # Listed on moderate results: without either, nobody can join.
             errors["join_url"] = _("Give a join link or a phone number (or both).")

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from referrals.dialling import tel_uri
+from referrals.dialling import DIALLABLE_ONLY, is_dialable, tel_uri
 from referrals.national import (
     NATIONAL_LINE,
     NATIONAL_LINE_HOURS,
@@ -146,12 +146,9 @@ class Hotline(models.Model):
             errors["closes_at"] = _(
                 "Opening and closing at the same time: tick “open 24 hours” instead."
             )
-        # Shown as a tap-to-call link on every result: it must start with what a phone dials.
-        if self.number and not tel_uri(self.number):
-            errors["number"] = _(
-                "Start with the number as it is dialled, such as 12356, 400-161-9995 or "
-                "010-82951332 转 2 (an extension after 转)."
-            )
+        # Shown as a tap-to-call link on every result: it must be what a phone dials.
+        if self.number and not is_dialable(self.number):
+            errors["number"] = DIALLABLE_ONLY
         if errors:
             raise ValidationError(errors)
 

@@ -57,6 +57,15 @@ def test_hours_with_neither_a_link_nor_a_phone_are_refused(admin_client, content
     assert add(admin_client, "experthours", HOURS).status_code == 302
 
 
+def test_a_join_phone_with_a_note_after_it_is_refused(admin_client, content):
+    # Tapped on moderate results: a note after the number would be dialled with it.
+    before = ExpertHours.objects.count()
+    refused = add(admin_client, "experthours", HOURS | {"join_phone": "0931-1234567 周二晚上"})
+    assert refused.status_code == 200
+    assert "Enter only the number as it is dialled" in refused.content.decode()
+    assert ExpertHours.objects.count() == before
+
+
 def test_a_last_day_before_the_first_day_is_refused(admin_client, content):
     form = HOURS | {"valid_from": "2026-12-10", "valid_until": "2026-12-01"}
     refused = add(admin_client, "experthours", form)

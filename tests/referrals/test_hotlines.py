@@ -98,7 +98,11 @@ def test_the_hotlines_api_always_lists_12356(api, hotlines, active):
         ("010-82951332 转 2", "tel:01082951332,2"),
         ("(0931)8412345 分机 12", "tel:09318412345,12"),
         ("０９３２－８２１２３４５", "tel:09328212345"),
-        ("0932-8212345（24小时）", "tel:09328212345"),
+        ("+86 (10) 8295 1332", "tel:+861082951332"),
+        ("0086 (931) 8412345", "tel:00869318412345"),
+        ("0931—8412345", "tel:09318412345"),
+        ("400.161.9995", "tel:4001619995"),
+        ("010-82951332，转2", "tel:01082951332,2"),
     ],
 )
 def test_a_line_taps_to_dial_exactly_the_number_shown(number, tel):
@@ -107,8 +111,12 @@ def test_a_line_taps_to_dial_exactly_the_number_shown(number, tel):
     assert line.tel_uri == tel
 
 
-@pytest.mark.parametrize("number", ["见官网", "hotline", "转 2"])
+@pytest.mark.parametrize(
+    "number",
+    ["见官网", "hotline", "转 2", "12356 24小时", "0932-8212345（24小时）", "12356 或 110"],
+)
 def test_a_number_a_phone_cannot_dial_is_refused(number):
+    # Text after a number would be dialled with it ("12356 24" is no line).
     line = Hotline(name="热线", number=number, last_verified=date(2026, 11, 1))
     with pytest.raises(ValidationError) as error:
         line.full_clean()
