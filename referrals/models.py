@@ -63,10 +63,12 @@ def national_line_first(hotlines: list["Hotline"]) -> list["Hotline"]:
 
 
 def with_national_line(hotlines: list["Hotline"]) -> list["Hotline"]:
-    """The same lines, with the code's 12356 added at the end when the data has none."""
+    """The same lines, with the code's 12356 added when the data has none: first among the
+    national lines (before 110 and 120), after the local ones."""
     if any(h.is_national_line for h in hotlines):
         return list(hotlines)
-    return [*hotlines, built_in_national_line()]
+    local = [h for h in hotlines if not h.is_national]
+    return [*local, built_in_national_line(), *(h for h in hotlines if h.is_national)]
 
 
 def built_in_national_line() -> "Hotline":

@@ -64,7 +64,9 @@ class PublishedReadOnly:
         # (For the model admins; inlines have no such view.)
         if request.method == "POST" and object_id:
             obj = self.get_object(request, unquote(object_id))
-            if obj is not None and self._published(obj):
+            # Only for those who could change it as a draft; anyone else gets the 403.
+            may_edit = super().has_change_permission(request, obj)
+            if obj is not None and may_edit and self._published(obj):
                 # Published by a colleague after this form was opened: say so, and show the
                 # (now read-only) version, rather than a bare 403 that loses the reason.
                 self.message_user(request, PublishedVersionError().messages[0], messages.ERROR)

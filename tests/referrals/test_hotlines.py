@@ -80,13 +80,16 @@ def test_hotlines_api_routes_by_region(api, hotlines):
     assert english[0]["name"] == "National psychological assistance hotline"
 
 
-@pytest.mark.parametrize("active", [["400-161-9995"], []], ids=["12356 off", "every line off"])
+@pytest.mark.parametrize("active", [["400-161-9995"], []], ids=["12356 off", "hope line off too"])
 def test_the_hotlines_api_always_lists_12356(api, hotlines, active):
     # Deactivated by mistake in admin: the list apps show must still have the national line.
-    Hotline.objects.exclude(number__in=active).update(active=False)
+    Hotline.objects.exclude(number__in=[*active, "110", "120"]).update(active=False)
+    county_line()
     body = api.get("/api/v1/hotlines/?region=621102").json()
-    assert [h["number"] for h in body] == [*active, "12356"]
-    assert body[-1]["tel"] == "tel:12356"
+    numbers = [h["number"] for h in body]
+    # The most local line first, then 12356 first of the national ones (before 110 and 120).
+    assert numbers == ["0932-1234567", "12356", *active, "110", "120"]
+    assert body[1]["tel"] == "tel:12356"
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ import io
 import json
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import translation
 from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
@@ -581,3 +582,10 @@ def test_a_version_number_a_draft_could_not_follow_is_refused(admin_client, ques
     assert 'class="errorlist' in refused.content.decode()
     assert not QuestionnaireVersion.objects.filter(questionnaire=gad7, number=int(number)).exists()
     assert admin_client.post(f"{CHANGELIST}add/", form | {"number": "7"}).status_code == 302
+
+
+def test_staff_without_the_right_to_edit_versions_still_get_a_403(client, questionnaires):
+    # The explanation of a published version is for those who could edit it as a draft.
+    client.force_login(User.objects.create_user("visitor", password="x", is_staff=True))
+    response = client.post(f"{CHANGELIST}{phq9_v1().pk}/change/", {"note": "x"})
+    assert response.status_code == 403
