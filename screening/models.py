@@ -377,17 +377,23 @@ class QuestionnaireVersion(models.Model):
         for question in self.questions.all():
             parts.append((_("Question “{code}”").format(code=question.code), question))
             for option in question.options.all():
-                name = _("Question “{code}”, option {value},")
+                name = _("Question “{code}”, option {value}")
                 parts.append((name.format(code=question.code, value=option.value), option))
         parts += [(_("Band “{code}”").format(code=band.code), band) for band in self.bands.all()]
+        parts += [(_("Rule “{code}”").format(code=rule.code), rule) for rule in self.rules.all()]
         missing = []
         for name, part in parts:
             for field in translator.get_options_for_model(type(part)).fields:
                 original = part._meta.get_field(field)
-                chinese = getattr(part, build_localized_fieldname(field, "zh_hans"))
-                if not original.blank and not (chinese or "").strip():
+                texts = {
+                    language: (getattr(part, build_localized_fieldname(field, language)) or "")
+                    for language, _name in settings.LANGUAGES
+                }
+                # A field that may stay empty is missing only where another language has it.
+                needed = not original.blank or any(t.strip() for t in texts.values())
+                if needed and not texts["zh-hans"].strip():
                     missing.append(
-                        _("{name} has no Chinese {field}.").format(
+                        _("{name}: the Chinese “{field}” is empty.").format(
                             name=name, field=original.verbose_name
                         )
                     )

@@ -143,6 +143,20 @@ def english_only(data):
     return data
 
 
+def test_texts_that_may_be_empty_still_need_chinese_where_english_has_them(questionnaires):
+    data = interchange.export_version(phq9_v1())
+    data["questionnaire"]["slug"] = "phq-9-en"
+    data["questionnaire"]["instructions"] = english_only(data["questionnaire"]["instructions"])
+    data["bands"][1]["meaning"] = english_only(data["bands"][1]["meaning"])
+    data["questionnaire"]["recall_period"] = {"zh-hans": "", "en": ""}  # empty in both: fine
+    version = interchange.import_version(data)
+    with translation.override("en"):
+        problems = version.problems()
+    assert "The questionnaire: the Chinese “instructions” is empty." in problems
+    assert f"Band “{data['bands'][1]['code']}”: the Chinese “what it means” is empty." in problems
+    assert not [p for p in problems if "recall period" in p]
+
+
 def test_a_version_without_chinese_texts_is_not_published(questionnaires):
     # Chinese readers fall back to English: an English-only import would go live in English.
     data = english_only(interchange.export_version(phq9_v1()))
@@ -152,11 +166,11 @@ def test_a_version_without_chinese_texts_is_not_published(questionnaires):
     with translation.override("en"), pytest.raises(ValidationError) as refused:
         version.publish()
     problems = refused.value.messages
-    assert "The questionnaire has no Chinese title." in problems
-    assert "Question “phq9_1” has no Chinese text." in problems
-    assert "Question “phq9_9”, option 3, has no Chinese label." in problems
-    assert "Band “moderate” has no Chinese label." in problems
-    assert not [p for p in problems if "Band “minimal” has no Chinese label" in p]
+    assert "The questionnaire: the Chinese “title” is empty." in problems
+    assert "Question “phq9_1”: the Chinese “text” is empty." in problems
+    assert "Question “phq9_9”, option 3: the Chinese “label” is empty." in problems
+    assert "Band “moderate”: the Chinese “label” is empty." in problems
+    assert not [p for p in problems if "Band “minimal”: the Chinese “label”" in p]
     assert QuestionnaireVersion.objects.get(pk=version.pk).published_at is None
     # The shipped questionnaires have every text in Chinese.
     assert phq9_v1().untranslated() == []
