@@ -330,11 +330,12 @@ LOGGING = {
     },
 }
 
-# The statistics page gives no breakdown of fewer call-back cases than this (1 to 4 by
-# default): narrowed to one poster and one day, it would name the person who asked.
+# The statistics page gives fewer call-back cases than this (0 to 4 by default) only as
+# "fewer than 5": narrowed to one poster and one day, they would name the person who asked.
+# 0 shows every count.
 STATISTICS_FEWEST_CASES = env.int("STATISTICS_FEWEST_CASES", default=5)
-if STATISTICS_FEWEST_CASES < 1:
-    raise ImproperlyConfigured("STATISTICS_FEWEST_CASES must be 1 or more.")
+if STATISTICS_FEWEST_CASES < 0:
+    raise ImproperlyConfigured("STATISTICS_FEWEST_CASES must be 0 or more.")
 
 # The public address of this service: posters' QR codes and the links in crisis-team
 # notifications point here (check --deploy warns while it is left at the default).

@@ -179,7 +179,7 @@ def cases(submissions: QuerySet[Submission]) -> dict[str, Any]:
     ``share_within_target`` is the share of all cases first contacted within 30 minutes.
     The median is found by the database: it sorts the waits and returns only the middle one or two.
 
-    Fewer than ``STATISTICS_FEWEST_CASES`` (but some) are only reported as that: narrowed
+    Fewer than ``STATISTICS_FEWEST_CASES`` (none included) are only reported as that: narrowed
     to one poster and one day, the figures would tell a clinician which person asked the crisis
     team to call and what came of it, which the case queue keeps from them.
     """
@@ -194,7 +194,8 @@ def cases(submissions: QuerySet[Submission]) -> dict[str, Any]:
         },
     )
     total = numbers["total"]
-    if 0 < total < settings.STATISTICS_FEWEST_CASES:
+    # Zero too: "none" beside "fewer than 5" would say that someone asked.
+    if total < settings.STATISTICS_FEWEST_CASES:
         return {
             "suppressed": True,
             **dict.fromkeys(("total", "contacted", "within_target", "share_within_target")),

@@ -70,8 +70,8 @@ def open_case(submission, *, after: timedelta, contacted_after=None, status="new
 @pytest.fixture(autouse=True)
 def break_down_every_case(settings):
     # The known data has three cases: below the default threshold of 5, which
-    # test_few_cases_are_not_broken_down holds on its own.
-    settings.STATISTICS_FEWEST_CASES = 1
+    # test_few_cases_are_not_broken_down holds on its own (0 shows every count).
+    settings.STATISTICS_FEWEST_CASES = 0
 
 
 @pytest.fixture
@@ -492,3 +492,9 @@ def test_few_cases_are_not_broken_down(admin_client, known, settings, fewest, sh
         assert ["cases", "all", "", "cases", "3"] in case_rows and len(case_rows) > 5
     else:
         assert case_rows == [["cases", "all", "", "cases", "<5"]]
+
+
+def test_no_cases_read_as_few_not_as_none(channels, settings):
+    # "0" beside "fewer than 5" for the next poster would say that someone there asked.
+    settings.STATISTICS_FEWEST_CASES = 5
+    assert summary()["cases"]["suppressed"] is True
