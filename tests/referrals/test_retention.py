@@ -1,9 +1,11 @@
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from referrals.models import CaseNote, ReferralCase
@@ -237,3 +239,34 @@ def test_admin_history_written_before_notes_were_named_by_number_is_scrubbed(cas
     assert "13912345678" not in on_case.change_message and "王芳" not in on_case.change_message
     assert json.loads(on_case.change_message)[0] == {"changed": {"fields": ["Status"]}}
     assert on_note.object_repr == f"Case note {note.pk}"
+
+
+# Outside a transaction: SQLite cannot run migrations inside one.
+@pytest.mark.django_db(transaction=True)
+def test_migration_0008_cuts_earlier_anonymised_submissions_to_the_day(questionnaires):
+    version = QuestionnaireVersion.objects.current_for("phq-9")
+    answers = {f"phq9_{i}": 0 for i in range(1, 9)} | {"phq9_9": 1}
+    made = timezone.make_aware(datetime(2026, 3, 2, 14, 12, 37), SHANGHAI)
+    earlier, kept = (
+        Submission.create_from_answers(version=version, answers=answers, language="zh-hans")
+        for _ in range(2)
+    )
+    # As the job left a row before it kept only the day; the other still has its answers.
+    Submission.objects.filter(pk=earlier.pk).update(answers={}, created_at=made)
+    Submission.objects.filter(pk=kept.pk).update(created_at=made)
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes("screening")
+    try:
+        executor.migrate([("screening", "0007_version_number_bounds")])
+        executor.loader.build_graph()
+        executor.migrate([("screening", "0008_anonymised_keep_only_the_day")])
+        anonymised = Submission.objects.get(pk=earlier.pk)
+        assert timezone.localtime(anonymised.created_at, SHANGHAI) == made.replace(
+            hour=0, minute=0, second=0
+        )
+        assert anonymised.triggered_rules == [] and anonymised.crisis is True
+        untouched = Submission.objects.get(pk=kept.pk)
+        assert (untouched.created_at, untouched.triggered_rules) == (made, ["self_harm"])
+    finally:
+        executor.loader.build_graph()
+        executor.migrate(latest)
