@@ -338,6 +338,18 @@ def test_behind_a_load_balancer_one_clients_failures_lock_out_no_one_else(client
     assert log_in(client, "doctor", "correct horse battery", "10.0.0.2").status_code == 302
 
 
+@pytest.mark.parametrize("forwarded", ["203.0.113.66:51234", "unknown", "<script>"])
+def test_a_forwarded_for_that_is_no_address_does_not_break_staff_logins(
+    client, db, settings, forwarded
+):
+    settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {"NUM_PROXIES": 1}
+    User.objects.create_user("doctor", password="correct horse battery", is_staff=True)
+    login = {"username": "doctor", "password": "wrong"}
+    assert client.post("/admin/login/", login, HTTP_X_FORWARDED_FOR=forwarded).status_code == 200
+    right = login | {"password": "correct horse battery"}
+    assert client.post("/admin/login/", right, HTTP_X_FORWARDED_FOR=forwarded).status_code == 302
+
+
 # Outside a transaction: SQLite cannot run migrations inside one.
 @pytest.mark.django_db(transaction=True)
 def test_migration_0003_takes_the_submissions_list_from_an_existing_crisis_team(staff_groups):
