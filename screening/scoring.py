@@ -96,6 +96,8 @@ def clean_answers(definition: Definition, answers: Mapping[str, object]) -> dict
     """Return the answers as ``{code: int}`` or raise InvalidAnswers naming every bad key."""
     errors: dict[str, str] = {}
     cleaned: dict[str, int] = {}
+    # Refused answers whose meaning is plain ("2" for 2), for the crisis check alone.
+    plain: dict[str, int] = {}
     for key in answers:
         if definition.question(key) is None:
             errors[key] = "unknown_question"
@@ -110,12 +112,16 @@ def clean_answers(definition: Definition, answers: Mapping[str, object]) -> dict
             if value is None and not question.required:
                 continue
             errors[question.code] = "not_integer"
+            if isinstance(value, str) and value.isascii() and value.strip().isdigit():
+                if int(value) in question.values:
+                    plain[question.code] = int(value)
         elif value not in question.values:
             errors[question.code] = "invalid_choice"
         else:
             cleaned[question.code] = value
     if errors:
-        raise InvalidAnswers(errors, crisis=is_crisis(definition, fired_rules(definition, cleaned)))
+        evident = plain | cleaned
+        raise InvalidAnswers(errors, crisis=is_crisis(definition, fired_rules(definition, evident)))
     return cleaned
 
 

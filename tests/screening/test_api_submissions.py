@@ -113,6 +113,13 @@ def test_bad_answers_are_400_naming_the_key_and_write_nothing(api, channels, bod
     assert Submission.objects.count() == 0
 
 
+def test_item_9_sent_as_text_still_brings_the_crisis_help(api, demo_data):
+    # Refused (answers are whole numbers), but a "2" there plainly means 2.
+    body = post(api, {"answers": phq9((0,) * 8 + ("2",))}).json()
+    assert body["answers"]["phq9_9"] and body["crisis"] is True
+    assert body["hotlines"][0]["number"] == "12356"
+
+
 def test_an_incomplete_sheet_showing_self_harm_is_400_with_the_crisis_help(api, demo_data):
     # Nothing can be scored, but item 9 above 0 is known: the help must not wait for the rest.
     response = post(api, {"answers": {"phq9_9": 1, "phq9_2": 3}, "channel": "demo"})
@@ -132,8 +139,8 @@ def test_an_incomplete_sheet_showing_self_harm_is_400_with_the_crisis_help(api, 
 
 @pytest.mark.parametrize(
     "answers",
-    [{"phq9_9": 0}, {"phq9_9": 5}, {"phq9_9": "1"}, {"phq9_1": 3}],
-    ids=["item 9 at 0", "item 9 out of range", "item 9 as text", "item 9 missing"],
+    [{"phq9_9": 0}, {"phq9_9": 5}, {"phq9_9": "0"}, {"phq9_1": 3}],
+    ids=["item 9 at 0", "item 9 out of range", "item 9 as text 0", "item 9 missing"],
 )
 def test_an_incomplete_sheet_without_a_valid_self_harm_answer_is_a_plain_400(
     api, channels, answers
