@@ -220,7 +220,11 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
     @admin.action(description=_("New draft from this version"), permissions=["add"])
     def make_draft(self, request, queryset):
         for version in queryset:
-            draft = version.new_draft()
+            try:
+                draft = version.new_draft()
+            except ValidationError as refused:
+                messages.error(request, f"{version}: {refused.messages[0]}")
+                continue
             self.log_addition(
                 request,
                 draft,

@@ -8,7 +8,6 @@ instruments: items by code (``linkId``), answer scores in the ``itemWeight`` ext
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +21,7 @@ from screening.models import (
     QuestionnaireVersion,
     ScoreBand,
     in_site_language,
+    next_version_number,
 )
 
 FORMAT = "questionnaire-version/1"
@@ -146,12 +146,12 @@ def _import(data: dict) -> QuestionnaireVersion:
             setattr(questionnaire, field, head.get(field, ""))
         questionnaire.full_clean()
         questionnaire.save()
-    last = questionnaire.versions.aggregate(last=Max("number"))["last"] or 0
+    number = next_version_number(questionnaire)
     note = data.get("version", {}).get("note", "")
     note = in_site_language(gettext_lazy("Imported: %(note)s"), note=note)
     version = QuestionnaireVersion.objects.create(
         questionnaire=questionnaire,
-        number=last + 1,
+        number=number,
         note=note[:300],
         replaces=questionnaire.current_version(),
     )

@@ -48,6 +48,22 @@ NEXT_STEPS = {
 }
 
 
+# The highest version number: drafts and imports number themselves one up from the last.
+LAST_NUMBER = 9999
+
+
+def next_version_number(questionnaire: "Questionnaire") -> int:
+    """One up from the questionnaire's last version number; ValidationError past LAST_NUMBER."""
+    last = questionnaire.versions.aggregate(last=Max("number"))["last"] or 0
+    if last >= LAST_NUMBER:
+        raise ValidationError(
+            _("This questionnaire has reached the highest version number, %(last)s.")
+            % {"last": LAST_NUMBER},
+            code="last_number",
+        )
+    return last + 1
+
+
 class PublishedVersionError(ValidationError):
     """Raised on any attempt to change a published (immutable) questionnaire version."""
 
@@ -254,7 +270,7 @@ class QuestionnaireVersion(models.Model):
     # Drafts number themselves one up from the last: a number typed at the column's limit would
     # leave the next draft nowhere to go.
     number = models.PositiveIntegerField(
-        _("version number"), validators=[MinValueValidator(1), MaxValueValidator(9999)]
+        _("version number"), validators=[MinValueValidator(1), MaxValueValidator(LAST_NUMBER)]
     )
     note = models.CharField(_("what changed"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -463,12 +479,12 @@ class QuestionnaireVersion(models.Model):
         with transaction.atomic():
             # Lock the questionnaire so two drafts made at once get different numbers.
             Questionnaire.objects.select_for_update().get(pk=self.questionnaire_id)
-            last = self.questionnaire.versions.aggregate(last=Max("number"))["last"] or 0
+            number = next_version_number(self.questionnaire)
             current = self.questionnaire.current_version()
             source_published = QuestionnaireVersion.objects.filter(pk=self.pk).published().exists()
             draft = QuestionnaireVersion.objects.create(
                 questionnaire=self.questionnaire,
-                number=last + 1,
+                number=number,
                 note=note or in_site_language(_("Copy of version %(number)s"), number=self.number),
                 # A copy of a draft builds on that draft (and holds its changes); a copy of a
                 # published version builds on the live one, as the clinician sees it now.

@@ -603,3 +603,15 @@ def test_staff_without_the_right_to_edit_versions_still_get_a_403(client, questi
     client.force_login(User.objects.create_user("visitor", password="x", is_staff=True))
     response = client.post(f"{CHANGELIST}{phq9_v1().pk}/change/", {"note": "x"})
     assert response.status_code == 403
+
+
+def test_past_the_last_version_number_new_drafts_and_imports_are_refused(
+    admin_client, questionnaires
+):
+    QuestionnaireVersion.objects.filter(pk=phq9_v1().pk).update(number=9999)
+    version = QuestionnaireVersion.objects.get(questionnaire__slug="phq-9")
+    response = run_action(admin_client, "make_draft", version)
+    assert "has reached the highest version number, 9999" in response.content.decode()
+    with pytest.raises(ValidationError):
+        interchange.import_version(interchange.export_version(version))
+    assert QuestionnaireVersion.objects.filter(questionnaire__slug="phq-9").count() == 1
