@@ -133,7 +133,6 @@ class Article(models.Model):
         return reverse("article", args=[self.slug])
 
 
-# A number as editors write it, maybe with an extension: "0571-1234567 转 8", "(0931) 123 4567".
 class Session:
     """One upcoming occurrence of a livestream or of recurring expert hours."""
 

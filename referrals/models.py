@@ -18,13 +18,12 @@ from referrals.national import (
     NATIONAL_LINE_OPERATOR,
     NATIONAL_LINE_VERIFIED,
 )
-from referrals.regions import REGION_CODE, region_prefixes
+from referrals.regions import is_region_code, region_prefixes
 from screening.models import Submission
 
 OVERDUE_AFTER = timedelta(minutes=30)
 
 
-# A GB/T 2260 code as staff type it: province, city or county (2, 4 or 6 ASCII digits).
 class HotlineQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
@@ -135,7 +134,7 @@ class Hotline(models.Model):
     def clean(self):
         errors = {}
         # A mistyped code would be saved as national: every region shown a provincial line.
-        if self.region and not re.fullmatch(REGION_CODE, self.region):
+        if self.region and not is_region_code(self.region):
             errors["region"] = _(
                 "Enter a GB/T 2260 region code of 2, 4 or 6 digits (such as 62, 6211 or "
                 "621102), or leave it empty for a national line."

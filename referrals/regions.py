@@ -2,7 +2,13 @@
 
 import re
 
+# A GB/T 2260 code as staff type it: province, city or county (2, 4 or 6 ASCII digits).
 REGION_CODE = r"[0-9]{2}(?:[0-9]{2}){0,2}"
+
+
+def is_region_code(code: str) -> bool:
+    """Whether ``code`` is one of REGION_CODE's forms (full-width digits or a name are not)."""
+    return re.fullmatch(REGION_CODE, code) is not None
 
 
 def region_prefixes(code: str) -> list[str]:

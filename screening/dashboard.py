@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from referrals.models import REGION_CODE, ReferralCase
+from referrals.models import ReferralCase
+from referrals.regions import REGION_CODE
 from screening import charts, statistics
 from screening.models import Channel, Questionnaire, Tier
 

@@ -1,4 +1,3 @@
-import re
 import secrets
 import time
 from datetime import datetime
@@ -17,7 +16,7 @@ from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
 from config.caching import forget_recent_reads, recent
-from referrals.regions import REGION_CODE
+from referrals.regions import is_region_code
 from screening import scoring
 
 
@@ -777,7 +776,7 @@ class Channel(models.Model):
     def clean(self):
         # Results list the hotlines of the channel's region: a code that is no region's (a
         # name, full-width digits) would quietly leave the local lines off a crisis result.
-        if self.region and not re.fullmatch(REGION_CODE, self.region):
+        if self.region and not is_region_code(self.region):
             raise ValidationError(
                 {
                     "region": _(

@@ -16,7 +16,8 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDay, TruncWeek
 from django.utils import timezone
 
-from referrals.models import OVERDUE_AFTER, ReferralCase, region_prefixes
+from referrals.models import OVERDUE_AFTER, ReferralCase
+from referrals.regions import region_prefixes
 from screening.models import Channel, Questionnaire, Submission, Tier
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -4,7 +4,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
-from referrals.models import Hotline, region_prefixes
+from referrals.models import Hotline
+from referrals.regions import region_prefixes
 from tests.admin_forms import saved_from_both
 
 pytestmark = pytest.mark.django_db
