@@ -62,6 +62,12 @@ CONTROL_ESCAPES = {
 }
 
 
+def one_line_redacted(text: str) -> str:
+    """``text`` redacted, with control characters written as escapes: one record, one line (a
+    path with an encoded newline, /r/x%0a..., must not forge a second log line)."""
+    return redact(text).translate(CONTROL_ESCAPES)
+
+
 class RedactPersonalData(logging.Filter):
     """A handler filter: redacts the message and any traceback of each record it passes."""
 
@@ -73,9 +79,7 @@ class RedactPersonalData(logging.Filter):
             # raised would break the caller, so the message goes out unformatted, its arguments
             # (which may be personal) dropped.
             message = str(record.msg)
-        # One record, one line: a path with an encoded newline (/r/x%0a...) must not forge a
-        # second log line. Control characters are written as escapes.
-        record.msg = redact(message).translate(CONTROL_ESCAPES)
+        record.msg = one_line_redacted(message)
         record.args = ()
         if record.exc_info:
             # Formatters reuse exc_text; JSON ones would format exc_info again, so drop it.
@@ -86,5 +90,5 @@ class RedactPersonalData(logging.Filter):
                 continue
             # A path, a form's data or an object whose text holds them, given as ``extra``: the
             # JSON formatter writes each such field as text, unredacted.
-            setattr(record, name, redact(str(value)).translate(CONTROL_ESCAPES))
+            setattr(record, name, one_line_redacted(str(value)))
         return True

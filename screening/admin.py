@@ -329,16 +329,15 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
 @admin.register(Question)
 class QuestionAdmin(PublishedReadOnly, TranslationAdmin):
     form = UnchangedSinceOpenedForm
+    list_display = ["code", "version", "position", "scored"]
+    list_filter = ["version__questionnaire"]
+    inlines = [OptionInline]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         # The question is part of its version's page too: a copy of that page opened before
         # this save must not put the old question back.
         QuestionnaireVersion.objects.filter(pk=obj.version_id).update(updated_at=timezone.now())
-
-    list_display = ["code", "version", "position", "scored"]
-    list_filter = ["version__questionnaire"]
-    inlines = [OptionInline]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "version":
