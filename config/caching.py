@@ -33,26 +33,27 @@ def _forget_after_edit(**_signal) -> None:
     transaction.on_commit(forget_recent_reads)
 
 
-def recent(*models: str) -> Callable:
+def recent(*models: str, key: Callable = hashkey) -> Callable:
     """Remember the function's result per arguments for up to ``RECENT_SECONDS``.
 
     ``models`` ("app_label.Model", or an automatic many-to-many "app_label.Model_field") are the
     rows it reads: saving or deleting one forgets everything remembered. Results are shared
-    between requests, so return tuples and never change the rows in them.
+    between requests, so return tuples and never change the rows in them. ``key`` makes what
+    the result depends on from the arguments, when that is less than all of them.
     """
 
-    def key(*args, **kwargs):
+    def window_key(*args, **kwargs):
         # The current window of wall-clock time is part of the key, so tests that move the clock
         # never see a value from another time; the TTL (monotonic) retires every value anyway,
         # even if the wall clock steps back.
-        return hashkey(int(time.time() // RECENT_SECONDS), *args, **kwargs)
+        return (int(time.time() // RECENT_SECONDS), key(*args, **kwargs))
 
     def decorate(function: Callable) -> Callable:
         for model in models:
             for signal in (post_save, post_delete, m2m_changed):
                 signal.connect(_forget_after_edit, sender=model, weak=False)
         cache = TTLCache(maxsize=256, ttl=RECENT_SECONDS)
-        remembering = cached(cache, key=key, lock=threading.Lock())(function)
+        remembering = cached(cache, key=window_key, lock=threading.Lock())(function)
         _remembering.append(remembering)
         return remembering
 
