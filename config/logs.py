@@ -86,7 +86,12 @@ class RedactPersonalData(logging.Filter):
             record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None
         for name, value in list(vars(record).items()):
-            if name in STANDARD_ATTRS or value is None or isinstance(value, (bool, int, float)):
+            if name in STANDARD_ATTRS or value is None or isinstance(value, (bool, float)):
+                continue
+            if isinstance(value, int):
+                # Counts and status codes stay numbers; a phone number given as one does not.
+                if redact(str(value)) != str(value):
+                    setattr(record, name, "<phone>")
                 continue
             # A path, a form's data or an object whose text holds them, given as ``extra``: the
             # JSON formatter writes each such field as text, unredacted.

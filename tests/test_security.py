@@ -362,7 +362,7 @@ def test_json_logs_carry_no_token_or_request(tmp_path):
         "extra={'status_code': 404, 'request': request}); "
         "logging.getLogger('y').info('called', extra={'number': '139 1234 5678', "
         "'data': {'phone': '13912345678'}, 'url': '/api/v1/submissions/SECRETTOKEN/pdf/', "
-        "'tries': 2, 'crisis': True}); "
+        "'tries': 2, 'crisis': True, 'phone': 13912345678, 'intl': 8613800138000}); "
         "\ntry:\n    raise ValueError('/api/v1/submissions/SECRETTOKEN/ 13912345678')\n"
         "except ValueError:\n    logging.getLogger('x').exception('failed')"
     )
@@ -388,7 +388,10 @@ def test_json_logs_carry_no_token_or_request(tmp_path):
     assert called["data"] == "{'phone': '<phone>'}"
     assert called["url"] == "/api/v1/submissions/<token>/pdf/"
     assert called["tries"] == 2 and called["crisis"] is True
+    # A mobile number given as an integer: still a phone number.
+    assert called["phone"] == called["intl"] == "<phone>"
     assert "SECRETTOKEN" not in result.stderr and "13912345678" not in result.stderr
+    assert "13800138000" not in result.stderr
 
 
 @override_settings(THROTTLE_SUBMISSIONS="2/minute")
