@@ -110,6 +110,31 @@ def test_a_mild_result_shows_articles_hotlines_and_the_pdf(open_h5, live_server,
     assert pdf == f"{live_server.url}/r/{result['token']}/pdf/"
 
 
+def test_a_moderate_result_lists_the_sessions_and_the_reading_marked_for_it(
+    open_h5, live_server, demo_data
+):
+    page = open_h5()
+    choose_phq9(page)
+    answer(page, (2, 2, 2, 1, 1, 1, 1, 0, 0))
+    result = submit(page, live_server)
+    assert (result["tier"], result["crisis"]) == ("moderate", False)
+    next_step = result["recommendation"]
+    assert next_step["kind"] == "schedule"
+    assert next_step["sessions"] and next_step["items"]
+
+    sessions = page.locator('section[data-kind="schedule"] .items > li')
+    assert sessions.count() == len(next_step["sessions"])
+    for shown, session in zip(sessions.all(), next_step["sessions"], strict=True):
+        assert shown.locator("strong").inner_text() == session["title"]
+        assert shown.locator(f'a[href="{session["ics_url"]}"]').count() == 1
+    # Below the sessions, the articles an editor marked as suiting moderate results.
+    reading = page.locator("section.reading .items > li > a")
+    assert reading.all_inner_texts() == [item["title"] for item in next_step["items"]]
+    assert reading.first.get_attribute("href") == next_step["items"][0]["url"]
+    # Every result keeps its hotlines, 12356 among them.
+    assert page.locator('main a[href="tel:12356"]').count() == 1
+
+
 def test_a_crisis_result_leads_with_the_safety_message_and_hotlines(
     open_h5, live_server, demo_data
 ):
