@@ -13,6 +13,7 @@ from cachetools import TTLCache, cached
 from cachetools.keys import hashkey
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -63,7 +64,7 @@ def recent(*models: str, key: Callable = hashkey) -> Callable:
 # For serializers of rows that ``recent`` shares: each row is serialised once per language.
 # Serialising a row costs more than reading it; a shared row is serialised on first use and its
 # representation kept on the row for as long as the row is remembered. The key holds everything
-# else a representation depends on: language, time zone and the site of absolute URLs.
+# else a representation depends on: language, time zone, and the site and mount of addresses.
 # (A comment, not a docstring: the API schema would show a docstring as the serializers' own.)
 class RememberedRepresentation:
     @classmethod
@@ -81,6 +82,7 @@ class RememberedRepresentation:
             get_language(),
             timezone.get_current_timezone_name(),
             request.build_absolute_uri("/") if request else "",
+            get_script_prefix(),  # where the site is mounted: part of the rows' addresses
         )
 
     def remembered(self, row, key: tuple) -> dict:

@@ -435,9 +435,16 @@ def plain_json_request(request) -> bool:
         and request.content_params.get("charset", "utf-8").lower() == "utf-8"
         and request.META.get("HTTP_ACCEPT") in PLAIN_ACCEPTS
         and api_settings.URL_FORMAT_OVERRIDE not in request.GET
-        and length.isdigit()
+        # ASCII digits, and few: "²" is a digit to isdigit() and 5,000 digits are too many for
+        # int(); DRF's path reads such a length as 0.
+        and re.fullmatch(r"[0-9]{1,9}", length) is not None
         and (limit is None or int(length) <= limit)
     )
+
+
+def plain_json_settings() -> bool:
+    """DRF's renderer writes as screening.serializers.as_json does: compact UTF-8, no NaN."""
+    return not JSONRenderer.ensure_ascii and JSONRenderer.compact and JSONRenderer.strict
 
 
 def plain_submission_input(data) -> dict | None:
@@ -476,7 +483,12 @@ class SubmissionCreate(Anonymous, APIView):
 
     def plain_post(self, request, slug: str) -> HttpResponse | None:
         """The 201 for a plain, valid answer sheet; None for DRF's path to answer."""
-        if not plain_json_request(request):
+        if not (
+            plain_json_request(request)
+            and self.parser_classes == [JSONParser]
+            and self.renderer_classes == [JSONRenderer]
+            and plain_json_settings()
+        ):
             return None
         # Counted here, as DRF would count it (before reading the body); a refused request goes
         # to DRF, which refuses it again with its Retry-After, and nothing is counted twice.

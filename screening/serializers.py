@@ -2,7 +2,7 @@ import json
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
@@ -342,6 +342,7 @@ class SubmissionSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
             get_language(),
             timezone.get_current_timezone_name(),
             self.absolute("/"),
+            get_script_prefix(),  # where the site is mounted: part of every address
         )
 
     def shared_parts(self, submission) -> dict:
@@ -401,7 +402,8 @@ class SubmissionSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
         return self.absolute(submission.get_pdf_url())
 
 
-# Every result of one kind (questionnaire version, band, crisis or not, region, language, site)
+# Every result of one kind (questionnaire version, band, crisis or not, region, language, site
+# and where it is mounted)
 # repeats the same questionnaire, band, next step and hotlines: a rush of results writes them once
 # per process every few seconds, as JSON text that no result can change. Edits to the rows they
 # show are forgotten at once, as the rows themselves are (config.caching).

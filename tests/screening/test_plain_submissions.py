@@ -5,6 +5,8 @@ from unittest import mock
 
 import pytest
 from django.test import override_settings
+from django.urls import set_script_prefix
+from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from screening.models import Submission
@@ -134,3 +136,43 @@ def test_a_request_left_to_drf_after_it_was_counted_is_not_counted_again(api, de
     assert refused["Retry-After"]
     assert refused.json()["hotlines"][0]["number"] == "12356"
     assert Submission.objects.count() == 2
+
+
+@pytest.mark.parametrize("length", ["\xb2", "1" * 5000])
+def test_a_content_length_int_cannot_read_is_left_to_drf(api, demo_data, length):
+    # "²" is a digit to str.isdigit(); 5,000 digits are beyond int(). DRF reads either as no
+    # body: a 400 naming the answers, not a server error.
+    response, by_drf = submit(api, {"answers": phq9(*[0] * 9)}, CONTENT_LENGTH=length)
+    assert by_drf
+    assert response.status_code == 400
+    assert "answers" in response.json()
+    assert Submission.objects.count() == 0
+
+
+def test_addresses_follow_where_the_site_is_mounted(api, demo_data):
+    # One process may serve the site under two prefixes (SCRIPT_NAME from two proxies): results
+    # of one kind share their parts, never another mount's addresses.
+    crisis = {"answers": phq9(0, 0, 0, 0, 0, 0, 0, 0, 1)}
+    try:
+        set_script_prefix("/xinqiao/")
+        mounted = submit(api, crisis)[0].json()
+        set_script_prefix("/")
+        plain = submit(api, crisis)[0].json()
+    finally:
+        set_script_prefix("/")
+    for body, prefix in ((mounted, "/xinqiao"), (plain, "")):
+        token = body["token"]
+        assert body["result_url"] == f"http://testserver{prefix}/r/{token}/"
+        assert body["recommendation"]["callback_url"] == (
+            f"http://testserver{prefix}/api/v1/submissions/{token}/callback/"
+        )
+
+
+def test_json_settings_the_short_way_does_not_write_leave_it_to_drf(api, demo_data, monkeypatch):
+    # What REST_FRAMEWORK = {"UNICODE_JSON": False} makes of the renderer when the app starts.
+    monkeypatch.setattr(JSONRenderer, "ensure_ascii", True)
+    response, by_drf = submit(api, {"answers": phq9(*[0] * 9)})
+    assert by_drf
+    assert response.status_code == 201
+    # DRF's renderer, as set: Chinese written as \u escapes.
+    assert b"\\u" in response.content and "抑郁".encode() not in response.content
