@@ -73,6 +73,14 @@ def submit(page, live_server):
     return r.value.json()
 
 
+def result_of(open_h5, live_server, values):
+    """A fresh page that took PHQ-9 with ``values``: the page and the API's result body."""
+    page = open_h5()
+    choose_phq9(page)
+    answer(page, values)
+    return page, submit(page, live_server)
+
+
 def test_a_mild_result_shows_articles_hotlines_and_the_pdf(open_h5, live_server, demo_data):
     page = open_h5()
     page.locator(".tests").wait_for()
@@ -113,10 +121,7 @@ def test_a_mild_result_shows_articles_hotlines_and_the_pdf(open_h5, live_server,
 def test_a_moderate_result_lists_the_sessions_and_the_reading_marked_for_it(
     open_h5, live_server, demo_data
 ):
-    page = open_h5()
-    choose_phq9(page)
-    answer(page, (2, 2, 2, 1, 1, 1, 1, 0, 0))
-    result = submit(page, live_server)
+    page, result = result_of(open_h5, live_server, (2, 2, 2, 1, 1, 1, 1, 0, 0))
     assert (result["tier"], result["crisis"]) == ("moderate", False)
     next_step = result["recommendation"]
     assert next_step["kind"] == "schedule"
@@ -138,10 +143,7 @@ def test_a_moderate_result_lists_the_sessions_and_the_reading_marked_for_it(
 def test_a_crisis_result_leads_with_the_safety_message_and_hotlines(
     open_h5, live_server, demo_data
 ):
-    page = open_h5()
-    choose_phq9(page)
-    answer(page, (0, 0, 0, 0, 0, 0, 0, 0, 1))
-    result = submit(page, live_server)
+    page, result = result_of(open_h5, live_server, (0, 0, 0, 0, 0, 0, 0, 0, 1))
     assert result["crisis"] is True
 
     first = page.locator("main > section").first
