@@ -89,8 +89,10 @@ class RedactPersonalData(logging.Filter):
             if name in STANDARD_ATTRS or value is None or isinstance(value, (bool, float)):
                 continue
             if isinstance(value, int):
-                # Counts and status codes stay numbers; a phone number given as one does not.
-                if redact(str(value)) != str(value):
+                # Counts and status codes stay numbers; a mobile number given as one does not (11
+                # digits, 13 with 86). Only those lengths are written out: str() refuses an int
+                # of thousands of digits, and a filter that raised would break the caller.
+                if 10**10 <= abs(value) < 10**13 and redact(str(value)) != str(value):
                     setattr(record, name, "<phone>")
                 continue
             # A path, a form's data or an object whose text holds them, given as ``extra``: the

@@ -353,6 +353,13 @@ def test_a_badly_formatted_log_call_is_logged_redacted_not_raised(log_output, ca
     assert "Logging error" not in written + capsys.readouterr().err
 
 
+def test_an_integer_too_long_to_write_as_text_does_not_break_the_log_call():
+    # str() refuses an int of over 4,300 digits; the filter must not raise into the caller.
+    record = logging.makeLogRecord({"msg": "sent", "huge": 7**6000, "status_code": 404})
+    assert RedactPersonalData().filter(record)
+    assert (record.huge, record.status_code) == (7**6000, 404)
+
+
 def test_json_logs_carry_no_token_or_request(tmp_path):
     code = (
         "import django, logging; django.setup(); "
