@@ -82,6 +82,12 @@ def dark_pixels(image: Image.Image) -> list[bool]:
     return [value < 128 for value in image.tobytes()]
 
 
+PRIVACY_NOTICE = (
+    "Anonymous: we do not ask your name, and keep your answers without it.",
+    "The service's doctors may read answers to improve its care; its statistics name no one.",
+)
+
+
 def test_a_result_sheet_shows_the_result_in_chinese_with_the_hotlines(
     api, client, demo_data, tmp_path
 ):
@@ -93,6 +99,9 @@ def test_a_result_sheet_shows_the_result_in_chinese_with_the_hotlines(
     assert f"{in_chinese('Total score')}6/27" in flat
     assert ScoreBand.objects.get(version__questionnaire__slug="phq-9", code="mild").label in flat
     assert "不是诊断" in flat
+    # The privacy notice as the result page gives it: who may read the answers.
+    for sentence in PRIVACY_NOTICE:
+        assert in_chinese(sentence) in flat
     assert in_chinese("Reference: %(ref)s") % {"ref": token[:8]} in flat
     assert "Pfizer" in flat
     numbers = [hotline.number for hotline in Hotline.objects.serving("110108")]
