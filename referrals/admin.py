@@ -8,6 +8,30 @@ from modeltranslation.admin import TranslationAdmin
 
 from config.forms import UnchangedSinceOpenedForm
 from referrals.models import CaseNote, Hotline, ReferralCase, queue_order
+from referrals.regions import REGION_CODE, is_region_code
+
+
+class UnknownRegionFilter(admin.SimpleListFilter):
+    """Rows saved before region codes were checked (or written straight to the database) may hold
+    a name or a mistyped code: results match regions by code, so such a row matches none."""
+
+    title = _("region code")
+    parameter_name = "region_code"
+
+    def lookups(self, request, model_admin):
+        return [("unknown", _("Not a region code"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "unknown":
+            return queryset.exclude(region="").exclude(region__regex=rf"^{REGION_CODE}$")
+        return queryset
+
+
+def region_cell(region: str, unknown: str):
+    """The region code as a change list shows it; ``unknown`` says what a wrong one does."""
+    if not region or is_region_code(region):
+        return region
+    return format_html('<strong class="errornote">{} – {}</strong>', region, unknown)
 
 
 @admin.register(Hotline)
@@ -17,15 +41,21 @@ class HotlineAdmin(TranslationAdmin):
         "name",
         "number",
         "kind",
-        "region",
+        "region_code",
         "priority",
         "open_24h",
         "active",
         "last_verified",
     ]
-    list_filter = ["kind", "active", "open_24h"]
+    list_filter = ["kind", "active", "open_24h", UnknownRegionFilter]
     search_fields = ["name", "number", "region"]
     ordering = ["region", "priority"]
+
+    @admin.display(description=_("region code"), ordering="region")
+    def region_code(self, hotline):
+        return region_cell(
+            hotline.region, _("not a region code: no result lists this line; enter its code")
+        )
 
 
 class CaseNoteInline(admin.TabularInline):

@@ -21,6 +21,7 @@ from modeltranslation.admin import (
 )
 
 from config.forms import UnchangedSinceOpenedForm
+from referrals.admin import UnknownRegionFilter, region_cell
 from screening import interchange, posters
 from screening.models import (
     Channel,
@@ -356,10 +357,17 @@ class QuestionAdmin(PublishedReadOnly, TranslationAdmin):
 
 @admin.register(Channel)
 class ChannelAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "region", "default_questionnaire", "active", "downloads"]
-    list_filter = ["active"]
+    list_display = ["code", "name", "region_code", "default_questionnaire", "active", "downloads"]
+    list_filter = ["active", UnknownRegionFilter]
     search_fields = ["code", "name", "region"]
     readonly_fields = ["downloads"]
+
+    @admin.display(description=_("region code"), ordering="region")
+    def region_code(self, channel):
+        return region_cell(
+            channel.region,
+            _("not a region code: results from this poster list the national lines only"),
+        )
 
     def get_readonly_fields(self, request, obj=None):
         # The code is in the address of the printed posters' QR codes.
