@@ -422,6 +422,9 @@ class QuestionnaireDetail(Anonymous, APIView):
 
 
 CHANNEL_CODE = re.compile(r"[-a-zA-Z0-9_]{1,32}")
+# ASCII digits, and few: "²" is a digit to isdigit() and 5,000 digits are too many for int();
+# DRF's path reads such a length as 0.
+CONTENT_LENGTH = re.compile(r"[0-9]{1,9}")
 INPUT_FIELDS = {"answers", "channel", "version"}
 
 
@@ -435,9 +438,7 @@ def plain_json_request(request) -> bool:
         and request.content_params.get("charset", "utf-8").lower() == "utf-8"
         and request.META.get("HTTP_ACCEPT") in PLAIN_ACCEPTS
         and api_settings.URL_FORMAT_OVERRIDE not in request.GET
-        # ASCII digits, and few: "²" is a digit to isdigit() and 5,000 digits are too many for
-        # int(); DRF's path reads such a length as 0.
-        and re.fullmatch(r"[0-9]{1,9}", length) is not None
+        and CONTENT_LENGTH.fullmatch(length) is not None
         and (limit is None or int(length) <= limit)
     )
 

@@ -403,10 +403,10 @@ class SubmissionSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
 
 
 # Every result of one kind (questionnaire version, band, crisis or not, region, language, site
-# and where it is mounted)
-# repeats the same questionnaire, band, next step and hotlines: a rush of results writes them once
-# per process every few seconds, as JSON text that no result can change. Edits to the rows they
-# show are forgotten at once, as the rows themselves are (config.caching).
+# and where it is mounted) repeats the same questionnaire, band, next step and hotlines: a rush
+# of results writes them once per process every few seconds, as JSON text that no result can
+# change. Edits to the rows they show are forgotten at once, as the rows themselves are
+# (config.caching).
 @recent(
     "referrals.Hotline",
     "content.Article",
