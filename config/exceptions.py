@@ -1,7 +1,7 @@
 from django.core.exceptions import RequestDataTooBig
 from django.utils.translation import gettext as _
 from rest_framework import status
-from rest_framework.exceptions import Throttled
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -10,17 +10,34 @@ from config.middleware import national_hotlines
 
 def api_exception_handler(exc, context):
     """DRF's handler, plus a JSON 413 for bodies over DATA_UPLOAD_MAX_MEMORY_SIZE and the
-    national hotlines on a 429.
+    national hotlines on every refusal that is not a field error.
 
     Django raises RequestDataTooBig while DRF reads the body; left alone it becomes an HTML 400.
     """
     if isinstance(exc, RequestDataTooBig):
-        return Response(
+        response = Response(
             {"detail": _("Request body too large.")},
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
-    response = exception_handler(exc, context)
-    if isinstance(exc, Throttled):
-        # Whoever is turned away may be in crisis: the hotlines come with the refusal.
-        response.data["hotlines"] = national_hotlines()
+    else:
+        response = exception_handler(exc, context)
+    if (
+        response is not None
+        and not isinstance(exc, ValidationError)
+        and isinstance(response.data, dict)
+    ):
+        with_hotlines(response.data)
     return response
+
+
+def with_hotlines(body: dict) -> dict:
+    """``body`` with the national hotlines, as every API refusal but a field error has them.
+
+    Whoever is turned away (too many requests, a questionnaire renamed while they answered
+    it, an app that sent something unreadable) may be in crisis, and their answers may be lost:
+    the help comes with the refusal. A field error (a missing answer, a mistyped phone number)
+    is for the app to show beside that field; answers that already show a crisis carry the
+    hotlines there too (screening.api_views.SubmissionCreate).
+    """
+    body.setdefault("hotlines", national_hotlines())
+    return body

@@ -42,17 +42,25 @@ def document_outage(result, generator, request, public):
     return result
 
 
-def document_throttling(result, generator, request, public):
-    """A 429 carries the national hotlines too (config.exceptions)."""
+# Refusals other than field errors (400) and 503 (document_outage): config.exceptions.
+REFUSALS = {"404", "405", "406", "413", "415", "429"}
+
+
+def document_refusals(result, generator, request, public):
+    """A refusal carries the national hotlines too (config.exceptions.with_hotlines)."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
-    schemas["Throttled"] = UNAVAILABLE
+    schemas["Refusal"] = UNAVAILABLE
     for operations in result["paths"].values():
         for operation in operations.values():
-            throttled = operation["responses"].get("429", {}).get("content", {})
-            for content in throttled.values():
-                content["schema"] = {"$ref": "#/components/schemas/Throttled"}
-                for example in content.get("examples", {}).values():
-                    example["value"] = example["value"] | {"hotlines": national_hotlines()}
+            for code, response in operation["responses"].items():
+                if code not in REFUSALS:
+                    continue
+                for media_type, content in response.get("content", {}).items():
+                    if media_type != "application/json":
+                        continue
+                    content["schema"] = {"$ref": "#/components/schemas/Refusal"}
+                    for example in content.get("examples", {}).values():
+                        example["value"] = example["value"] | {"hotlines": national_hotlines()}
     return result
 
 

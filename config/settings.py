@@ -262,10 +262,11 @@ SPECTACULAR_SETTINGS = {
         "in `items`), `schedule` (moderate: upcoming expert livestreams and consultation hours in "
         "`sessions`), `referral` (severe or crisis: `hotlines` to call, 12356 first, and a "
         "`callback_url` to ask the crisis team to call back).\n\n"
-        '**Errors** are JSON. 400 names the offending fields, `{"field": ["message"]}`; invalid '
-        "answers are keyed by question code under `answers`. 404 and 413 (body over 64 KB) carry "
-        '`{"detail": "message"}`. 429 (too many requests) and 503 (database or cache unreachable '
-        'for a moment) carry `{"detail": "message", "hotlines": [...]}`: show the hotlines.\n\n'
+        '**Errors** are JSON. A 400 for bad fields names them, `{"field": ["message"]}`; '
+        "invalid answers are keyed by question code under `answers`. Every other refusal (a body "
+        "that is not JSON at all, 404, 413 for a body over 64 KB, 415, 429 for too many requests, "
+        '503 while the database or cache is unreachable) carries `{"detail": "message", '
+        '"hotlines": [...]}`: show the hotlines, as whoever is turned away may be in crisis.\n\n'
         "**Language**: Simplified Chinese by default; `Accept-Language: en` or `?lang=en` for "
         "English where translated. `Content-Language` says which language a response is in.\n\n"
         "**Caching**: questionnaires, articles, sessions and hotlines are `Cache-Control: public, "
@@ -282,7 +283,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.schema.document_outage",
-        "config.schema.document_throttling",
+        "config.schema.document_refusals",
         "config.schema.document_lang",
         "config.schema.blank_or_uri",
     ],

@@ -11,32 +11,36 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views import defaults
 
-from config.middleware import is_api, national_hotlines
+from config.exceptions import with_hotlines
+from config.middleware import is_api
 
 
 def page_not_found(request, exception):
     """An API URL that matches no route (a malformed slug, say) is a JSON 404 like any other."""
     if is_api(request):
-        return JsonResponse({"detail": gettext("Not found.")}, status=404)
+        return api_error({"detail": gettext("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)
 
 
 def bad_request(request, exception):
     """A request Django refuses (a body over the limit on a page, say), with the hotline too."""
     if is_api(request):
-        return JsonResponse({"detail": gettext("Bad request.")}, status=400)
+        return api_error({"detail": gettext("Bad request.")}, status=400)
     return HttpResponseBadRequest(plain_error_page(request, "400.html"))
 
 
 def server_error(request):
     """The API's 500 carries the hotlines too, like its 503; pages get templates/500.html."""
     if is_api(request):
-        body = {
-            "detail": gettext("A server error occurred."),
-            "hotlines": national_hotlines(),
-        }
-        return JsonResponse(body, status=500, json_dumps_params={"ensure_ascii": False})
+        return api_error({"detail": gettext("A server error occurred.")}, status=500)
     return HttpResponseServerError(plain_error_page(request, "500.html"))
+
+
+def api_error(body: dict, status: int) -> JsonResponse:
+    """An API refusal made outside DRF, with the hotlines as DRF's own (config.exceptions)."""
+    return JsonResponse(
+        with_hotlines(body), status=status, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def csrf_failure(request, reason=""):

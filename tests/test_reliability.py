@@ -361,7 +361,8 @@ def test_an_api_url_matching_no_route_is_a_json_404(api, settings):
     settings.DEBUG = False
     response = api.post("/api/v1/questionnaires/not a slug/submissions/", {}, format="json")
     assert response.status_code == 404
-    assert response.json() == {"detail": "未找到。"}
+    assert response.json()["detail"] == "未找到。"
+    assert response.json()["hotlines"][0]["number"] == "12356"
 
 
 def server_error(client, settings, path: str):
@@ -419,7 +420,8 @@ def test_a_refused_api_request_is_json(api, settings):
     api.raise_request_exception = False
     response = api.get("/api/v1/questionnaires/", HTTP_HOST="evil.example")
     assert response.status_code == 400
-    assert response.json() == {"detail": "请求有误。"}
+    assert response.json()["detail"] == "请求有误。"
+    assert response.json()["hotlines"][0]["number"] == "12356"
 
 
 # Closing a response sends request_finished, which tidies database connections.

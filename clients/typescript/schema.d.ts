@@ -514,7 +514,7 @@ export interface components {
             detail: string;
             hotlines: components["schemas"]["OutageHotline"][];
         };
-        Throttled: {
+        Refusal: {
             detail: string;
             hotlines: components["schemas"]["OutageHotline"][];
         };
@@ -562,7 +562,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Refusal"];
                 };
             };
             /** @description The database or cache is unreachable for a moment; show the hotlines and try again later (`Retry-After` seconds). */
@@ -612,7 +612,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Refusal"];
                 };
             };
             /** @description The database or cache is unreachable for a moment; show the hotlines and try again later (`Retry-After` seconds). */
@@ -742,7 +742,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Refusal"];
                 };
             };
             /** @description The database or cache is unreachable for a moment; show the hotlines and try again later (`Retry-After` seconds). */
@@ -783,7 +783,7 @@ export interface operations {
                     "application/json": components["schemas"]["Submission"];
                 };
             };
-            /** @description Invalid body; nothing is stored. Field errors name the field; answer errors are keyed by question code under `answers`. When the answers that were given already show a crisis (PHQ-9 item 9 above 0), the body also has `crisis: true`, the `safety_message` and the `hotlines` (12356 first): show them first, as on a result. */
+            /** @description Invalid body; nothing is stored. Field errors name the field; answer errors are keyed by question code under `answers`. A body that is not JSON at all is `detail` with the national `hotlines`. When the answers that were given already show a crisis (PHQ-9 item 9 above 0), the body also has `crisis: true`, the `safety_message` and the `hotlines` (12356 first): show them first, as on a result. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -800,7 +800,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Refusal"];
                 };
             };
             /** @description Request body over 64 KB */
@@ -809,7 +809,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Refusal"];
                 };
             };
             /** @description Body is not JSON */
@@ -818,7 +818,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Refusal"];
                 };
             };
             /** @description Too many requests from this client */
@@ -827,7 +827,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Throttled"];
+                    "application/json": components["schemas"]["Refusal"];
                 };
             };
             /** @description The database or cache is unreachable for a moment; show the hotlines and try again later (`Retry-After` seconds). */
@@ -911,7 +911,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Refusal"];
                 };
             };
             /** @description The database or cache is unreachable for a moment; show the hotlines and try again later (`Retry-After` seconds). */
@@ -979,7 +979,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Refusal"];
                 };
             };
             /** @description Request body over 64 KB */
@@ -988,7 +988,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Refusal"];
                 };
             };
             /** @description Body is not JSON */
@@ -997,7 +997,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Refusal"];
                 };
             };
             /** @description Too many requests from this client */
@@ -1006,7 +1006,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Throttled"];
+                    "application/json": components["schemas"]["Refusal"];
                 };
             };
             /** @description The database or cache is unreachable for a moment; show the hotlines and try again later (`Retry-After` seconds). */
@@ -1051,7 +1051,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Refusal"];
                 };
             };
             /** @description The database or cache is unreachable for a moment; show the hotlines and try again later (`Retry-After` seconds). */

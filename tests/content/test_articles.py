@@ -58,6 +58,7 @@ def test_an_article_video_is_a_link_never_an_autoplaying_player(client, content)
 def test_an_unknown_article_is_404_in_the_apis_words(api, content):
     response = api.get("/api/v1/articles/no-such-article/")
     assert response.status_code == 404
-    assert response.json() == {"detail": "没有使用这个网址标识的已发布文章。"}
+    assert response.json()["detail"] == "没有使用这个网址标识的已发布文章。"
+    assert response.json()["hotlines"][0]["number"] == "12356"
     english = api.get("/api/v1/articles/no-such-article/", {"lang": "en"})
-    assert english.json() == {"detail": "No published article with this slug."}
+    assert english.json()["detail"] == "No published article with this slug."

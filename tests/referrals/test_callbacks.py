@@ -102,7 +102,8 @@ def test_a_deeply_nested_body_is_400_and_opens_no_case(api, crisis_submission):
 def test_unknown_submission_is_404_in_the_apis_words(api, demo_data):
     response = ask(api, "no-such-token", phone=PHONE, consent=True)
     assert response.status_code == 404
-    assert response.json() == {"detail": "找不到这份结果。"}
+    assert response.json()["detail"] == "找不到这份结果。"
+    assert response.json()["hotlines"][0]["number"] == "12356"
 
 
 @override_settings(CRISIS_TEAM_EMAILS=["crisis@example.org"])

@@ -192,7 +192,8 @@ def test_a_body_over_the_limit_is_413_json(api, questionnaires):
     raw = json.dumps({"answers": phq9(), "padding": "x" * 70_000})
     response = post_raw(api, raw)
     assert response.status_code == 413
-    assert response.json() == {"detail": "请求内容太大。"}
+    assert response.json()["detail"] == "请求内容太大。"
+    assert response.json()["hotlines"][0]["number"] == "12356"
     assert Submission.objects.count() == 0
 
 
