@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from content.models import Article
 from referrals.models import ReferralCase
 
 H5 = Path(__file__).resolve().parent.parent / "examples" / "h5"
@@ -138,6 +139,36 @@ def test_a_moderate_result_lists_the_sessions_and_the_reading_marked_for_it(
     assert reading.first.get_attribute("href") == next_step["items"][0]["url"]
     # Every result keeps its hotlines, 12356 among them.
     assert page.locator('main a[href="tel:12356"]').count() == 1
+
+
+def test_a_severe_result_refers_to_the_hotlines_with_a_call_back_and_marked_reading(
+    open_h5, live_server, demo_data
+):
+    Article.objects.filter(slug="what-is-low-mood").update(suits_severe=True)
+    page, result = result_of(open_h5, live_server, (3, 3, 3, 3, 3, 2, 2, 2, 0))
+    assert (result["tier"], result["crisis"]) == ("severe", False)
+    next_step = result["recommendation"]
+    assert next_step["kind"] == "referral"
+
+    # No crisis banner without a self-harm answer: the result first, with its band's label.
+    first = page.locator("main > section").first
+    assert "result" in first.get_attribute("class")
+    assert result["band"]["label"] in page.locator("p.score").inner_text()
+    # The referral says what to do and lists the hotlines, 12356 first, then the call-back.
+    referral = page.locator('section[data-kind="referral"]')
+    assert next_step["message"] in referral.inner_text()
+    numbers = referral.locator("ul.hotlines a.call").all_inner_texts()
+    assert numbers == [line["number"] for line in next_step["hotlines"]]
+    assert numbers[0] == "12356"
+    assert page.locator("main a[href^='tel:']").first.get_attribute("href") == "tel:12356"
+    assert page.locator("form.callback #phone").is_visible()
+    after = "document.querySelector('section[data-kind=referral]').nextElementSibling.id"
+    assert page.evaluate(after) == "callback"
+    # Then the reading an editor marked as suiting severe results.
+    reading = page.locator("section.reading .items > li > a")
+    assert reading.all_inner_texts() == [item["title"] for item in next_step["items"]]
+    assert [item["slug"] for item in next_step["items"]] == ["what-is-low-mood"]
+    assert page.get_attribute("a#pdf", "href") == result["pdf_url"]
 
 
 def test_a_crisis_result_leads_with_the_safety_message_and_hotlines(
