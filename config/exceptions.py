@@ -3,9 +3,12 @@ from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 from config.middleware import national_hotlines
+
+NON_FIELD_ERRORS = api_settings.NON_FIELD_ERRORS_KEY
 
 
 def api_exception_handler(exc, context):
@@ -21,13 +24,17 @@ def api_exception_handler(exc, context):
         )
     else:
         response = exception_handler(exc, context)
-    if (
-        response is not None
-        and not isinstance(exc, ValidationError)
-        and isinstance(response.data, dict)
-    ):
+    if response is not None and isinstance(response.data, dict) and not names_fields(exc):
         with_hotlines(response.data)
     return response
+
+
+def names_fields(exc) -> bool:
+    """A field error, for the app to show beside its field; not a body that is JSON but no
+    object at all (null, [], "x"), which has no field to show it by."""
+    if not isinstance(exc, ValidationError):
+        return False
+    return not (isinstance(exc.detail, dict) and exc.detail.keys() == {NON_FIELD_ERRORS})
 
 
 def with_hotlines(body: dict) -> dict:

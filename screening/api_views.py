@@ -1,5 +1,6 @@
 import io
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from functools import wraps
 from typing import NamedTuple
@@ -27,6 +28,7 @@ from config.parsers import JSONParser
 from referrals.serializers import HotlineSerializer
 from screening import scoring
 from screening.models import (
+    Channel,
     Questionnaire,
     QuestionnaireVersion,
     Submission,
@@ -454,14 +456,14 @@ def plain_submission_input(data) -> dict | None:
     anything else, which the serializer itself must judge."""
     if not isinstance(data, dict) or not data.keys() <= INPUT_FIELDS:
         return None
-    answers, channel, version = data.get("answers"), data.get("channel"), data.get("version", 0)
+    answers, channel, version = data.get("answers"), data.get("channel"), data.get("version")
     if not isinstance(answers, dict):
         return None
     if channel is not None and not (isinstance(channel, str) and CHANNEL_CODE.fullmatch(channel)):
         return None
-    if type(version) is not int or ("version" in data and version < 1):
+    if version is not None and (type(version) is not int or version < 1):
         return None
-    return {"answers": answers, "channel": channel, "version": version or None}
+    return {"answers": answers, "channel": channel, "version": version}
 
 
 class SubmissionCreate(Anonymous, APIView):
@@ -590,41 +592,53 @@ class SubmissionCreate(Anonymous, APIView):
         """
         version = current_version_or_404(slug)
         form = SubmissionInputSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
+        if not form.is_valid():
+            # Whatever is wrong with the sheet, answers that show a crisis get the help with
+            # the refusal; the current version is the best guess at what they answered.
+            data = request.data if isinstance(request.data, Mapping) else {}
+            code = data.get("channel")
+            valid_code = isinstance(code, str) and CHANNEL_CODE.fullmatch(code)
+            return self.refused(
+                form.errors,
+                crisis=version.shows_crisis(data.get("answers")),
+                channel=active_channel(code) if valid_code else None,
+            )
+        channel_code = form.validated_data.get("channel")
+        # An unknown or retired poster code must never stop someone from getting their result.
+        channel = active_channel(channel_code) if channel_code else None
+        answers = form.validated_data["answers"]
         shown = form.validated_data.get("version")
         if shown is not None and shown != version.number:
             try:
                 version = QuestionnaireVersion.objects.published_for(slug, shown)
             except QuestionnaireVersion.DoesNotExist:
-                message = _("This questionnaire has no published version with this number.")
-                raise ValidationError({"version": [message]}) from None
-        channel_code = form.validated_data.get("channel")
-        # An unknown or retired poster code must never stop someone from getting their result.
-        channel = active_channel(channel_code) if channel_code else None
+                message = str(_("This questionnaire has no published version with this number."))
+                crisis = version.shows_crisis(answers)
+                return self.refused({"version": [message]}, crisis=crisis, channel=channel)
         try:
             submission = Submission.create_from_answers(
-                version=version,
-                answers=form.validated_data["answers"],
-                language=get_language(),
-                channel=channel,
+                version=version, answers=answers, language=get_language(), channel=channel
             )
         except scoring.InvalidAnswers as invalid:
             errors = {key: [str(ANSWER_ERRORS[code])] for key, code in invalid.errors.items()}
-            if not invalid.crisis:
-                raise ValidationError({"answers": errors}) from None
-            # Nothing is stored, but the answers given show thoughts of self-harm: the help
-            # comes with the errors, as it would with the result.
-            body = {
-                "answers": errors,
-                "crisis": True,
-                "safety_message": safety_message(),
-                "hotlines": HotlineSerializer.represent(
-                    crisis_hotlines(channel), {"request": request}
-                ),
-            }
-            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+            return self.refused({"answers": errors}, crisis=invalid.crisis, channel=channel)
         body = SubmissionSerializer(submission, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
+
+    def refused(self, errors, *, crisis: bool, channel: Channel | None = None) -> Response:
+        """A 400 naming the fields; nothing is stored. When the answers that were given show a
+        crisis, the help comes with the errors, as it would with the result."""
+        if not crisis:
+            raise ValidationError(errors)
+        body = {
+            **errors,
+            "crisis": True,
+            "safety_message": safety_message(),
+            "hotlines": HotlineSerializer.represent(
+                crisis_hotlines(channel), {"request": self.request}
+            ),
+        }
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
 
 @extend_schema(responses={200: SubmissionSerializer, 404: NOT_FOUND}, examples=RESULT_EXAMPLES)

@@ -1,5 +1,6 @@
 import secrets
 import time
+from collections.abc import Mapping
 from datetime import datetime
 from functools import cached_property
 
@@ -465,6 +466,16 @@ class QuestionnaireVersion(models.Model):
 
     def score(self, answers) -> scoring.Result:
         return scoring.score_answers(self._cached_definition, answers)
+
+    def shows_crisis(self, answers) -> bool:
+        """Whether ``answers``, valid or not, complete or not, plainly show a crisis (item 9
+        above 0): a sheet refused for any reason must still bring the crisis help then."""
+        if not isinstance(answers, Mapping):
+            return False
+        try:
+            return self.score(answers).crisis
+        except scoring.InvalidAnswers as invalid:
+            return invalid.crisis
 
     @cached_property
     def _cached_definition(self) -> scoring.Definition:

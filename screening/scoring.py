@@ -15,6 +15,7 @@ from itertools import pairwise
 from django.utils.translation import gettext as _
 
 TIERS = ("mild", "moderate", "severe")
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 SEVERE = "severe"
 
 
@@ -112,9 +113,9 @@ def clean_answers(definition: Definition, answers: Mapping[str, object]) -> dict
             if value is None and not question.required:
                 continue
             errors[question.code] = "not_integer"
-            if isinstance(value, str) and value.isascii() and value.strip().isdigit():
-                if int(value) in question.values:
-                    plain[question.code] = int(value)
+            meant = plain_meaning(value)
+            if meant in question.values:
+                plain[question.code] = meant
         elif value not in question.values:
             errors[question.code] = "invalid_choice"
         else:
@@ -123,6 +124,23 @@ def clean_answers(definition: Definition, answers: Mapping[str, object]) -> dict
         evident = plain | cleaned
         raise InvalidAnswers(errors, crisis=is_crisis(definition, fired_rules(definition, evident)))
     return cleaned
+
+
+def plain_meaning(value: object) -> int | None:
+    """The whole number a refused answer plainly means ("2", " 2", "２", 2.0), else None.
+
+    Such an answer is still refused (the API takes integers), but a self-harm answer written
+    that way must still bring the crisis help with the refusal.
+    """
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        # Full-width digits, as Chinese keyboards type them; not "²" or "②", which isdigit()
+        # also takes.
+        text = value.strip().translate(FULL_WIDTH_DIGITS)
+        if text.isascii() and text.isdigit() and len(text) <= 3:
+            return int(text)
+    return None
 
 
 def fired_rules(definition: Definition, cleaned: Mapping[str, int]) -> tuple[str, ...]:

@@ -96,10 +96,11 @@ class SubmissionInputSerializer(serializers.Serializer):
     )
     version = serializers.IntegerField(
         required=False,
+        allow_null=True,
         min_value=1,
         help_text="The `version` of the questionnaire the person was shown (from its detail). "
         "Send it: if a newer version goes live while they answer, they are still scored against "
-        "the questions they saw. Without it, the current version scores the answers.",
+        "the questions they saw. Without it (or null), the current version scores the answers.",
     )
 
 

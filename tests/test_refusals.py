@@ -28,20 +28,22 @@ def token(api, demo_data) -> str:
 
 
 @pytest.mark.parametrize(
-    "body, content_type, status",
+    "body, content_type, status, key",
     [
-        ('{"answers": {"phq9_1": 1,', "application/json", 400),  # cut off on a weak signal
-        (json.dumps({"answers": ANSWERS}), "text/plain", 415),
-        ("answers=1", "application/x-www-form-urlencoded", 415),
-        (json.dumps({"answers": ANSWERS, "note": "x" * 70_000}), "application/json", 413),
+        ('{"answers": {"phq9_1": 1,', "application/json", 400, "detail"),  # cut off in transit
+        ("null", "application/json", 400, "non_field_errors"),  # JSON, but no answer sheet
+        ('["phq9_1", 1]', "application/json", 400, "non_field_errors"),
+        (json.dumps({"answers": ANSWERS}), "text/plain", 415, "detail"),
+        ("answers=1", "application/x-www-form-urlencoded", 415, "detail"),
+        (json.dumps({"answers": ANSWERS, "note": "x" * 70_000}), "application/json", 413, "detail"),
     ],
 )
 def test_an_unreadable_answer_sheet_is_refused_with_the_hotlines(
-    api, demo_data, body, content_type, status
+    api, demo_data, body, content_type, status, key
 ):
     response = api.generic("POST", SUBMIT, body, content_type=content_type)
     assert response.status_code == status
-    assert response.json()["detail"]
+    assert response.json()[key]
     assert numbers(response) == NATIONAL
     assert Submission.objects.count() == 0
 

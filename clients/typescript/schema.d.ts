@@ -475,8 +475,8 @@ export interface components {
             };
             /** @description Code of the channel (poster, QR code) the person came from; unknown, inactive or malformed codes (too long, not text) are ignored, never refused. */
             channel?: string | null;
-            /** @description The `version` of the questionnaire the person was shown (from its detail). Send it: if a newer version goes live while they answer, they are still scored against the questions they saw. Without it, the current version scores the answers. */
-            version?: number;
+            /** @description The `version` of the questionnaire the person was shown (from its detail). Send it: if a newer version goes live while they answer, they are still scored against the questions they saw. Without it (or null), the current version scores the answers. */
+            version?: number | null;
         };
         /**
          * @description * `mild` - Mild: self-help information

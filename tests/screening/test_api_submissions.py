@@ -137,6 +137,50 @@ def test_an_incomplete_sheet_showing_self_harm_is_400_with_the_crisis_help(api, 
     assert len(body["hotlines"]) > 1
 
 
+@pytest.mark.parametrize("item9", [2.0, "２", " 2 "], ids=["a float", "full-width", "spaced"])
+def test_item_9_written_another_plain_way_still_brings_the_crisis_help(api, demo_data, item9):
+    response = post(api, {"answers": phq9((0,) * 8 + (item9,))})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["answers"]["phq9_9"] and body["crisis"] is True
+    assert body["hotlines"][0]["number"] == "12356"
+
+
+@pytest.mark.parametrize(
+    "extra, field",
+    [
+        ({"version": 99}, "version"),
+        ({"version": 0}, "version"),
+        ({"version": "first"}, "version"),
+        ({"channel": "demo", "version": [1]}, "version"),
+    ],
+    ids=["version not published", "version 0", "version not a number", "version a list"],
+)
+def test_a_sheet_refused_for_another_field_still_brings_the_crisis_help(
+    api, demo_data, extra, field
+):
+    # The answers are whole and show self-harm; what is wrong is something else on the sheet.
+    response = post(api, {"answers": phq9((1,) * 9), "channel": "demo"} | extra)
+    assert response.status_code == 400
+    body = response.json()
+    assert body[field]
+    assert body["crisis"] is True
+    assert "12356" in body["safety_message"]
+    result = post(api, {"answers": phq9((1,) * 9), "channel": "demo"}).json()
+    # The lines a crisis result from the same poster lists, in the same order.
+    assert body["hotlines"] == result["hotlines"]
+    assert Submission.objects.count() == 1
+    # The same refusal without a self-harm answer names the field alone.
+    calm = post(api, {"answers": phq9((1,) * 8 + (0,))} | extra).json()
+    assert "crisis" not in calm and "hotlines" not in calm
+
+
+def test_a_null_version_is_the_current_one(api, demo_data):
+    response = post(api, {"answers": phq9((1,) * 8 + (0,)), "version": None})
+    assert response.status_code == 201
+    assert response.json()["questionnaire"]["version"] == 1
+
+
 @pytest.mark.parametrize(
     "answers",
     [{"phq9_9": 0}, {"phq9_9": 5}, {"phq9_9": "0"}, {"phq9_1": 3}],

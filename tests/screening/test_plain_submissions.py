@@ -43,9 +43,9 @@ def without_own_values(body: dict) -> dict:
 
 def same_headers(one, other) -> bool:
     """The same headers, but for ``Expires``: the moment each was sent (never_cache), which
-    for two requests in a row may fall on either side of a second's boundary."""
+    for two requests in a row may be a second or two apart on a busy machine."""
     expires = [parsedate_to_datetime(response["Expires"]) for response in (one, other)]
-    assert abs((expires[1] - expires[0]).total_seconds()) <= 1
+    assert abs((expires[1] - expires[0]).total_seconds()) <= 3
     return dict(one.headers) | {"Expires": ""} == dict(other.headers) | {"Expires": ""}
 
 

@@ -170,7 +170,8 @@ def test_missing_and_unknown_questions_are_all_reported_at_once():
 @pytest.mark.parametrize(
     "item9, crisis",
     [(0, False), (1, True), (3, True), (4, False), (None, False), ("2", True), (" 1", True)]
-    + [("0", False), ("x", False), ("²", False), (2.0, False)],
+    + [("0", False), ("x", False), ("²", False), ("②", False), (2.5, False), (0.0, False)]
+    + [(2.0, True), ("２", True), (" １ ", True), ("１２", False)],
 )
 def test_invalid_answers_say_whether_the_valid_ones_already_show_a_crisis(item9, crisis):
     answers = {"phq9_9": item9, "phq9_2": 2}
