@@ -48,6 +48,14 @@ NEXT_STEPS = {
 }
 
 
+# The same, named for a scoring key (the blank questionnaire's), where nothing is "below".
+STEP_NAMES = {
+    Tier.MILD: _("Self-help information"),
+    Tier.MODERATE: _("Talk to an expert"),
+    Tier.SEVERE: _("Crisis referral: hotlines and a call-back"),
+}
+
+
 # The highest version number: drafts and imports number themselves one up from the last.
 LAST_NUMBER = 9999
 
@@ -694,6 +702,10 @@ class ScoreBand(VersionPart):
 
     def __str__(self) -> str:
         return f"{self.min_score}–{self.max_score} {self.label}"
+
+    def step_name(self) -> str:
+        """The next step this band's results are given, without the tier's severity word."""
+        return str(STEP_NAMES[self.tier])
 
 
 class ItemRule(VersionPart):

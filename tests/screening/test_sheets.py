@@ -409,6 +409,8 @@ def test_the_blank_questionnaire_is_a_form_with_a_clinician_key(client, demo_dat
         questions = [squeeze(q.text) for q in version.questions.all()]
         options = [squeeze(o.label) for o in version.questions.first().options.all()]
         bands = [(b.min_score, b.max_score, squeeze(b.label)) for b in version.bands.all()]
+        steps = {squeeze(b.step_name()) for b in version.bands.all()}
+        tiers = {squeeze(b.get_tier_display()) for b in version.bands.all()}
         rule = squeeze(
             gettext("Question %(number)s: any answer of %(value)s or more")
             % {"number": 9, "value": 1}
@@ -427,6 +429,9 @@ def test_the_blank_questionnaire_is_a_form_with_a_clinician_key(client, demo_dat
     assert scoring_key in key
     for low, high, label in bands:
         assert f"{low}–{high}{label}" in key
+    # Each band's next step, without a tier's severity word ("minimal" beside "Mild").
+    assert len(steps) == 3 and all(step in key for step in steps)
+    assert not any(tier in key for tier in tiers)
     assert rule in key
     assert "12356" in key
 
