@@ -25,17 +25,21 @@ log = logging.getLogger(__name__)
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 # Area codes: 010, 02x, or three digits from 0300 up (GB/T 2260 zones), then 7-8 digits.
 LANDLINE = re.compile(r"^0(10|2[0-9]|[3-9][0-9]{2})[0-9]{7,8}$")
+# White space, brackets, dots, the middle dot, slashes and dashes (hyphen to horizontal bar, minus).
+SEPARATORS = re.compile(r"[\s().·/\-\u2010-\u2015\u2212]")
 
 
 def normalise_phone(raw: str) -> str | None:
     """A mainland China number in plain digits, or None when it is not one.
 
     Mobile: 11 digits starting 13-19. Landline: area code with its leading 0, then 7-8 digits.
-    Spaces, dashes, brackets and a +86 / 0086 prefix are allowed around them.
+    Spaces, dashes, dots, slashes, brackets and a +86 / 0086 / 86 prefix are allowed around them.
     """
-    # Chinese input methods often type full-width digits and brackets (１３９…, （010）).
-    digits = re.sub(r"[\s\-()]", "", unicodedata.normalize("NFKC", raw or ""))
-    for prefix in ("+86", "0086"):
+    # Chinese input methods often type full-width digits and brackets (１３９…, （010）), and
+    # dashes of every length (139—1234—5678).
+    digits = SEPARATORS.sub("", unicodedata.normalize("NFKC", raw or ""))
+    # No mainland number starts with 86, so a bare 86 is the country code too.
+    for prefix in ("+86", "0086", "86"):
         if digits.startswith(prefix):
             digits = digits[len(prefix) :]
             # From abroad a landline drops its trunk 0: +86 10 8295 1332 is 010 8295 1332.
