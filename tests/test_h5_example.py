@@ -199,6 +199,28 @@ def test_a_crisis_result_leads_with_the_safety_message_and_hotlines(
     assert ReferralCase.objects.get().submission.token == result["token"]
 
 
+def test_a_call_back_request_the_api_cannot_read_shows_the_hotlines_it_sent(
+    open_h5, live_server, demo_data
+):
+    page, result = result_of(open_h5, live_server, (0, 0, 0, 0, 0, 0, 0, 0, 1))
+    # Cut off on the way, as on a weak signal: the API refuses it with its hotlines.
+    page.route("**/callback/**", lambda route: route.continue_(post_data='{"phone": "139'))
+    page.fill("#phone", "139 1234 5678")
+    page.check('input[name="consent"]')
+    with page.expect_response("**/callback/**") as refused:
+        page.click("form.callback button[type=submit]")
+    assert refused.value.status == 400
+    sent = [line["number"] for line in refused.value.json()["hotlines"]]
+    alert = page.locator("form.callback .form-error .alert")
+    alert.wait_for()
+    assert alert.locator("a.call").all_inner_texts() == sent
+    assert sent[0] == "12356"
+    assert "object" not in alert.inner_text()
+    # Nothing is marked as a mistake of the person's.
+    assert page.locator("form.callback .invalid").count() == 0
+    assert ReferralCase.objects.count() == 0
+
+
 def test_self_harm_answered_with_a_question_left_out_shows_the_crisis_help_first(
     open_h5, live_server, demo_data
 ):

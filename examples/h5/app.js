@@ -138,20 +138,35 @@ function when(iso) {
 function errorBox(error, retry) {
   const message =
     error instanceof ApiError ? error.body.detail || TEXT.serverError : TEXT.networkError;
+  // The API sends the hotlines with its refusals; without an answer, 12356 from the page.
+  const lines = error instanceof ApiError ? error.body.hotlines : null;
   return h(
     "div",
     { class: "alert", role: "alert" },
     h("p", {}, message),
-    h(
-      "p",
-      {},
-      TEXT.needHelp,
-      h("a", { class: "call", href: "tel:12356" }, "12356"),
-      TEXT.anonymous,
-    ),
+    lines?.length
+      ? hotlineList(lines)
+      : h(
+          "p",
+          {},
+          TEXT.needHelp,
+          h("a", { class: "call", href: "tel:12356" }, "12356"),
+          TEXT.anonymous,
+        ),
     retry
       ? h("button", { type: "button", class: "button secondary", onclick: retry }, TEXT.retry)
       : null,
+  );
+}
+
+// A 400 that names fields, to be shown beside them. Any other refusal (a body the API could not
+// read: {"detail": "…", "hotlines": […]}) goes in an error box with the hotlines it carries.
+function namesFields(error) {
+  return (
+    error instanceof ApiError &&
+    error.status === 400 &&
+    !("detail" in error.body) &&
+    !("non_field_errors" in error.body)
   );
 }
 
@@ -293,7 +308,7 @@ async function submitAnswers(slug, version, form) {
     showResult(await api(path, { body }));
   } catch (error) {
     // Keep the answers on screen whatever happened, so nothing has to be entered twice.
-    if (error instanceof ApiError && error.status === 400) {
+    if (namesFields(error)) {
       // Answers still missing, but those given show thoughts of self-harm: the API sends the
       // crisis help with the errors, and it goes first, above the questions.
       const { crisis, safety_message: safety, hotlines, ...fields } = error.body;
@@ -475,7 +490,7 @@ function callbackForm(callbackUrl) {
       const answer = await api(callbackUrl, { body });
       form.replaceWith(h("p", { class: "ok", role: "status" }, answer.message));
     } catch (error) {
-      if (error instanceof ApiError && error.status === 400) showFieldErrors(form, error.body);
+      if (namesFields(error)) showFieldErrors(form, error.body);
       else form.querySelector(".form-error").replaceChildren(errorBox(error));
     }
   });
