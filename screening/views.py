@@ -76,6 +76,8 @@ def visit_channel(request) -> Channel | None:
 
 
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,6}")
+# ?help=1 on a questionnaire: show the crisis help above it (screening.views.questionnaire).
+CRISIS_HELP = "help"
 
 
 def version_shown(
@@ -114,6 +116,8 @@ def questionnaire(request, slug: str):
     answers: dict[str, object] = {}
     errors: dict[str, str] = {}
     crisis = {}
+    # Where the language and text-size buttons come back to; a crisis keeps its help there.
+    back = request.get_full_path()
     if request.method == "POST":
         version = version_shown(slug, request.POST.get("version"), version)
         answers = form_answers(request.POST)
@@ -128,9 +132,16 @@ def questionnaire(request, slug: str):
                 # The answers given already show thoughts of self-harm: the help comes first,
                 # above the questions still to answer, as it would on the result.
                 crisis = {"safety_message": safety_message(), "hotlines": crisis_hotlines(channel)}
+                back = f"{request.path}?{CRISIS_HELP}=1"
         else:
             # 303: the browser fetches the result with GET, and "back" does not re-submit.
             return HttpResponseRedirect(submission.result_path(), status=303)
+    elif request.GET.get(CRISIS_HELP) == "1":
+        # Back from the language or text-size button on a form that showed the crisis help:
+        # the help stays at the top (the answers come back from the phone, keep-answers.js).
+        hotlines = crisis_hotlines(visit_channel(request))
+        crisis = {"safety_message": safety_message(), "hotlines": hotlines}
+        back = request.get_full_path()
     questions = list(version.questions.all())
     missing = [(position, q) for position, q in enumerate(questions, 1) if errors.get(q.code)]
     context = {
@@ -143,6 +154,7 @@ def questionnaire(request, slug: str):
         "errors": errors,
         "missing": missing,
         "crisis": crisis,
+        "toggles_back": back,
     }
     return render(request, "screening/questionnaire.html", context, status=400 if errors else 200)
 

@@ -101,6 +101,34 @@ def test_a_form_sent_back_with_self_harm_answered_leads_with_the_crisis_help(cli
     assert 'class="crisis"' not in calm
 
 
+def crisis_lines(page: str) -> list[str]:
+    """The numbers the page's crisis box offers, in order; [] without one."""
+    if 'class="crisis"' not in page:
+        return []
+    box = page.split('class="crisis"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r'href="tel:([^"]+)"', box)
+
+
+@pytest.mark.parametrize("button", ["/text-size/", "/i18n/setlang/"])
+def test_the_crisis_help_stays_when_text_size_or_language_is_switched(client, demo_data, button):
+    # Those most likely to press "Large text" are the ones who need to read the help.
+    client.cookies["channel"] = client.get("/c/demo/").cookies["channel"].value
+    refused = client.post("/q/phq-9/", answers((0, 2, 1)) | {"phq9_9": "2"}).content.decode()
+    back = re.findall(r'name="next" value="([^"]+)"', refused)
+    assert back == ["/q/phq-9/?help=1"] * 2
+    switched = client.post(button, {"language": "en", "next": back[0]}, follow=True)
+    page = switched.content.decode()
+    assert switched.redirect_chain[-1][0] == "/q/phq-9/?help=1"
+    # The same lines, in the same order, as the refused form listed from the same poster.
+    assert crisis_lines(page) == crisis_lines(refused)
+    assert crisis_lines(page)[0] == "12356" and len(crisis_lines(page)) > 1
+    # And its buttons keep it there; without the flag, a plain form has none.
+    assert re.findall(r'name="next" value="([^"]+)"', page) == ["/q/phq-9/?help=1"] * 2
+    plain = client.get("/q/phq-9/").content.decode()
+    assert crisis_lines(plain) == []
+    assert re.findall(r'name="next" value="([^"]+)"', plain) == ["/q/phq-9/"] * 2
+
+
 @pytest.mark.parametrize("forged", ["7", "x", "--1", "²", "١", "1.0", "9" * 400])
 def test_a_forged_value_is_refused_without_a_500(client, demo_data, forged):
     response = client.post("/q/phq-9/", answers((0,) * 8) | {"phq9_9": forged, "bogus": "x"})
