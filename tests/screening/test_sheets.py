@@ -481,8 +481,9 @@ def test_the_api_schema_documents_the_pdf_endpoint(api, questionnaires):
     ok, missing = operation["responses"]["200"], operation["responses"]["404"]
     assert ok["content"]["application/pdf"]["schema"] == {"type": "string", "format": "binary"}
     assert ok["description"]
+    # A refusal, with the hotlines (config.schema.document_refusals).
     assert missing["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/Error"
+        "$ref": "#/components/schemas/Refusal"
     }
     assert missing["content"]["application/json"]["examples"]
     assert "crisis" in operation["description"]
