@@ -266,6 +266,7 @@ SPECTACULAR_SETTINGS = {
         "invalid answers are keyed by question code under `answers`. Every other refusal (a body "
         "that is not JSON at all, 404, 413 for a body over 64 KB, 415, 429 for too many requests, "
         '503 while the database or cache is unreachable) carries `{"detail": "message", '
+        '"hotlines": [...]}`, and JSON that is no object `{"non_field_errors": [...], '
         '"hotlines": [...]}`: show the hotlines, as whoever is turned away may be in crisis.\n\n'
         "**Language**: Simplified Chinese by default; `Accept-Language: en` or `?lang=en` for "
         "English where translated. `Content-Language` says which language a response is in.\n\n"

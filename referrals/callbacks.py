@@ -25,15 +25,17 @@ log = logging.getLogger(__name__)
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 # Area codes: 010, 02x, or three digits from 0300 up (GB/T 2260 zones), then 7-8 digits.
 LANDLINE = re.compile(r"^0(10|2[0-9]|[3-9][0-9]{2})[0-9]{7,8}$")
-# White space, brackets, dots, the middle dot, slashes and dashes (hyphen to horizontal bar, minus).
-SEPARATORS = re.compile(r"[\s().·/\-\u2010-\u2015\u2212]")
+# White space, brackets and dashes (hyphen to horizontal bar, minus); a dot or middle dot only
+# before a group of three digits or more (139.1234.5678), never before a decimal (4638908.0).
+# No slash: in "0931-4638908/9" it means "or", and the number is not one number.
+SEPARATORS = re.compile(r"[\s()\-\u2010-\u2015\u2212]|(?<=[0-9])[.·](?=[0-9]{3})")
 
 
 def normalise_phone(raw: str) -> str | None:
     """A mainland China number in plain digits, or None when it is not one.
 
     Mobile: 11 digits starting 13-19. Landline: area code with its leading 0, then 7-8 digits.
-    Spaces, dashes, dots, slashes, brackets and a +86 / 0086 / 86 prefix are allowed around them.
+    Spaces, dashes, dots between groups, brackets and a +86 / 0086 / 86 prefix are allowed.
     """
     # Chinese input methods often type full-width digits and brackets (１３９…, （010）), and
     # dashes of every length (139—1234—5678).

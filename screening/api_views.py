@@ -536,7 +536,8 @@ class SubmissionCreate(Anonymous, APIView):
                 OpenApiTypes.OBJECT,
                 description="Invalid body; nothing is stored. Field errors name the field; answer "
                 "errors are keyed by question code under `answers`. A body that is not JSON at "
-                "all is `detail` with the national `hotlines`. When the answers that were "
+                "all is `detail` with the national `hotlines`; JSON that is no object (`null`, "
+                "`[]`) is `non_field_errors` with them. When the answers that were "
                 "given already show a crisis (PHQ-9 item 9 above 0), the body also has `crisis: "
                 "true`, the `safety_message` and the `hotlines` (12356 first): show them first, "
                 "as on a result.",
@@ -596,12 +597,15 @@ class SubmissionCreate(Anonymous, APIView):
             # Whatever is wrong with the sheet, answers that show a crisis get the help with
             # the refusal; the current version is the best guess at what they answered.
             data = request.data if isinstance(request.data, Mapping) else {}
-            code = data.get("channel")
-            valid_code = isinstance(code, str) and CHANNEL_CODE.fullmatch(code)
+            try:
+                # Read as the form reads it (" demo " is the demo poster), though the rest failed.
+                code = form.fields["channel"].run_validation(data.get("channel"))
+            except ValidationError:
+                code = None
             return self.refused(
                 form.errors,
                 crisis=version.shows_crisis(data.get("answers")),
-                channel=active_channel(code) if valid_code else None,
+                channel=active_channel(code) if code else None,
             )
         channel_code = form.validated_data.get("channel")
         # An unknown or retired poster code must never stop someone from getting their result.

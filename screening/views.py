@@ -5,6 +5,7 @@ from django.core.validators import slug_re
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -117,7 +118,7 @@ def questionnaire(request, slug: str):
     errors: dict[str, str] = {}
     crisis = {}
     # Where the language and text-size buttons come back to; a crisis keeps its help there.
-    back = request.get_full_path()
+    back = request.path
     if request.method == "POST":
         version = version_shown(slug, request.POST.get("version"), version)
         answers = form_answers(request.POST)
@@ -141,7 +142,7 @@ def questionnaire(request, slug: str):
         # the help stays at the top (the answers come back from the phone, keep-answers.js).
         hotlines = crisis_hotlines(visit_channel(request))
         crisis = {"safety_message": safety_message(), "hotlines": hotlines}
-        back = request.get_full_path()
+        back = f"{request.path}?{CRISIS_HELP}=1"
     questions = list(version.questions.all())
     missing = [(position, q) for position, q in enumerate(questions, 1) if errors.get(q.code)]
     context = {
@@ -156,7 +157,15 @@ def questionnaire(request, slug: str):
         "crisis": crisis,
         "toggles_back": back,
     }
-    return render(request, "screening/questionnaire.html", context, status=400 if errors else 200)
+    response = render(
+        request, "screening/questionnaire.html", context, status=400 if errors else 200
+    )
+    if crisis:
+        # As private as the refused form it stands in for (config.middleware): the help says
+        # what was answered.
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 def result(request, token: str):

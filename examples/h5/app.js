@@ -160,11 +160,13 @@ function errorBox(error, retry) {
 }
 
 // A 400 that names fields, to be shown beside them. Any other refusal (a body the API could not
-// read: {"detail": "…", "hotlines": […]}) goes in an error box with the hotlines it carries.
+// read: {"detail": "…", "hotlines": […]}; a proxy's page, read as {}) goes in an error box with
+// the hotlines it carries, or 12356.
 function namesFields(error) {
   return (
     error instanceof ApiError &&
     error.status === 400 &&
+    Object.keys(error.body).length > 0 &&
     !("detail" in error.body) &&
     !("non_field_errors" in error.body)
   );

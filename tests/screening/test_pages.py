@@ -127,6 +127,13 @@ def test_the_crisis_help_stays_when_text_size_or_language_is_switched(client, de
     plain = client.get("/q/phq-9/").content.decode()
     assert crisis_lines(plain) == []
     assert re.findall(r'name="next" value="([^"]+)"', plain) == ["/q/phq-9/"] * 2
+    # Private as the refused form was: the help says what was answered.
+    assert "no-store" in switched["Cache-Control"] and "noindex" in switched["X-Robots-Tag"]
+    assert "no-store" not in (client.get("/q/phq-9/").get("Cache-Control") or "")
+    # A calm sheet sent from there goes back to the plain form.
+    calm = client.post("/q/phq-9/?help=1", answers((0, 2, 1)) | {"phq9_9": "0"}).content.decode()
+    assert crisis_lines(calm) == []
+    assert re.findall(r'name="next" value="([^"]+)"', calm) == ["/q/phq-9/"] * 2
 
 
 @pytest.mark.parametrize("forged", ["7", "x", "--1", "²", "١", "1.0", "9" * 400])

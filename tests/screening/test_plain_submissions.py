@@ -53,6 +53,7 @@ SHEETS = [
     pytest.param({"answers": phq9(0, 1, 0, 1, 0, 1, 0, 0, 0)}, id="mild"),
     pytest.param({"answers": phq9(2, 2, 2, 1, 1, 1, 1, 0, 0), "channel": "demo"}, id="moderate"),
     pytest.param({"answers": phq9(3, 3, 3, 3, 3, 2, 2, 2, 0), "version": 1}, id="severe"),
+    pytest.param({"answers": phq9(1, 1, 1, 1, 1, 1, 1, 1, 0), "version": None}, id="null version"),
     pytest.param({"answers": phq9(0, 0, 0, 0, 0, 0, 0, 0, 1), "channel": "demo"}, id="crisis"),
     pytest.param(
         {"answers": phq9(1, 1, 1, 1, 1, 1, 1, 1, 2), "channel": "demo-gansu"}, id="crisis-gansu"
