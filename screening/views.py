@@ -117,8 +117,9 @@ def questionnaire(request, slug: str):
     answers: dict[str, object] = {}
     errors: dict[str, str] = {}
     crisis = {}
-    # Where the language and text-size buttons come back to; a crisis keeps its help there.
-    back = request.path
+    # Where the language and text-size buttons come back to; a crisis keeps its help there, a
+    # calm sheet sent from ?help=1 does not.
+    back = request.path if request.method == "POST" else request.get_full_path()
     if request.method == "POST":
         version = version_shown(slug, request.POST.get("version"), version)
         answers = form_answers(request.POST)
