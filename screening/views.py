@@ -116,10 +116,6 @@ def questionnaire(request, slug: str):
         raise Http404(_("No such self-test.")) from None
     answers: dict[str, object] = {}
     errors: dict[str, str] = {}
-    crisis = {}
-    # Where the language and text-size buttons come back to; a crisis keeps its help there, a
-    # calm sheet sent from ?help=1 does not.
-    back = request.path if request.method == "POST" else request.get_full_path()
     if request.method == "POST":
         version = version_shown(slug, request.POST.get("version"), version)
         answers = form_answers(request.POST)
@@ -130,19 +126,23 @@ def questionnaire(request, slug: str):
             )
         except scoring.InvalidAnswers as invalid:
             errors = invalid.errors
-            if invalid.crisis:
-                # The answers given already show thoughts of self-harm: the help comes first,
-                # above the questions still to answer, as it would on the result.
-                crisis = {"safety_message": safety_message(), "hotlines": crisis_hotlines(channel)}
-                back = f"{request.path}?{CRISIS_HELP}=1"
+            # The answers given already show thoughts of self-harm: the help comes first,
+            # above the questions still to answer, as it would on the result.
+            show_help = invalid.crisis
         else:
             # 303: the browser fetches the result with GET, and "back" does not re-submit.
             return HttpResponseRedirect(submission.result_path(), status=303)
-    elif request.GET.get(CRISIS_HELP) == "1":
+    else:
         # Back from the language or text-size button on a form that showed the crisis help:
         # the help stays at the top (the answers come back from the phone, keep-answers.js).
-        hotlines = crisis_hotlines(visit_channel(request))
-        crisis = {"safety_message": safety_message(), "hotlines": hotlines}
+        show_help = request.GET.get(CRISIS_HELP) == "1"
+        channel = visit_channel(request) if show_help else None
+    crisis = {}
+    # Where the language and text-size buttons come back to; a crisis keeps its help there, a
+    # calm sheet sent from ?help=1 does not.
+    back = request.path if request.method == "POST" else request.get_full_path()
+    if show_help:
+        crisis = {"safety_message": safety_message(), "hotlines": crisis_hotlines(channel)}
         back = f"{request.path}?{CRISIS_HELP}=1"
     questions = list(version.questions.all())
     missing = [(position, q) for position, q in enumerate(questions, 1) if errors.get(q.code)]
