@@ -19,7 +19,7 @@ from referrals.serializers import (
     CallbackResponseSerializer,
     HotlineSerializer,
 )
-from referrals.throttling import CALLBACK_THROTTLES, count_callback
+from referrals.throttling import CallbackLimits
 from screening.api_views import (
     HOTLINE_12356,
     NOT_FOUND,
@@ -70,7 +70,8 @@ class HotlineList(generics.ListAPIView):
 
 
 class CallbackCreate(APIView):
-    throttle_classes = CALLBACK_THROTTLES
+    # Counted around the work, once the form is valid (referrals.throttling.CallbackLimits).
+    throttle_classes = ()
 
     @extend_schema(
         request=CallbackInputSerializer,
@@ -132,13 +133,14 @@ class CallbackCreate(APIView):
             errors["phone"] = [NOT_A_PHONE]
         if errors:
             raise ValidationError(errors)
-        case, created = request_callback(
-            submission=submission,
-            phone=phone,
-            preferred_time=form.validated_data["preferred_time"],
-            note=form.validated_data["note"],
-        )
-        count_callback(request, self, created=created)
+        with CallbackLimits(request, token) as limits:
+            case, created = request_callback(
+                submission=submission,
+                phone=phone,
+                preferred_time=form.validated_data["preferred_time"],
+                note=form.validated_data["note"],
+            )
+            limits.taken(created=created)
         body = {
             "status": case.status,
             "created": created,

@@ -3,35 +3,13 @@
 import hashlib
 from types import SimpleNamespace
 
+from rest_framework.exceptions import Throttled
+
+from config.throttling import SlidingWindowThrottle
 from referrals.models import ReferralCase
-from screening.throttling import SettingRateThrottle
 
 
-class TakenRequestThrottle(SettingRateThrottle):
-    """Counts what ``count_taken`` records, not every attempt.
-
-    A person in crisis who mistypes the number a few times must not be locked out of asking;
-    a refused request opens no case, so there is nothing to limit.
-    """
-
-    def throttle_success(self):
-        return True
-
-    @classmethod
-    def count_taken(cls, request, view) -> None:
-        """Count a taken request against its rate."""
-        throttle = cls()
-        key = throttle.get_cache_key(request, view) if throttle.rate else None
-        if key is None:
-            return
-        now = throttle.timer()
-        recent = [
-            moment for moment in throttle.cache.get(key, []) if moment > now - throttle.duration
-        ]
-        throttle.cache.set(key, [now, *recent], throttle.duration)
-
-
-class CallbackRateThrottle(TakenRequestThrottle):
+class CallbackRateThrottle(SlidingWindowThrottle):
     """New call-back cases per client address.
 
     Only new cases count: a village clinic's wifi, or a carrier's shared address, serves many
@@ -42,16 +20,8 @@ class CallbackRateThrottle(TakenRequestThrottle):
     scope = "callbacks"
     setting = "THROTTLE_CALLBACKS"
 
-    def allow_request(self, request, view):
-        # Asking again for a result whose case is open opens nothing new.
-        if self.rate is None or (
-            ReferralCase.objects.open().filter(submission__token=view.kwargs["token"]).exists()
-        ):
-            return True
-        return super().allow_request(request, view)
 
-
-class ResultCallbackRateThrottle(TakenRequestThrottle):
+class ResultCallbackRateThrottle(SlidingWindowThrottle):
     """Call-back requests per result: each repeat tells the team again once they have called."""
 
     scope = "callbacks_per_result"
@@ -63,20 +33,52 @@ class ResultCallbackRateThrottle(TakenRequestThrottle):
         return self.cache_format % {"scope": self.scope, "ident": digest}
 
 
-CALLBACK_THROTTLES = (CallbackRateThrottle, ResultCallbackRateThrottle)
+class CallbackLimits:
+    """Counts one call-back request against its limits, around the work of taking it.
 
+    Counted on entry (raising DRF's Throttled when a limit is reached), so that requests arriving
+    together can never all pass a check made before any of them is counted; given back when
+    the work fails, and, for the per-client limit on new cases, when the request only updated
+    an open case. Only taken requests count: a person in crisis who mistypes the number a few
+    times must not be locked out, so the caller checks the form before entering.
 
-def callback_view(token: str) -> SimpleNamespace:
-    """What the throttles read of a view, for the result page's form (not a DRF view)."""
-    return SimpleNamespace(kwargs={"token": token})
+        with CallbackLimits(request, token) as limits:
+            case, created = request_callback(...)
+            limits.taken(created=created)
+    """
 
+    def __init__(self, request, token: str):
+        self.request = request
+        self.view = SimpleNamespace(kwargs={"token": token})
+        self.counted: list[tuple[SlidingWindowThrottle, str]] = []
 
-def callback_allowed(request, view) -> bool:
-    return all(throttle().allow_request(request, view) for throttle in CALLBACK_THROTTLES)
+    def __enter__(self) -> "CallbackLimits":
+        throttles = [ResultCallbackRateThrottle()]
+        # Asking again for a result whose case is open opens nothing new.
+        token = self.view.kwargs["token"]
+        if not ReferralCase.objects.open().filter(submission__token=token).exists():
+            throttles.append(CallbackRateThrottle())
+        for throttle in throttles:
+            key = throttle.get_cache_key(self.request, self.view) if throttle.rate else None
+            if key is None:
+                continue
+            counter = throttle.take(key)
+            if counter is None:
+                self.give_back()
+                raise Throttled(throttle.wait())
+            self.counted.append((throttle, counter))
+        return self
 
+    def taken(self, *, created: bool) -> None:
+        """The request was taken; an update of an open case is no new case."""
+        if not created:
+            self.give_back(CallbackRateThrottle)
 
-def count_callback(request, view, *, created: bool) -> None:
-    """Count a taken call-back request: against its result, and against the client if new."""
-    ResultCallbackRateThrottle.count_taken(request, view)
-    if created:
-        CallbackRateThrottle.count_taken(request, view)
+    def give_back(self, kind: type = SlidingWindowThrottle) -> None:
+        for throttle, counter in [c for c in self.counted if isinstance(c[0], kind)]:
+            throttle.give_back(counter)
+            self.counted.remove((throttle, counter))
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        if exc_type is not None:
+            self.give_back()

@@ -9,11 +9,12 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from rest_framework.exceptions import Throttled
 
 from config.views import this_site
 from referrals.callbacks import request_callback
 from referrals.forms import TOO_MANY_CALLBACKS, CallbackForm
-from referrals.throttling import callback_allowed, callback_view, count_callback
+from referrals.throttling import CallbackLimits
 from screening import scoring
 from screening.models import (
     Channel,
@@ -201,21 +202,25 @@ def result_callback(request, token: str):
         # buttons coming back to it, must lead to the result and its hotlines, not a blank 405.
         return redirect(f"{submission.result_path()}#callback")
     form = CallbackForm(request.POST)
-    view = callback_view(token)
     if not form.is_valid():
         errors, status = {field: messages[0] for field, messages in form.errors.items()}, 400
-    elif not callback_allowed(request, view):
-        # The same limit as the API's, so that the form is no way around it.
-        errors, status = {"limit": TOO_MANY_CALLBACKS}, 429
     else:
-        _case, created = request_callback(
-            submission=submission,
-            phone=form.cleaned_data["phone"],
-            preferred_time=form.cleaned_data["preferred_time"],
-            note=form.cleaned_data["note"],
-        )
-        count_callback(request, view, created=created)
-        return HttpResponseRedirect(f"{submission.result_path()}?callback=1#callback", status=303)
+        try:
+            # The same limits as the API's, so that the form is no way around them.
+            with CallbackLimits(request, token) as limits:
+                _case, created = request_callback(
+                    submission=submission,
+                    phone=form.cleaned_data["phone"],
+                    preferred_time=form.cleaned_data["preferred_time"],
+                    note=form.cleaned_data["note"],
+                )
+                limits.taken(created=created)
+        except Throttled:
+            errors, status = {"limit": TOO_MANY_CALLBACKS}, 429
+        else:
+            return HttpResponseRedirect(
+                f"{submission.result_path()}?callback=1#callback", status=303
+            )
     context = result_context(
         submission,
         callback_errors=errors,

@@ -1,7 +1,10 @@
+import os
+import uuid
 from importlib import import_module
 from pathlib import Path
 
 import pytest
+import redis
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.core.management import call_command
@@ -54,6 +57,21 @@ def staff_groups(db):
     """The staff roles made by a data migration, which a transactional test's flush removes."""
     import_module("referrals.migrations.0002_staff_groups").grant_roles(Group, Permission)
     import_module("content.migrations.0005_pause_permissions").grant(Group, Permission)
+
+
+@pytest.fixture
+def shared_redis():
+    """A Redis database and key prefix of this test's own; skipped where no Redis runs."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    client = redis.Redis.from_url(url)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.skip(f"needs Redis at {url} (set TEST_REDIS_URL)")
+    prefix = f"test-{uuid.uuid4().hex}"
+    yield url, prefix
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
@@ -315,33 +314,10 @@ def test_the_outage_answer_itself_makes_no_query(client, api, questionnaires):
     assert listing.json()["hotlines"][0]["number"] == "12356"
 
 
-def test_a_lost_redis_is_a_503_with_the_hotlines_too(api, questionnaires):
-    with mock.patch("rest_framework.throttling.SimpleRateThrottle.allow_request") as allow:
-        allow.side_effect = redis.ConnectionError("lost")
-        response = api.post(SUBMIT, json.loads(ANSWERS), format="json")
-    assert response.status_code == 503
-    assert response.json()["hotlines"][0]["number"] == "12356"
-
-
 def test_other_errors_stay_errors(client, db):
     with mock.patch.object(Questionnaire.objects, "with_current_version", side_effect=KeyError):
         client.raise_request_exception = False
         assert client.get("/").status_code == 500
-
-
-@pytest.fixture
-def shared_redis():
-    """A Redis database and key prefix of this test's own; skipped where no Redis runs."""
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    client = redis.Redis.from_url(url)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.skip(f"needs Redis at {url} (set TEST_REDIS_URL)")
-    prefix = f"test-{uuid.uuid4().hex}"
-    yield url, prefix
-    for key in client.scan_iter(f"{prefix}:*"):
-        client.delete(key)
 
 
 @ON_POSTGRES

@@ -152,7 +152,7 @@ def test_the_cache_is_local_memory_unless_redis_url_is_set():
     redis = setting(
         f"{backend}, s.CACHES['default']['LOCATION']", REDIS_URL="redis://127.0.0.1:6379/3"
     )
-    assert redis == "django.core.cache.backends.redis.RedisCache redis://127.0.0.1:6379/3"
+    assert redis == "config.cache.RedisWithFallbackCache redis://127.0.0.1:6379/3"
 
 
 def test_forwarded_for_is_ignored_unless_proxies_are_declared():
