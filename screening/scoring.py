@@ -99,6 +99,8 @@ def clean_answers(definition: Definition, answers: Mapping[str, object]) -> dict
     cleaned: dict[str, int] = {}
     # Refused answers whose meaning is plain ("2" for 2), for the crisis check alone.
     plain: dict[str, int] = {}
+    # A safety question answered with something unreadable that is not plainly its lowest value.
+    unreadable_risk = False
     for key in answers:
         if definition.question(key) is None:
             errors[key] = "unknown_question"
@@ -116,14 +118,31 @@ def clean_answers(definition: Definition, answers: Mapping[str, object]) -> dict
             meant = plain_meaning(value)
             if meant in question.values:
                 plain[question.code] = meant
+            elif question.safety and may_signal_risk(question, value):
+                unreadable_risk = True
         elif value not in question.values:
             errors[question.code] = "invalid_choice"
+            unreadable_risk |= question.safety and may_signal_risk(question, value)
         else:
             cleaned[question.code] = value
     if errors:
         evident = plain | cleaned
-        raise InvalidAnswers(errors, crisis=is_crisis(definition, fired_rules(definition, evident)))
+        crisis = unreadable_risk or is_crisis(definition, fired_rules(definition, evident))
+        raise InvalidAnswers(errors, crisis=crisis)
     return cleaned
+
+
+def may_signal_risk(question: QuestionDef, value: object) -> bool:
+    """Whether a refused answer to a safety question may mean risk: anything but its lowest
+    value or nothing (4, 99, true, "yes", "是", 1.5, [1]). Err towards help: the help comes
+    with the refusal. Several answers (a form field sent twice) signal risk if any one does.
+    """
+    if value is None or value == "":
+        return False
+    if isinstance(value, list | tuple):
+        return any(may_signal_risk(question, item) for item in value)
+    meant = value if type(value) is int else plain_meaning(value)
+    return meant != min(question.values, default=0)
 
 
 def plain_meaning(value: object) -> int | None:

@@ -1,3 +1,4 @@
+import math
 import re
 
 from django.conf import settings
@@ -6,7 +7,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import Throttled
@@ -29,6 +30,7 @@ from screening.recommendations import (
     recommendation_for,
     safety_message,
 )
+from screening.throttling import SubmissionRateThrottle
 
 CHANNEL_COOKIE = "channel"
 CHANNEL_COOKIE_AGE = 24 * 60 * 60  # one visit, generously
@@ -78,6 +80,13 @@ def visit_channel(request) -> Channel | None:
 
 
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,6}")
+# What the form says of an answer it could not take, beside the question ("required" needs no
+# words: the list is headed "still missing").
+ANSWER_PROBLEMS = {
+    "repeated": gettext_lazy("answered more than once: choose one answer"),
+    "not_integer": gettext_lazy("not one of the answers offered"),
+    "invalid_choice": gettext_lazy("not one of the answers offered"),
+}
 # ?help=1 on a questionnaire: show the crisis help above it (screening.views.questionnaire).
 CRISIS_HELP = "help"
 
@@ -97,16 +106,27 @@ def version_shown(
         return current
 
 
-def form_answers(post) -> dict[str, object]:
-    """Radio values arrive as text; whole numbers become ints, anything else is left for the
-    scoring engine to refuse by name."""
+def form_answers(post) -> tuple[dict[str, object], set[str]]:
+    """The answers of a posted form, and the codes of the questions answered more than once.
+
+    Radio values arrive as text; whole numbers become ints, anything else is left for the
+    scoring engine to refuse by name. A field sent twice (``phq9_9=2&phq9_9=0``) is no answer:
+    its values are kept as a list, which the scoring engine refuses, with the crisis help if any
+    of them shows a crisis.
+    """
     answers: dict[str, object] = {}
-    for key, value in post.items():
+    repeated: set[str] = set()
+    for key, values in post.lists():
         if key in ("csrfmiddlewaretoken", "version"):
             continue
         # ASCII digits only: "²" or "--1" are not whole numbers and must not crash int().
-        answers[key] = int(value) if WHOLE_NUMBER.fullmatch(value) else value
-    return answers
+        values = [int(value) if WHOLE_NUMBER.fullmatch(value) else value for value in values]
+        if len(values) > 1:
+            repeated.add(key)
+            answers[key] = values
+        else:
+            answers[key] = values[0]
+    return answers, repeated
 
 
 def questionnaire(request, slug: str):
@@ -117,22 +137,31 @@ def questionnaire(request, slug: str):
         raise Http404(_("No such self-test.")) from None
     answers: dict[str, object] = {}
     errors: dict[str, str] = {}
+    status = 200
+    retry_after = None
     if request.method == "POST":
         version = version_shown(slug, request.POST.get("version"), version)
-        answers = form_answers(request.POST)
+        answers, repeated = form_answers(request.POST)
         channel = visit_channel(request)
-        try:
-            submission = Submission.create_from_answers(
-                version=version, answers=answers, language=get_language(), channel=channel
-            )
-        except scoring.InvalidAnswers as invalid:
-            errors = invalid.errors
-            # The answers given already show thoughts of self-harm: the help comes first,
-            # above the questions still to answer, as it would on the result.
-            show_help = invalid.crisis
+        # The API's limit, counted together with it: the form is no way around it.
+        throttle = SubmissionRateThrottle()
+        if not throttle.allow_request(request, None):
+            status, retry_after = 429, throttle.wait()
+            show_help = version.shows_crisis(answers)
         else:
-            # 303: the browser fetches the result with GET, and "back" does not re-submit.
-            return HttpResponseRedirect(submission.result_path(), status=303)
+            try:
+                submission = Submission.create_from_answers(
+                    version=version, answers=answers, language=get_language(), channel=channel
+                )
+            except scoring.InvalidAnswers as invalid:
+                status = 400
+                errors = invalid.errors | {code: "repeated" for code in repeated}
+                # The answers given already show thoughts of self-harm: the help comes first,
+                # above the questions still to answer, as it would on the result.
+                show_help = invalid.crisis
+            else:
+                # 303: the browser fetches the result with GET, and "back" does not re-submit.
+                return HttpResponseRedirect(submission.result_path(), status=303)
     else:
         # Back from the language or text-size button on a form that showed the crisis help:
         # the help stays at the top (the answers come back from the phone, keep-answers.js).
@@ -146,7 +175,11 @@ def questionnaire(request, slug: str):
         crisis = {"safety_message": safety_message(), "hotlines": crisis_hotlines(channel)}
         back = f"{request.path}?{CRISIS_HELP}=1"
     questions = list(version.questions.all())
-    missing = [(position, q) for position, q in enumerate(questions, 1) if errors.get(q.code)]
+    missing = [
+        (position, q, ANSWER_PROBLEMS.get(errors[q.code], ""))
+        for position, q in enumerate(questions, 1)
+        if errors.get(q.code)
+    ]
     context = {
         "version": version,
         "questionnaire": version.questionnaire,
@@ -158,10 +191,15 @@ def questionnaire(request, slug: str):
         "missing": missing,
         "crisis": crisis,
         "toggles_back": back,
+        # Too many sheets from this address: the hotlines, whatever the answers.
+        "limited": status == 429,
+        "hotlines": crisis["hotlines"] if crisis else [],
     }
-    response = render(
-        request, "screening/questionnaire.html", context, status=400 if errors else 200
-    )
+    if status == 429 and not crisis:
+        context["hotlines"] = crisis_hotlines(channel)
+    response = render(request, "screening/questionnaire.html", context, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(math.ceil(retry_after))
     if crisis:
         # As private as the refused form it stands in for (config.middleware): the help says
         # what was answered.

@@ -184,14 +184,30 @@ def test_a_null_version_is_the_current_one(api, demo_data):
 
 @pytest.mark.parametrize(
     "answers",
-    [{"phq9_9": 0}, {"phq9_9": 5}, {"phq9_9": "0"}, {"phq9_1": 3}],
-    ids=["item 9 at 0", "item 9 out of range", "item 9 as text 0", "item 9 missing"],
+    [{"phq9_9": 0}, {"phq9_9": "0"}, {"phq9_9": 0.0}, {"phq9_9": None}, {"phq9_1": 3}],
+    ids=["item 9 at 0", "item 9 as text 0", "item 9 as 0.0", "item 9 null", "item 9 missing"],
 )
-def test_an_incomplete_sheet_without_a_valid_self_harm_answer_is_a_plain_400(
+def test_an_incomplete_sheet_with_item_9_at_its_lowest_or_empty_is_a_plain_400(
     api, channels, answers
 ):
     body = post(api, {"answers": answers}).json()
     assert set(body) == {"answers"}
+
+
+# Anything on the self-harm question but its lowest value (or nothing) may mean risk.
+ODD_ITEM_9 = [4, 10, 99, -1, True, False, "yes", "是", 1.5, [1], ["0", "2"], {"value": 1}]
+
+
+@pytest.mark.parametrize("value", ODD_ITEM_9, ids=repr)
+def test_an_odd_self_harm_answer_is_refused_with_the_crisis_help(api, channels, value):
+    response = post(api, {"answers": phq9((0,) * 8) | {"phq9_9": value}, "channel": "demo"})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["answers"]["phq9_9"]
+    assert body["crisis"] is True
+    assert "12356" in body["safety_message"]
+    assert body["hotlines"][0]["number"] == "12356"
+    assert Submission.objects.count() == 0
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """The villagers' pages, through Django's test client: landing, form, result, errors."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -10,6 +11,7 @@ from screening.models import Channel, QuestionnaireVersion, ScoreBand, Submissio
 from tests.qrcodes import qr_codes_in, qr_codes_on_page
 
 pytestmark = pytest.mark.django_db
+FORM = "application/x-www-form-urlencoded"
 
 
 def answers(values, prefix="phq9"):
@@ -99,6 +101,73 @@ def test_a_form_sent_back_with_self_harm_answered_leads_with_the_crisis_help(cli
     # Without a self-harm answer, the page only asks for the missing answers.
     calm = client.post("/q/phq-9/", answers((0, 2, 1)) | {"phq9_9": "0"}).content.decode()
     assert 'class="crisis"' not in calm
+
+
+@pytest.mark.parametrize("value", ["4", "10", "99", "-1", "true", "yes", "是", "1.5", "[1]", "２ "])
+def test_an_odd_self_harm_answer_on_the_form_brings_the_crisis_help(client, demo_data, value):
+    response = client.post("/q/phq-9/", answers((0,) * 8) | {"phq9_9": value})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert crisis_lines(page)[0] == "12356"
+    assert "q-phq9_9" in page.split('role="alert"')[1].split("</div>")[0]
+    assert Submission.objects.count() == 0
+
+
+def test_a_field_sent_twice_is_refused_by_name_not_decided_by_the_last(client, demo_data):
+    sent = [(f"phq9_{i}", "0") for i in range(1, 9)] + [("phq9_9", "2"), ("phq9_9", "0")]
+    response = client.post("/q/phq-9/", urlencode(sent), content_type=FORM)
+    assert response.status_code == 400
+    page = response.content.decode()
+    alert = page.split('role="alert"')[1].split("</div>")[0]
+    assert "q-phq9_9" in alert and "选一个答案" in alert
+    # One of its values shows self-harm: the help comes with the refusal.
+    assert crisis_lines(page)[0] == "12356"
+    assert Submission.objects.count() == 0
+    # Twice at its lowest: refused all the same, without the crisis help.
+    sent = [(f"phq9_{i}", "0") for i in range(1, 10)] + [("phq9_3", "1")]
+    calm = client.post("/q/phq-9/", urlencode(sent), content_type=FORM)
+    assert calm.status_code == 400
+    assert "q-phq9_3" in calm.content.decode().split('role="alert"')[1].split("</div>")[0]
+    assert crisis_lines(calm.content.decode()) == []
+    assert Submission.objects.count() == 0
+
+
+def test_the_form_shares_the_apis_limit_and_its_429_is_a_page_with_the_hotlines(
+    client, api, demo_data, settings
+):
+    settings.THROTTLE_SUBMISSIONS = "3/minute"
+    calm = answers((0,) * 9)
+    assert client.post("/q/phq-9/", calm).status_code == 303
+    body = {"answers": {k: int(v) for k, v in calm.items()}}
+    assert (
+        api.post("/api/v1/questionnaires/phq-9/submissions/", body, format="json").status_code
+        == 201
+    )
+    assert client.post("/q/phq-9/", calm).status_code == 303
+    refused = client.post("/q/phq-9/", answers((1,) * 8 + (0,)))
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 60
+    page = refused.content.decode()
+    limited = page.split('id="limited"')[1].split("</div>")[0]
+    assert 'href="tel:12356"' in limited
+    # The answers come back, ready to send again.
+    assert re.search(r'name="phq9_5" value="1"[^>]*checked', page)
+    assert Submission.objects.count() == 3
+    # The API is refused too: the form used up the same limit.
+    assert (
+        api.post("/api/v1/questionnaires/phq-9/submissions/", body, format="json").status_code
+        == 429
+    )
+
+
+def test_a_refused_crisis_sheet_over_the_limit_gets_the_crisis_help(client, demo_data, settings):
+    settings.THROTTLE_SUBMISSIONS = "1/minute"
+    assert client.post("/q/phq-9/", answers((0,) * 9)).status_code == 303
+    refused = client.post("/q/phq-9/", answers((0,) * 8 + (1,)))
+    assert refused.status_code == 429
+    page = refused.content.decode()
+    assert crisis_lines(page)[0] == "12356"
+    assert "no-store" in refused["Cache-Control"]
 
 
 def crisis_lines(page: str) -> list[str]:

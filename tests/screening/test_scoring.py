@@ -169,19 +169,26 @@ def test_missing_and_unknown_questions_are_all_reported_at_once():
 
 @pytest.mark.parametrize(
     "item9, crisis",
-    [(0, False), (1, True), (3, True), (4, False), (None, False), ("2", True), (" 1", True)]
-    + [("0", False), ("x", False), ("²", False), ("②", False), (2.5, False), (0.0, False)]
-    + [(2.0, True), ("２", True), (" １ ", True), ("１２", False)],
+    [(0, False), (1, True), (3, True), (None, False), ("", False), ("2", True), (" 1", True)]
+    + [("0", False), (0.0, False), (" ０ ", False), ([0, "0"], False), ([], False)]
+    + [(2.0, True), ("２", True), (" １ ", True)]
+    # Anything else on a self-harm question may mean risk: err towards help.
+    + [(4, True), (99, True), (-1, True), ("x", True), ("²", True), ("②", True), (2.5, True)]
+    + [("１２", True), (True, True), (False, True), ("是", True), ([1], True), ([0, 2], True)]
+    + [({"value": 0}, True)],
 )
-def test_invalid_answers_say_whether_the_valid_ones_already_show_a_crisis(item9, crisis):
+def test_invalid_answers_say_whether_they_may_show_a_crisis(item9, crisis):
     answers = {"phq9_9": item9, "phq9_2": 2}
     with pytest.raises(scoring.InvalidAnswers) as raised:
         scoring.score_answers(PHQ9, answers)
     assert "phq9_1" in raised.value.errors
     assert raised.value.crisis is crisis
-    # A rule that is no crisis rule fires without making one.
+    # A rule that is no crisis rule fires without making one, and only a self-harm question's
+    # odd answers are read as risk.
     calm = dataclasses.replace(
-        PHQ9, rules=tuple(dataclasses.replace(rule, crisis=False) for rule in PHQ9.rules)
+        PHQ9,
+        rules=tuple(dataclasses.replace(rule, crisis=False) for rule in PHQ9.rules),
+        questions=tuple(dataclasses.replace(q, safety=False) for q in PHQ9.questions),
     )
     with pytest.raises(scoring.InvalidAnswers) as raised:
         scoring.score_answers(calm, answers)
