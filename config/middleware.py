@@ -23,7 +23,7 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
-from referrals.national import NATIONAL_HOTLINES
+from config.national import NATIONAL_HOTLINES
 
 logger = logging.getLogger(__name__)
 

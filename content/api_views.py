@@ -6,30 +6,12 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import NOT_MODIFIED, conditional_on_body, error_response, public_content
+from content.api_examples import ARTICLE, SESSION
 from content.models import Article, upcoming_sessions
 from content.serializers import ArticleSerializer, SessionSerializer
-from screening.api_views import (
-    NOT_MODIFIED,
-    conditional_on_body,
-    error_response,
-    public_content,
-)
 
-ARTICLE_EXAMPLE = OpenApiExample(
-    "Article",
-    value={
-        "slug": "sleep-well",
-        "title": "睡个好觉的五个小方法",
-        "summary": "固定时间起床、白天晒太阳、睡前少看手机……简单的习惯能改善睡眠。",
-        "url": "https://xinqiao.example.org/articles/sleep-well/",
-        "video_url": "",
-        "cover_url": "",
-        "body": "1. 每天固定时间起床，周末也一样。\n2. 白天多到户外晒晒太阳、活动身体。",
-        "topics": ["sleep"],
-        "published_at": "2026-11-01T08:00:00+08:00",
-    },
-    response_only=True,
-)
+ARTICLE_EXAMPLE = OpenApiExample("Article", value=ARTICLE, response_only=True)
 
 
 @public_content
@@ -83,23 +65,7 @@ class SessionList(APIView):
     @extend_schema(
         responses={200: SessionSerializer(many=True), 304: NOT_MODIFIED},
         parameters=[OpenApiParameter("limit", OpenApiTypes.INT, description="At most 50.")],
-        examples=[
-            OpenApiExample(
-                "Expert hours",
-                value={
-                    "title": "县医院心理科专家在线答疑",
-                    "host": "县人民医院心理科医生",
-                    "platform": "微信视频号",
-                    "starts_at": "2026-12-01T19:00:00+08:00",
-                    "ends_at": "2026-12-01T21:00:00+08:00",
-                    "join_url": "https://www.example.org/live/county-hospital",
-                    "join_phone": "",
-                    "kind": "expert_hours",
-                    "ics_url": "https://xinqiao.example.org/sessions/expert_hours/1.ics",
-                },
-                response_only=True,
-            )
-        ],
+        examples=[OpenApiExample("Expert hours", value=SESSION, response_only=True)],
     )
     def get(self, request):
         """Upcoming livestreams and expert hours that have not ended, soonest first."""

@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from referrals.dialling import DIALLABLE_ONLY, is_dialable, tel_uri
-from screening.models import Questionnaire
+from config.dialling import DIALLABLE_ONLY, is_dialable, tel_uri
 
 # A date mistyped centuries back (year 1) is stored in UTC before the start of the calendar
 # PostgreSQL's driver can read back: every list holding the row would then fail.
@@ -36,7 +35,7 @@ class ArticleQuerySet(models.QuerySet):
     def published(self, now: datetime | None = None):
         return self.filter(published=True, published_at__lte=now or timezone.now())
 
-    def for_result(self, questionnaire: Questionnaire, tier: str, now: datetime | None = None):
+    def for_result(self, questionnaire: models.Model, tier: str, now: datetime | None = None):
         """Published items suiting a result: those made for this questionnaire first, newest first.
 
         An item linked to no questionnaire suits them all.
@@ -90,7 +89,7 @@ class Article(models.Model):
     cover_url = web_link(_("cover image link"), blank=True)
     topics = models.ManyToManyField(Topic, blank=True, verbose_name=_("topics"))
     questionnaires = models.ManyToManyField(
-        Questionnaire,
+        "screening.Questionnaire",
         blank=True,
         related_name="+",
         verbose_name=_("suits questionnaires"),

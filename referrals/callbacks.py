@@ -12,13 +12,12 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from config.after_response import after_response
 from referrals.models import NOTIFICATION_FIELDS, CaseNote, ReferralCase
-from screening.models import Submission
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +53,7 @@ def normalise_phone(raw: str) -> str | None:
 
 
 def request_callback(
-    *, submission: Submission, phone: str, preferred_time: str = "", note: str = ""
+    *, submission: models.Model, phone: str, preferred_time: str = "", note: str = ""
 ) -> tuple[ReferralCase, bool]:
     """Open a referral case for ``submission`` (or update its open one); returns (case, created).
 
@@ -65,7 +64,7 @@ def request_callback(
     """
     with transaction.atomic():
         # Serialise requests for one submission: racing requests must make one case.
-        Submission.objects.select_for_update().filter(pk=submission.pk).first()
+        type(submission).objects.select_for_update().filter(pk=submission.pk).first()
         # The case too: a team member saving it in admin (who does not lock the submission) is
         # waited for, and a case they have just closed is no longer open here.
         case = ReferralCase.objects.open().filter(submission=submission).select_for_update().first()

@@ -10,8 +10,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from referrals.dialling import DIALLABLE_ONLY, is_dialable, tel_uri
-from referrals.national import (
+from config.dialling import DIALLABLE_ONLY, is_dialable, tel_uri
+from config.national import (
     NATIONAL_LINE,
     NATIONAL_LINE_HOURS,
     NATIONAL_LINE_NAME,
@@ -19,7 +19,6 @@ from referrals.national import (
     NATIONAL_LINE_VERIFIED,
 )
 from referrals.regions import is_region_code, region_prefixes
-from screening.models import Submission
 
 OVERDUE_AFTER = timedelta(minutes=30)
 
@@ -245,7 +244,10 @@ class ReferralCase(models.Model):
     OPEN_STATUSES = (Status.NEW, Status.CONTACTED)
 
     submission = models.ForeignKey(
-        Submission, on_delete=models.PROTECT, related_name="cases", verbose_name=_("submission")
+        "screening.Submission",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("submission"),
     )
     # Stored only with explicit consent; shown only to the crisis team; never logged or echoed.
     phone = models.CharField(_("phone number"), max_length=20, blank=True)

@@ -19,7 +19,7 @@ urlpatterns = [
     path("submissions/<token:token>/", api_views.SubmissionDetail.as_view(), name="api-submission"),
     path(
         "submissions/<token:token>/callback/",
-        referrals_api.CallbackCreate.as_view(),
+        api_views.CallbackCreate.as_view(),
         name="api-callback",
     ),
     path("hotlines/", referrals_api.HotlineList.as_view(), name="api-hotlines"),

@@ -2,18 +2,17 @@ import io
 import re
 from collections.abc import Mapping
 from datetime import datetime
-from functools import wraps
 from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Max
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response
 from django.utils.decorators import method_decorator
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import condition, conditional_page
+from django.views.decorators.http import condition
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -23,10 +22,36 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from config.api import (
+    NOT_JSON,
+    NOT_MODIFIED,
+    THROTTLED,
+    TOO_LARGE,
+    Anonymous,
+    conditional_on_body,
+    error_response,
+    mark_public,
+    public_content,
+)
 from config.negotiation import PLAIN_ACCEPTS
 from config.parsers import JSONParser
-from referrals.serializers import HotlineSerializer
+from referrals.callbacks import normalise_phone, request_callback
+from referrals.forms import NOT_A_PHONE
+from referrals.serializers import (
+    CallbackInputSerializer,
+    CallbackResponseSerializer,
+    HotlineSerializer,
+)
+from referrals.throttling import CallbackLimits
 from screening import scoring
+from screening.api_examples import (
+    CALLBACK_RESPONSE,
+    CRISIS_SAFETY,
+    HOTLINE_12356,
+    HOTLINE_HOPE24,
+    PHQ9_OPTIONS,
+    RESULT_EXAMPLES,
+)
 from screening.models import (
     Channel,
     Questionnaire,
@@ -38,7 +63,6 @@ from screening.models import (
 )
 from screening.recommendations import crisis_hotlines, safety_message
 from screening.serializers import (
-    ErrorSerializer,
     QuestionnaireDetailSerializer,
     QuestionnaireListSerializer,
     SubmissionInputSerializer,
@@ -54,68 +78,7 @@ ANSWER_ERRORS = {
 }
 
 
-# Documented responses shared by every API view (content and referrals use them too).
-def error_response(description: str, detail: str) -> OpenApiResponse:
-    return OpenApiResponse(
-        ErrorSerializer,
-        description=description,
-        examples=[OpenApiExample(description, value={"detail": detail})],
-    )
-
-
 NOT_FOUND = error_response("Not found", "No result with this token.")
-TOO_LARGE = error_response("Request body over 64 KB", "Request body too large.")
-NOT_JSON = error_response(
-    "Body is not JSON",
-    'Unsupported media type "application/x-www-form-urlencoded" in request.',
-)
-THROTTLED = error_response(
-    "Too many requests from this client",
-    "Request was throttled. Expected available in 42 seconds.",
-)
-NOT_MODIFIED = OpenApiResponse(
-    description="Not modified (no body): the `If-None-Match` sent equals the current `ETag`, or, "
-    "where the response has a `Last-Modified`, nothing changed since the `If-Modified-Since` sent."
-)
-
-# Public, non-personal GET endpoints answer a conditional request with 304. Their ETag is a hash
-# of the rendered body, so it changes with the data and with the language of the response.
-conditional_on_body = method_decorator(conditional_page, name="dispatch")
-# Public, non-personal content: a CDN, proxy or phone may keep it for a minute, which absorbs a
-# campaign's rush. A new questionnaire version or a hotline edit reaches everyone within that
-# minute; a submission names the version it was shown, so an answer to the old one still counts.
-PUBLIC_MAX_AGE = 60
-
-
-def mark_public(response):
-    """Mark a successful answer (200, 304) public for PUBLIC_MAX_AGE; errors are not kept."""
-    if response.status_code in (200, 304):
-        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
-    return response
-
-
-def cache_publicly(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        return mark_public(view(request, *args, **kwargs))
-
-    return wrapper
-
-
-public_content = method_decorator(cache_publicly, name="dispatch")
-# A result is one person's answers: config.middleware.PrivateResultMiddleware marks every answer
-# under a result token, and the submission's, "private, no-store" (and noindex).
-
-
-class Anonymous:
-    """For the views every visitor calls: DRF's authentication step is skipped, not run.
-
-    The API authenticates nobody (no authentication classes), so the step only finds that out
-    again on each request; ``request.user`` still answers (None) if anything asks.
-    """
-
-    def perform_authentication(self, request):
-        pass
 
 
 def result_or_404(token: str) -> Submission:
@@ -176,151 +139,6 @@ def questionnaires_last_modified(request) -> datetime | None:
         edited=Max("updated_at"), published=Max("versions__published_at")
     )
     return max(filter(None, latest.values()), default=None)
-
-
-PHQ9_OPTIONS = [
-    {"value": 0, "label": "完全不会"},
-    {"value": 1, "label": "好几天"},
-    {"value": 2, "label": "一半以上的天数"},
-    {"value": 3, "label": "几乎每天"},
-]
-HOTLINE_12356 = {
-    "name": "全国统一心理援助热线",
-    "number": "12356",
-    "tel": "tel:12356",
-    "operator": "国家卫生健康委员会",
-    "kind": "crisis",
-    "hours": "每天至少18小时，不少地区24小时；各地时间不同；可匿名",
-    "open_24h": False,
-    "region": "",
-    "national": True,
-    "last_verified": "2026-11-24",
-}
-HOTLINE_HOPE24 = {
-    "name": "希望24热线",
-    "number": "400-161-9995",
-    "tel": "tel:4001619995",
-    "operator": "希望24热线（公益）",
-    "kind": "crisis",
-    "hours": "24 hours",
-    "open_24h": True,
-    "region": "",
-    "national": True,
-    "last_verified": "2026-11-24",
-}
-PHQ9_REF = {"slug": "phq-9", "title": "PHQ-9 抑郁筛查", "version": 1}
-RESULT_LINKS = {
-    "result_url": "https://xinqiao.example.org/r/TZ9wfC15sbumseSaCs5-UeBgZ-6-nirw/",
-    "pdf_url": "https://xinqiao.example.org/r/TZ9wfC15sbumseSaCs5-UeBgZ-6-nirw/pdf/",
-}
-MILD_RESULT = {
-    "token": "TZ9wfC15sbumseSaCs5-UeBgZ-6-nirw",
-    "questionnaire": PHQ9_REF,
-    "answers": {f"phq9_{i}": v for i, v in enumerate((1, 1, 1, 1, 1, 1, 0, 0, 0), 1)},
-    "total_score": 6,
-    "max_score": 27,
-    "band": {
-        "code": "mild",
-        "label": "轻度",
-        "meaning": "您的回答显示，最近两周有一些情绪低落方面的困扰。这只是一次自我筛查，不是诊断。"
-        "下面的科普文章和视频可以帮您了解、照顾自己的情绪；如果情况持续或加重，请找医生聊一聊。",
-    },
-    "tier": "mild",
-    "crisis": False,
-    "triggered_rules": [],
-    "recommendation": {
-        "kind": "content",
-        "message": "Short articles and videos on looking after your mood and sleep.",
-        "items": [
-            {
-                "slug": "sleep-well",
-                "title": "睡个好觉的五个小方法",
-                "summary": "固定时间起床、白天晒太阳、睡前少看手机……简单的习惯能改善睡眠。",
-                "url": "https://xinqiao.example.org/articles/sleep-well/",
-                "video_url": "",
-                "cover_url": "",
-            }
-        ],
-    },
-    "hotlines": [HOTLINE_12356, HOTLINE_HOPE24],
-    **RESULT_LINKS,
-    "language": "zh-hans",
-    "channel": None,
-    "created_at": "2026-11-25T10:34:46.565087+08:00",
-}
-# Messages from the code are shown in their source text; the API translates them.
-CRISIS_SAFETY = (
-    "If you are thinking about ending your life or hurting yourself, or you are in danger right "
-    "now: call 110 or 120 now, or the psychological assistance hotline 12356. Stay with someone "
-    "you trust. You are not alone."
-)
-CRISIS_RESULT = MILD_RESULT | {
-    "answers": {f"phq9_{i}": v for i, v in enumerate((0, 0, 0, 0, 0, 0, 0, 0, 1), 1)},
-    "total_score": 1,
-    "band": {
-        "code": "minimal",
-        "label": "极轻微或无",
-        # In a crisis the meaning speaks of getting help now, never of the low band's words.
-        "meaning": "One of your answers is a sign that you may need help now, whatever the total "
-        "score. Please talk to someone today: call one of the hotlines, or ask for a call back. "
-        "This is a screen, not a diagnosis.",
-    },
-    "tier": "severe",
-    "crisis": True,
-    "triggered_rules": ["self_harm"],
-    "recommendation": {
-        "kind": "referral",
-        "crisis": True,
-        "safety_message": CRISIS_SAFETY,
-        "message": CRISIS_SAFETY + "\n\nYour answers show you are going through a very hard time. "
-        "This is a screen, not a diagnosis, but please talk to someone today: call one of the "
-        "hotlines below (12356 is anonymous), or leave your number and the crisis team "
-        "will call you back.",
-        "hotlines": [HOTLINE_12356, HOTLINE_HOPE24],
-        "callback_url": "https://xinqiao.example.org/api/v1/submissions/"
-        "TZ9wfC15sbumseSaCs5-UeBgZ-6-nirw/callback/",
-        "items": [],
-    },
-}
-MODERATE_RESULT = MILD_RESULT | {
-    "answers": {f"phq9_{i}": v for i, v in enumerate((2, 2, 2, 2, 2, 1, 0, 0, 0), 1)},
-    "total_score": 11,
-    "band": {
-        "code": "moderate",
-        "label": "中度",
-        "meaning": "您的回答显示，最近两周情绪低落方面的困扰比较明显，值得认真对待。"
-        "这只是一次自我筛查，不是诊断。建议您参加下面的专家直播或咨询时段，和专业人员谈一谈。",
-    },
-    "tier": "moderate",
-    "recommendation": {
-        "kind": "schedule",
-        "message": "Talk it over with a professional: join one of these expert livestreams or "
-        "consultation hours. You can add them to your phone's calendar.",
-        "sessions": [
-            {
-                "title": "县医院心理科专家在线答疑",
-                "host": "县人民医院心理科医生",
-                "platform": "微信视频号",
-                "starts_at": "2026-12-01T19:00:00+08:00",
-                "ends_at": "2026-12-01T21:00:00+08:00",
-                "join_url": "https://www.example.org/live/county-hospital",
-                "join_phone": "",
-                "join_tel": "",
-                "description": "每周二晚上，在微信视频号直播间留言提问，医生现场解答。",
-                "kind": "expert_hours",
-                "ics_url": "https://xinqiao.example.org/sessions/expert_hours/1.ics",
-            }
-        ],
-        "items": MILD_RESULT["recommendation"]["items"][:1],
-    },
-}
-RESULT_EXAMPLES = [
-    OpenApiExample("Mild result (kind content)", value=MILD_RESULT, response_only=True),
-    OpenApiExample("Moderate result (kind schedule)", value=MODERATE_RESULT, response_only=True),
-    OpenApiExample(
-        "Crisis: PHQ-9 item 9 above 0 (kind referral)", value=CRISIS_RESULT, response_only=True
-    ),
-]
 
 
 @public_content
@@ -655,3 +473,86 @@ class SubmissionDetail(generics.RetrieveAPIView):
 
     def get_object(self):
         return result_or_404(self.kwargs["token"])
+
+
+class CallbackCreate(APIView):
+    # Counted around the work, once the form is valid (referrals.throttling.CallbackLimits).
+    throttle_classes = ()
+
+    @extend_schema(
+        request=CallbackInputSerializer,
+        responses={
+            201: OpenApiResponse(
+                CallbackResponseSerializer,
+                description="A new case was opened.",
+                examples=[OpenApiExample("New case", value=CALLBACK_RESPONSE)],
+            ),
+            200: OpenApiResponse(
+                CallbackResponseSerializer,
+                description="An open case existed and was updated.",
+                examples=[
+                    OpenApiExample("Existing case", value=CALLBACK_RESPONSE | {"created": False})
+                ],
+            ),
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description='`{"consent": [...]}` or `{"phone": [...]}`.',
+                examples=[
+                    OpenApiExample(
+                        "No consent, bad number",
+                        value={
+                            "consent": ["We can only call you back if you agree (consent: true)."],
+                            "phone": ["Please give a mainland China mobile or landline number."],
+                        },
+                    )
+                ],
+            ),
+            404: NOT_FOUND,
+            413: TOO_LARGE,
+            415: NOT_JSON,
+            429: THROTTLED,
+        },
+        examples=[
+            OpenApiExample(
+                "Call me back",
+                value={
+                    "phone": "139 1234 5678",
+                    "consent": True,
+                    "preferred_time": "晚上7点以后",
+                    "note": "",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request, token: str):
+        """Ask the crisis team to call back. Needs explicit consent; the number is never echoed."""
+        submission = result_or_404(token)
+        form = CallbackInputSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        errors = {}
+        # Consent must be an explicit JSON true, not "yes" or 1.
+        if not isinstance(request.data, dict) or request.data.get("consent") is not True:
+            errors["consent"] = [_("We can only call you back if you agree (consent: true).")]
+        phone = normalise_phone(form.validated_data["phone"])
+        if phone is None:
+            errors["phone"] = [NOT_A_PHONE]
+        if errors:
+            raise ValidationError(errors)
+        with CallbackLimits(request, token) as limits:
+            case, created = request_callback(
+                submission=submission,
+                phone=phone,
+                preferred_time=form.validated_data["preferred_time"],
+                note=form.validated_data["note"],
+            )
+            limits.taken(created=created)
+        body = {
+            "status": case.status,
+            "created": created,
+            "message": _(
+                "Thank you. The crisis team will call you back as soon as they can. If you are "
+                "in danger now, call 110 or 120, or the hotline 12356."
+            ),
+        }
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

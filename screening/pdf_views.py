@@ -12,11 +12,11 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import ErrorSerializer
 from screening import sheets
 from screening.api_views import result_or_404
 from screening.converters import TokenConverter
 from screening.models import QuestionnaireVersion, Submission
-from screening.serializers import ErrorSerializer
 
 # A result is one person's answers: like every result, no cache keeps it (not even a clinic's
 # shared browser); the server keeps the rendered PDF instead, so a new download is still cheap.

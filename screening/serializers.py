@@ -421,7 +421,3 @@ class SubmissionSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
 )
 def shared_result(serializer: SubmissionSerializer, submission: Submission) -> Mapping:
     return MappingProxyType(serializer.shared_parts(submission))
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()

@@ -344,9 +344,9 @@ def has_example(response: dict) -> bool:
 def test_the_result_examples_say_what_the_api_says(api, demo_data, name):
     # Front-end teams mock from these examples: a crisis example showing the low band's
     # reassurance, or a field the API does not send, would be built into their screens.
-    from screening import api_views
+    from screening import api_examples
 
-    example = getattr(api_views, name)
+    example = getattr(api_examples, name)
     submit = "/api/v1/questionnaires/phq-9/submissions/"
     body = {"answers": example["answers"]}
     # Data (bands, hotlines) in Chinese as the examples show it; the code's own messages in

@@ -1,0 +1,26 @@
+"""Example bodies for the API documentation (drf-spectacular): hotlines."""
+
+HOTLINE_12356 = {
+    "name": "全国统一心理援助热线",
+    "number": "12356",
+    "tel": "tel:12356",
+    "operator": "国家卫生健康委员会",
+    "kind": "crisis",
+    "hours": "每天至少18小时，不少地区24小时；各地时间不同；可匿名",
+    "open_24h": False,
+    "region": "",
+    "national": True,
+    "last_verified": "2026-11-24",
+}
+HOTLINE_HOPE24 = {
+    "name": "希望24热线",
+    "number": "400-161-9995",
+    "tel": "tel:4001619995",
+    "operator": "希望24热线（公益）",
+    "kind": "crisis",
+    "hours": "24 hours",
+    "open_24h": True,
+    "region": "",
+    "national": True,
+    "last_verified": "2026-11-24",
+}

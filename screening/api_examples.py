@@ -1,0 +1,124 @@
+"""Example bodies for the API documentation (drf-spectacular): questionnaires and results.
+
+Written out by hand, as a front-end developer reads them; tests/test_frontend_api.py checks
+them against what the API really answers.
+"""
+
+from drf_spectacular.utils import OpenApiExample
+
+from content.api_examples import SESSION
+from referrals.api_examples import HOTLINE_12356, HOTLINE_HOPE24
+
+PHQ9_OPTIONS = [
+    {"value": 0, "label": "完全不会"},
+    {"value": 1, "label": "好几天"},
+    {"value": 2, "label": "一半以上的天数"},
+    {"value": 3, "label": "几乎每天"},
+]
+PHQ9_REF = {"slug": "phq-9", "title": "PHQ-9 抑郁筛查", "version": 1}
+RESULT_LINKS = {
+    "result_url": "https://xinqiao.example.org/r/TZ9wfC15sbumseSaCs5-UeBgZ-6-nirw/",
+    "pdf_url": "https://xinqiao.example.org/r/TZ9wfC15sbumseSaCs5-UeBgZ-6-nirw/pdf/",
+}
+MILD_RESULT = {
+    "token": "TZ9wfC15sbumseSaCs5-UeBgZ-6-nirw",
+    "questionnaire": PHQ9_REF,
+    "answers": {f"phq9_{i}": v for i, v in enumerate((1, 1, 1, 1, 1, 1, 0, 0, 0), 1)},
+    "total_score": 6,
+    "max_score": 27,
+    "band": {
+        "code": "mild",
+        "label": "轻度",
+        "meaning": "您的回答显示，最近两周有一些情绪低落方面的困扰。这只是一次自我筛查，不是诊断。"
+        "下面的科普文章和视频可以帮您了解、照顾自己的情绪；如果情况持续或加重，请找医生聊一聊。",
+    },
+    "tier": "mild",
+    "crisis": False,
+    "triggered_rules": [],
+    "recommendation": {
+        "kind": "content",
+        "message": "Short articles and videos on looking after your mood and sleep.",
+        "items": [
+            {
+                "slug": "sleep-well",
+                "title": "睡个好觉的五个小方法",
+                "summary": "固定时间起床、白天晒太阳、睡前少看手机……简单的习惯能改善睡眠。",
+                "url": "https://xinqiao.example.org/articles/sleep-well/",
+                "video_url": "",
+                "cover_url": "",
+            }
+        ],
+    },
+    "hotlines": [HOTLINE_12356, HOTLINE_HOPE24],
+    **RESULT_LINKS,
+    "language": "zh-hans",
+    "channel": None,
+    "created_at": "2026-11-25T10:34:46.565087+08:00",
+}
+# Messages from the code are shown in their source text; the API translates them.
+CRISIS_SAFETY = (
+    "If you are thinking about ending your life or hurting yourself, or you are in danger right "
+    "now: call 110 or 120 now, or the psychological assistance hotline 12356. Stay with someone "
+    "you trust. You are not alone."
+)
+CRISIS_RESULT = MILD_RESULT | {
+    "answers": {f"phq9_{i}": v for i, v in enumerate((0, 0, 0, 0, 0, 0, 0, 0, 1), 1)},
+    "total_score": 1,
+    "band": {
+        "code": "minimal",
+        "label": "极轻微或无",
+        # In a crisis the meaning speaks of getting help now, never of the low band's words.
+        "meaning": "One of your answers is a sign that you may need help now, whatever the total "
+        "score. Please talk to someone today: call one of the hotlines, or ask for a call back. "
+        "This is a screen, not a diagnosis.",
+    },
+    "tier": "severe",
+    "crisis": True,
+    "triggered_rules": ["self_harm"],
+    "recommendation": {
+        "kind": "referral",
+        "crisis": True,
+        "safety_message": CRISIS_SAFETY,
+        "message": CRISIS_SAFETY + "\n\nYour answers show you are going through a very hard time. "
+        "This is a screen, not a diagnosis, but please talk to someone today: call one of the "
+        "hotlines below (12356 is anonymous), or leave your number and the crisis team "
+        "will call you back.",
+        "hotlines": [HOTLINE_12356, HOTLINE_HOPE24],
+        "callback_url": "https://xinqiao.example.org/api/v1/submissions/"
+        "TZ9wfC15sbumseSaCs5-UeBgZ-6-nirw/callback/",
+        "items": [],
+    },
+}
+MODERATE_RESULT = MILD_RESULT | {
+    "answers": {f"phq9_{i}": v for i, v in enumerate((2, 2, 2, 2, 2, 1, 0, 0, 0), 1)},
+    "total_score": 11,
+    "band": {
+        "code": "moderate",
+        "label": "中度",
+        "meaning": "您的回答显示，最近两周情绪低落方面的困扰比较明显，值得认真对待。"
+        "这只是一次自我筛查，不是诊断。建议您参加下面的专家直播或咨询时段，和专业人员谈一谈。",
+    },
+    "tier": "moderate",
+    "recommendation": {
+        "kind": "schedule",
+        "message": "Talk it over with a professional: join one of these expert livestreams or "
+        "consultation hours. You can add them to your phone's calendar.",
+        "sessions": [
+            SESSION,
+        ],
+        "items": MILD_RESULT["recommendation"]["items"][:1],
+    },
+}
+RESULT_EXAMPLES = [
+    OpenApiExample("Mild result (kind content)", value=MILD_RESULT, response_only=True),
+    OpenApiExample("Moderate result (kind schedule)", value=MODERATE_RESULT, response_only=True),
+    OpenApiExample(
+        "Crisis: PHQ-9 item 9 above 0 (kind referral)", value=CRISIS_RESULT, response_only=True
+    ),
+]
+CALLBACK_RESPONSE = {
+    "status": "new",
+    "created": True,
+    "message": "Thank you. The crisis team will call you back as soon as they can. If you are in "
+    "danger now, call 110 or 120, or the hotline 12356.",
+}
