@@ -9,7 +9,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import translation
 from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
 
-from screening import interchange
+from screening import interchange, publishing
 from screening.models import (
     Channel,
     ItemRule,
@@ -173,7 +173,7 @@ def test_a_version_without_chinese_texts_is_not_published(questionnaires):
     assert not [p for p in problems if "Band “minimal”: the Chinese “label”" in p]
     assert QuestionnaireVersion.objects.get(pk=version.pk).published_at is None
     # The shipped questionnaires have every text in Chinese.
-    assert phq9_v1().untranslated() == []
+    assert publishing.untranslated(phq9_v1()) == []
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from screening import interchange, models
+from screening import interchange
 from screening.models import (
     ItemRule,
     Option,
@@ -16,6 +16,7 @@ from screening.models import (
     ScoreBand,
     Submission,
 )
+from screening.models import questionnaires as live
 
 pytestmark = pytest.mark.django_db
 
@@ -253,7 +254,7 @@ def test_a_returned_form_keeps_answers_beside_the_shared_questions_not_on_them(
 def test_unknown_slugs_are_not_remembered(api, questionnaires):
     for i in range(5):
         assert api.get(f"/api/v1/questionnaires/nope-{i}/").status_code == 404
-    assert not [slug for slug in models._live_states if slug.startswith("nope-")]
+    assert not [slug for slug in live._live_states if slug.startswith("nope-")]
 
 
 def test_an_edited_questionnaire_replaces_its_cached_version(api, questionnaires):
@@ -263,7 +264,7 @@ def test_an_edited_questionnaire_replaces_its_cached_version(api, questionnaires
     questionnaire.save()
     api.get("/api/v1/questionnaires/phq-9/")
     version_id = phq9().pk
-    assert len([key for key in models._published_versions if key[0] == version_id]) == 1
+    assert len([key for key in live._published_versions if key[0] == version_id]) == 1
 
 
 def test_a_new_questionnaire_with_phq9_item9_needs_its_self_harm_safeguard(questionnaires):

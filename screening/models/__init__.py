@@ -1,0 +1,46 @@
+"""Screening's models, one module per concept: questionnaires and their versions, the parts a
+version is made of, channels, and submissions."""
+
+from screening.models.channels import Channel, active_channel
+from screening.models.parts import ItemRule, Option, Question, ScoreBand, VersionPart
+from screening.models.questionnaires import (
+    LAST_NUMBER,
+    SELF_HARM_LOINC,
+    PublishedVersionError,
+    Questionnaire,
+    QuestionnaireVersion,
+    cached_version,
+    forget_cached_versions,
+    forget_live_states,
+    in_site_language,
+    live_state,
+    next_version_number,
+)
+from screening.models.submissions import Submission, new_token
+from screening.models.tiers import NEXT_STEPS, STEP_NAMES, Tier
+
+__all__ = [
+    "LAST_NUMBER",
+    "NEXT_STEPS",
+    "SELF_HARM_LOINC",
+    "STEP_NAMES",
+    "Channel",
+    "ItemRule",
+    "Option",
+    "PublishedVersionError",
+    "Question",
+    "Questionnaire",
+    "QuestionnaireVersion",
+    "ScoreBand",
+    "Submission",
+    "Tier",
+    "VersionPart",
+    "active_channel",
+    "cached_version",
+    "forget_cached_versions",
+    "forget_live_states",
+    "in_site_language",
+    "live_state",
+    "new_token",
+    "next_version_number",
+]

@@ -1,0 +1,227 @@
+"""What a questionnaire version is made of: questions, options, score bands and item rules.
+
+Each belongs to one version and is frozen once that version is published.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
+
+from screening.models.questionnaires import QuestionnaireVersion, refuse_if_published
+from screening.models.tiers import STEP_NAMES, Tier
+
+
+class VersionPart(models.Model):
+    """A row that belongs to a version and is frozen once that version is published."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            self._check_editable(lock=True)
+            self._check_stored_editable(lock=True)
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            self._check_editable(lock=True)
+            return super().delete(*args, **kwargs)
+
+    def clean(self):
+        # The same check as save(), so that forms show the message instead of failing on save.
+        super().clean()
+        self._check_editable()
+        self._check_stored_editable()
+
+    def _check_editable(self, *, lock: bool = False) -> None:
+        version_id = self._version_id()
+        if version_id:
+            refuse_if_published(version_id, lock=lock)
+
+    def _check_stored_editable(self, *, lock: bool = False) -> None:
+        # Moving a row out of a published version is a change to that version too.
+        if self.pk:
+            stored = type(self).objects.filter(pk=self.pk).first()
+            if stored is not None:
+                stored._check_editable(lock=lock)
+
+    def _version_id(self):
+        return self.version_id
+
+
+class Question(VersionPart):
+    version = models.ForeignKey(
+        QuestionnaireVersion,
+        on_delete=models.CASCADE,
+        related_name="questions",
+        verbose_name=_("version"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    code = models.SlugField(_("code"), max_length=40, help_text=_("Stable code, such as phq9_1."))
+    text = models.TextField(_("text"))
+    loinc_code = models.CharField(_("LOINC code"), max_length=20, blank=True)
+    scored = models.BooleanField(_("counts towards the total"), default=True)
+    required = models.BooleanField(_("answer required"), default=True)
+    safety_item = models.BooleanField(
+        _("self-harm question"),
+        default=False,
+        help_text=_(
+            "Any answer above the lowest is a crisis, whatever the total (PHQ-9 item 9). "
+            "A version is only published with a crisis rule on this question."
+        ),
+    )
+    # The edit stamp admin forms check (config.forms); a database default too, for rows the
+    # version still running during a deploy inserts.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_default=Now())
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="unique_question_code")
+        ]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self) -> str:
+        return self.code
+
+    def save(self, *args, **kwargs):
+        self._check_rules_stay_in_version()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self._check_rules_stay_in_version()
+
+    def _check_rules_stay_in_version(self) -> None:
+        # A rule uses a question of its own version: moving the question would take it away.
+        if (
+            self.pk
+            and ItemRule.objects.filter(question_id=self.pk)
+            .exclude(version_id=self.version_id)
+            .exists()
+        ):
+            raise ValidationError(
+                {
+                    "version": _(
+                        "Question “{code}” is used by an item rule of its version and cannot "
+                        "move to another version. Delete the rule first."
+                    ).format(code=self.code)
+                },
+                code="question_has_rules",
+            )
+
+
+class Option(VersionPart):
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="options", verbose_name=_("question")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    value = models.IntegerField(_("score value"))
+    label = models.CharField(_("label"), max_length=200)
+
+    class Meta:
+        ordering = ["position", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "value"], name="unique_option_value")
+        ]
+        verbose_name = _("answer option")
+        verbose_name_plural = _("answer options")
+
+    def __str__(self) -> str:
+        return f"{self.value}: {self.label}"
+
+    def _version_id(self):
+        return (
+            Question.objects.filter(pk=self.question_id)
+            .values_list("version_id", flat=True)
+            .first()
+        )
+
+
+class ScoreBand(VersionPart):
+    version = models.ForeignKey(
+        QuestionnaireVersion,
+        on_delete=models.CASCADE,
+        related_name="bands",
+        verbose_name=_("version"),
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    min_score = models.PositiveSmallIntegerField(_("from score"))
+    max_score = models.PositiveSmallIntegerField(_("to score (inclusive)"))
+    label = models.CharField(_("label"), max_length=100)
+    tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices)
+    meaning = models.TextField(
+        _("what it means"),
+        blank=True,
+        help_text=_("Plain words for the villager. A screen is not a diagnosis: never claim one."),
+    )
+
+    class Meta:
+        ordering = ["min_score"]
+        constraints = [models.UniqueConstraint(fields=["version", "code"], name="unique_band_code")]
+        verbose_name = _("score band")
+        verbose_name_plural = _("score bands")
+
+    def __str__(self) -> str:
+        return f"{self.min_score}–{self.max_score} {self.label}"
+
+    def step_name(self) -> str:
+        """The next step this band's results are given, without the tier's severity word."""
+        return str(STEP_NAMES[self.tier])
+
+
+class ItemRule(VersionPart):
+    version = models.ForeignKey(
+        QuestionnaireVersion,
+        on_delete=models.CASCADE,
+        related_name="rules",
+        verbose_name=_("version"),
+    )
+    code = models.SlugField(_("code"), max_length=40, help_text=_("For example: self_harm."))
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="+", verbose_name=_("question")
+    )
+    min_value = models.IntegerField(_("fires at answer value of at least"))
+    crisis = models.BooleanField(
+        _("crisis"), default=True, help_text=_("A crisis result always leads with hotlines.")
+    )
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["version", "code"], name="unique_rule_code")]
+        verbose_name = _("item rule")
+        verbose_name_plural = _("item rules")
+
+    def __str__(self) -> str:
+        return f"{self.question.code} ≥ {self.min_value} → {self.code}"
+
+    def save(self, *args, **kwargs):
+        if self.question_id:
+            self._check_same_version()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        # Without a version (a form on an unsaved version) there is nothing to compare yet;
+        # save() checks again.
+        if self.question_id and self.version_id:
+            self._check_same_version()
+
+    def _check_same_version(self) -> None:
+        # Fresh from the database: the question's row is what the scoring table will read.
+        stored = Question.objects.filter(pk=self.question_id).values_list("version_id", flat=True)
+        question_version = stored.first()
+        if question_version != self.version_id:
+            raise ValidationError(
+                {"question": self.other_version_message()}, code="question_of_another_version"
+            )
+
+    def other_version_message(self) -> str:
+        return _(
+            "Rule “{code}” uses question “{question}” of another version; a rule can only use a "
+            "question of its own version."
+        ).format(code=self.code, question=self.question.code)

@@ -1,0 +1,139 @@
+"""Submissions: one person's scored answers and the result they were shown."""
+
+import secrets
+
+from django.db import IntegrityError, models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from config.caching import forget_recent_reads
+from screening import scoring
+from screening.models.channels import Channel
+from screening.models.parts import ScoreBand
+from screening.models.questionnaires import QuestionnaireVersion
+from screening.models.tiers import NEXT_STEPS, Tier
+
+
+def new_token() -> str:
+    # 24 random bytes = 192 bits, URL-safe base64 (32 characters).
+    return secrets.token_urlsafe(24)
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def for_display(self):
+        return self.select_related("version__questionnaire", "band", "channel")
+
+
+class Submission(models.Model):
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_token, editable=False
+    )
+    version = models.ForeignKey(
+        QuestionnaireVersion,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name=_("questionnaire version"),
+    )
+    answers = models.JSONField(_("answers"))
+    total_score = models.PositiveSmallIntegerField(_("total score"))
+    max_score = models.PositiveSmallIntegerField(_("maximum score"))
+    band = models.ForeignKey(ScoreBand, on_delete=models.PROTECT, verbose_name=_("band"))
+    tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices)
+    crisis = models.BooleanField(_("crisis"), default=False)
+    triggered_rules = models.JSONField(_("triggered rules"), default=list, blank=True)
+    language = models.CharField(_("language"), max_length=10)
+    channel = models.ForeignKey(
+        Channel,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        verbose_name=_("channel"),
+    )
+    created_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        indexes = [models.Index(fields=["tier", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.short_token}"
+
+    # Not get_absolute_url: the admin's "view on site" address (/admin/r/…) would redirect any
+    # staff login, whatever its permissions, to the result behind its secret token.
+    def result_path(self) -> str:
+        return reverse("result", args=[self.token])
+
+    @property
+    def short_token(self) -> str:
+        return self.token[:8]
+
+    @classmethod
+    def create_from_answers(
+        cls,
+        *,
+        version: QuestionnaireVersion,
+        answers,
+        language: str,
+        channel: Channel | None = None,
+    ) -> "Submission":
+        """Score ``answers`` against ``version`` and store the result (raises InvalidAnswers)."""
+        result = version.score(answers)
+        submission = cls(
+            version=version,
+            answers=dict(result.answers),
+            total_score=result.total,
+            max_score=result.max_score,
+            band=version.band(result.band_code),
+            tier=result.tier,
+            crisis=result.crisis,
+            triggered_rules=list(result.triggered_rules),
+            language=language,
+            channel=channel,
+        )
+        try:
+            submission.save(force_insert=True)
+        except IntegrityError:
+            # The channel may come from a few seconds' memory (config.caching) and have been
+            # deleted meanwhile: a retired poster must never stop someone getting their result.
+            # (Requests run in autocommit, so the failed insert leaves nothing to roll back.)
+            if channel is None or Channel.objects.filter(pk=channel.pk).exists():
+                raise
+            forget_recent_reads()
+            submission.channel = None
+            submission.save(force_insert=True)
+        return submission
+
+    def next_step(self) -> str:
+        """What to do next, in the person's words (a crisis: call now)."""
+        if self.crisis:
+            return str(_("Crisis: call a hotline now"))
+        return str(NEXT_STEPS[self.tier])
+
+    def meaning(self) -> str:
+        """What the result means, in plain words for the person who took the test.
+
+        A crisis outweighs the score band: "very little trouble" must never stand under a
+        self-harm answer.
+        """
+        if self.crisis:
+            return str(
+                _(
+                    "One of your answers is a sign that you may need help now, whatever the total "
+                    "score. Please talk to someone today: call one of the hotlines, or ask for a "
+                    "call back. This is a screen, not a diagnosis."
+                )
+            )
+        return self.band.meaning
+
+    def rescore(self) -> scoring.Result:
+        """Score the stored answers again against the version they answered."""
+        return self.version.score(self.answers)
+
+    def get_pdf_url(self) -> str:
+        return reverse("result-pdf", args=[self.token])

@@ -1,0 +1,169 @@
+"""Publishing a questionnaire version: what stops a draft, going live, and new drafts.
+
+A published version is immutable (screening.models.parts.VersionPart refuses edits); a change is
+a new draft copied from it, checked by ``problems`` and made live by ``publish``. The model's
+methods of the same names are thin wrappers over these.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.translator import translator
+from modeltranslation.utils import build_localized_fieldname
+
+from screening import scoring
+from screening.models import (
+    SELF_HARM_LOINC,
+    PublishedVersionError,
+    Questionnaire,
+    QuestionnaireVersion,
+    forget_live_states,
+    in_site_language,
+    next_version_number,
+)
+
+
+def problems(version: QuestionnaireVersion) -> list[str]:
+    """Everything that stops ``version`` from being published, as sentences for clinicians."""
+    problems = scoring.definition_problems(version.definition()) + untranslated(version)
+    for rule in version.rules.all():
+        # The scoring table names questions by code, so a rule on another version's question
+        # with the same code would pass it; that question can vanish with its version.
+        if rule.question.version_id != version.pk:
+            problems.append(rule.other_version_message())
+    for question in version.questions.all():
+        # Whatever the questionnaire (a new one, an import), PHQ-9 item 9 is a self-harm
+        # question; marked as one, the scoring checks ask for its crisis rule.
+        if question.loinc_code.strip() == SELF_HARM_LOINC and not question.safety_item:
+            problems.append(
+                _(
+                    "Question “{code}” has the LOINC code {loinc} of PHQ-9 item 9 (thoughts of "
+                    "self-harm): mark it as a self-harm question, required, with a crisis rule."
+                ).format(code=question.code, loinc=SELF_HARM_LOINC)
+            )
+    live = version.questionnaire.current_version()
+    if live is not None and live.pk != version.pk:
+        # A new version may not quietly drop the self-harm question of the live one.
+        kept = {q.code for q in version.questions.all() if q.safety_item}
+        for question in live.questions.all():
+            if question.safety_item and question.code not in kept:
+                problems.append(
+                    _(
+                        "Question “{code}” is the self-harm question of the live version; "
+                        "keep it and keep it marked as a self-harm question."
+                    ).format(code=question.code)
+                )
+    return problems
+
+
+def untranslated(version: QuestionnaireVersion) -> list[str]:
+    """What has no Simplified Chinese text where it needs one (an import in English only):
+    a Chinese reader would be shown the English instead."""
+    parts = [(_("The questionnaire"), version.questionnaire)]
+    for question in version.questions.all():
+        parts.append((_("Question “{code}”").format(code=question.code), question))
+        for option in question.options.all():
+            name = _("Question “{code}”, option {value}")
+            parts.append((name.format(code=question.code, value=option.value), option))
+    parts += [(_("Band “{code}”").format(code=band.code), band) for band in version.bands.all()]
+    parts += [(_("Rule “{code}”").format(code=rule.code), rule) for rule in version.rules.all()]
+    missing = []
+    for name, part in parts:
+        for field in translator.get_options_for_model(type(part)).fields:
+            original = part._meta.get_field(field)
+            texts = {
+                language: (getattr(part, build_localized_fieldname(field, language)) or "")
+                for language, _name in settings.LANGUAGES
+            }
+            # A field that may stay empty is missing only where another language has it.
+            needed = not original.blank or any(t.strip() for t in texts.values())
+            if needed and not texts["zh-hans"].strip():
+                missing.append(
+                    _("{name}: the Chinese “{field}” is empty.").format(
+                        name=name, field=original.verbose_name
+                    )
+                )
+    return missing
+
+
+def publish(version: QuestionnaireVersion) -> None:
+    """Validate the draft and make it the live version; ValidationError lists why not."""
+    with transaction.atomic():
+        # Lock the row so two clinicians publishing at once cannot both succeed half-way.
+        locked = QuestionnaireVersion.objects.select_for_update().get(pk=version.pk)
+        if locked.is_published:
+            raise PublishedVersionError()
+        # The newest published version is the live one, so an older draft would never go live.
+        Questionnaire.objects.select_for_update().get(pk=version.questionnaire_id)
+        live = version.questionnaire.current_version()
+        if live is not None and live.number > version.number:
+            raise ValidationError(
+                _(
+                    "Version %(number)s is older than the live version %(live)s and would "
+                    "never be used. Make a new draft from the live version and publish that."
+                ),
+                code="older_than_live",
+                params={"number": version.number, "live": live.number},
+            )
+        if live is not None and version.built_on() not in (None, live):
+            # Another draft went live meanwhile; this one, made before it, lacks its changes.
+            raise ValidationError(
+                _(
+                    "Version %(live)s went live after this draft was made, so publishing it "
+                    "would undo the changes of version %(live)s. Make a new draft from the "
+                    "live version %(live)s and make your changes there."
+                ),
+                code="live_changed",
+                params={"live": live.number},
+            )
+        problems_found = problems(version)
+        if problems_found:
+            raise ValidationError(problems_found, code="invalid_definition")
+        now = timezone.now()
+        QuestionnaireVersion.objects.filter(pk=version.pk).update(published_at=now)
+        version.published_at = now
+        forget_live_states()
+        transaction.on_commit(forget_live_states)
+
+
+def new_draft(version: QuestionnaireVersion, note: str = "") -> QuestionnaireVersion:
+    """A new unpublished version copied whole from this one, ready to edit."""
+    with transaction.atomic():
+        # Lock the questionnaire so two drafts made at once get different numbers.
+        Questionnaire.objects.select_for_update().get(pk=version.questionnaire_id)
+        number = next_version_number(version.questionnaire)
+        current = version.questionnaire.current_version()
+        source_published = QuestionnaireVersion.objects.filter(pk=version.pk).published().exists()
+        draft = QuestionnaireVersion.objects.create(
+            questionnaire=version.questionnaire,
+            number=number,
+            note=note or in_site_language(_("Copy of version %(number)s"), number=version.number),
+            # A copy of a draft builds on that draft (and holds its changes); a copy of a
+            # published version builds on the live one, as the clinician sees it now.
+            replaces=current if source_published else version,
+        )
+        copies = {}
+        for question in version.questions.prefetch_related("options"):
+            copies[question.pk] = copy_row(question, version=draft)
+            for option in question.options.all():
+                copy_row(option, question=copies[question.pk])
+        for band in version.bands.all():
+            copy_row(band, version=draft)
+        for rule in version.rules.all():
+            copy_row(rule, version=draft, question=copies[rule.question_id])
+    return draft
+
+
+def copy_row(row: models.Model, **changes) -> models.Model:
+    """Save a copy of ``row`` (every field, translations included) with some fields changed."""
+    values = {
+        field.attname: getattr(row, field.attname)
+        for field in row._meta.concrete_fields
+        if not field.primary_key
+    }
+    for name, value in changes.items():
+        values.pop(row._meta.get_field(name).attname, None)
+        values[name] = value
+    return type(row).objects.create(**values)
