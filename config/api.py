@@ -61,8 +61,8 @@ def cache_publicly(view):
 
 
 public_content = method_decorator(cache_publicly, name="dispatch")
-# A result is one person's answers: config.middleware.PrivateResultMiddleware marks every answer
-# under a result token, and the submission's, "private, no-store" (and noindex).
+# A result is one person's answers: config.private_results.PrivateResultMiddleware marks every
+# answer under a result token, and the submission's, "private, no-store" (and noindex).
 
 
 class Anonymous:

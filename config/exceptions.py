@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
-from config.middleware import national_hotlines
+from config.national import national_hotlines
 
 NON_FIELD_ERRORS = api_settings.NON_FIELD_ERRORS_KEY
 

@@ -1,34 +1,20 @@
-import logging
-import re
-from dataclasses import asdict
-from functools import lru_cache
-from types import SimpleNamespace
-from urllib.parse import urlsplit
+"""Django's own page middleware, adapted: the JSON API passes sessions, logins and messages by,
+the language may come from ``?lang=`` on the API, and API addresses need no trailing slash.
 
-import redis
-from csp.constants import HEADER, HEADER_REPORT_ONLY, UNSAFE_INLINE
-from csp.middleware import CheckableLazyObject, CSPMiddleware
-from csp.utils import build_policy
-from django.conf import settings
+The other concerns have modules of their own: config.csp, config.private_results, config.outage.
+"""
+
+import logging
+from types import SimpleNamespace
+
 from django.contrib.auth import middleware as auth
 from django.contrib.messages import middleware as messages
 from django.contrib.sessions import middleware as sessions
-from django.core.signals import setting_changed
-from django.db import InterfaceError, OperationalError
-from django.dispatch import receiver
-from django.http import HttpResponse, JsonResponse
 from django.middleware import common, locale
-from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
-from django.utils.translation import gettext_lazy as _
-
-from config.national import NATIONAL_HOTLINES
+from django.utils.cache import patch_vary_headers
 
 logger = logging.getLogger(__name__)
-
-# What a lost database or cache connection raises; anything else stays a 500.
-UNAVAILABLE = (OperationalError, InterfaceError, redis.ConnectionError, redis.TimeoutError)
 
 
 def is_api(request) -> bool:
@@ -119,165 +105,4 @@ class CommonMiddleware(common.CommonMiddleware):
         if response is None and is_api(request) and self.should_redirect_with_slash(request):
             request.path_info += "/"
             request.path += "/"
-        return response
-
-
-class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's policy, with inline styles allowed in the staff admin only.
-
-    Django's change lists and the statistics page carry small ``<style>`` blocks and attributes;
-    scripts stay the project's own files everywhere.
-    """
-
-    def get_policy_parts(self, request, response, report_only=False):
-        parts = super().get_policy_parts(request, response, report_only)
-        if request.path_info.startswith("/admin/") and parts.update is None:
-            parts.update = {"style-src": [UNSAFE_INLINE]}
-        return parts
-
-    def process_response(self, request, response):
-        # django-csp's own, but for where the policy string comes from: django-csp builds it anew
-        # for every response (and again for report-only), a seventh of what a cached API answer
-        # costs. Without a nonce it only depends on the settings and the view's decorators.
-        if settings.DEBUG and response.status_code in (404, 500):
-            return response  # Django's debug pages, as django-csp leaves them
-        for report_only, header, setting in (
-            (False, HEADER, "CONTENT_SECURITY_POLICY"),
-            (True, HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY"),
-        ):
-            exempt = getattr(response, "_csp_exempt_ro" if report_only else "_csp_exempt", False)
-            prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
-            if header in response or exempt or request.path_info.startswith(tuple(prefixes)):
-                continue
-            parts = self.get_policy_parts(request, response, report_only)
-            if parts.nonce:
-                policy = build_policy(**asdict(parts), report_only=report_only)
-            else:
-                policy = policy_without_nonce(
-                    frozen(parts.config), frozen(parts.update), frozen(parts.replace), report_only
-                )
-            if policy:
-                response[header] = policy
-        # As django-csp: a nonce asked for after the header is written would be in no policy.
-        if getattr(request, "_csp_nonce", None) is None:
-            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
-        return response
-
-
-def frozen(directives: dict | None) -> tuple | None:
-    """A view's directives (csp_update and the like) as a key: source lists become tuples."""
-    if directives is None:
-        return None
-    return tuple(
-        (name, tuple(sorted(value) if isinstance(value, set) else value))
-        if isinstance(value, list | tuple | set)
-        else (name, value)
-        for name, value in directives.items()
-    )
-
-
-def thawed(directives: tuple | None) -> dict | None:
-    if directives is None:
-        return None
-    return {name: list(value) if isinstance(value, tuple) else value for name, value in directives}
-
-
-@lru_cache(maxsize=64)
-def policy_without_nonce(config, update, replace, report_only: bool) -> str:
-    return build_policy(
-        config=thawed(config),
-        update=thawed(update),
-        replace=thawed(replace),
-        report_only=report_only,
-    )
-
-
-@receiver(setting_changed)
-def forget_policies(*, setting, **kwargs):
-    if setting.startswith("CONTENT_SECURITY_POLICY"):
-        policy_without_nonce.cache_clear()
-
-
-# Every URL that carries a result token (the result page, its PDF and call-back, the API result)
-# and the API's submission, whose answer is a result.
-# Without the trailing slash too: CommonMiddleware's redirect to it carries the token.
-PRIVATE_PATH = re.compile(
-    r"^/(r/[^/]+|api/v1/submissions/[^/]+|api/v1/questionnaires/[^/]+/submissions)(/|$)"
-)
-
-
-def is_private(request, response) -> bool:
-    """Whether ``response`` shows or leads to one person's answers or result.
-
-    Under a result token; any answer to a form or API write (a questionnaire sent back with the
-    person's answers, the redirect to their new result, the language and text-size buttons'
-    way back to it, a refused form's page linking back); any redirect to a result.
-    """
-    if PRIVATE_PATH.match(request.path_info) or request.method not in ("GET", "HEAD", "OPTIONS"):
-        return True
-    location = response.get("Location")
-    return bool(location) and bool(PRIVATE_PATH.match(urlsplit(location).path))
-
-
-class PrivateResultMiddleware:
-    """Responses about a person's result: no shared or browser cache keeps them, no index."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if is_private(request, response):
-            add_never_cache_headers(response)
-            response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
-
-
-OUTAGE_DETAIL = _(
-    "The service is unavailable for a moment. Please try again in a few minutes. If you need to "
-    "talk to someone now, call a hotline."
-)
-OUTAGE_RETRY_AFTER = 30  # seconds
-
-
-def national_hotlines() -> list[dict]:
-    """The national lines in the active language, from the code, not the database."""
-    return [{k: str(v) for k, v in h.items()} for h in NATIONAL_HOTLINES]
-
-
-def outage_body() -> dict:
-    """The API's 503 body, in the active language."""
-    return {"detail": str(OUTAGE_DETAIL), "hotlines": national_hotlines()}
-
-
-class ServiceUnavailableMiddleware:
-    """A friendly 503 with the crisis hotlines when the database (or Redis) cannot be reached.
-
-    Pages get templates/503.html, rendered without a request context so that nothing on the way
-    touches the database; the API gets JSON. Nothing is kept: the next request tries again, so
-    the service resumes by itself when the database is back.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        if not isinstance(exception, UNAVAILABLE):
-            return None
-        logger.warning("%s: %s", type(exception).__name__, exception)
-        if is_api(request):
-            response = JsonResponse(
-                outage_body(), status=503, json_dumps_params={"ensure_ascii": False}
-            )
-        else:
-            html = render_to_string(
-                "503.html",
-                {"hotlines": NATIONAL_HOTLINES, "csp_nonce": getattr(request, "csp_nonce", "")},
-            )
-            response = HttpResponse(html, status=503)
-        response["Retry-After"] = str(OUTAGE_RETRY_AFTER)
-        add_never_cache_headers(response)
         return response

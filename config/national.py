@@ -2,7 +2,7 @@
 
 12356 stands in on a crisis result when the data has no active 12356 (referrals.models), and
 both lines are what every error page and 503 shows when the database cannot be read at all
-(config.middleware). One place, so that the number a person in crisis is given never differs
+(config.outage). One place, so that the number a person in crisis is given never differs
 between the two. The texts are translated (locale/); fixtures/referrals_hotlines.json holds the
 same lines for the database.
 """
@@ -32,3 +32,8 @@ NATIONAL_HOTLINES = [
         "hours": _("24 hours"),
     },
 ]
+
+
+def national_hotlines() -> list[dict]:
+    """The national lines in the active language, from the code, not the database."""
+    return [{k: str(v) for k, v in h.items()} for h in NATIONAL_HOTLINES]

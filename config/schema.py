@@ -2,7 +2,8 @@
 
 import copy
 
-from config.middleware import national_hotlines, outage_body
+from config.national import national_hotlines
+from config.outage import outage_body
 
 HOTLINE = {
     "type": "object",
@@ -25,7 +26,7 @@ UNAVAILABLE = {
 
 
 def document_outage(result, generator, request, public):
-    """Every operation may answer 503 with the national hotlines (config.middleware)."""
+    """Every operation may answer 503 with the national hotlines (config.outage)."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["OutageHotline"] = HOTLINE
     schemas["Unavailable"] = UNAVAILABLE | {"example": outage_body()}

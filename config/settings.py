@@ -57,11 +57,11 @@ MIDDLEWARE = [
     # Telling the crisis team of a call-back request waits until the person has their answer.
     "config.after_response.AfterResponseMiddleware",
     # Above SecurityMiddleware, whose HTTPS redirect of a result address must not be cached.
-    "config.middleware.PrivateResultMiddleware",
+    "config.private_results.PrivateResultMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "config.middleware.ContentSecurityPolicyMiddleware",
+    "config.csp.ContentSecurityPolicyMiddleware",
     # Database down: a 503 with the hotlines instead of an error page without them.
-    "config.middleware.ServiceUnavailableMiddleware",
+    "config.outage.ServiceUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     # Sessions, logins and messages are for pages and the admin; the JSON API passes them by.
@@ -180,7 +180,7 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 # Only the project's own files: no inline script, no inline style but one carrying the request's
 # nonce (the self-contained 503 page), no third-party hosts (public CDNs are often unreachable
-# from China anyway). config.middleware allows inline styles in the staff admin.
+# from China anyway). config.csp allows inline styles in the staff admin.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -201,7 +201,7 @@ def questionnaire(request, slug: str):
     if retry_after is not None:
         response["Retry-After"] = str(math.ceil(retry_after))
     if crisis:
-        # As private as the refused form it stands in for (config.middleware): the help says
+        # As private as the refused form it stands in for (config.private_results): the help says
         # what was answered.
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex, nofollow"

@@ -244,7 +244,7 @@ def test_the_service_logs_to_stdout_and_leaves_stderr_empty(tmp_path):
     names = {line["name"] for line in lines}
     # Gunicorn's own lines ("Booting worker") and the app's (the lost database) are both here.
     assert "gunicorn.error" in names
-    assert "config.middleware" in names, lines
+    assert "config.outage" in names, lines
     assert "SECRETTOKEN123" not in out.read_text()
     assert err.read_text() == ""
 

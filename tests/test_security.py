@@ -77,7 +77,7 @@ def test_pages_allow_only_the_projects_own_files(client, demo_data):
 
 
 def test_the_policy_follows_its_setting_and_is_the_same_for_every_page(client, demo_data):
-    # The policy string is built once per process (config.middleware); it must still be the one
+    # The policy string is built once per process (config.csp); it must still be the one
     # the settings give, for every page, and change with them.
     pages = ["/", "/q/phq-9/", "/api/v1/questionnaires/", "/no/such/page/"]
     assert len({client.get(url)["Content-Security-Policy"] for url in pages}) == 1
