@@ -99,3 +99,20 @@ class RedactPersonalData(logging.Filter):
             # JSON formatter writes each such field as text, unredacted.
             setattr(record, name, one_line_redacted(str(value)))
         return True
+
+
+class QuietClientErrors(logging.Filter):
+    """A handler filter: Django's lines about a request it refused (4xx) as one-line warnings.
+
+    Django logs a bad Host header, an oversized form (django.security.*) at ERROR and a 403 with
+    its traceback: anyone on the internet can cause them, and hundreds of tracebacks bury the
+    one that matters. Server errors (5xx) keep their level and their traceback.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from_django = record.name == "django.request" or record.name.startswith("django.security.")
+        if not from_django or getattr(record, "status_code", 500) >= 500:
+            return True
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        record.exc_info = record.exc_text = record.stack_info = None
+        return logging.getLogger(record.name).isEnabledFor(logging.WARNING)

@@ -1,3 +1,5 @@
+import io
+import logging
 from importlib import import_module
 from pathlib import Path
 
@@ -9,6 +11,7 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from config.caching import forget_recent_reads
+from config.logs import RedactPersonalData
 from screening.models import forget_cached_versions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +39,20 @@ def _default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def log_output():
+    """What the configured console handler writes, for the duration of a test."""
+    handler = next(
+        h
+        for h in logging.getLogger().handlers
+        if any(isinstance(f, RedactPersonalData) for f in h.filters)
+    )
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    yield stream
+    handler.setStream(previous)
 
 
 @pytest.fixture

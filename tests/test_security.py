@@ -1,6 +1,5 @@
 """Security headers, private result pages, redacted logs and throttles that cannot be dodged."""
 
-import io
 import json
 import logging
 import re
@@ -316,20 +315,6 @@ def test_a_path_with_an_encoded_newline_cannot_forge_a_log_line():
 )
 def test_redact_leaves_dates_times_scores_and_tokens_alone(text):
     assert redact(text) == text
-
-
-@pytest.fixture
-def log_output():
-    """What the configured console handler writes, for the duration of a test."""
-    handler = next(
-        h
-        for h in logging.getLogger().handlers
-        if any(isinstance(f, RedactPersonalData) for f in h.filters)
-    )
-    stream = io.StringIO()
-    previous = handler.setStream(stream)
-    yield stream
-    handler.setStream(previous)
 
 
 def test_logged_paths_never_carry_a_token(client, api, demo_data, log_output):

@@ -1,0 +1,63 @@
+"""What the app's log says about a request: refusals in one line, server errors in full."""
+
+from unittest import mock
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from screening.models import Questionnaire
+
+pytestmark = pytest.mark.django_db
+
+
+def lines(log_output) -> list[str]:
+    return log_output.getvalue().splitlines()
+
+
+@pytest.mark.parametrize(
+    "refuse, logged",
+    [
+        (
+            lambda client: client.get("/", HTTP_HOST="evil.example"),
+            "WARNING django.security.DisallowedHost Invalid HTTP_HOST header: 'evil.example'.",
+        ),
+        (
+            lambda client: client.post("/q/phq-9/", {f"field{i}": "x" for i in range(1001)}),
+            "WARNING django.security.TooManyFieldsSent The number of GET/POST parameters exceeded",
+        ),
+        (
+            lambda client: client.post("/q/phq-9/", {"phq9_1": "0", "padding": "x" * 70_000}),
+            "WARNING django.security.RequestDataTooBig Request body exceeded",
+        ),
+        (
+            lambda client: Client(enforce_csrf_checks=True).post("/q/phq-9/", {"phq9_1": "0"}),
+            "WARNING django.security.csrf Forbidden (CSRF cookie not set.): /q/phq-9/",
+        ),
+    ],
+    ids=["bad host", "too many fields", "too big", "no csrf cookie"],
+)
+def test_a_refused_request_is_one_warning_line(client, questionnaires, log_output, refuse, logged):
+    client.raise_request_exception = False
+    assert 400 <= refuse(client).status_code < 500
+    [line] = lines(log_output)
+    assert line.split(" ", 2)[2].startswith(logged), line
+
+
+def test_a_403_is_one_warning_line_without_its_traceback(client, db, log_output):
+    # Staff without the permission to see the statistics: Django raises PermissionDenied.
+    client.force_login(User.objects.create_user("clerk", is_staff=True))
+    assert client.get("/admin/statistics/").status_code == 403
+    [line] = [line for line in lines(log_output) if "django.request" in line]
+    assert " WARNING django.request Forbidden (Permission denied): /admin/statistics/" in line
+    assert "Traceback" not in log_output.getvalue()
+
+
+def test_a_server_error_stays_an_error_with_its_traceback(client, db, settings, log_output):
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    with mock.patch.object(Questionnaire.objects, "with_current_version", side_effect=KeyError):
+        assert client.get("/").status_code == 500
+    written = log_output.getvalue()
+    assert " ERROR django.request Internal Server Error: /\n" in written
+    assert "Traceback (most recent call last):" in written and "KeyError" in written
