@@ -61,3 +61,24 @@ def test_a_server_error_stays_an_error_with_its_traceback(client, db, settings, 
     written = log_output.getvalue()
     assert " ERROR django.request Internal Server Error: /\n" in written
     assert "Traceback (most recent call last):" in written and "KeyError" in written
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/q/１３９１２３４５６７８/",
+        "/r/１３９１２３４５６７８/",
+        "/q/电话１３９１２３４５６７８/",
+        "/q/电13912345678/",
+        "/articles/＋８６ １３９－１２３４－５６７８/",
+    ],
+)
+def test_a_phone_number_in_a_path_is_redacted_however_it_is_written(client, db, log_output, path):
+    # On the wire the path is percent-encoded; Django's log writes its non-ASCII characters
+    # as escapes (/q/\uff11\uff13...), which must not hide a number either.
+    assert client.get(path).status_code == 404
+    [line] = lines(log_output)
+    assert " WARNING django.request Not Found: /" in line
+    assert "<phone>" in line or "/r/<token>/" in line, line
+    for digits in ("12345678", "１２３４５６７８", "\\uff11\\uff12", "5678", "５６７８", "\\uff15"):
+        assert digits not in line

@@ -16,6 +16,7 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
+from urllib.parse import quote
 
 import pytest
 import redis
@@ -259,6 +260,23 @@ def test_an_access_log_file_gets_the_requests_and_stdout_does_not(tmp_path):
     assert '"GET /r/<token>/" 503 ' in access.read_text()
     assert "SECRETTOKEN123" not in access.read_text()
     assert '"GET /r/' not in out.read_text()
+
+
+def test_a_full_width_phone_number_in_a_path_is_in_no_log(tmp_path):
+    log = tmp_path / "gunicorn.log"
+    database = f"postgres://postgres@127.0.0.1:{free_port()}/xinqiao"
+    with log.open("w") as output:
+        # DEBUG only so that the 404 page finds its static files without a collectstatic.
+        with serve(database, output, DEBUG="True", GUNICORN_ACCESS_LOG="-") as port:
+            # Percent-encoded on the wire, as a browser sends it.
+            assert request(port, "GET", f"/q/{quote('１３９１２３４５６７８')}/")[0] == 404
+    written = log.read_text()
+    # Django's line (it writes the path as escapes, \uff11...) and gunicorn's (it writes the
+    # path's UTF-8 bytes read as Latin-1, ï¼\x91...).
+    assert "WARNING django.request Not Found: /q/<phone>/" in written
+    assert '"GET /q/<phone>/" 404 ' in written
+    for leak in ("\\uff11", "ï¼", "%EF%BC", "１"):
+        assert leak not in written
 
 
 @ON_POSTGRES
