@@ -4,6 +4,7 @@ A token is the only key to one person's answers, and Django logs the path of eve
 response; a call-back number is personal data. Both are replaced before a line is written.
 """
 
+import ipaddress
 import logging
 import re
 import unicodedata
@@ -170,3 +171,30 @@ class QuietClientErrors(logging.Filter):
         record.levelno, record.levelname = logging.WARNING, "WARNING"
         record.exc_info = record.exc_text = record.stack_info = None
         return logging.getLogger(record.name).isEnabledFor(logging.WARNING)
+
+
+# Gunicorn's one line naming a client: "Invalid request from ip=203.0.113.7: <what was wrong>".
+INVALID_REQUEST = "Invalid request from "
+ADDRESS = re.compile(r"[0-9A-Fa-f:.]*[:.][0-9A-Fa-f:.]*")
+
+
+def without_address(match: re.Match) -> str:
+    """``match`` as <address> where it is an IP address (with a colon after it, as in ip=::1:)."""
+    text = match[0]
+    for candidate in (text, text.removesuffix(":")):
+        try:
+            ipaddress.ip_address(candidate)
+        except ValueError:
+            continue
+        return "<address>" + text[len(candidate) :]
+    return text
+
+
+class RedactClientAddresses(logging.Filter):
+    """A filter for gunicorn's error log: no client address in it, as in the access log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if message.startswith(INVALID_REQUEST):
+            record.msg, record.args = ADDRESS.sub(without_address, message), ()
+        return True

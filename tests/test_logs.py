@@ -1,11 +1,14 @@
-"""What the app's log says about a request: refusals in one line, server errors in full."""
+"""What the logs say about a request: refusals in one line, server errors in full, no number
+or client address in either."""
 
+import logging
 from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from config.logs import RedactClientAddresses
 from screening.models import Questionnaire
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +85,22 @@ def test_a_phone_number_in_a_path_is_redacted_however_it_is_written(client, db, 
     assert "<phone>" in line or "/r/<token>/" in line, line
     for digits in ("12345678", "１２３４５６７８", "\\uff11\\uff12", "5678", "５６７８", "\\uff15"):
         assert digits not in line
+
+
+@pytest.mark.parametrize("address", ["203.0.113.7", "::1", "2001:db8::7", "::ffff:203.0.113.7"])
+def test_gunicorns_invalid_request_line_names_no_client_address(address):
+    record = logging.makeLogRecord(
+        {"msg": f"Invalid request from ip={address}: Invalid HTTP Version: 'HTTP/9.9'"}
+    )
+    assert RedactClientAddresses().filter(record)
+    assert record.getMessage() == (
+        "Invalid request from ip=<address>: Invalid HTTP Version: 'HTTP/9.9'"
+    )
+
+
+def test_gunicorns_own_addresses_stay_in_its_log():
+    record = logging.makeLogRecord(
+        {"msg": "Listening at: http://127.0.0.1:8000 (%s)", "args": (7,)}
+    )
+    assert RedactClientAddresses().filter(record)
+    assert record.getMessage() == "Listening at: http://127.0.0.1:8000 (7)"

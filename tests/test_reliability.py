@@ -262,6 +262,21 @@ def test_an_access_log_file_gets_the_requests_and_stdout_does_not(tmp_path):
     assert '"GET /r/' not in out.read_text()
 
 
+def test_gunicorn_logs_an_invalid_request_without_the_clients_address(tmp_path):
+    log = tmp_path / "gunicorn.log"
+    database = f"postgres://postgres@127.0.0.1:{free_port()}/xinqiao"
+    with log.open("w") as output:
+        with serve(database, output) as port:
+            with socket.create_connection(("127.0.0.1", port), timeout=20) as raw:
+                raw.sendall(b"NOT AN HTTP REQUEST /q/13912345678/\r\n\r\n")
+                assert raw.recv(1024).startswith(b"HTTP/1.1 400 ")
+    [line] = [line for line in log.read_text().splitlines() if "Invalid request" in line]
+    assert line.endswith(
+        "[WARNING] Invalid request from ip=<address>: "
+        "Invalid HTTP request line: 'NOT AN HTTP REQUEST /q/<phone>/'"
+    ), line
+
+
 def test_a_full_width_phone_number_in_a_path_is_in_no_log(tmp_path):
     log = tmp_path / "gunicorn.log"
     database = f"postgres://postgres@127.0.0.1:{free_port()}/xinqiao"
