@@ -1,9 +1,12 @@
 import io
 import logging
+import os
+from datetime import datetime
 from importlib import import_module
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.core.management import call_command
@@ -16,6 +19,18 @@ from screening.models import forget_cached_versions
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
+
+
+def pytest_configure(config):
+    """TEST_CLOCK=2026-12-12T10:30:00+08:00 runs the suite as if started then, the clock ticking
+    on from there: a test that passes only on some weekdays or at some hours shows itself."""
+    if clock := os.environ.get("TEST_CLOCK"):
+        start = datetime.fromisoformat(clock)
+        if start.utcoffset() is None:
+            raise pytest.UsageError(f"TEST_CLOCK needs a UTC offset, e.g. {clock}+08:00")
+        traveller = time_machine.travel(start, tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
 
 
 @pytest.fixture(autouse=True)
