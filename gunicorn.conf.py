@@ -13,7 +13,7 @@ import os
 
 from gunicorn.glogging import Logger
 
-from config.logs import RedactPersonalData
+from config.logs import RedactClientAddresses, RedactPersonalData
 
 bind = [os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")]
 workers = int(
@@ -34,7 +34,7 @@ access_log_format = '"%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 
 
 class RedactingLogger(Logger):
-    """Gunicorn's logger with result tokens and phone numbers redacted, as in the app's logs."""
+    """Gunicorn's logger with result tokens, phone numbers and client addresses redacted."""
 
     def _compute_access_log_enabled(self):
         # Gunicorn counts any log configuration (ours below) as an access log, and would build
@@ -46,6 +46,9 @@ class RedactingLogger(Logger):
         for log in (self.error_log, self.access_log):
             if not any(isinstance(f, RedactPersonalData) for f in log.filters):
                 log.addFilter(RedactPersonalData())
+        # Its "Invalid request from ip=…" line is the one that names a client.
+        if not any(isinstance(f, RedactClientAddresses) for f in self.error_log.filters):
+            self.error_log.addFilter(RedactClientAddresses())
 
 
 logger_class = RedactingLogger

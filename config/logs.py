@@ -4,9 +4,11 @@ A token is the only key to one person's answers, and Django logs the path of eve
 response; a call-back number is personal data. Both are replaced before a line is written.
 """
 
+import ipaddress
 import logging
 import re
 import unicodedata
+from collections.abc import Sequence
 
 # What every record has; anything else was passed in ``extra`` (JSON logs print those too).
 STANDARD_ATTRS = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
@@ -45,13 +47,66 @@ def fold(text: str) -> str:
     )
 
 
+# One character written as an escape, as paths reach the logs: Django's request log writes a
+# path's non-ASCII characters as Python escapes (/q/１３９… as /q/\uff11\uff13\uff19…, and its
+# backslashes doubled), a raw URI percent-encodes them (%EF%BC%91), and a WSGI path is the URI's
+# UTF-8 bytes read as Latin-1 (gunicorn's access log writes "ï¼\x91" for "１").
+ESCAPED_CHAR = re.compile(
+    r"\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|\\)"
+    r"|%[0-7][0-9a-fA-F]|%[cdCD][0-9a-fA-F]%[89abAB][0-9a-fA-F]"
+    r"|%[eE][0-9a-fA-F](?:%[89abAB][0-9a-fA-F]){2}|%[fF][0-4](?:%[89abAB][0-9a-fA-F]){3}"
+    r"|[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def unescape(escape: str) -> str | None:
+    """The one character ``escape`` (an ESCAPED_CHAR) stands for, or None if it stands for none."""
+    try:
+        if escape[0] == "\\":
+            return escape.encode().decode("unicode_escape")
+        if escape[0] == "%":
+            return bytes.fromhex(escape.replace("%", "")).decode()
+        return escape.encode("latin-1").decode()
+    except UnicodeError:
+        return None
+
+
+def readable(text: str) -> tuple[str, Sequence[int]]:
+    """``text`` as phone numbers are looked for in it, and where each of its characters starts.
+
+    Escaped characters are read as the character (a number written as \\uff11\\uff13… is still a
+    number, and \\u7535 before one is 电, no digit), then compatibility forms as ASCII (fold).
+    The second value maps a place in the first to its place in ``text`` (one more entry than
+    characters, for a match's end).
+    """
+    if not ESCAPED_CHAR.search(text):
+        return fold(text), range(len(text) + 1)
+    chars: list[str] = []
+    starts: list[int] = []
+    end = 0
+    for match in ESCAPED_CHAR.finditer(text):
+        chars += text[end : match.start()]
+        starts += range(end, match.start())
+        if (char := unescape(match[0])) is None:
+            chars += match[0]
+            starts += range(match.start(), match.end())
+        else:
+            chars.append(char)
+            starts.append(match.start())
+        end = match.end()
+    chars += text[end:]
+    starts += range(end, len(text) + 1)
+    return fold("".join(chars)), starts
+
+
 def redact(text: str) -> str:
     """``text`` with result tokens in paths and phone numbers replaced by placeholders."""
     text = TOKEN_IN_PATH.sub(r"\1<token>", text)
+    read, starts = readable(text)
     kept, end = [], 0
-    for match in PHONE.finditer(fold(text)):
-        kept += [text[end : match.start()], "<phone>"]
-        end = match.end()
+    for match in PHONE.finditer(read):
+        kept += [text[end : starts[match.start()]], "<phone>"]
+        end = starts[match.end()]
     return "".join(kept) + text[end:]
 
 
@@ -98,4 +153,48 @@ class RedactPersonalData(logging.Filter):
             # A path, a form's data or an object whose text holds them, given as ``extra``: the
             # JSON formatter writes each such field as text, unredacted.
             setattr(record, name, one_line_redacted(str(value)))
+        return True
+
+
+class QuietClientErrors(logging.Filter):
+    """A handler filter: Django's lines about a request it refused (4xx) as one-line warnings.
+
+    Django logs a bad Host header, an oversized form (django.security.*) at ERROR and a 403 with
+    its traceback: anyone on the internet can cause them, and hundreds of tracebacks bury the
+    one that matters. Server errors (5xx) keep their level and their traceback.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from_django = record.name == "django.request" or record.name.startswith("django.security.")
+        if not from_django or getattr(record, "status_code", 500) >= 500:
+            return True
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        record.exc_info = record.exc_text = record.stack_info = None
+        return logging.getLogger(record.name).isEnabledFor(logging.WARNING)
+
+
+# Gunicorn's one line naming a client: "Invalid request from ip=203.0.113.7: <what was wrong>".
+INVALID_REQUEST = "Invalid request from "
+ADDRESS = re.compile(r"[0-9A-Fa-f:.]*[:.][0-9A-Fa-f:.]*")
+
+
+def without_address(match: re.Match) -> str:
+    """``match`` as <address> where it is an IP address (with a colon after it, as in ip=::1:)."""
+    text = match[0]
+    for candidate in (text, text.removesuffix(":")):
+        try:
+            ipaddress.ip_address(candidate)
+        except ValueError:
+            continue
+        return "<address>" + text[len(candidate) :]
+    return text
+
+
+class RedactClientAddresses(logging.Filter):
+    """A filter for gunicorn's error log: no client address in it, as in the access log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if message.startswith(INVALID_REQUEST):
+            record.msg, record.args = ADDRESS.sub(without_address, message), ()
         return True

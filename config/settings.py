@@ -313,14 +313,18 @@ LOGGING = {
             "reserved_attrs": [*RESERVED_ATTRS, "request"],
         },
     },
-    # Result tokens and phone numbers never reach a log line (config.logs).
-    "filters": {"redact": {"()": "config.logs.RedactPersonalData"}},
+    # Result tokens and phone numbers never reach a log line; refused requests (4xx) are
+    # one-line warnings, not errors with tracebacks (config.logs).
+    "filters": {
+        "quiet_client_errors": {"()": "config.logs.QuietClientErrors"},
+        "redact": {"()": "config.logs.RedactPersonalData"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "stream": f"ext://sys.{LOG_STREAM}",
             "formatter": LOG_FORMAT,
-            "filters": ["redact"],
+            "filters": ["quiet_client_errors", "redact"],
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

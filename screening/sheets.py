@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from content.models import Session
 from referrals.models import Hotline, national_line_first
 from screening.models import Question, QuestionnaireVersion, Submission
 from screening.recommendations import (
@@ -86,6 +87,21 @@ def answered_questions(submission: Submission) -> list[dict]:
     return rows
 
 
+SESSIONS_ON_PAPER = 3
+
+
+def sessions_on_paper(sessions: list[Session]) -> list[Session]:
+    """The first of each livestream's or weekly hours' sessions, three at most.
+
+    On one printed page, the same weekly hours listed again for next week would take the place
+    of another way to talk to someone; the code on the sheet leads to every date.
+    """
+    firsts: dict[tuple[str, int], Session] = {}
+    for session in sessions:
+        firsts.setdefault((session.kind, session.source.pk), session)
+    return list(firsts.values())[:SESSIONS_ON_PAPER]
+
+
 def result_sheet_html(submission: Submission, *, result_url: str, tight: bool = False) -> str:
     """The result sheet in the language the person took the test in, times in China time;
     ``tight``: set tighter, for a sheet that would not fit one page otherwise."""
@@ -101,6 +117,7 @@ def result_sheet_html(submission: Submission, *, result_url: str, tight: bool = 
             hotlines = [
                 h for h in hotlines if h.kind != Hotline.Kind.EMERGENCY or h.is_national_line
             ]
+        recommendation = recommendation_for(submission, hotlines)
         context = {
             "submission": submission,
             "version": submission.version,
@@ -108,7 +125,8 @@ def result_sheet_html(submission: Submission, *, result_url: str, tight: bool = 
             "band": submission.band,
             "answers": answered_questions(submission),
             "hotlines": hotlines,
-            "recommendation": recommendation_for(submission, hotlines),
+            "recommendation": recommendation,
+            "sessions": sessions_on_paper(recommendation.get("sessions", [])),
             "safety_message": safety_message(),
             "result_url": result_url,
             "qr": qr_data_uri(result_url),

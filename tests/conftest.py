@@ -1,10 +1,14 @@
+import io
+import logging
 import os
 import uuid
+from datetime import datetime
 from importlib import import_module
 from pathlib import Path
 
 import pytest
 import redis
+import time_machine
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.core.management import call_command
@@ -12,10 +16,23 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from config.caching import forget_recent_reads
+from config.logs import RedactPersonalData
 from screening.models import forget_cached_versions
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
+
+
+def pytest_configure(config):
+    """TEST_CLOCK=2026-12-12T10:30:00+08:00 runs the suite as if started then, the clock ticking
+    on from there: a test that passes only on some weekdays or at some hours shows itself."""
+    if clock := os.environ.get("TEST_CLOCK"):
+        start = datetime.fromisoformat(clock)
+        if start.utcoffset() is None:
+            raise pytest.UsageError(f"TEST_CLOCK needs a UTC offset, e.g. {clock}+08:00")
+        traveller = time_machine.travel(start, tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
 
 
 @pytest.fixture(autouse=True)
@@ -39,6 +56,20 @@ def _default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def log_output():
+    """What the configured console handler writes, for the duration of a test."""
+    handler = next(
+        h
+        for h in logging.getLogger().handlers
+        if any(isinstance(f, RedactPersonalData) for f in h.filters)
+    )
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    yield stream
+    handler.setStream(previous)
 
 
 @pytest.fixture

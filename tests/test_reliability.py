@@ -15,6 +15,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
+from urllib.parse import quote
 
 import pytest
 import redis
@@ -258,6 +259,38 @@ def test_an_access_log_file_gets_the_requests_and_stdout_does_not(tmp_path):
     assert '"GET /r/<token>/" 503 ' in access.read_text()
     assert "SECRETTOKEN123" not in access.read_text()
     assert '"GET /r/' not in out.read_text()
+
+
+def test_gunicorn_logs_an_invalid_request_without_the_clients_address(tmp_path):
+    log = tmp_path / "gunicorn.log"
+    database = f"postgres://postgres@127.0.0.1:{free_port()}/xinqiao"
+    with log.open("w") as output:
+        with serve(database, output) as port:
+            with socket.create_connection(("127.0.0.1", port), timeout=20) as raw:
+                raw.sendall(b"NOT AN HTTP REQUEST /q/13912345678/\r\n\r\n")
+                assert raw.recv(1024).startswith(b"HTTP/1.1 400 ")
+    [line] = [line for line in log.read_text().splitlines() if "Invalid request" in line]
+    assert line.endswith(
+        "[WARNING] Invalid request from ip=<address>: "
+        "Invalid HTTP request line: 'NOT AN HTTP REQUEST /q/<phone>/'"
+    ), line
+
+
+def test_a_full_width_phone_number_in_a_path_is_in_no_log(tmp_path):
+    log = tmp_path / "gunicorn.log"
+    database = f"postgres://postgres@127.0.0.1:{free_port()}/xinqiao"
+    with log.open("w") as output:
+        # DEBUG only so that the 404 page finds its static files without a collectstatic.
+        with serve(database, output, DEBUG="True", GUNICORN_ACCESS_LOG="-") as port:
+            # Percent-encoded on the wire, as a browser sends it.
+            assert request(port, "GET", f"/q/{quote('１３９１２３４５６７８')}/")[0] == 404
+    written = log.read_text()
+    # Django's line (it writes the path as escapes, \uff11...) and gunicorn's (it writes the
+    # path's UTF-8 bytes read as Latin-1, ï¼\x91...).
+    assert "WARNING django.request Not Found: /q/<phone>/" in written
+    assert '"GET /q/<phone>/" 404 ' in written
+    for leak in ("\\uff11", "ï¼", "%EF%BC", "１"):
+        assert leak not in written
 
 
 @ON_POSTGRES

@@ -1,6 +1,5 @@
 """Security headers, private result pages, redacted logs and throttles that cannot be dodged."""
 
-import io
 import json
 import logging
 import re
@@ -287,6 +286,37 @@ def test_redact_hides_numbers_as_team_members_write_them_in_notes(number):
     assert redact(f"打了{number}，没人接") == "打了<phone>，没人接"
 
 
+@pytest.mark.parametrize(
+    "path, logged",
+    [
+        # As Django's request log writes a path (non-ASCII as escapes, backslashes doubled).
+        ("/q/１３９１２３４５６７８/", "/q/<phone>/"),
+        ("/q/电13912345678/", "/q/\\u7535<phone>/"),
+        ("/q/\\13912345678/", "/q/\\\\<phone>/"),
+        ("/q/睡眠/", "/q/\\u7761\\u7720/"),
+    ],
+)
+def test_redact_reads_a_path_as_djangos_request_log_escapes_it(path, logged):
+    escaped = path.encode("unicode_escape").decode("ascii")
+    assert redact(f"Not Found: {escaped}") == f"Not Found: {logged}"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # A raw URI (gunicorn's "Error handling request GET /q/%EF%BC%91...").
+        "Error handling request GET /q/%EF%BC%91%EF%BC%93%EF%BC%99%EF%BC%91%EF%BC%92%EF%BC%93"
+        "%EF%BC%94%EF%BC%95%EF%BC%96%EF%BC%97%EF%BC%98/",
+        "Error handling request GET /q/%31%33%39%31%32%33%34%35%36%37%38/",
+        # A WSGI path: the URI's UTF-8 bytes read as Latin-1 (gunicorn's access log).
+        '"GET /q/' + "１３９１２３４５６７８".encode().decode("latin-1") + '/" 404',
+    ],
+)
+def test_redact_reads_percent_encoded_and_wsgi_paths(line):
+    assert "<phone>/" in redact(line)
+    assert "%E" not in redact(line) and "%3" not in redact(line) and "ï" not in redact(line)
+
+
 def test_a_path_with_an_encoded_newline_cannot_forge_a_log_line():
     forged = "/r/abc\n2026-11-27 12:00:00 ERROR x forged/"
     record = logging.LogRecord(
@@ -312,24 +342,12 @@ def test_a_path_with_an_encoded_newline_cannot_forge_a_log_line():
         "ip_address: 183.14.135.123; client 139.210.12.145; 172.16.130.145 192.168.1.10",
         "13.912345678 and p95 15.123456789s",
         "0755.2024.1013, 010/2024/1234",
+        # Escapes that stand for no number, or for none at all.
+        "Not Found: /articles/\\u7761\\u7720/ 100%20 %ZZ \\uzzzz %E7%9D%A1 100%",
     ],
 )
 def test_redact_leaves_dates_times_scores_and_tokens_alone(text):
     assert redact(text) == text
-
-
-@pytest.fixture
-def log_output():
-    """What the configured console handler writes, for the duration of a test."""
-    handler = next(
-        h
-        for h in logging.getLogger().handlers
-        if any(isinstance(f, RedactPersonalData) for f in h.filters)
-    )
-    stream = io.StringIO()
-    previous = handler.setStream(stream)
-    yield stream
-    handler.setStream(previous)
 
 
 def test_logged_paths_never_carry_a_token(client, api, demo_data, log_output):

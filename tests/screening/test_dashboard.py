@@ -447,6 +447,8 @@ def test_the_page_costs_the_same_for_10_or_100_submissions(client, channels):
 
 
 @pytest.mark.django_db(transaction=True)
+# A fixed day, so that the screenshot shows the same weeks whenever it is taken.
+@time_machine.travel(datetime(2026, 3, 20, 18, tzinfo=SHANGHAI))
 def test_screenshot_of_the_dashboard(staff_browser, live_server, channels, client, staff_groups):
     Channel.objects.create(code="chaoyang", name="北京市朝阳区某社区服务站", region="110105")
     Channel.objects.create(code="lanzhou", name="甘肃省兰州市城关区卫生院", region="620102")

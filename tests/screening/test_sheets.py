@@ -2,13 +2,18 @@
 
 import re
 import subprocess
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext
 from PIL import Image
 
+from content.models import Livestream, Session, upcoming_sessions
 from referrals.models import Hotline, ReferralCase
 from screening import sheets
 from screening.models import QuestionnaireVersion, ScoreBand, Submission
@@ -18,8 +23,13 @@ from tests.qrcodes import qr_codes_on_page
 pytestmark = pytest.mark.django_db
 
 MILD = (1, 1, 1, 1, 1, 1, 0, 0, 0)  # total 6
+MODERATE = (2, 2, 2, 2, 2, 2, 2, 0, 0)  # total 14, the moderate tier's highest
 CRISIS = (0, 0, 0, 0, 0, 0, 0, 0, 1)  # total 1, item 9 above 0
 PHONE = "13912345678"
+# A moderate sheet lists the week's sessions, and the demo's expert hours fall on Tuesday evenings
+# and Saturday mornings: what it prints depends on the day, so tests that list any fix the day.
+MONDAY_NOON = datetime(2026, 12, 7, 12, tzinfo=ZoneInfo("Asia/Shanghai"))
+WEEK = [MONDAY_NOON + timedelta(days=n) for n in range(7)]
 
 
 def submit(api, values, **headers) -> str:
@@ -139,7 +149,7 @@ WORST_CASES = {
     "crisis, low total": CRISIS,
     "severe": (3, 3, 3, 3, 3, 3, 3, 3, 0),
     "moderately severe": (2, 2, 2, 2, 2, 2, 2, 2, 0),  # 16: the severe tier
-    "moderate": (2, 2, 2, 2, 2, 2, 2, 0, 0),  # 14: the moderate tier's highest
+    "moderate": MODERATE,
     "mild": MILD,
 }
 
@@ -150,13 +160,8 @@ def test_a_result_sheet_fits_on_one_page_at_its_fullest(
     api, client, demo_data, tmp_path, values, language
 ):
     # A county with a provincial, a city and a county line, and a busy week of livestreams: a
-    # doctor still prints one page, in either language.
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from content.models import Livestream
-
+    # doctor still prints one page, in either language. On a Monday the Tuesday hours, with the
+    # longest "how to join", are among the three sessions printed.
     lines = (
         ("62", "甘肃省心理援助热线"),
         ("6211", "定西市心理援助热线"),
@@ -168,9 +173,9 @@ def test_a_result_sheet_fits_on_one_page_at_its_fullest(
             region=region, kind=Hotline.Kind.CRISIS,
             hours_note="每天 8:00–22:00，节假日照常；可匿名",
             hours_note_en="Daily 8:00–22:00, holidays included; you need not give your name",
-            last_verified=timezone.localdate(),
+            last_verified=MONDAY_NOON.date(),
         )  # fmt: skip
-    soon = timezone.now() + timedelta(hours=2)
+    soon = MONDAY_NOON + timedelta(hours=2)
     for day in range(6):
         Livestream.objects.create(
             title=f"冬季情绪健康直播：如何照顾好自己和家人的情绪（第{day + 1}讲）",
@@ -187,14 +192,15 @@ def test_a_result_sheet_fits_on_one_page_at_its_fullest(
             join_url="https://example.org/live",
         )
     answers = {f"phq9_{i}": v for i, v in enumerate(values, 1)}
-    response = api.post(
-        "/api/v1/questionnaires/phq-9/submissions/",
-        {"answers": answers, "channel": "demo-gansu"},
-        format="json",
-        HTTP_ACCEPT_LANGUAGE=language,
-    )
-    token = response.json()["token"]
-    pdf = get_pdf(client, f"/r/{token}/pdf/").content
+    with time_machine.travel(MONDAY_NOON):
+        response = api.post(
+            "/api/v1/questionnaires/phq-9/submissions/",
+            {"answers": answers, "channel": "demo-gansu"},
+            format="json",
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+        token = response.json()["token"]
+        pdf = get_pdf(client, f"/r/{token}/pdf/").content
     assert page_count(tmp_path, pdf) == 1
     assert "12356" in poppler(tmp_path, "pdftotext", pdf, "-layout")
 
@@ -534,31 +540,57 @@ def test_a_sheet_that_would_run_over_is_set_tighter_onto_one_page(api, client, d
     assert "12356" in text and "Your answers" in text
 
 
-def test_a_moderate_sheet_prints_three_sessions_with_how_to_join(api, client, demo_data, tmp_path):
-    from content.models import upcoming_sessions
-
-    flat = result_text(client, tmp_path, submit(api, (2, 2, 2, 2, 2, 0, 0, 0, 0)))
+def test_a_moderate_sheet_prints_the_next_session_of_each_with_how_to_join(
+    api, client, demo_data, tmp_path
+):
+    Livestream.objects.create(
+        title="冬季情绪健康直播", host="县人民医院心理科", platform="微信视频号",
+        starts_at=MONDAY_NOON + timedelta(days=9, hours=7),
+        ends_at=MONDAY_NOON + timedelta(days=9, hours=8), join_url="https://example.org/live",
+    )  # fmt: skip
+    with time_machine.travel(MONDAY_NOON):
+        listed = upcoming_sessions(limit=5)
+        flat = result_text(client, tmp_path, submit(api, MODERATE))
     assert squeeze(in_chinese("Talk to an expert")) in flat
-    listed = upcoming_sessions(limit=5)
-    assert len(listed) > 3, "the demo data lists more than the sheet prints"
-    for session in listed[:3]:
+    # Tuesday's and Saturday's hours, then the same hours again before the livestream.
+    assert [s.starts_at.day for s in listed] == [8, 12, 15, 16, 19]
+    for session in (listed[0], listed[1], listed[3]):
         assert squeeze(session.title) in flat
-        if session.description:
-            assert squeeze(session.description)[:40] in flat
+        if session.kind == Session.EXPERT_HOURS:
+            assert squeeze(session.description) in flat
     # Each printed session starts with its date, weekday and times.
-    assert len(re.findall(r"\d{4}-\d{2}-\d{2}星期.\d{2}:\d{2}–\d{2}:\d{2}", flat)) == 3
+    printed = re.findall(r"(\d{4}-\d{2}-\d{2})星期.\d{2}:\d{2}–\d{2}:\d{2}", flat)
+    assert printed == ["2026-12-08", "2026-12-12", "2026-12-16"]
+
+
+def test_a_sheet_prints_three_sessions_at_most():
+    hours, live = Session.EXPERT_HOURS, Session.LIVESTREAM
+    kinds_and_sources = [(hours, 1), (live, 1), (hours, 1), (live, 2), (live, 3)]
+    sessions = [
+        Session(source=SimpleNamespace(pk=pk), kind=kind, starts_at=day, ends_at=day)
+        for day, (kind, pk) in zip(WEEK, kinds_and_sources, strict=False)
+    ]
+    # The hours again on the third day are left out; the fifth session is a fourth one.
+    assert sheets.sessions_on_paper(sessions) == [sessions[0], sessions[1], sessions[3]]
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 @pytest.mark.parametrize(
-    "values", [MILD, (2, 2, 2, 2, 2, 2, 2, 0, 0), (3,) * 8 + (0,), CRISIS], ids=str
+    "values, day",
+    [
+        *((MODERATE, day) for day in WEEK),
+        *((values, MONDAY_NOON) for values in (MILD, (3,) * 8 + (0,), CRISIS)),
+    ],
+    ids=lambda value: f"{value:%a}" if isinstance(value, datetime) else str(value),
 )
 def test_the_shipped_content_fits_one_page_without_the_tighter_setting(
-    api, client, demo_data, tmp_path, values, language
+    api, client, demo_data, tmp_path, values, day, language
 ):
-    # Laying a sheet out twice doubles its cost: the common case must fit the first time.
-    token = submit(api, values, HTTP_ACCEPT_LANGUAGE=language)
-    submission = Submission.objects.for_display().get(token=token)
-    html = sheets.result_sheet_html(submission, result_url=f"http://testserver/r/{token}/")
+    # Laying a sheet out twice doubles its cost: the common case must fit the first time, on
+    # whatever day of the week a moderate result lists its sessions.
+    with time_machine.travel(day):
+        token = submit(api, values, HTTP_ACCEPT_LANGUAGE=language)
+        submission = Submission.objects.for_display().get(token=token)
+        html = sheets.result_sheet_html(submission, result_url=f"http://testserver/r/{token}/")
     assert len(sheets.laid_out(html).pages) == 1
     assert "{#" not in html, "a template comment must not reach the paper"
