@@ -103,6 +103,50 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 # Persistent connections: without them every request pays a PostgreSQL connect (~9x slower inserts).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+
+# A database that hangs (a failover, a full disk, a pile-up of locks) must not hold a request:
+# each limit ends in an OperationalError, which is the 503 with the hotlines
+# (config.middleware.ServiceUnavailableMiddleware), and the next request tries again.
+# PostgreSQL only; in seconds. 0 sets no limit from here (a long migration: README, Configuration).
+def seconds(name: str, default: float) -> float:
+    value = env.float(name, default=default)
+    if value < 0:
+        raise ImproperlyConfigured(f"{name} must be 0 (no limit) or more seconds.")
+    return value
+
+
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+if DATABASE_CONNECT_TIMEOUT < 2:
+    raise ImproperlyConfigured(
+        "DATABASE_CONNECT_TIMEOUT must be 2 seconds or more (libpq's least)."
+    )
+DATABASE_STATEMENT_TIMEOUT = seconds("DATABASE_STATEMENT_TIMEOUT", 5)
+DATABASE_LOCK_TIMEOUT = seconds("DATABASE_LOCK_TIMEOUT", 2)
+DATABASE_TCP_USER_TIMEOUT = seconds("DATABASE_TCP_USER_TIMEOUT", 5)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Enforced by the server, for every statement of every connection.
+    limits = {
+        "statement_timeout": DATABASE_STATEMENT_TIMEOUT,
+        "lock_timeout": DATABASE_LOCK_TIMEOUT,
+    }
+    server_options = " ".join(
+        f"-c {name}={round(value * 1000)}" for name, value in limits.items() if value
+    )
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+        # Without limits, no "options" at all: PgBouncer refuses connections that carry it.
+        **({"options": server_options} if server_options else {}),
+        # A peer that vanished (the old primary of a failover) is noticed on a kept connection:
+        # data it does not acknowledge is given up on, and an idle connection is probed.
+        "tcp_user_timeout": round(DATABASE_TCP_USER_TIMEOUT * 1000),
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 2,
+        "keepalives_count": 3,
+        # DATABASE_URL's own query options (?sslmode=require) win.
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
