@@ -274,6 +274,16 @@ def test_with_the_database_hung_the_api_and_readiness_are_a_quick_503(hung_datab
     assert seconds < HUNG_BOUND, f"answered after {seconds:.1f} s"
 
 
+def test_liveness_answers_at_once_while_a_request_waits_on_the_hung_database(hung_database):
+    stuck = threading.Thread(target=request, args=(hung_database, "GET", "/r/a-result-token/"))
+    stuck.start()
+    time.sleep(0.5)  # into its wait for the database
+    status, _, _, seconds = timed_request(hung_database, "GET", "/healthz")
+    stuck.join()
+    assert status == 200
+    assert seconds < 1, f"answered after {seconds:.1f} s"
+
+
 @ON_POSTGRES
 @pytest.mark.django_db(transaction=True)
 def test_the_service_resumes_by_itself_when_a_hung_database_answers_again(questionnaires):
