@@ -250,8 +250,9 @@ def cached_version(pk: int, published_at: datetime, updated_at: datetime) -> "Qu
     version = _published_versions.get(key)
     if version is None:
         version = QuestionnaireVersion.objects.with_definition().get(pk=pk)
-        # An edit of the questionnaire's texts makes a new key: drop the stale copy.
-        for stale in [k for k in _published_versions if k[0] == pk]:
+        # An edit of the questionnaire's texts makes a new key: drop the stale copy. Over a copy
+        # of the keys (made at once): another thread may add a version meanwhile.
+        for stale in [k for k in list(_published_versions) if k[0] == pk]:
             _published_versions.pop(stale, None)
         _published_versions[key] = version
     return version
