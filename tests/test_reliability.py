@@ -113,7 +113,8 @@ class Relay:
     """A TCP relay from a local port to PostgreSQL: the database is "up" while it runs.
 
     While ``hung``, it takes connections and never answers, as a database in a failover, on a
-    full disk or behind a pile-up of locks does.
+    full disk or behind a pile-up of locks does. While ``frozen``, it keeps every connection, new
+    and kept, open and passes nothing on, as a stuck server process or proxy does.
     """
 
     def __init__(self, port: int, hung: bool = False):
@@ -122,6 +123,7 @@ class Relay:
         self.target = (settings["HOST"] or "127.0.0.1", int(settings["PORT"] or 5432))
         self.sockets: list[socket.socket] = []
         self.hung = hung
+        self.frozen = False
 
     def start(self):
         listener = socket.socket()
@@ -153,10 +155,11 @@ class Relay:
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
 
-    @staticmethod
-    def _pump(source, sink):
+    def _pump(self, source, sink):
         try:
             while data := source.recv(65536):
+                while self.frozen:
+                    time.sleep(0.05)
                 sink.sendall(data)
         except OSError:
             pass
@@ -300,6 +303,32 @@ def test_the_service_resumes_by_itself_when_a_hung_database_answers_again(questi
     finally:
         relay.stop()
     assert Submission.objects.count() == 1
+
+
+@ON_POSTGRES
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_connection_that_stops_answering_ends_in_a_503_and_service_resumes(
+    questionnaires,
+):
+    relay = Relay(free_port())
+    url = shared_database_url().replace(f":{relay.target[1]}/", f":{relay.port}/")
+    relay.start()
+    try:
+        # The server never ends the statement: config.watchdog does, a second after its limit.
+        with serve(url, DATABASE_STATEMENT_TIMEOUT="2") as port:
+            assert request(port, "GET", DETAIL)[0] == 200
+            relay.frozen = True
+            # The kept connection's health check waits 3 s, a new connection 3 s more.
+            status, _, text, seconds = timed_request(port, "GET", "/readyz")
+            assert status == 503 and json.loads(text)["database"] == "unavailable"
+            assert seconds < HUNG_BOUND + 5, f"answered after {seconds:.1f} s"
+            status, _, text, seconds = timed_request(port, "POST", SUBMIT, ANSWERS)
+            assert status == 503 and json.loads(text)["hotlines"][0]["number"] == "12356"
+            assert seconds < HUNG_BOUND, f"answered after {seconds:.1f} s"
+            relay.frozen = False
+            assert request(port, "POST", SUBMIT, ANSWERS)[0] == 201
+    finally:
+        relay.stop()
 
 
 def test_gunicorn_logs_json_without_tokens_addresses_or_query_strings(tmp_path):
