@@ -69,6 +69,9 @@ MIDDLEWARE = [
     # Django's, without language prefixes in paths, and with ?lang=en on /api/ for clients that
     # cannot set Accept-Language.
     "config.middleware.LocaleMiddleware",
+    # A body too large, or of files outside the admin, is refused before anything reads it (CSRF
+    # reads forms); after the language is known, for the refusal's page.
+    "config.bodies.RequestBodyMiddleware",
     # Django's, with API addresses served without their trailing slash rather than redirected.
     "config.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -238,8 +241,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Answer bodies are tiny; anything near this is abuse (413, see config.exceptions).
+# Answer bodies are tiny; anything near this is abuse (413, config.bodies and config.exceptions).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=64 * 1024)
+# The staff admin's bodies may be larger: a questionnaire version's JSON export is uploaded as a
+# file (about 20 KB for PHQ-9). Its form fields stay within DATA_UPLOAD_MAX_MEMORY_SIZE.
+ADMIN_MAX_BODY_SIZE = env.int("ADMIN_MAX_BODY_SIZE", default=2 * 1024 * 1024)
 
 # Throttle counters must be shared by every process and machine: set REDIS_URL in production.
 REDIS_URL = env.str("REDIS_URL", default="")

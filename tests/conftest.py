@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from config.caching import forget_recent_reads
 from screening.models import forget_cached_versions
+from tests.clients import FormClient
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -54,6 +55,12 @@ def staff_groups(db):
     """The staff roles made by a data migration, which a transactional test's flush removes."""
     import_module("referrals.migrations.0002_staff_groups").grant_roles(Group, Permission)
     import_module("content.migrations.0005_pause_permissions").grant(Group, Permission)
+
+
+@pytest.fixture
+def client():
+    """Posting forms as the pages do (tests.clients)."""
+    return FormClient()
 
 
 @pytest.fixture
