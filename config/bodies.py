@@ -1,9 +1,13 @@
-"""Request bodies: one too large, or of files, refused before anything reads it.
+"""Request bodies: a chunked one read whole, and one too large or of files refused unread.
 
 Answer sheets and call-back requests are a few hundred bytes, and no public form takes a file.
 Without these checks a file posted to a public form was received whole (200 MB in under a
-second, on a phone's data plan at the other end) before Django refused it.
+second, on a phone's data plan at the other end) before Django refused it; and a body sent in
+chunks, without a Content-Length, was read by Django as empty: an answer sheet showing thoughts
+of self-harm was refused as "answers required", without the crisis help.
 """
+
+import io
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -24,6 +28,30 @@ def body_limit(path_info: str) -> int:
     if is_admin(path_info):
         return settings.ADMIN_MAX_BODY_SIZE
     return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+def read_chunked_bodies(application):
+    """The WSGI ``application``, given a chunked request's body with its length.
+
+    Django reads no body without a Content-Length. Gunicorn takes the chunks apart and says so
+    (``wsgi.input_terminated``); at most the limit and one byte more are read, so that
+    RequestBodyMiddleware still refuses a body over the limit. Servers that cannot end the body
+    (Django's runserver) are left as they are.
+    """
+
+    def with_chunked_body(environ, start_response):
+        if (
+            environ.get("wsgi.input_terminated")
+            and not environ.get("CONTENT_LENGTH")
+            and "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        ):
+            limit = body_limit(environ.get("PATH_INFO", ""))
+            body = environ["wsgi.input"].read(limit + 1)
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
+        return application(environ, start_response)
+
+    return with_chunked_body
 
 
 class RequestBodyMiddleware:

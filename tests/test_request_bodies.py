@@ -1,17 +1,19 @@
-"""Request bodies (config.bodies): one too large, or of files on a public page, is refused with
-the hotlines before anything reads it.
+"""Request bodies (config.bodies): a chunked one is read whole; one too large, or of files on a
+public page, is refused with the hotlines before anything reads it.
 """
 
 import http.client
 import io
+import json
 import socket
 import time
 
 import pytest
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
+from config.bodies import read_chunked_bodies
 from screening.models import QuestionnaireVersion, Submission
-from tests.test_reliability import free_port, serve
+from tests.test_reliability import ON_POSTGRES, free_port, serve, shared_database_url
 
 SUBMIT = "/api/v1/questionnaires/phq-9/submissions/"
 URLENCODED = "application/x-www-form-urlencoded"
@@ -100,6 +102,46 @@ def test_the_admin_refuses_a_body_over_its_own_limit(admin_client, settings):
     assert response.status_code == 413
 
 
+# The WSGI wrapper, as gunicorn calls it.
+
+
+def environ_for(body: bytes, **environ) -> dict:
+    return {
+        "PATH_INFO": SUBMIT,
+        "HTTP_TRANSFER_ENCODING": "chunked",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.input_terminated": True,
+        **environ,
+    }
+
+
+def seen_by_django(environ: dict) -> dict:
+    seen = {}
+
+    def django(environ, start_response):
+        seen.update(environ, body=environ["wsgi.input"].read())
+        return []
+
+    read_chunked_bodies(django)(environ, None)
+    return seen
+
+
+def test_a_chunked_body_reaches_django_with_its_length():
+    seen = seen_by_django(environ_for(b'{"answers": {}}'))
+    assert (seen["CONTENT_LENGTH"], seen["body"]) == ("15", b'{"answers": {}}')
+
+
+def test_a_chunked_body_is_read_only_to_one_byte_past_the_limit(settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10
+    assert seen_by_django(environ_for(b"x" * 100))["CONTENT_LENGTH"] == "11"
+
+
+def test_a_server_that_cannot_end_a_chunked_body_is_left_alone():
+    # Django's runserver gives no end to the body: reading on would wait for ever.
+    seen = seen_by_django(environ_for(b"", **{"wsgi.input_terminated": False}))
+    assert "CONTENT_LENGTH" not in seen
+
+
 # Through gunicorn, as in production.
 
 
@@ -137,3 +179,44 @@ def test_a_small_post_of_files_is_refused_too(server):
     status, page, _ = raw_post(server, "/q/phq-9/", MULTIPART_CONTENT, len(body), body)
     assert status == 415
     assert 'href="tel:12356"' in page
+
+
+def chunked_post(port: int, path: str, body: bytes):
+    """(status, JSON body) of ``body`` sent in two chunks, without a Content-Length."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    half = len(body) // 2
+    conn.request(
+        "POST",
+        path,
+        iter([body[:half], body[half:]]),
+        {"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+        encode_chunked=True,
+    )
+    response = conn.getresponse()
+    result = response.status, json.loads(response.read())
+    conn.close()
+    return result
+
+
+def test_a_chunked_body_over_the_limit_is_413_with_the_hotlines(server):
+    body = json.dumps({"answers": answers(), "padding": "x" * 70_000}).encode()
+    status, refusal = chunked_post(server, SUBMIT, body)
+    assert status == 413
+    assert refusal["hotlines"][0]["number"] == "12356"
+
+
+@ON_POSTGRES
+@pytest.mark.django_db(transaction=True)
+def test_a_chunked_answer_sheet_is_read_whole(demo_data):
+    with serve(shared_database_url()) as port:
+        sheet = json.dumps({"answers": answers(phq9_1=2)}).encode()
+        status, result = chunked_post(port, SUBMIT, sheet)
+        assert (status, result["total_score"]) == (201, 2)
+        # One showing self-harm, with an answer missing: the crisis help with the refusal.
+        incomplete = {code: v for code, v in answers(phq9_9=1).items() if code != "phq9_3"}
+        sheet = json.dumps({"answers": incomplete}).encode()
+        status, refusal = chunked_post(port, SUBMIT, sheet)
+    assert status == 400
+    assert refusal["crisis"] is True
+    assert refusal["hotlines"][0]["number"] == "12356"
+    assert Submission.objects.count() == 1
