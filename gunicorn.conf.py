@@ -3,9 +3,10 @@
     gunicorn config.wsgi
 
 GUNICORN_BIND (default 127.0.0.1:8000; 0.0.0.0:8000 behind a load balancer), GUNICORN_WORKERS or
-WEB_CONCURRENCY (default 2 per core + 1), GUNICORN_ACCESS_LOG ("-" for stdout or a file path to
-log requests; off by default, the load balancer logs requests), GUNICORN_ERROR_LOG (default "-",
-stdout), LOG_FORMAT=json for JSON lines as the app writes them. The app's own lines go to stdout.
+WEB_CONCURRENCY (default 2 per core + 1), GUNICORN_THREADS (default 2 per worker),
+GUNICORN_ACCESS_LOG ("-" for stdout or a file path to log requests; off by default, the load
+balancer logs requests), GUNICORN_ERROR_LOG (default "-", stdout), LOG_FORMAT=json for JSON lines
+as the app writes them. The app's own lines go to stdout.
 """
 
 import multiprocessing
@@ -21,7 +22,16 @@ workers = int(
     or os.environ.get("WEB_CONCURRENCY")
     or multiprocessing.cpu_count() * 2 + 1
 )
-# A PDF takes a while; anything much longer is stuck.
+# Threads: a request waiting on a hung database holds one thread, not its worker, so /healthz and
+# the next person's 503 with the hotlines get through meanwhile. Each thread has its own database
+# connection (Django's are per thread), kept for CONN_MAX_AGE: a few threads, not many.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+# As the sync worker did: each connection is closed after its response. A load balancer's idle
+# timeout longer than a kept connection's would meet one closing under a request (its own 502).
+keepalive = 0
+# A worker whose main loop stops is restarted. A slow request no longer counts (its thread is not
+# the main loop): the database limits (DATABASE_*_TIMEOUT) bound those.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 
 # Gunicorn 25+'s control socket has one default path per machine; instances would share it.

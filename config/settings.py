@@ -69,6 +69,9 @@ MIDDLEWARE = [
     # Django's, without language prefixes in paths, and with ?lang=en on /api/ for clients that
     # cannot set Accept-Language.
     "config.middleware.LocaleMiddleware",
+    # A body too large, or of files outside the admin, is refused before anything reads it (CSRF
+    # reads forms); after the language is known, for the refusal's page.
+    "config.bodies.RequestBodyMiddleware",
     # Django's, with API addresses served without their trailing slash rather than redirected.
     "config.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -103,6 +106,50 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 # Persistent connections: without them every request pays a PostgreSQL connect (~9x slower inserts).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+
+# A database that hangs (a failover, a full disk, a pile-up of locks) must not hold a request:
+# each limit ends in an OperationalError, which is the 503 with the hotlines
+# (config.middleware.ServiceUnavailableMiddleware), and the next request tries again.
+# PostgreSQL only; in seconds. 0 sets no limit from here (a long migration: README, Configuration).
+def seconds(name: str, default: float) -> float:
+    value = env.float(name, default=default)
+    if value < 0:
+        raise ImproperlyConfigured(f"{name} must be 0 (no limit) or more seconds.")
+    return value
+
+
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+if DATABASE_CONNECT_TIMEOUT < 2:
+    raise ImproperlyConfigured(
+        "DATABASE_CONNECT_TIMEOUT must be 2 seconds or more (libpq's least)."
+    )
+DATABASE_STATEMENT_TIMEOUT = seconds("DATABASE_STATEMENT_TIMEOUT", 5)
+DATABASE_LOCK_TIMEOUT = seconds("DATABASE_LOCK_TIMEOUT", 2)
+DATABASE_TCP_USER_TIMEOUT = seconds("DATABASE_TCP_USER_TIMEOUT", 5)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Enforced by the server, for every statement of every connection.
+    limits = {
+        "statement_timeout": DATABASE_STATEMENT_TIMEOUT,
+        "lock_timeout": DATABASE_LOCK_TIMEOUT,
+    }
+    server_options = " ".join(
+        f"-c {name}={round(value * 1000)}" for name, value in limits.items() if value
+    )
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+        # Without limits, no "options" at all: PgBouncer refuses connections that carry it.
+        **({"options": server_options} if server_options else {}),
+        # A peer that vanished (the old primary of a failover) is noticed on a kept connection:
+        # data it does not acknowledge is given up on, and an idle connection is probed.
+        "tcp_user_timeout": round(DATABASE_TCP_USER_TIMEOUT * 1000),
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 2,
+        "keepalives_count": 3,
+        # DATABASE_URL's own query options (?sslmode=require) win.
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -194,8 +241,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Answer bodies are tiny; anything near this is abuse (413, see config.exceptions).
+# Answer bodies are tiny; anything near this is abuse (413, config.bodies and config.exceptions).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=64 * 1024)
+# The staff admin's bodies may be larger: a questionnaire version's JSON export is uploaded as a
+# file (about 20 KB for PHQ-9). Its form fields stay within DATA_UPLOAD_MAX_MEMORY_SIZE.
+ADMIN_MAX_BODY_SIZE = env.int("ADMIN_MAX_BODY_SIZE", default=2 * 1024 * 1024)
 
 # Throttle counters must be shared by every process and machine: set REDIS_URL in production.
 # While Redis is away each process counts and caches on its own (config.cache).

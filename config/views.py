@@ -23,7 +23,7 @@ def page_not_found(request, exception):
 
 
 def bad_request(request, exception):
-    """A request Django refuses (a body over the limit on a page, say), with the hotline too."""
+    """A request Django refuses (a form with too many fields, say), with the hotline too."""
     if is_api(request):
         return api_error({"detail": gettext("Bad request.")}, status=400)
     return HttpResponseBadRequest(plain_error_page(request, "400.html"))

@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 from config.caching import forget_recent_reads
 from config.logs import RedactPersonalData
 from screening.models import forget_cached_versions
+from tests.clients import FormClient
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -103,6 +104,12 @@ def shared_redis():
     yield url, prefix
     for key in client.scan_iter(f"{prefix}:*"):
         client.delete(key)
+
+
+@pytest.fixture
+def client():
+    """Posting forms as the pages do (tests.clients)."""
+    return FormClient()
 
 
 @pytest.fixture

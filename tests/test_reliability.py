@@ -110,12 +110,20 @@ def shared_database_url() -> str:
 
 
 class Relay:
-    """A TCP relay from a local port to PostgreSQL: the database is "up" while it runs."""
+    """A TCP relay from a local port to PostgreSQL: the database is "up" while it runs.
 
-    def __init__(self, port: int):
+    While ``hung``, it takes connections and never answers, as a database in a failover, on a
+    full disk or behind a pile-up of locks does. While ``frozen``, it keeps every connection, new
+    and kept, open and passes nothing on, as a stuck server process or proxy does.
+    """
+
+    def __init__(self, port: int, hung: bool = False):
         self.port = port
-        self.target = (connection.settings_dict["HOST"], int(connection.settings_dict["PORT"]))
+        settings = connection.settings_dict
+        self.target = (settings["HOST"] or "127.0.0.1", int(settings["PORT"] or 5432))
         self.sockets: list[socket.socket] = []
+        self.hung = hung
+        self.frozen = False
 
     def start(self):
         listener = socket.socket()
@@ -139,15 +147,19 @@ class Relay:
                 client, _ = listener.accept()
             except OSError:
                 return
+            self.sockets.append(client)
+            if self.hung:
+                continue
             upstream = socket.create_connection(self.target)
-            self.sockets += [client, upstream]
+            self.sockets.append(upstream)
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
 
-    @staticmethod
-    def _pump(source, sink):
+    def _pump(self, source, sink):
         try:
             while data := source.recv(65536):
+                while self.frozen:
+                    time.sleep(0.05)
                 sink.sendall(data)
         except OSError:
             pass
@@ -215,6 +227,108 @@ def test_readiness_is_503_while_the_database_is_down(no_database):
     status, _, text = request(no_database, "GET", "/readyz")
     assert status == 503
     assert json.loads(text) == {"status": "unavailable", "database": "unavailable", "cache": "ok"}
+
+
+# A database that takes connections and never answers must not hold anyone for long: the
+# DATABASE_*_TIMEOUT limits. Each answer below takes 3.0 s (the connect timeout) on the 2-core
+# machine; the bound is generous, for a busy machine.
+HUNG_BOUND = 10
+
+
+@pytest.fixture(scope="module")
+def hung_database():
+    """The app with its database on a port that takes connections and never answers."""
+    relay = Relay(free_port(), hung=True)
+    relay.start()
+    try:
+        url = f"postgres://postgres@127.0.0.1:{relay.port}/xinqiao"
+        with serve(url, DEBUG="True") as port:
+            yield port
+    finally:
+        relay.stop()
+
+
+def timed_request(port: int, method: str, path: str, body: str | None = None):
+    began = time.monotonic()
+    status, headers, text = request(port, method, path, body)
+    return status, headers, text, time.monotonic() - began
+
+
+@pytest.mark.parametrize("path", ["/r/a-result-token/", "/q/phq-9/"])
+def test_with_the_database_hung_pages_are_a_quick_503_with_the_hotlines(hung_database, path):
+    status, headers, html, seconds = timed_request(hung_database, "GET", path)
+    assert status == 503
+    assert 'href="tel:12356"' in html
+    assert headers["Retry-After"] == "30"
+    assert seconds < HUNG_BOUND, f"answered after {seconds:.1f} s"
+
+
+@pytest.mark.parametrize("method, path", [("GET", DETAIL), ("POST", SUBMIT), ("GET", "/readyz")])
+def test_with_the_database_hung_the_api_and_readiness_are_a_quick_503(hung_database, method, path):
+    status, _, text, seconds = timed_request(
+        hung_database, method, path, ANSWERS if method == "POST" else None
+    )
+    assert status == 503
+    body = json.loads(text)
+    if path == "/readyz":
+        assert body["database"] == "unavailable"
+    else:
+        assert body["hotlines"][0]["number"] == "12356"
+    assert seconds < HUNG_BOUND, f"answered after {seconds:.1f} s"
+
+
+def test_liveness_answers_at_once_while_a_request_waits_on_the_hung_database(hung_database):
+    stuck = threading.Thread(target=request, args=(hung_database, "GET", "/r/a-result-token/"))
+    stuck.start()
+    time.sleep(0.5)  # into its wait for the database
+    status, _, _, seconds = timed_request(hung_database, "GET", "/healthz")
+    stuck.join()
+    assert status == 200
+    assert seconds < 1, f"answered after {seconds:.1f} s"
+
+
+@ON_POSTGRES
+@pytest.mark.django_db(transaction=True)
+def test_the_service_resumes_by_itself_when_a_hung_database_answers_again(questionnaires):
+    relay = Relay(free_port(), hung=True)
+    url = shared_database_url().replace(f":{relay.target[1]}/", f":{relay.port}/")
+    relay.start()
+    try:
+        with serve(url) as port:
+            assert request(port, "GET", DETAIL)[0] == 503
+            relay.hung = False
+            assert request(port, "GET", "/readyz")[0] == 200
+            assert request(port, "GET", DETAIL)[0] == 200
+            assert request(port, "POST", SUBMIT, ANSWERS)[0] == 201
+    finally:
+        relay.stop()
+    assert Submission.objects.count() == 1
+
+
+@ON_POSTGRES
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_connection_that_stops_answering_ends_in_a_503_and_service_resumes(
+    questionnaires,
+):
+    relay = Relay(free_port())
+    url = shared_database_url().replace(f":{relay.target[1]}/", f":{relay.port}/")
+    relay.start()
+    try:
+        # The server never ends the statement: config.watchdog does, a second after its limit.
+        with serve(url, DATABASE_STATEMENT_TIMEOUT="2") as port:
+            assert request(port, "GET", DETAIL)[0] == 200
+            relay.frozen = True
+            # The kept connection's health check waits 3 s, a new connection 3 s more.
+            status, _, text, seconds = timed_request(port, "GET", "/readyz")
+            assert status == 503 and json.loads(text)["database"] == "unavailable"
+            assert seconds < HUNG_BOUND + 5, f"answered after {seconds:.1f} s"
+            status, _, text, seconds = timed_request(port, "POST", SUBMIT, ANSWERS)
+            assert status == 503 and json.loads(text)["hotlines"][0]["number"] == "12356"
+            assert seconds < HUNG_BOUND, f"answered after {seconds:.1f} s"
+            relay.frozen = False
+            assert request(port, "POST", SUBMIT, ANSWERS)[0] == 201
+    finally:
+        relay.stop()
 
 
 def test_gunicorn_logs_json_without_tokens_addresses_or_query_strings(tmp_path):
@@ -412,10 +526,10 @@ def test_the_500_page_shows_the_hotline_and_may_style_itself_with_a_nonce(client
 
 
 def test_a_refused_page_request_is_a_400_page_with_the_hotline(client, questionnaires, settings):
-    # A questionnaire form over the body limit: Django refuses it before the view.
+    # A questionnaire form with more fields than any form has: Django refuses it before the view.
     settings.DEBUG = False
     client.raise_request_exception = False
-    response = client.post("/q/phq-9/", {"phq9_1": "0", "padding": "x" * 70_000})
+    response = client.post("/q/phq-9/", {f"field{i}": "0" for i in range(1001)})
     assert response.status_code == 400
     page = response.content.decode()
     assert 'href="tel:12356"' in page

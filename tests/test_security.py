@@ -180,7 +180,7 @@ def test_results_are_private_and_not_indexed(client, api, demo_data):
 
 
 def test_what_leads_to_a_result_is_private_too(client, api, demo_data):
-    from django.test import Client
+    from tests.clients import FormClient
 
     token = submit(api).json()["token"]
     answers = {f"phq9_{i}": "1" for i in range(1, 10)}
@@ -193,7 +193,7 @@ def test_what_leads_to_a_result_is_private_too(client, api, demo_data):
         client.post("/i18n/setlang/", {"language": "en", "next": result}),
         client.post("/text-size/", {"next": result}),
         # A refused form's page, which links back to the result.
-        Client(enforce_csrf_checks=True).post("/text-size/", {"next": result}),
+        FormClient(enforce_csrf_checks=True).post("/text-size/", {"next": result}),
         # A read whose answer is a redirect to a result (Django's set_language by GET).
         client.get("/i18n/setlang/", {"next": result}),
     ):
@@ -201,7 +201,7 @@ def test_what_leads_to_a_result_is_private_too(client, api, demo_data):
     with override_settings(SECURE_SSL_REDIRECT=True):
         # A browser keeps a 301 unless told not to. (A new client: middleware reads the
         # setting when it is loaded.)
-        to_https = Client().get(result)
+        to_https = FormClient().get(result)
         assert to_https.status_code == 301
         assert_private(to_https)
     # Reading public pages stays cacheable and indexable.

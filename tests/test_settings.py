@@ -184,3 +184,54 @@ def test_management_commands_keep_log_lines_off_their_output():
     assert result.returncode == 0, result.stderr
     assert "AXES" in result.stderr
     assert "AXES" not in result.stdout
+
+
+POSTGRES = "postgres://xinqiao@db.internal:5432/xinqiao"
+
+
+def test_postgresql_connections_have_limits_for_a_hung_database():
+    options = setting("s.DATABASES['default']['OPTIONS']", DATABASE_URL=POSTGRES)
+    assert "'connect_timeout': 3" in options
+    assert "'options': '-c statement_timeout=5000 -c lock_timeout=2000'" in options
+    assert "'tcp_user_timeout': 5000" in options
+    assert "'keepalives': 1" in options
+
+
+def test_the_database_limits_come_from_the_environment_and_0_lifts_them():
+    env = {
+        "DATABASE_URL": POSTGRES,
+        "DATABASE_CONNECT_TIMEOUT": "10",
+        "DATABASE_STATEMENT_TIMEOUT": "0",
+        "DATABASE_LOCK_TIMEOUT": "0.5",
+    }
+    options = setting("s.DATABASES['default']['OPTIONS']", **env)
+    assert "'connect_timeout': 10" in options
+    assert "'options': '-c lock_timeout=500'" in options
+
+
+def test_without_database_limits_no_server_options_are_sent():
+    # PgBouncer refuses a connection that carries them; the role's settings apply then.
+    env = {"DATABASE_STATEMENT_TIMEOUT": "0", "DATABASE_LOCK_TIMEOUT": "0"}
+    options = setting("s.DATABASES['default']['OPTIONS']", DATABASE_URL=POSTGRES, **env)
+    assert "'options'" not in options and "'connect_timeout': 3" in options
+
+
+def test_options_in_the_database_url_win():
+    url = f"{POSTGRES}?connect_timeout=7&sslmode=require"
+    options = setting("s.DATABASES['default']['OPTIONS']", DATABASE_URL=url)
+    assert "'connect_timeout': 7" in options and "'sslmode': 'require'" in options
+    assert "statement_timeout=5000" in options
+
+
+def test_sqlite_gets_no_postgresql_options():
+    options = "s.DATABASES['default'].get('OPTIONS')"
+    assert setting(options, DATABASE_URL="sqlite:///x.sqlite3") == "None"
+
+
+def test_a_negative_or_too_short_database_limit_refuses_to_start():
+    result = load_settings(DATABASE_LOCK_TIMEOUT="-1")
+    assert result.returncode != 0
+    assert "DATABASE_LOCK_TIMEOUT must be 0 (no limit) or more seconds" in result.stderr
+    result = load_settings(DATABASE_CONNECT_TIMEOUT="1")
+    assert result.returncode != 0
+    assert "DATABASE_CONNECT_TIMEOUT must be 2 seconds or more" in result.stderr

@@ -315,11 +315,11 @@ def test_the_call_back_address_opened_again_leads_to_the_result(client, demo_dat
 
 
 def test_a_refused_form_token_on_the_call_back_leads_back_to_the_result(demo_data):
-    from django.test import Client
+    from tests.clients import FormClient
 
-    Client().post("/q/phq-9/", answers((0,) * 8 + (2,)))
+    FormClient().post("/q/phq-9/", answers((0,) * 8 + (2,)))
     token = Submission.objects.get().token
-    strict = Client(enforce_csrf_checks=True)
+    strict = FormClient(enforce_csrf_checks=True)
     refused = strict.post(f"/r/{token}/callback/", {"phone": "13912345678", "consent": "yes"})
     assert refused.status_code == 403
     page = refused.content.decode()
@@ -363,10 +363,10 @@ def test_a_questionnaire_without_a_published_version_is_404(client, demo_data, s
 
 
 def test_a_rejected_form_token_is_a_friendly_page_with_the_hotline(demo_data):
-    from django.test import Client
+    from tests.clients import FormClient
 
     # An expired or cookie-less form post: Django refuses it before any view runs.
-    strict = Client(enforce_csrf_checks=True)
+    strict = FormClient(enforce_csrf_checks=True)
     response = strict.post("/q/phq-9/", answers((0,) * 9))
     assert response.status_code == 403
     page = response.content.decode()
@@ -378,9 +378,9 @@ def test_a_rejected_form_token_is_a_friendly_page_with_the_hotline(demo_data):
 
 @pytest.mark.parametrize("button", ["/text-size/", "/i18n/setlang/"])
 def test_a_refused_form_token_on_a_header_button_leads_back_to_its_page(demo_data, button):
-    from django.test import Client
+    from tests.clients import FormClient
 
-    strict = Client(enforce_csrf_checks=True)
+    strict = FormClient(enforce_csrf_checks=True)
     for back, expected in (("/q/phq-9/", "/q/phq-9/"), ("https://elsewhere.example/", "/")):
         refused = strict.post(button, {"language": "en", "next": back})
         assert refused.status_code == 403
