@@ -61,7 +61,7 @@ from screening.models import (
     cached_version,
     live_state,
 )
-from screening.recommendations import crisis_hotlines, safety_message
+from screening.recommendations import crisis_help
 from screening.serializers import (
     QuestionnaireDetailSerializer,
     QuestionnaireListSerializer,
@@ -70,6 +70,7 @@ from screening.serializers import (
 )
 from screening.throttling import SubmissionRateThrottle
 
+UNKNOWN_VERSION = _("This questionnaire has no published version with this number.")
 ANSWER_ERRORS = {
     "required": _("This question needs an answer."),
     "unknown_question": _("This questionnaire has no question with this code."),
@@ -431,13 +432,12 @@ class SubmissionCreate(Anonymous, APIView):
         channel = active_channel(channel_code) if channel_code else None
         answers = form.validated_data["answers"]
         shown = form.validated_data.get("version")
-        if shown is not None and shown != version.number:
-            try:
-                version = QuestionnaireVersion.objects.published_for(slug, shown)
-            except QuestionnaireVersion.DoesNotExist:
-                message = str(_("This questionnaire has no published version with this number."))
-                crisis = version.shows_crisis(answers)
-                return self.refused({"version": [message]}, crisis=crisis, channel=channel)
+        try:
+            version = QuestionnaireVersion.objects.answered(version, shown)
+        except QuestionnaireVersion.DoesNotExist:
+            message = str(UNKNOWN_VERSION)
+            crisis = version.shows_crisis(answers)
+            return self.refused({"version": [message]}, crisis=crisis, channel=channel)
         try:
             submission = Submission.create_from_answers(
                 version=version, answers=answers, language=get_language(), channel=channel
@@ -453,13 +453,12 @@ class SubmissionCreate(Anonymous, APIView):
         crisis, the help comes with the errors, as it would with the result."""
         if not crisis:
             raise ValidationError(errors)
+        help = crisis_help(channel)
         body = {
             **errors,
             "crisis": True,
-            "safety_message": safety_message(),
-            "hotlines": HotlineSerializer.represent(
-                crisis_hotlines(channel), {"request": self.request}
-            ),
+            "safety_message": help["safety_message"],
+            "hotlines": HotlineSerializer.represent(help["hotlines"], {"request": self.request}),
         }
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
 

@@ -56,6 +56,33 @@ def crisis_hotlines(channel: Channel | None) -> list[Hotline]:
     return national_line_first(list(hotlines_serving(region_of(channel))))
 
 
+def crisis_help(channel: Channel | None) -> dict:
+    """The help a refused answer sheet brings, on the form and in the API, when the answers
+    given show a crisis: the safety message and the crisis lines, 12356 first."""
+    return {"safety_message": safety_message(), "hotlines": crisis_hotlines(channel)}
+
+
+def result_parts(submission: Submission, *, printed: bool = False) -> dict:
+    """What every showing of a result is built from, the page, the API body and the PDF sheet
+    alike: the questionnaire, the band, the hotlines, the next step and the safety message.
+
+    ``printed``: for the paper sheet. There a crisis result's safety message, just above the
+    lines, says "call 110 or 120 now", so the page's space goes to the lines people call to
+    talk; the national line stays, whatever kind an editor gave it.
+    """
+    hotlines = hotlines_for(submission)
+    if printed and submission.crisis:
+        hotlines = [h for h in hotlines if h.kind != Hotline.Kind.EMERGENCY or h.is_national_line]
+    return {
+        "submission": submission,
+        "questionnaire": submission.version.questionnaire,
+        "band": submission.band,
+        "hotlines": hotlines,
+        "recommendation": recommendation_for(submission, hotlines),
+        "safety_message": safety_message(),
+    }
+
+
 def region_of(channel: Channel | None) -> str:
     return channel.region if channel else ""
 

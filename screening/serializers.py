@@ -13,7 +13,7 @@ from config.caching import recent
 from content.serializers import AbsoluteUrlMixin, ArticleItemSerializer, SessionSerializer
 from referrals.serializers import HotlineSerializer
 from screening.models import Option, Question, QuestionnaireVersion, Submission
-from screening.recommendations import hotlines_for, recommendation_for, region_of
+from screening.recommendations import region_of, result_parts
 
 
 class QuestionnaireListSerializer(serializers.Serializer):
@@ -382,19 +382,20 @@ class SubmissionSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
         )
     )
     def get_recommendation(self, submission) -> dict:
-        recommendation = recommendation_for(submission, self.hotlines_of(submission))
+        recommendation = self.parts_of(submission)["recommendation"]
         serializer = RECOMMENDATION_SERIALIZERS[recommendation["kind"]]
         return serializer(recommendation, context=self.context).data
 
     @extend_schema_field(HotlineSerializer(many=True))
     def get_hotlines(self, submission) -> list:
-        return HotlineSerializer.represent(self.hotlines_of(submission), self.context)
+        return HotlineSerializer.represent(self.parts_of(submission)["hotlines"], self.context)
 
-    def hotlines_of(self, submission) -> list:
-        """The result's hotlines, looked up once: a referral's list and `hotlines` must agree."""
-        if getattr(self, "_hotlines_of", None) is not submission:
-            self._hotlines_of, self._hotlines = submission, hotlines_for(submission)
-        return self._hotlines
+    def parts_of(self, submission) -> dict:
+        """The result's parts (screening.recommendations.result_parts), built once per result:
+        a referral's list and `hotlines` must agree."""
+        if getattr(self, "_parts_of", None) is not submission:
+            self._parts_of, self._parts = submission, result_parts(submission)
+        return self._parts
 
     def get_result_url(self, submission) -> str:
         return self.absolute(submission.result_path())

@@ -20,14 +20,9 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from content.models import Session
-from referrals.models import Hotline, national_line_first
+from referrals.models import national_line_first
 from screening.models import Question, QuestionnaireVersion, Submission
-from screening.recommendations import (
-    hotlines_for,
-    hotlines_serving,
-    recommendation_for,
-    safety_message,
-)
+from screening.recommendations import hotlines_serving, result_parts, safety_message
 
 CACHE_SECONDS = 10 * 60
 SHEET_TIME_ZONE = ZoneInfo("Asia/Shanghai")
@@ -109,25 +104,11 @@ def result_sheet_html(submission: Submission, *, result_url: str, tight: bool = 
         translation.override(submission.language or settings.LANGUAGE_CODE),
         timezone.override(SHEET_TIME_ZONE),
     ):
-        hotlines = hotlines_for(submission)
-        if submission.crisis:
-            # The safety message just above them says "call 110 or 120 now": on one printed
-            # page the space goes to the lines people call to talk. The national line stays,
-            # whatever kind an editor gave it.
-            hotlines = [
-                h for h in hotlines if h.kind != Hotline.Kind.EMERGENCY or h.is_national_line
-            ]
-        recommendation = recommendation_for(submission, hotlines)
-        context = {
-            "submission": submission,
+        parts = result_parts(submission, printed=True)
+        context = parts | {
             "version": submission.version,
-            "questionnaire": submission.version.questionnaire,
-            "band": submission.band,
             "answers": answered_questions(submission),
-            "hotlines": hotlines,
-            "recommendation": recommendation,
-            "sessions": sessions_on_paper(recommendation.get("sessions", [])),
-            "safety_message": safety_message(),
+            "sessions": sessions_on_paper(parts["recommendation"].get("sessions", [])),
             "result_url": result_url,
             "qr": qr_data_uri(result_url),
             "tight": tight,

@@ -1,9 +1,10 @@
 import math
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.validators import slug_re
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -24,12 +25,7 @@ from screening.models import (
     Submission,
     active_channel,
 )
-from screening.recommendations import (
-    crisis_hotlines,
-    hotlines_for,
-    recommendation_for,
-    safety_message,
-)
+from screening.recommendations import crisis_help, crisis_hotlines, result_parts
 from screening.throttling import SubmissionRateThrottle
 
 CHANNEL_COOKIE = "channel"
@@ -91,19 +87,13 @@ ANSWER_PROBLEMS = {
 CRISIS_HELP = "help"
 
 
-def version_shown(
-    slug: str, number: str | None, current: QuestionnaireVersion
-) -> QuestionnaireVersion:
-    """The published version whose form was filled in, from its hidden field.
-
-    Usually the current one (no query); ``current`` too when the field is missing or unknown.
-    """
-    if not number or not WHOLE_NUMBER.fullmatch(number) or int(number) == current.number:
-        return current
-    try:
-        return QuestionnaireVersion.objects.published_for(slug, int(number))
-    except QuestionnaireVersion.DoesNotExist:
-        return current
+def version_number(post) -> int | None:
+    """The version number the form's hidden field says it showed: None when it names none;
+    ValueError when it is no whole number or is sent twice."""
+    numbers = post.getlist("version")
+    if len(numbers) > 1 or (numbers and numbers[0] and not WHOLE_NUMBER.fullmatch(numbers[0])):
+        raise ValueError(numbers)
+    return int(numbers[0]) if numbers and numbers[0] else None
 
 
 def form_answers(post) -> tuple[dict[str, object], set[str]]:
@@ -129,6 +119,41 @@ def form_answers(post) -> tuple[dict[str, object], set[str]]:
     return answers, repeated
 
 
+@dataclass(frozen=True)
+class Refused:
+    """Why a sent form comes back instead of its result, and with what."""
+
+    status: int
+    version: QuestionnaireVersion  # whose form is shown again
+    errors: dict[str, str]
+    crisis: bool  # the answers given show a crisis: the help comes first
+    retry_after: float | None = None
+
+
+def take_sheet(
+    request, current: QuestionnaireVersion, answers: dict, repeated: set[str], channel
+) -> HttpResponse | Refused:
+    """Score and store a sent form (a 303 to its result), or say why it comes back."""
+    try:
+        version = QuestionnaireVersion.objects.answered(current, version_number(request.POST))
+    except (ValueError, QuestionnaireVersion.DoesNotExist):
+        # Refused as the API refuses it; the current form comes back with the answers kept.
+        return Refused(400, current, {"version": "unknown_version"}, current.shows_crisis(answers))
+    # The API's limit, counted together with it: the form is no way around it.
+    throttle = SubmissionRateThrottle()
+    if not throttle.allow_request(request, None):
+        return Refused(429, version, {}, version.shows_crisis(answers), throttle.wait())
+    try:
+        submission = Submission.create_from_answers(
+            version=version, answers=answers, language=get_language(), channel=channel
+        )
+    except scoring.InvalidAnswers as invalid:
+        errors = invalid.errors | {code: "repeated" for code in repeated}
+        return Refused(400, version, errors, invalid.crisis)
+    # 303: the browser fetches the result with GET, and "back" does not re-submit.
+    return HttpResponseRedirect(submission.result_path(), status=303)
+
+
 def questionnaire(request, slug: str):
     """The questionnaire as one plain form; a good answer sheet redirects to its result."""
     try:
@@ -136,43 +161,32 @@ def questionnaire(request, slug: str):
     except QuestionnaireVersion.DoesNotExist:
         raise Http404(_("No such self-test.")) from None
     answers: dict[str, object] = {}
-    errors: dict[str, str] = {}
-    status = 200
-    retry_after = None
+    refused = None
     if request.method == "POST":
-        version = version_shown(slug, request.POST.get("version"), version)
         answers, repeated = form_answers(request.POST)
         channel = visit_channel(request)
-        # The API's limit, counted together with it: the form is no way around it.
-        throttle = SubmissionRateThrottle()
-        if not throttle.allow_request(request, None):
-            status, retry_after = 429, throttle.wait()
-            show_help = version.shows_crisis(answers)
-        else:
-            try:
-                submission = Submission.create_from_answers(
-                    version=version, answers=answers, language=get_language(), channel=channel
-                )
-            except scoring.InvalidAnswers as invalid:
-                status = 400
-                errors = invalid.errors | {code: "repeated" for code in repeated}
-                # The answers given already show thoughts of self-harm: the help comes first,
-                # above the questions still to answer, as it would on the result.
-                show_help = invalid.crisis
-            else:
-                # 303: the browser fetches the result with GET, and "back" does not re-submit.
-                return HttpResponseRedirect(submission.result_path(), status=303)
+        outcome = take_sheet(request, version, answers, repeated, channel)
+        if not isinstance(outcome, Refused):
+            return outcome
+        refused = outcome
+        # The answers given already show thoughts of self-harm: the help comes first, above
+        # the questions still to answer, as it would on the result.
+        show_help = refused.crisis
     else:
         # Back from the language or text-size button on a form that showed the crisis help:
         # the help stays at the top (the answers come back from the phone, keep-answers.js).
         show_help = request.GET.get(CRISIS_HELP) == "1"
         channel = visit_channel(request) if show_help else None
+    if refused is not None:
+        version, errors, status = refused.version, refused.errors, refused.status
+    else:
+        errors, status = {}, 200
     crisis = {}
     # Where the language and text-size buttons come back to; a crisis keeps its help there, a
     # calm sheet sent from ?help=1 does not.
     back = request.path if request.method == "POST" else request.get_full_path()
     if show_help:
-        crisis = {"safety_message": safety_message(), "hotlines": crisis_hotlines(channel)}
+        crisis = crisis_help(channel)
         back = f"{request.path}?{CRISIS_HELP}=1"
     questions = list(version.questions.all())
     missing = [
@@ -193,13 +207,14 @@ def questionnaire(request, slug: str):
         "toggles_back": back,
         # Too many sheets from this address: the hotlines, whatever the answers.
         "limited": status == 429,
+        "changed": "version" in errors,
         "hotlines": crisis["hotlines"] if crisis else [],
     }
     if status == 429 and not crisis:
         context["hotlines"] = crisis_hotlines(channel)
     response = render(request, "screening/questionnaire.html", context, status=status)
-    if retry_after is not None:
-        response["Retry-After"] = str(math.ceil(retry_after))
+    if refused is not None and refused.retry_after is not None:
+        response["Retry-After"] = str(math.ceil(refused.retry_after))
     if crisis:
         # As private as the refused form it stands in for (config.private_results): the help says
         # what was answered.
@@ -219,16 +234,7 @@ def result(request, token: str):
 
 def result_context(submission: Submission, **extra) -> dict:
     """What templates/screening/result.html shows of ``submission``, and ``extra``."""
-    hotlines = hotlines_for(submission)
-    return {
-        "submission": submission,
-        "questionnaire": submission.version.questionnaire,
-        "band": submission.band,
-        "hotlines": hotlines,
-        "recommendation": recommendation_for(submission, hotlines),
-        "safety_message": safety_message(),
-        **extra,
-    }
+    return result_parts(submission) | extra
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -185,6 +185,18 @@ class VersionQuerySet(models.QuerySet):
             raise QuestionnaireVersion.DoesNotExist(f"{slug} v{number}")
         return cached_version(*state)
 
+    def answered(
+        self, current: "QuestionnaireVersion", number: int | None
+    ) -> "QuestionnaireVersion":
+        """The published version whose questions a person answered, the same rule for the form
+        and the API: the one whose ``number`` the form or the app says it showed them, and the
+        ``current`` one when it names none. DoesNotExist for a number never published: the
+        sheet is refused rather than scored against questions the person may not have seen.
+        """
+        if number is None or number == current.number:
+            return current
+        return self.published_for(current.questionnaire.slug, number)
+
     def current_state(self, slug: str) -> "tuple[int, datetime, datetime] | None":
         """(id, published_at, questionnaire updated_at) of the live version of ``slug``."""
         versions = self.published().filter(questionnaire__slug=slug).order_by("-number")

@@ -1,6 +1,7 @@
 """Published versions are immutable; drafts publish only when their scoring table is sound."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -235,6 +236,24 @@ def test_the_api_scores_against_the_version_sent_and_names_an_unknown_one(api, q
     assert current.status_code == 400
     assert set(current.json()["answers"]) == {"phq9_1", "phq9_1b"}
     assert Submission.objects.count() == 1
+
+
+@pytest.mark.parametrize("number", ["9", "first", ["1", "1"]], ids=["unknown", "text", "twice"])
+def test_the_form_refuses_a_version_as_the_api_does(client, questionnaires, number):
+    # The same rule on both paths: an unknown version is refused, never scored against the
+    # current questions (the form used to fall back to them without a word).
+    numbers = number if isinstance(number, list) else [number]
+    body = urlencode(list(phq9_post((0,) * 8 + (2,)).items()) + [("version", n) for n in numbers])
+    response = client.post("/q/phq-9/", body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="changed"' in page
+    # The answers come back on the current form, and the self-harm answer brings the help.
+    assert re.search(r'name="phq9_9" value="2"[^>]*checked', page)
+    assert 'class="crisis"' in page
+    assert Submission.objects.count() == 0
+    # Without the field the current version scores, as the API does.
+    assert client.post("/q/phq-9/", phq9_post((0,) * 9)).status_code == 303
 
 
 def test_a_returned_form_keeps_answers_beside_the_shared_questions_not_on_them(
