@@ -36,6 +36,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from config.national import CHINA_TIME  # noqa: E402
 from referrals.models import ReferralCase  # noqa: E402
 from screening import statistics  # noqa: E402
 from screening.models import Channel, QuestionnaireVersion, Submission  # noqa: E402
@@ -126,7 +127,7 @@ def case(submission: Submission, rng: random.Random) -> ReferralCase:
 
 
 def measure(runs: int, explain: bool) -> None:
-    today = timezone.localdate(timezone=statistics.SHANGHAI)
+    today = timezone.localdate(timezone=CHINA_TIME)
     cases = {
         "year, per week": (today - timedelta(days=365), today, "week", ""),
         "month, per day": (today - timedelta(days=29), today, "day", ""),

@@ -8,8 +8,13 @@ same lines for the database.
 """
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_lazy as _
+
+# China's one time zone: statistics count its days, sheets print its times, whatever
+# settings.TIME_ZONE a deployment sets.
+CHINA_TIME = ZoneInfo("Asia/Shanghai")
 
 NATIONAL_LINE = "12356"
 NATIONAL_LINE_NAME = _("National psychological assistance hotline")

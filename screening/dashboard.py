@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from config.national import CHINA_TIME
 from referrals.models import ReferralCase
 from referrals.regions import REGION_CODE
 from screening import charts, statistics
@@ -76,7 +77,7 @@ class StatisticsForm(forms.Form):
     )
 
     def __init__(self, data=None, *, today: date | None = None, **kwargs):
-        today = today or timezone.localdate(timezone=statistics.SHANGHAI)
+        today = today or timezone.localdate(timezone=CHINA_TIME)
         defaults = {
             "from": (today - timedelta(days=DEFAULT_DAYS - 1)).isoformat(),
             "to": today.isoformat(),

@@ -9,7 +9,6 @@ the cache otherwise.
 
 import hashlib
 from collections.abc import Callable
-from zoneinfo import ZoneInfo
 
 import segno
 from django.conf import settings
@@ -19,13 +18,13 @@ from django.utils import timezone, translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from config.national import CHINA_TIME
 from content.models import Session
 from referrals.models import national_line_first
 from screening.models import Question, QuestionnaireVersion, Submission
 from screening.recommendations import hotlines_serving, result_parts, safety_message
 
 CACHE_SECONDS = 10 * 60
-SHEET_TIME_ZONE = ZoneInfo("Asia/Shanghai")
 
 
 def qr_data_uri(url: str) -> str:
@@ -102,7 +101,7 @@ def result_sheet_html(submission: Submission, *, result_url: str, tight: bool = 
     ``tight``: set tighter, for a sheet that would not fit one page otherwise."""
     with (
         translation.override(submission.language or settings.LANGUAGE_CODE),
-        timezone.override(SHEET_TIME_ZONE),
+        timezone.override(CHINA_TIME),
     ):
         parts = result_parts(submission, printed=True)
         context = parts | {

@@ -9,18 +9,17 @@ Days and weeks are Asia/Shanghai days and ISO weeks starting on Monday.
 
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDay, TruncWeek
 from django.utils import timezone
 
+from config.national import CHINA_TIME
 from referrals.models import OVERDUE_AFTER, ReferralCase
 from referrals.regions import region_prefixes
 from screening.models import Channel, Questionnaire, Submission, Tier
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 TIERS: list[str] = [tier.value for tier in Tier]
 PERIODS = {"day": TruncDay, "week": TruncWeek}
 # The crisis team's promise: a first call within 30 minutes of the request.
@@ -34,8 +33,8 @@ Counts = dict[str, int]
 def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """The instants from the start of ``start`` to the end of ``end`` (inclusive), Shanghai time."""
     return (
-        datetime.combine(start, time.min, tzinfo=SHANGHAI),
-        datetime.combine(end + timedelta(days=1), time.min, tzinfo=SHANGHAI),
+        datetime.combine(start, time.min, tzinfo=CHINA_TIME),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=CHINA_TIME),
     )
 
 
@@ -100,7 +99,7 @@ def by_period(submissions: QuerySet[Submission], *, period: str = "day") -> list
 
     Each row: ``period`` (the date the day or week starts), ``questionnaire`` (slug) and counts.
     """
-    trunc = PERIODS[period]("created_at", tzinfo=SHANGHAI)
+    trunc = PERIODS[period]("created_at", tzinfo=CHINA_TIME)
     rows = (
         submissions.order_by()
         .values(starts=trunc, questionnaire=F("version__questionnaire__slug"))
@@ -109,7 +108,7 @@ def by_period(submissions: QuerySet[Submission], *, period: str = "day") -> list
     )
     return [
         {
-            "period": timezone.localtime(row["starts"], SHANGHAI).date(),
+            "period": timezone.localtime(row["starts"], CHINA_TIME).date(),
             "questionnaire": row["questionnaire"],
             **_only_counts(row),
         }

@@ -8,9 +8,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from config.national import CHINA_TIME
 from referrals.models import CaseNote, ReferralCase
 from screening.models import QuestionnaireVersion, Submission
-from screening.statistics import SHANGHAI
 
 pytestmark = pytest.mark.django_db
 
@@ -98,8 +98,8 @@ def test_old_submissions_are_anonymised_but_keep_their_scores(cases):
     assert (anonymised.total_score, anonymised.tier) == (old.total_score, old.tier)
     assert anonymised.crisis == old.crisis and anonymised.triggered_rules == []
     # Only the day is kept (a Shanghai day, as the statistics count them).
-    day = timezone.localtime(old.created_at, SHANGHAI)
-    assert timezone.localtime(anonymised.created_at, SHANGHAI) == day.replace(
+    day = timezone.localtime(old.created_at, CHINA_TIME)
+    assert timezone.localtime(anonymised.created_at, CHINA_TIME) == day.replace(
         hour=0, minute=0, second=0, microsecond=0
     )
     assert Submission.objects.get(pk=cases["recent_closed"].submission.pk).answers != {}
@@ -246,7 +246,7 @@ def test_admin_history_written_before_notes_were_named_by_number_is_scrubbed(cas
 def test_migration_0008_cuts_earlier_anonymised_submissions_to_the_day(questionnaires):
     version = QuestionnaireVersion.objects.current_for("phq-9")
     answers = {f"phq9_{i}": 0 for i in range(1, 9)} | {"phq9_9": 1}
-    made = timezone.make_aware(datetime(2026, 3, 2, 14, 12, 37), SHANGHAI)
+    made = timezone.make_aware(datetime(2026, 3, 2, 14, 12, 37), CHINA_TIME)
     earlier, kept = (
         Submission.create_from_answers(version=version, answers=answers, language="zh-hans")
         for _ in range(2)
@@ -261,7 +261,7 @@ def test_migration_0008_cuts_earlier_anonymised_submissions_to_the_day(questionn
         executor.loader.build_graph()
         executor.migrate([("screening", "0008_anonymised_keep_only_the_day")])
         anonymised = Submission.objects.get(pk=earlier.pk)
-        assert timezone.localtime(anonymised.created_at, SHANGHAI) == made.replace(
+        assert timezone.localtime(anonymised.created_at, CHINA_TIME) == made.replace(
             hour=0, minute=0, second=0
         )
         assert anonymised.triggered_rules == [] and anonymised.crisis is True

@@ -12,11 +12,11 @@ from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from config.national import CHINA_TIME
 from referrals.models import ReferralCase
 from screening import statistics
 from screening.dashboard import StatisticsForm
 from screening.models import Channel, Questionnaire, QuestionnaireVersion, Submission
-from screening.statistics import SHANGHAI
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/statistics/"
@@ -37,7 +37,7 @@ ANSWERS = {
 
 
 def local(day: str, hour: int, minute: int = 0) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=SHANGHAI)
+    return datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=CHINA_TIME)
 
 
 def submit(slug: str, kind: str, channel: str | None, at: datetime) -> Submission:
@@ -448,12 +448,12 @@ def test_the_page_costs_the_same_for_10_or_100_submissions(client, channels):
 
 @pytest.mark.django_db(transaction=True)
 # A fixed day, so that the screenshot shows the same weeks whenever it is taken.
-@time_machine.travel(datetime(2026, 3, 20, 18, tzinfo=SHANGHAI))
+@time_machine.travel(datetime(2026, 3, 20, 18, tzinfo=CHINA_TIME))
 def test_screenshot_of_the_dashboard(staff_browser, live_server, channels, client, staff_groups):
     Channel.objects.create(code="chaoyang", name="北京市朝阳区某社区服务站", region="110105")
     Channel.objects.create(code="lanzhou", name="甘肃省兰州市城关区卫生院", region="620102")
     rng = random.Random(6)
-    today = datetime.now(SHANGHAI).replace(hour=9, minute=0, second=0, microsecond=0)
+    today = datetime.now(CHINA_TIME).replace(hour=9, minute=0, second=0, microsecond=0)
     weights = {"mild": 12, "moderate": 5, "severe": 2, "crisis": 1}
     channel_codes = ["demo", "demo", "demo-gansu", "chaoyang", "lanzhou", None]
     for day in range(30):

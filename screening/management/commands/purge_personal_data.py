@@ -7,9 +7,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config.logs import redact
+from config.national import CHINA_TIME
 from referrals.models import CaseNote, ReferralCase
 from screening.models import Submission, new_token
-from screening.statistics import SHANGHAI
 
 STALE_OPEN_DAYS = 90
 
@@ -87,7 +87,7 @@ class Command(BaseCommand):
                 # the link to the result, and keep only the day: the minute, with the poster,
                 # would still point at one person (and their case).
                 for pk, created_at in list(submissions.values_list("pk", "created_at")):
-                    day = timezone.localtime(created_at, SHANGHAI).replace(
+                    day = timezone.localtime(created_at, CHINA_TIME).replace(
                         hour=0, minute=0, second=0, microsecond=0
                     )
                     Submission.objects.filter(pk=pk).update(
