@@ -2,6 +2,9 @@
 
 With no environment at all this runs for development on a SQLite file in the project.
 Production must set DEBUG=False, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
+
+One module on purpose, past 400 lines: every setting, its environment variable and why it has
+its default, read in one place (README's configuration table mirrors it).
 """
 
 from pathlib import Path

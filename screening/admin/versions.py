@@ -1,3 +1,5 @@
+"""Admin for questionnaires and their versions: drafts, publishing, import and export."""
+
 import json
 import re
 
@@ -6,7 +8,6 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models.constants import LOOKUP_SEP
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,10 +22,8 @@ from modeltranslation.admin import (
 )
 
 from config.forms import UnchangedSinceOpenedForm
-from referrals.admin import UnknownRegionFilter, region_cell
-from screening import interchange, posters
+from screening import interchange
 from screening.models import (
-    Channel,
     ItemRule,
     Option,
     PublishedVersionError,
@@ -32,14 +31,8 @@ from screening.models import (
     Questionnaire,
     QuestionnaireVersion,
     ScoreBand,
-    Submission,
     in_site_language,
 )
-
-# Staff see the service's name in their language, not "Django administration".
-admin.site.site_header = _("Xinqiao mental-health self-test: staff")
-admin.site.site_title = _("Xinqiao staff")
-admin.site.index_title = _("Questionnaires, content, call-back cases and statistics")
 
 
 class PublishedReadOnly:
@@ -353,106 +346,3 @@ class QuestionAdmin(PublishedReadOnly, TranslationAdmin):
                 )
             }
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-@admin.register(Channel)
-class ChannelAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "region_code", "default_questionnaire", "active", "downloads"]
-    list_filter = ["active", UnknownRegionFilter]
-    search_fields = ["code", "name", "region"]
-    readonly_fields = ["downloads"]
-
-    @admin.display(description=_("region code"), ordering="region")
-    def region_code(self, channel):
-        return region_cell(
-            channel.region,
-            _("not a region code: results from this poster list the national lines only"),
-        )
-
-    def get_readonly_fields(self, request, obj=None):
-        # The code is in the address of the printed posters' QR codes.
-        return [*super().get_readonly_fields(request, obj), *(["code"] if obj else [])]
-
-    def get_urls(self):
-        def view(kind):
-            return self.admin_site.admin_view(lambda request, pk: self.download(request, pk, kind))
-
-        return [
-            path("<int:pk>/qr.svg", view("svg"), name="screening_channel_qr_svg"),
-            path("<int:pk>/qr.png", view("png"), name="screening_channel_qr_png"),
-            path("<int:pk>/poster.pdf", view("poster"), name="screening_channel_poster"),
-            *super().get_urls(),
-        ]
-
-    def download(self, request, pk: int, kind: str):
-        channel = get_object_or_404(Channel, pk=pk)
-        if not self.has_view_permission(request, channel):
-            return HttpResponse(status=403)
-        body, content_type, name = {
-            "svg": (posters.qr_svg, "image/svg+xml", f"qr-{channel.code}.svg"),
-            "png": (posters.qr_png, "image/png", f"qr-{channel.code}.png"),
-            "poster": (posters.poster_pdf, "application/pdf", f"poster-{channel.code}.pdf"),
-        }[kind]
-        response = HttpResponse(body(channel), content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
-
-    @admin.display(description=_("QR code and poster"))
-    def downloads(self, channel):
-        if not channel.pk:
-            return "—"
-        return format_html(
-            '<a href="{}">SVG</a> · <a href="{}">PNG</a> · <a href="{}">{}</a>',
-            reverse("admin:screening_channel_qr_svg", args=[channel.pk]),
-            reverse("admin:screening_channel_qr_png", args=[channel.pk]),
-            reverse("admin:screening_channel_poster", args=[channel.pk]),
-            _("A4 poster (PDF)"),
-        )
-
-
-@admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
-    list_display = [
-        "short_token",
-        "version",
-        "total_score",
-        "tier",
-        "crisis",
-        "channel",
-        "created_at",
-    ]
-    list_filter = ["tier", "crisis", "version__questionnaire", "channel"]
-    date_hierarchy = "created_at"
-    list_select_related = ["version__questionnaire", "channel"]
-    exclude = ["token"]
-    readonly_fields = [
-        "version",
-        "answers",
-        "total_score",
-        "max_score",
-        "band",
-        "tier",
-        "crisis",
-        "triggered_rules",
-        "language",
-        "channel",
-        "created_at",
-    ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def lookup_allowed(self, lookup, value, request):
-        # The admin filters on any field given in the address: ?token__startswith=… one
-        # character at a time would give a clinician the secret token of anyone's result, and
-        # ?cases__isnull=False who asked the crisis team to call them back.
-        if lookup.split(LOOKUP_SEP)[0] in ("token", "cases"):
-            return False
-        return super().lookup_allowed(lookup, value, request)
-
-    @admin.display(description=_("reference"))
-    def short_token(self, submission):
-        return submission.short_token
