@@ -17,7 +17,7 @@ from config.views import this_site
 from referrals.callbacks import request_callback
 from referrals.forms import TOO_MANY_CALLBACKS, CallbackForm
 from referrals.throttling import CallbackLimits
-from screening import scoring
+from screening import result_page, scoring
 from screening.models import (
     Channel,
     Questionnaire,
@@ -25,7 +25,7 @@ from screening.models import (
     Submission,
     active_channel,
 )
-from screening.recommendations import crisis_help, crisis_hotlines, result_parts
+from screening.recommendations import crisis_help, crisis_hotlines
 from screening.throttling import SubmissionRateThrottle
 
 CHANNEL_COOKIE = "channel"
@@ -223,18 +223,19 @@ def questionnaire(request, slug: str):
     return response
 
 
-def result(request, token: str):
+def result(request, token: str) -> HttpResponse:
     submission = get_object_or_404(Submission.objects.for_display(), token=token)
+    if not request.GET:
+        # The address as the form's redirect, a QR code or a bookmark opens it: the page every
+        # result of its kind shares, with this person's values written in.
+        return HttpResponse(result_page.result_page(request, submission))
     # The form's redirect adds ?callback=1; the thanks is shown only while a case is open, so a
     # restored tab or a shared link never tells someone a call is coming that is not.
     callback_sent = request.GET.get("callback") == "1" and submission.cases.open().exists()
-    context = result_context(submission, callback_sent=callback_sent, callback_errors={})
-    return render(request, "screening/result.html", context)
-
-
-def result_context(submission: Submission, **extra) -> dict:
-    """What templates/screening/result.html shows of ``submission``, and ``extra``."""
-    return result_parts(submission) | extra
+    context = result_page.context(
+        submission, request, callback_sent=callback_sent, callback_errors={}
+    )
+    return render(request, result_page.TEMPLATE, context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -265,12 +266,13 @@ def result_callback(request, token: str):
             return HttpResponseRedirect(
                 f"{submission.result_path()}?callback=1#callback", status=303
             )
-    context = result_context(
+    context = result_page.context(
         submission,
+        request,
         callback_errors=errors,
         callback_form={k: request.POST.get(k, "") for k in ("preferred_time", "note")},
     )
-    return render(request, "screening/result.html", context, status=status)
+    return render(request, result_page.TEMPLATE, context, status=status)
 
 
 @require_POST

@@ -1,0 +1,91 @@
+"""The result page, rendered once per kind of result and filled in with each person's values.
+
+Every villager who takes a test opens this page, and results of one kind (questionnaire version,
+band, crisis or not, region, language, text size) show the same next step, hotlines and texts:
+only the token (in the page's links), the score and the CSRF token differ. So the page is
+rendered once per kind every few seconds, as the API's result body is (screening.serializers),
+with stand-ins for those values, which each request writes in. Rendering the page's templates
+anew cost each request three times what the rest of it did.
+
+``tests/screening/test_result_page.py`` holds the filled-in page to the page rendered whole.
+"""
+
+import copy
+
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
+from django.urls import get_script_prefix
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from config.caching import recent
+from screening.models import Submission
+from screening.recommendations import region_of, result_parts
+
+TEMPLATE = "screening/result.html"
+# Stand-ins of the values' own shapes: the token passes the URL converter, and none of them is
+# changed by HTML escaping. A real token equals none of them (32 random URL-safe characters).
+TOKEN = "zzResultTokenStandInzzResultToke"
+SHORT_TOKEN = TOKEN[:8]
+SCORE = "zzScoreStandIn"
+CSRF = "zzCsrfStandIn"
+
+
+def context(submission: Submission, request, **extra) -> dict:
+    """What templates/screening/result.html shows of ``submission``, and ``extra``."""
+    return result_parts(submission) | {"request": request} | extra
+
+
+def page_key(request, submission: Submission) -> tuple:
+    """All the shared page of ``submission``'s kind depends on."""
+    version = submission.version
+    return (
+        version.pk,
+        version.questionnaire.updated_at,  # its title
+        submission.band_id,
+        submission.tier,
+        submission.crisis,
+        region_of(submission.channel),
+        get_language(),
+        timezone.get_current_timezone_name(),
+        request.COOKIES.get("large_text") == "1",
+        get_script_prefix(),
+    )
+
+
+# Editing any row the page shows forgets every page at once (config.caching).
+@recent(
+    "referrals.Hotline",
+    "content.Article",
+    "content.Article_questionnaires",
+    "content.Livestream",
+    "content.ExpertHours",
+    "content.HoursPause",
+    "screening.Questionnaire",
+    "screening.ScoreBand",
+    key=page_key,
+)
+def shared_page(request, submission: Submission) -> str:
+    stand_in = copy.copy(submission)
+    stand_in.token, stand_in.total_score = TOKEN, SCORE
+    values = context(
+        stand_in,
+        request,
+        csrf_token=CSRF,
+        toggles_back=stand_in.result_path(),
+        callback_errors={},
+    )
+    # Without the request: its context processors would write the CSRF token in (and the
+    # template reads only what ``values`` holds).
+    return get_template(TEMPLATE).render(values)
+
+
+def result_page(request, submission: Submission) -> str:
+    """The result page of ``submission`` as a plain GET of its address shows it."""
+    return (
+        shared_page(request, submission)
+        .replace(TOKEN, submission.token)
+        .replace(SHORT_TOKEN, submission.short_token)
+        .replace(SCORE, str(submission.total_score))
+        .replace(CSRF, get_token(request))
+    )
