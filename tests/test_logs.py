@@ -6,10 +6,10 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 
 from config.logs import RedactClientAddresses
 from screening.models import Questionnaire
+from tests.clients import FormClient
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +30,12 @@ def lines(log_output) -> list[str]:
             "WARNING django.security.TooManyFieldsSent The number of GET/POST parameters exceeded",
         ),
         (
+            # Refused by its Content-Length before it is read (config.bodies).
             lambda client: client.post("/q/phq-9/", {"phq9_1": "0", "padding": "x" * 70_000}),
-            "WARNING django.security.RequestDataTooBig Request body exceeded",
+            "WARNING django.request Request Entity Too Large: /q/phq-9/",
         ),
         (
-            lambda client: Client(enforce_csrf_checks=True).post("/q/phq-9/", {"phq9_1": "0"}),
+            lambda client: FormClient(enforce_csrf_checks=True).post("/q/phq-9/", {"phq9_1": "0"}),
             "WARNING django.security.csrf Forbidden (CSRF cookie not set.): /q/phq-9/",
         ),
     ],
