@@ -51,7 +51,7 @@ class RedactingLogger(Logger):
         # every request's log line only for the handler-less logger to drop it.
         return bool(self.cfg.accesslog)
 
-    def setup(self, cfg):
+    def setup(self, cfg) -> None:
         super().setup(cfg)
         for log in (self.error_log, self.access_log):
             if not any(isinstance(f, RedactPersonalData) for f in log.filters):

@@ -1,7 +1,9 @@
 """The API toolkit every app's views use: documented refusals, public caching, anonymity."""
 
+from collections.abc import Callable
 from functools import wraps
 
+from django.http import HttpResponseBase
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import conditional_page
@@ -45,14 +47,14 @@ conditional_on_body = method_decorator(conditional_page, name="dispatch")
 PUBLIC_MAX_AGE = 60
 
 
-def mark_public(response):
+def mark_public(response) -> HttpResponseBase:
     """Mark a successful answer (200, 304) public for PUBLIC_MAX_AGE; errors are not kept."""
     if response.status_code in (200, 304):
         patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
     return response
 
 
-def cache_publicly(view):
+def cache_publicly(view) -> Callable[..., HttpResponseBase]:
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         return mark_public(view(request, *args, **kwargs))
@@ -72,5 +74,5 @@ class Anonymous:
     again on each request; ``request.user`` still answers (None) if anything asks.
     """
 
-    def perform_authentication(self, request):
+    def perform_authentication(self, request) -> None:
         pass

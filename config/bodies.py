@@ -8,6 +8,7 @@ of self-harm was refused as "answers required", without the crisis help.
 """
 
 import io
+from wsgiref.types import WSGIApplication
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -30,7 +31,7 @@ def body_limit(path_info: str) -> int:
     return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
-def read_chunked_bodies(application):
+def read_chunked_bodies(application) -> WSGIApplication:
     """The WSGI ``application``, given a chunked request's body with its length.
 
     Django reads no body without a Content-Length. Gunicorn takes the chunks apart and says so

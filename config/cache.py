@@ -11,6 +11,8 @@ Redis goes away and one line when it is back.
 import logging
 import threading
 import time
+from collections.abc import Callable
+from typing import Any
 
 import redis
 from django.core.cache.backends.locmem import LocMemCache
@@ -52,7 +54,7 @@ class Outages:
 outages = Outages()
 
 
-def falls_back(name: str):
+def falls_back(name: str) -> Callable[..., Any]:
     def method(self, *args, **kwargs):
         if not outages.is_away(self.location):
             try:

@@ -4,11 +4,12 @@ from dataclasses import asdict
 from functools import lru_cache
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY, UNSAFE_INLINE
-from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
 from csp.utils import build_policy
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.http import HttpResponseBase
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
@@ -18,13 +19,13 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     scripts stay the project's own files everywhere.
     """
 
-    def get_policy_parts(self, request, response, report_only=False):
+    def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
         if request.path_info.startswith("/admin/") and parts.update is None:
             parts.update = {"style-src": [UNSAFE_INLINE]}
         return parts
 
-    def process_response(self, request, response):
+    def process_response(self, request, response) -> HttpResponseBase:
         # django-csp's own, but for where the policy string comes from: django-csp builds it anew
         # for every response (and again for report-only), a seventh of what a cached API answer
         # costs. Without a nonce it only depends on the settings and the view's decorators.
@@ -82,6 +83,6 @@ def policy_without_nonce(config, update, replace, report_only: bool) -> str:
 
 
 @receiver(setting_changed)
-def forget_policies(*, setting, **kwargs):
+def forget_policies(*, setting, **kwargs) -> None:
     if setting.startswith("CONTENT_SECURITY_POLICY"):
         policy_without_nonce.cache_clear()

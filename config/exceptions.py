@@ -11,7 +11,7 @@ from config.national import national_hotlines
 NON_FIELD_ERRORS = api_settings.NON_FIELD_ERRORS_KEY
 
 
-def api_exception_handler(exc, context):
+def api_exception_handler(exc, context) -> Response | None:
     """DRF's handler, plus a JSON 413 for bodies over DATA_UPLOAD_MAX_MEMORY_SIZE and the
     national hotlines on every refusal that is not a field error.
 

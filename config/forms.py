@@ -1,5 +1,7 @@
 """Admin forms shared by the apps."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +25,7 @@ class UnchangedSinceOpenedForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["seen"].initial = self.instance.updated_at.isoformat()
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         seen = cleaned.get("seen")
         if self.instance.pk and seen and seen != self.instance.updated_at.isoformat():

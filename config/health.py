@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 
 
 @never_cache
-def liveness(request):
+def liveness(request) -> JsonResponse:
     """The process answers. Touches nothing else, so a database outage does not restart it."""
     return JsonResponse({"status": "ok"})
 
@@ -34,7 +34,7 @@ def cache_state() -> str:
 
 
 @never_cache
-def readiness(request):
+def readiness(request) -> JsonResponse:
     """Ready for traffic while the database answers.
 
     A degraded cache (Redis away) is reported but keeps the instance in service: every instance

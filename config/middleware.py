@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from django.contrib.auth import middleware as auth
 from django.contrib.messages import middleware as messages
 from django.contrib.sessions import middleware as sessions
+from django.http import HttpResponseBase, HttpResponsePermanentRedirect
 from django.middleware import common, locale
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -60,7 +61,7 @@ class LocaleMiddleware(locale.LocaleMiddleware):
     comes from the path: Django's middleware would still look for a prefix in every path twice.
     """
 
-    def process_request(self, request):
+    def process_request(self, request) -> None:
         if is_api(request):
             # Not from the language cookie: public answers are cached (max-age, CDN) by URL and
             # Accept-Language only, so a cookie's choice would reach people who never made it.
@@ -80,7 +81,7 @@ class LocaleMiddleware(locale.LocaleMiddleware):
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
 
-    def process_response(self, request, response):
+    def process_response(self, request, response) -> HttpResponseBase:
         patch_vary_headers(response, ("Accept-Language",))
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
@@ -93,7 +94,7 @@ class CommonMiddleware(common.CommonMiddleware):
     lost, and the person shown an error (with DEBUG on, Django even refuses with a 500).
     """
 
-    def process_request(self, request):
+    def process_request(self, request) -> HttpResponsePermanentRedirect | None:
         if request.method in ("GET", "HEAD") and is_api(request):
             # The API's GETs read public content or a person's own result: these preconditions
             # guard writes, and honouring them on a read only turns the hotlines, or a result,

@@ -1,4 +1,5 @@
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import BaseRenderer
 
 PLAIN_ACCEPTS = (None, "*/*", "application/json")
 
@@ -11,7 +12,7 @@ class ContentNegotiation(DefaultContentNegotiation):
     rush more than the rest of the negotiation. Anything else goes to DRF.
     """
 
-    def select_renderer(self, request, renderers, format_suffix=None):
+    def select_renderer(self, request, renderers, format_suffix=None) -> tuple[BaseRenderer, str]:
         accept = request.META.get("HTTP_ACCEPT")
         first = renderers[0] if renderers else None
         if (

@@ -43,7 +43,7 @@ class ServiceUnavailableMiddleware:
     def __call__(self, request):
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request, exception) -> HttpResponse | None:
         if not isinstance(exception, UNAVAILABLE):
             return None
         logger.warning("%s: %s", type(exception).__name__, exception)

@@ -1,5 +1,6 @@
 import codecs
 import json
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ class JSONParser(parsers.JSONParser):
     ``[[[[...`` makes Python's json module raise RecursionError, which DRF does not treat as a
     parse error), and a 400 for a key given twice in one object."""
 
-    def parse(self, stream, media_type=None, parser_context=None):
+    def parse(self, stream, media_type=None, parser_context=None) -> Any:
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         try:
             return json.load(

@@ -25,7 +25,7 @@ UNAVAILABLE = {
 }
 
 
-def document_outage(result, generator, request, public):
+def document_outage(result, generator, request, public) -> dict:
     """Every operation may answer 503 with the national hotlines (config.outage)."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["OutageHotline"] = HOTLINE
@@ -47,7 +47,7 @@ def document_outage(result, generator, request, public):
 REFUSALS = {"404", "405", "406", "413", "415", "429"}
 
 
-def document_refusals(result, generator, request, public):
+def document_refusals(result, generator, request, public) -> dict:
     """A refusal carries the national hotlines too (config.exceptions.with_hotlines)."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["Refusal"] = UNAVAILABLE
@@ -75,7 +75,7 @@ LANG = {
 }
 
 
-def document_lang(result, generator, request, public):
+def document_lang(result, generator, request, public) -> dict:
     """Every API operation takes ``?lang=`` (config.middleware.LocaleMiddleware)."""
     for path, operations in result["paths"].items():
         if not path.startswith("/api/"):
@@ -88,7 +88,7 @@ def document_lang(result, generator, request, public):
     return result
 
 
-def blank_or_uri(result, generator, request, public):
+def blank_or_uri(result, generator, request, public) -> dict:
     """An optional link ("" or a URI) as anyOf, not oneOf.
 
     drf-spectacular writes it ``oneOf: [{format: uri}, {maxLength: 0}]``; a validator that does

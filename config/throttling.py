@@ -25,11 +25,11 @@ class SlidingWindowThrottle(SimpleRateThrottle):
     setting = ""
     wait_seconds: float | None = None
 
-    def get_rate(self):
+    def get_rate(self) -> str | None:
         # Read at request time (not import time) so a settings change takes effect.
         return getattr(settings, self.setting) or None
 
-    def get_cache_key(self, request, view):
+    def get_cache_key(self, request, view) -> str:
         # Keyed by a digest of the client's address, not the address: the shared cache's keys
         # would otherwise tie an address to the moment of a submission or a call-back request,
         # and so to a case and its phone number. Keyed with SECRET_KEY, because the few billion

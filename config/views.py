@@ -1,6 +1,7 @@
 """Error views: JSON under /api/, as DRF's own errors are; the friendly pages everywhere else."""
 
 from django.http import (
+    HttpResponse,
     HttpResponseBadRequest,
     HttpResponseForbidden,
     HttpResponseServerError,
@@ -15,21 +16,21 @@ from config.exceptions import with_hotlines
 from config.middleware import is_api
 
 
-def page_not_found(request, exception):
+def page_not_found(request, exception) -> HttpResponse:
     """An API URL that matches no route (a malformed slug, say) is a JSON 404 like any other."""
     if is_api(request):
         return api_error({"detail": gettext("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)
 
 
-def bad_request(request, exception):
+def bad_request(request, exception) -> HttpResponse:
     """A request Django refuses (a form with too many fields, say), with the hotline too."""
     if is_api(request):
         return api_error({"detail": gettext("Bad request.")}, status=400)
     return HttpResponseBadRequest(plain_error_page(request, "400.html"))
 
 
-def server_error(request):
+def server_error(request) -> HttpResponse:
     """The API's 500 carries the hotlines too, like its 503; pages get templates/500.html."""
     if is_api(request):
         return api_error({"detail": gettext("A server error occurred.")}, status=500)
@@ -43,7 +44,7 @@ def api_error(body: dict, status: int) -> JsonResponse:
     )
 
 
-def csrf_failure(request, reason=""):
+def csrf_failure(request, reason="") -> HttpResponseForbidden:
     """A form refused for its missing or stale security token, with a way back to that form.
 
     Back to the same address (on the call-back form: the person's result, which a GET of it

@@ -13,7 +13,9 @@ import math
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Self
 
 from django.conf import settings
 from django.db.backends.postgresql.base import Cursor
@@ -46,17 +48,17 @@ def watch_connection(sender, connection, **kwargs) -> None:
 class WatchedCursor(Cursor):
     """Django's cursor, its statements watched (Django's own health check's included)."""
 
-    def execute(self, *args, **kwargs):
+    def execute(self, *args, **kwargs) -> Self:
         with waiting(self.connection):
             return super().execute(*args, **kwargs)
 
-    def executemany(self, *args, **kwargs):
+    def executemany(self, *args, **kwargs) -> None:
         with waiting(self.connection):
             return super().executemany(*args, **kwargs)
 
 
 @contextmanager
-def waiting(connection):
+def waiting(connection) -> Iterator[None]:
     thread = threading.get_ident()
     deadline = time.monotonic() + settings.DATABASE_STATEMENT_TIMEOUT + GRACE
     with _lock:

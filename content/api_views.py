@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from config.api import NOT_MODIFIED, conditional_on_body, error_response, public_content
 from content.api_examples import ARTICLE, SESSION
-from content.models import Article, upcoming_sessions
+from content.models import Article, ArticleQuerySet, upcoming_sessions
 from content.serializers import ArticleSerializer, SessionSerializer
 
 ARTICLE_EXAMPLE = OpenApiExample("Article", value=ARTICLE, response_only=True)
@@ -29,7 +29,7 @@ class ArticleList(generics.ListAPIView):
 
     serializer_class = ArticleSerializer
 
-    def get_queryset(self):
+    def get_queryset(self) -> ArticleQuerySet:
         return Article.objects.published().prefetch_related("topics").order_by("-published_at")
 
 
@@ -49,10 +49,10 @@ class ArticleDetail(generics.RetrieveAPIView):
     serializer_class = ArticleSerializer
     lookup_field = "slug"
 
-    def get_queryset(self):
+    def get_queryset(self) -> ArticleQuerySet:
         return Article.objects.published().prefetch_related("topics")
 
-    def get_object(self):
+    def get_object(self) -> Article:
         article = self.get_queryset().filter(slug=self.kwargs["slug"]).first()
         if article is None:
             raise NotFound(_("No published article with this slug."))
@@ -67,7 +67,7 @@ class SessionList(APIView):
         parameters=[OpenApiParameter("limit", OpenApiTypes.INT, description="At most 50.")],
         examples=[OpenApiExample("Expert hours", value=SESSION, response_only=True)],
     )
-    def get(self, request):
+    def get(self, request) -> Response:
         """Upcoming livestreams and expert hours that have not ended, soonest first."""
         try:
             limit = max(1, min(50, int(request.query_params.get("limit", 10))))

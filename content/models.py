@@ -1,5 +1,7 @@
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
@@ -32,10 +34,12 @@ class Topic(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self, now: datetime | None = None):
+    def published(self, now: datetime | None = None) -> "ArticleQuerySet":
         return self.filter(published=True, published_at__lte=now or timezone.now())
 
-    def for_result(self, questionnaire: models.Model, tier: str, now: datetime | None = None):
+    def for_result(
+        self, questionnaire: models.Model, tier: str, now: datetime | None = None
+    ) -> "ArticleQuerySet":
         """Published items suiting a result: those made for this questionnaire first, newest first.
 
         An item linked to no questionnaire suits them all.
@@ -61,10 +65,10 @@ class WebLinkField(models.URLField):
     """A link typed without a scheme ("mp.weixin.qq.com/…") is taken as https, as phones and
     WeChat expect (Django 5.2's forms still assume http)."""
 
-    def formfield(self, **kwargs):
+    def formfield(self, **kwargs) -> forms.Field:
         return super().formfield(**{"assume_scheme": "https", **kwargs})
 
-    def deconstruct(self):
+    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
         # Stored and migrated as the URLField it is: the difference is only in the admin's form.
         name, _path, args, kwargs = super().deconstruct()
         return name, "django.db.models.URLField", args, kwargs
@@ -183,10 +187,10 @@ class Session:
 
 
 class LivestreamQuerySet(models.QuerySet):
-    def published(self):
+    def published(self) -> "LivestreamQuerySet":
         return self.filter(published=True)
 
-    def not_ended(self, now: datetime):
+    def not_ended(self, now: datetime) -> "LivestreamQuerySet":
         return self.published().filter(ends_at__gt=now).order_by("starts_at")
 
 
@@ -229,7 +233,7 @@ class Livestream(models.Model):
 
 
 class ExpertHoursQuerySet(models.QuerySet):
-    def active(self):
+    def active(self) -> "ExpertHoursQuerySet":
         return self.filter(active=True)
 
 
@@ -283,7 +287,7 @@ class ExpertHours(models.Model):
         self.updated_at = timezone.now()
         ExpertHours.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
 
-    def clean(self):
+    def clean(self) -> None:
         errors = {}
         if self.join_phone and not is_dialable(self.join_phone):
             # Tapped on moderate results: a note after the number would be dialled with it.
@@ -364,16 +368,16 @@ class HoursPause(models.Model):
     def __str__(self) -> str:
         return f"{self.first_day:%Y-%m-%d} – {self.last_day:%Y-%m-%d}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
         self.hours.touch()
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
         result = super().delete(*args, **kwargs)
         self.hours.touch()
         return result
 
-    def clean(self):
+    def clean(self) -> None:
         # Longer is no pause (or a typo such as 2072 for 2027). A form check, not a database
         # constraint: date arithmetic near year 9999 fails on SQLite; paused_days copes anyway.
         if self.first_day and self.last_day and self.last_day - self.first_day > MAX_PAUSE:

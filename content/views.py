@@ -10,12 +10,12 @@ from content.models import MAX_PAUSE, Article, ExpertHours, Livestream, Session
 SEQUENCE_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def article(request, slug: str):
+def article(request, slug: str) -> HttpResponse:
     item = get_object_or_404(Article.objects.published(), slug=slug)
     return render(request, "content/article.html", {"article": item})
 
 
-def session_ics(request, kind: str, pk: int):
+def session_ics(request, kind: str, pk: int) -> HttpResponse:
     """A calendar file for a livestream, or a weekly repeating one for expert hours."""
     now = timezone.now()
     if kind == Session.LIVESTREAM:

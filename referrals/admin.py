@@ -1,13 +1,15 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
+from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from config.forms import UnchangedSinceOpenedForm
-from referrals.models import CaseNote, Hotline, ReferralCase, queue_order
+from referrals.models import CaseNote, CaseQuerySet, Hotline, ReferralCase, queue_order
 from referrals.regions import REGION_CODE, is_region_code
 
 
@@ -18,16 +20,16 @@ class UnknownRegionFilter(admin.SimpleListFilter):
     title = _("region code")
     parameter_name = "region_code"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request, model_admin) -> list[tuple[str, Promise]]:
         return [("unknown", _("Not a region code"))]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request, queryset) -> QuerySet:
         if self.value() == "unknown":
             return queryset.exclude(region="").exclude(region__regex=rf"^{REGION_CODE}$")
         return queryset
 
 
-def region_cell(region: str, unknown: str):
+def region_cell(region: str, unknown: str) -> str:
     """The region code as a change list shows it; ``unknown`` says what a wrong one does."""
     if not region or is_region_code(region):
         return region
@@ -52,7 +54,7 @@ class HotlineAdmin(TranslationAdmin):
     ordering = ["region", "priority"]
 
     @admin.display(description=_("region code"), ordering="region")
-    def region_code(self, hotline):
+    def region_code(self, hotline) -> str:
         return region_cell(
             hotline.region, _("not a region code: no result lists this line; enter its code")
         )
@@ -64,7 +66,7 @@ class CaseNoteInline(admin.TabularInline):
     fields = ["text", "author", "created_at"]
     readonly_fields = ["author", "created_at"]
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request, obj=None) -> bool:
         return False  # notes are a log: added, never rewritten
 
 
@@ -75,7 +77,7 @@ def can_see_phone(request) -> bool:
 CRISIS_TEAM = "Crisis team"
 
 
-def possible_assignees(current=None):
+def possible_assignees(current=None) -> QuerySet:
     """Active crisis team members and superusers, and whoever the case is assigned to now."""
     team = Q(groups__name=CRISIS_TEAM, is_active=True) | Q(is_superuser=True, is_active=True)
     if current is not None:
@@ -121,21 +123,21 @@ class ReferralCaseAdmin(admin.ModelAdmin):
         *submission_fields,
     ]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request) -> CaseQuerySet:
         return ReferralCase.objects.select_related(
             "submission__band", "submission__version__questionnaire", "assignee"
         )
 
-    def get_ordering(self, request):
+    def get_ordering(self, request) -> list:
         return queue_order()
 
-    def get_list_display(self, request):
+    def get_list_display(self, request) -> list[str]:
         columns = list(self.list_display)
         if can_see_phone(request):
             columns.insert(3, "phone_masked")
         return columns
 
-    def get_fieldsets(self, request, obj=None):
+    def get_fieldsets(self, request, obj=None) -> list[tuple[Promise, dict[str, list[str]]]]:
         call_back = (
             ["phone_full", *self.case_fields] if can_see_phone(request) else self.case_fields
         )
@@ -145,13 +147,13 @@ class ReferralCaseAdmin(admin.ModelAdmin):
             (_("Submission"), {"fields": self.submission_fields}),
         ]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
         readonly = list(self.readonly_fields)
         if can_see_phone(request):
             readonly.insert(0, "phone_full")
         return readonly
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(self, request, obj=None, **kwargs) -> type[forms.ModelForm]:
         form = super().get_form(request, obj, **kwargs)
         if "assignee" in form.base_fields:
             form.base_fields["assignee"].queryset = possible_assignees(
@@ -159,7 +161,7 @@ class ReferralCaseAdmin(admin.ModelAdmin):
             )
         return form
 
-    def get_object(self, request, object_id, from_field=None):
+    def get_object(self, request, object_id, from_field=None) -> ReferralCase | None:
         case = super().get_object(request, object_id, from_field)
         if case is not None and request.method == "POST":
             # Locked (in the admin's transaction) and read again before CaseForm compares its
@@ -167,64 +169,64 @@ class ReferralCaseAdmin(admin.ModelAdmin):
             case = self.get_queryset(request).select_for_update(of=("self",)).get(pk=case.pk)
         return case
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request) -> bool:
         return False  # cases come from people asking for a call-back
 
-    def lookup_allowed(self, lookup, value, request):
+    def lookup_allowed(self, lookup, value, request) -> bool:
         # Filters in the address (?phone__startswith=139…) would tell whether a number has a
         # case to anyone who may view cases but not numbers.
         if lookup.split(LOOKUP_SEP)[0] == "phone" and not can_see_phone(request):
             return False
         return super().lookup_allowed(lookup, value, request)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False  # never lose a case; retention removes phone numbers instead
 
-    def save_formset(self, request, form, formset, change):
+    def save_formset(self, request, form, formset, change) -> None:
         for note in formset.save(commit=False):
             note.author = note.author or request.user
             note.save()
         formset.save_m2m()
 
     @admin.display(description=_("phone"))
-    def phone_masked(self, case):
+    def phone_masked(self, case) -> str:
         return case.masked_phone
 
     @admin.display(description=_("phone number"))
-    def phone_full(self, case):
+    def phone_full(self, case) -> str:
         return case.phone
 
     @admin.display(description=_("overdue"), boolean=True)
-    def overdue(self, case):
+    def overdue(self, case) -> bool:
         return case.is_overdue()
 
     @admin.display(description=_("tier"))
-    def tier(self, case):
+    def tier(self, case) -> str:
         return case.submission.get_tier_display()
 
     @admin.display(description=_("crisis"), boolean=True)
-    def crisis(self, case):
+    def crisis(self, case) -> bool:
         return case.submission.crisis
 
     @admin.display(description=_("questionnaire"))
-    def questionnaire(self, case):
+    def questionnaire(self, case) -> str:
         version = case.submission.version
         return f"{version.questionnaire.title} (v{version.number})"
 
     @admin.display(description=_("score"))
-    def score(self, case):
+    def score(self, case) -> str:
         return f"{case.submission.total_score} / {case.submission.max_score}"
 
     @admin.display(description=_("band"))
-    def band(self, case):
+    def band(self, case) -> str:
         return case.submission.band.label
 
     @admin.display(description=_("reference"))
-    def reference(self, case):
+    def reference(self, case) -> str:
         return case.submission.short_token
 
     @admin.display(description=_("answers"))
-    def answers(self, case):
+    def answers(self, case) -> str | Promise:
         given = case.submission.answers
         if not given:
             return _("Removed: the submission was anonymised after the retention period.")

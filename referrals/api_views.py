@@ -38,6 +38,6 @@ class HotlineList(generics.ListAPIView):
     serializer_class = HotlineSerializer
     pagination_class = None
 
-    def get_queryset(self):
+    def get_queryset(self) -> list[Hotline]:
         region = self.request.query_params.get("region", "")
         return with_national_line(list(Hotline.objects.serving(region)))

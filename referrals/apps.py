@@ -7,7 +7,7 @@ class ReferralsConfig(AppConfig):
     name = "referrals"
     verbose_name = _("Referrals")
 
-    def ready(self):
+    def ready(self) -> None:
         from referrals.checks import crisis_team_is_told, crisis_webhook_is_a_web_address
 
         checks.register(crisis_team_is_told, deploy=True)

@@ -7,8 +7,10 @@ import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -212,7 +214,7 @@ def send_once(case: ReferralCase, field: str, send: Callable[[], bool]) -> None:
 
 
 @contextmanager
-def sending(case: ReferralCase, field: str):
+def sending(case: ReferralCase, field: str) -> Iterator[bool]:
     """Whether this process may send ``field``'s way for ``case`` now.
 
     A PostgreSQL advisory lock of the session, not a row lock, so no transaction stays open
@@ -295,7 +297,7 @@ class RefuseRedirects(urllib.request.HTTPRedirectHandler):
     """A redirect is an answer, not a delivery: following it would turn the POST into a GET
     without the message, whose 200 would count the team as told."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
+    def redirect_request(self, req, fp, code, msg, headers, newurl) -> None:
         return None  # so the 3xx is raised as an HTTPError
 
 
@@ -303,7 +305,7 @@ class RefuseRedirects(urllib.request.HTTPRedirectHandler):
 WEBHOOK_OPENER = urllib.request.build_opener(RefuseRedirects)
 
 
-def webhook_refusal(answer: bytes):
+def webhook_refusal(answer: bytes) -> Any:
     """The ``errcode`` of a webhook's 2xx answer that refuses the message, else None.
 
     WeCom (企业微信) and DingTalk group bots, the usual pagers here, answer 200 with
@@ -318,7 +320,7 @@ def webhook_refusal(answer: bytes):
     return None if errcode in (0, "0") else errcode
 
 
-def record(case: ReferralCase, field: str):
+def record(case: ReferralCase, field: str) -> datetime:
     """Store when ``field`` happened, unless it already had: a time once written is kept."""
     now = timezone.now()
     ReferralCase.objects.filter(pk=case.pk, **{f"{field}__isnull": True}).update(**{field: now})

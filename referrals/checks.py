@@ -1,12 +1,12 @@
 """System checks for the crisis path (``manage.py check --deploy``)."""
 
 from django.conf import settings
-from django.core.checks import Error, Warning
+from django.core.checks import CheckMessage, Error, Warning
 
 from referrals.callbacks import is_web_address
 
 
-def crisis_team_is_told(app_configs, **kwargs):
+def crisis_team_is_told(app_configs, **kwargs) -> list[CheckMessage]:
     """A production install must tell the crisis team of call-back requests somehow."""
     if settings.CRISIS_TEAM_EMAILS or settings.CRISIS_WEBHOOK_URL:
         return []
@@ -20,7 +20,7 @@ def crisis_team_is_told(app_configs, **kwargs):
     ]
 
 
-def crisis_webhook_is_a_web_address(app_configs, **kwargs):
+def crisis_webhook_is_a_web_address(app_configs, **kwargs) -> list[CheckMessage]:
     """CRISIS_WEBHOOK_URL, when set, is an http(s) address: anything else never reaches the team."""
     url = settings.CRISIS_WEBHOOK_URL
     if not url or is_web_address(url):

@@ -24,10 +24,10 @@ OVERDUE_AFTER = timedelta(minutes=30)
 
 
 class HotlineQuerySet(models.QuerySet):
-    def active(self):
+    def active(self) -> "HotlineQuerySet":
         return self.filter(active=True)
 
-    def serving(self, region: str = ""):
+    def serving(self, region: str = "") -> "HotlineQuerySet":
         """Active lines serving ``region``: the most local first, then national ones by priority.
 
         Lines for immediate danger (110, 120) come last: they are in the safety message already.
@@ -125,12 +125,12 @@ class Hotline(models.Model):
     def __str__(self) -> str:
         return f"{self.name} {self.number}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         prefixes = region_prefixes(self.region)
         self.region = prefixes[0] if prefixes else ""
         super().save(*args, **kwargs)
 
-    def clean(self):
+    def clean(self) -> None:
         errors = {}
         # A mistyped code would be saved as national: every region shown a provincial line.
         if self.region and not is_region_code(self.region):
@@ -205,18 +205,18 @@ def queue_order() -> list:
 
 
 class CaseQuerySet(models.QuerySet):
-    def open(self):
+    def open(self) -> "CaseQuerySet":
         return self.filter(status__in=ReferralCase.OPEN_STATUSES)
 
-    def overdue(self, now: datetime | None = None):
+    def overdue(self, now: datetime | None = None) -> "CaseQuerySet":
         """New cases nobody has contacted within 30 minutes of the request."""
         now = now or timezone.now()
         return self.filter(status=ReferralCase.Status.NEW, requested_at__lt=now - OVERDUE_AFTER)
 
-    def queue(self):
+    def queue(self) -> "CaseQuerySet":
         return self.order_by(*queue_order())
 
-    def unnotified(self, older_than: timedelta, now: datetime | None = None):
+    def unnotified(self, older_than: timedelta, now: datetime | None = None) -> "CaseQuerySet":
         """New cases the crisis team was never told of, oldest first.
 
         Cases saved more recently are left to the request that opened them (or opened them
@@ -303,7 +303,7 @@ class ReferralCase(models.Model):
     def __str__(self) -> str:
         return _("Case %(pk)s (%(status)s)") % {"pk": self.pk, "status": self.get_status_display()}
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         now = timezone.now()
         if self.status != self.Status.NEW and self.first_contact_at is None:
             self.first_contact_at = now
@@ -323,7 +323,7 @@ class ReferralCase(models.Model):
             ]
         super().save(*args, **kwargs)
 
-    def clean(self):
+    def clean(self) -> None:
         # The admin form leaves out `submission`, so Django skips the constraint check there.
         if self.is_open and self.submission_id:
             others = ReferralCase.objects.open().filter(submission_id=self.submission_id)

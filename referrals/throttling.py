@@ -27,7 +27,7 @@ class ResultCallbackRateThrottle(SlidingWindowThrottle):
     scope = "callbacks_per_result"
     setting = "THROTTLE_CALLBACKS_PER_RESULT"
 
-    def get_cache_key(self, request, view):
+    def get_cache_key(self, request, view) -> str:
         # A digest, so that no result token sits in the shared cache's keys.
         digest = hashlib.sha256(view.kwargs["token"].encode()).hexdigest()[:32]
         return self.cache_format % {"scope": self.scope, "ident": digest}

@@ -7,7 +7,7 @@ class ScreeningConfig(AppConfig):
     name = "screening"
     verbose_name = _("Screening")
 
-    def ready(self):
+    def ready(self) -> None:
         from django.core import checks
 
         from screening.checks import site_url_is_public

@@ -3,10 +3,10 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import Warning
+from django.core.checks import CheckMessage, Warning
 
 
-def site_url_is_public(app_configs, **kwargs):
+def site_url_is_public(app_configs, **kwargs) -> list[CheckMessage]:
     """Posters' QR codes and the crisis team's links are built from SITE_URL."""
     parts = urlsplit(settings.SITE_URL)
     if parts.scheme == "https" and parts.hostname not in (None, "localhost", "127.0.0.1", "::1"):

@@ -1,7 +1,9 @@
 """The staff statistics dashboard (/admin/statistics/) and its CSV export."""
 
 import csv
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -9,6 +11,7 @@ from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,7 +23,7 @@ from config.national import CHINA_TIME
 from referrals.models import ReferralCase
 from referrals.regions import REGION_CODE
 from screening import charts, statistics
-from screening.models import Channel, Questionnaire, Tier
+from screening.models import Channel, Questionnaire, Submission, Tier
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
@@ -28,7 +31,7 @@ MAX_DAYS = 366
 CHART_ROWS = 12
 
 
-def date_field(label):
+def date_field(label) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=False,
@@ -89,7 +92,7 @@ class StatisticsForm(forms.Form):
     def add_prefix(self, field_name: str) -> str:
         return self.PARAMETERS.get(field_name, field_name)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end:
@@ -101,7 +104,7 @@ class StatisticsForm(forms.Form):
                 )
         return cleaned
 
-    def submissions(self):
+    def submissions(self) -> QuerySet[Submission]:
         data = self.cleaned_data
         return statistics.submissions_between(
             data["start"],
@@ -124,7 +127,7 @@ class StatisticsForm(forms.Form):
         }
 
 
-def can_see_statistics(view):
+def can_see_statistics(view) -> Callable[..., HttpResponse]:
     # never_cache as for every admin page: staff figures are kept by no browser or proxy.
     return never_cache(
         staff_member_required(
@@ -134,7 +137,7 @@ def can_see_statistics(view):
 
 
 @can_see_statistics
-def dashboard(request):
+def dashboard(request) -> HttpResponse:
     form = StatisticsForm(request.GET)
     context = {
         **admin.site.each_context(request),
@@ -163,7 +166,7 @@ def dashboard(request):
 
 
 @can_see_statistics
-def export_csv(request):
+def export_csv(request) -> HttpResponse:
     form = StatisticsForm(request.GET)
     if not form.is_valid():
         return HttpResponse(
@@ -223,7 +226,7 @@ def dashboard_charts(summary: dict) -> dict[str, str]:
     }
 
 
-def spreadsheet_safe(cell):
+def spreadsheet_safe(cell) -> object:
     """A text cell Excel or WPS would read as a formula ("-1-2", "=…") is kept as text."""
     if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + cell

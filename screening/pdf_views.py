@@ -39,7 +39,7 @@ def result_sheet(request, submission: Submission) -> bytes:
 
 
 @require_safe
-def result_pdf(request, token: str):
+def result_pdf(request, token: str) -> HttpResponse:
     """The printable result sheet, in the language the test was taken in."""
     submission = get_object_or_404(Submission.objects.for_display(), token=token)
     headers = sheet_headers(sheets.result_sheet_filename(submission), RESULT_CACHE_CONTROL)
@@ -49,7 +49,7 @@ def result_pdf(request, token: str):
 
 
 @require_safe
-def questionnaire_pdf(request, slug: str):
+def questionnaire_pdf(request, slug: str) -> HttpResponse:
     """The current version of a questionnaire on paper, with the clinician's scoring key."""
     try:
         version = QuestionnaireVersion.objects.current_for(slug)
@@ -79,7 +79,7 @@ class PDFRenderer(BaseRenderer):
     charset = None
     render_style = "binary"
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
         if isinstance(data, bytes):
             return data
         renderer_context["response"]["Content-Type"] = JSONRenderer.media_type
@@ -89,7 +89,7 @@ class PDFRenderer(BaseRenderer):
 class SubmissionPdf(APIView):
     renderer_classes = [PDFRenderer]
 
-    def perform_content_negotiation(self, request, force=False):
+    def perform_content_negotiation(self, request, force=False) -> tuple[BaseRenderer, str]:
         # There is only a PDF to offer: a client asking for JSON (a generated API client does)
         # still gets its 404 as JSON, or the PDF, never a 406 that hides an unknown token.
         return super().perform_content_negotiation(request, force=True)
@@ -132,7 +132,7 @@ class SubmissionPdf(APIView):
             ),
         },
     )
-    def get(self, request, token: str):
+    def get(self, request, token: str) -> Response:
         """The printable result sheet of a stored result, by its token."""
         submission = result_or_404(token)
         headers = sheet_headers(sheets.result_sheet_filename(submission), RESULT_CACHE_CONTROL)

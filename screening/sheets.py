@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from weasyprint import HTML
+from weasyprint import HTML, Document
 from weasyprint.urls import URLFetcher
 
 from config.national import CHINA_TIME
@@ -36,7 +36,7 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").png_data_uri(scale=4, border=2)
 
 
-def laid_out(html: str):
+def laid_out(html: str) -> Document:
     """A sheet's HTML laid out in pages. Sheets carry everything inline (styles, the QR code as
     a data URI), so the renderer may load nothing else: no file, no network."""
     return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).render()

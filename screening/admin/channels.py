@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -22,17 +22,17 @@ class ChannelAdmin(admin.ModelAdmin):
     readonly_fields = ["downloads"]
 
     @admin.display(description=_("region code"), ordering="region")
-    def region_code(self, channel):
+    def region_code(self, channel) -> str:
         return region_cell(
             channel.region,
             _("not a region code: results from this poster list the national lines only"),
         )
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
         # The code is in the address of the printed posters' QR codes.
         return [*super().get_readonly_fields(request, obj), *(["code"] if obj else [])]
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         def view(kind):
             return self.admin_site.admin_view(lambda request, pk: self.download(request, pk, kind))
 
@@ -43,7 +43,7 @@ class ChannelAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def download(self, request, pk: int, kind: str):
+    def download(self, request, pk: int, kind: str) -> HttpResponse:
         channel = get_object_or_404(Channel, pk=pk)
         if not self.has_view_permission(request, channel):
             return HttpResponse(status=403)
@@ -57,7 +57,7 @@ class ChannelAdmin(admin.ModelAdmin):
         return response
 
     @admin.display(description=_("QR code and poster"))
-    def downloads(self, channel):
+    def downloads(self, channel) -> str:
         if not channel.pk:
             return "—"
         return format_html(

@@ -38,13 +38,13 @@ class SubmissionAdmin(admin.ModelAdmin):
         "created_at",
     ]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def lookup_allowed(self, lookup, value, request):
+    def lookup_allowed(self, lookup, value, request) -> bool:
         # The admin filters on any field given in the address: ?token__startswith=… one
         # character at a time would give a clinician the secret token of anyone's result, and
         # ?cases__isnull=False who asked the crisis team to call them back.
@@ -53,5 +53,5 @@ class SubmissionAdmin(admin.ModelAdmin):
         return super().lookup_allowed(lookup, value, request)
 
     @admin.display(description=_("reference"))
-    def short_token(self, submission):
+    def short_token(self, submission) -> str:
         return submission.short_token

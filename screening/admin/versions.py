@@ -6,12 +6,13 @@ import re
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -42,19 +43,21 @@ class PublishedReadOnly:
         version = obj if isinstance(obj, QuestionnaireVersion) else getattr(obj, "version", None)
         return bool(version and version.is_published)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request, obj=None) -> bool:
         return super().has_change_permission(request, obj) and not self._published(obj)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request, obj=None) -> bool:
         return super().has_delete_permission(request, obj) and not self._published(obj)
 
-    def has_add_permission(self, request, *obj):
+    def has_add_permission(self, request, *obj) -> bool:
         # ModelAdmin's takes only the request; an inline's also takes the parent object.
         if obj and self._published(obj[0]):
             return False
         return super().has_add_permission(request, *obj)
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    def changeform_view(
+        self, request, object_id=None, form_url="", extra_context=None
+    ) -> HttpResponse:
         # (For the model admins; inlines have no such view.)
         if request.method == "POST" and object_id:
             obj = self.get_object(request, unquote(object_id))
@@ -92,12 +95,12 @@ class RuleFormSet(BaseInlineFormSet):
     # The question inline posts in the same form, under its related name.
     QUESTION_DELETE = re.compile(r"questions-(\d+)-DELETE")
 
-    def add_fields(self, form, index):
+    def add_fields(self, form, index) -> None:
         super().add_fields(form, index)
         if "question" in form.fields:
             form.fields["question"].queryset = Question.objects.filter(version_id=self.instance.pk)
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         # The question inline is saved first: a rule saved after it on a deleted question
         # would fail in the database.
@@ -149,7 +152,7 @@ class QuestionnaireAdmin(TranslationAdmin):
     list_display = ["title", "slug", "position"]
     readonly_fields = ["updated_at"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
         # The slug is in the addresses of the self-test, its API and the printed forms' QR
         # codes: changed, every one of them would be a 404.
         return [*super().get_readonly_fields(request, obj), *(["slug"] if obj else [])]
@@ -169,7 +172,7 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
     actions = ["make_draft", "publish"]
     change_list_template = "admin/screening/questionnaireversion/change_list.html"
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         def view(func):
             return self.admin_site.admin_view(func)
 
@@ -181,13 +184,13 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def get_inlines(self, request, obj):
+    def get_inlines(self, request, obj) -> list[type[InlineModelAdmin]]:
         # An unsaved version has no questions for a rule to use: rules come after the first save.
         if obj is None:
             return [inline for inline in self.inlines if inline is not RuleInline]
         return self.inlines
 
-    def add_view(self, request, form_url="", extra_context=None):
+    def add_view(self, request, form_url="", extra_context=None) -> HttpResponse:
         if request.method == "GET":
             messages.info(
                 request,
@@ -198,7 +201,7 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
             )
         return super().add_view(request, form_url, extra_context)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(self, request, object_id, form_url="", extra_context=None) -> HttpResponse:
         version = self.get_object(request, object_id)
         if version is not None and version.is_published and request.method == "GET":
             messages.info(
@@ -212,7 +215,7 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.action(description=_("New draft from this version"), permissions=["add"])
-    def make_draft(self, request, queryset):
+    def make_draft(self, request, queryset) -> None:
         for version in queryset:
             try:
                 draft = version.new_draft()
@@ -227,7 +230,7 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
             messages.success(request, _("Created %(draft)s.") % {"draft": draft})
 
     @admin.action(description=_("Publish (make live)"), permissions=["change"])
-    def publish(self, request, queryset):
+    def publish(self, request, queryset) -> None:
         for version in queryset:
             try:
                 version.publish()
@@ -238,7 +241,7 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
                 self.log_change(request, version, in_site_language(_("Published")))
                 messages.success(request, _("%(version)s is now live.") % {"version": version})
 
-    def preview(self, request, pk: int):
+    def preview(self, request, pk: int) -> HttpResponse:
         version = get_object_or_404(QuestionnaireVersion.objects.with_definition(), pk=pk)
         if not self.has_view_permission(request, version):
             raise PermissionDenied
@@ -254,12 +257,12 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
         }
         return render(request, "screening/questionnaire.html", context)
 
-    def export_json(self, request, pk: int):
+    def export_json(self, request, pk: int) -> HttpResponse:
         version = self._viewable(request, pk)
         body = json.dumps(interchange.export_version(version), ensure_ascii=False, indent=2)
         return self._download(body, f"{version.questionnaire.slug}-v{version.number}.json")
 
-    def export_fhir(self, request, pk: int):
+    def export_fhir(self, request, pk: int) -> HttpResponse:
         version = self._viewable(request, pk)
         resource = interchange.fhir_questionnaire(version, settings.SITE_URL)
         body = json.dumps(resource, ensure_ascii=False, indent=2)
@@ -269,7 +272,7 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
             "application/fhir+json",
         )
 
-    def import_json(self, request):
+    def import_json(self, request) -> HttpResponse:
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None)
@@ -308,7 +311,7 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
         return response
 
     @admin.display(description=_("tools"))
-    def tools(self, version):
+    def tools(self, version) -> str:
         if not version.pk:
             return "—"
         return format_html(
@@ -327,13 +330,13 @@ class QuestionAdmin(PublishedReadOnly, TranslationAdmin):
     list_filter = ["version__questionnaire"]
     inlines = [OptionInline]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         # The question is part of its version's page too: a copy of that page opened before
         # this save must not put the old question back.
         QuestionnaireVersion.objects.filter(pk=obj.version_id).update(updated_at=timezone.now())
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(self, db_field, request, **kwargs) -> forms.ModelChoiceField:
         if db_field.name == "version":
             # Questions can only be added to drafts; published versions are immutable.
             kwargs["queryset"] = QuestionnaireVersion.objects.filter(

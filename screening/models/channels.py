@@ -43,7 +43,7 @@ class Channel(models.Model):
     def __str__(self) -> str:
         return f"{self.code} – {self.name}"
 
-    def clean(self):
+    def clean(self) -> None:
         # Results list the hotlines of the channel's region: a code that is no region's (a
         # name, full-width digits) would quietly leave the local lines off a crisis result.
         if self.region and not is_region_code(self.region):

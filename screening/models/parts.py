@@ -18,18 +18,18 @@ class VersionPart(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         with transaction.atomic():
             self._check_editable(lock=True)
             self._check_stored_editable(lock=True)
             super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
         with transaction.atomic():
             self._check_editable(lock=True)
             return super().delete(*args, **kwargs)
 
-    def clean(self):
+    def clean(self) -> None:
         # The same check as save(), so that forms show the message instead of failing on save.
         super().clean()
         self._check_editable()
@@ -87,11 +87,11 @@ class Question(VersionPart):
     def __str__(self) -> str:
         return self.code
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         self._check_rules_stay_in_version()
         super().save(*args, **kwargs)
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         self._check_rules_stay_in_version()
 
@@ -199,12 +199,12 @@ class ItemRule(VersionPart):
     def __str__(self) -> str:
         return f"{self.question.code} ≥ {self.min_value} → {self.code}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         if self.question_id:
             self._check_same_version()
         super().save(*args, **kwargs)
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         # Without a version (a form on an unsaved version) there is nothing to compare yet;
         # save() checks again.

@@ -21,7 +21,7 @@ def new_token() -> str:
 
 
 class SubmissionQuerySet(models.QuerySet):
-    def for_display(self):
+    def for_display(self) -> "SubmissionQuerySet":
         return self.select_related("version__questionnaire", "band", "channel")
 
 

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         "exits non-zero while any case still cannot be notified."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument(
             "--older-than",
             type=int,
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             help="Seconds a case must wait first: the request that opened it notifies it itself.",
         )
 
-    def handle(self, *args, older_than: int, **options):
+    def handle(self, *args, older_than: int, **options) -> None:
         age = timedelta(seconds=older_than)
         waiting = ReferralCase.objects.unnotified(age).count()
         if waiting and not (settings.CRISIS_TEAM_EMAILS or settings.CRISIS_WEBHOOK_URL):

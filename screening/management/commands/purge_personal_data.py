@@ -23,7 +23,7 @@ class Command(BaseCommand):
         "Safe to run daily; --dry-run only counts."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="Count, change nothing.")
         parser.add_argument(
             "--phone-days",
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             help="Anonymise submissions older than this many days (0: never).",
         )
 
-    def handle(self, *args, dry_run: bool, phone_days: int, anonymise_days: int, **options):
+    def handle(self, *args, dry_run: bool, phone_days: int, anonymise_days: int, **options) -> None:
         now = timezone.now()
         closed = ReferralCase.objects.exclude(status__in=ReferralCase.OPEN_STATUSES)
         old = Submission.objects.none()
