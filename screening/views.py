@@ -33,7 +33,7 @@ CHANNEL_COOKIE_AGE = 24 * 60 * 60  # one visit, generously
 LARGE_TEXT_COOKIE = "large_text"
 
 
-def home(request):
+def home(request) -> HttpResponse:
     return render(
         request,
         "screening/home.html",
@@ -41,7 +41,7 @@ def home(request):
     )
 
 
-def channel_landing(request, code: str):
+def channel_landing(request, code: str) -> HttpResponse:
     """Where a poster's QR code points: remember the channel, open its questionnaire.
 
     An unknown or retired code still leads to the self-tests, just without a channel.
@@ -154,7 +154,7 @@ def take_sheet(
     return HttpResponseRedirect(submission.result_path(), status=303)
 
 
-def questionnaire(request, slug: str):
+def questionnaire(request, slug: str) -> HttpResponse:
     """The questionnaire as one plain form; a good answer sheet redirects to its result."""
     try:
         version = QuestionnaireVersion.objects.current_for(slug)
@@ -239,7 +239,7 @@ def result(request, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def result_callback(request, token: str):
+def result_callback(request, token: str) -> HttpResponse:
     """The result page's call-back form (works without JavaScript)."""
     submission = get_object_or_404(Submission.objects.for_display(), token=token)
     if request.method != "POST":
@@ -276,7 +276,7 @@ def result_callback(request, token: str):
 
 
 @require_POST
-def text_size(request):
+def text_size(request) -> HttpResponse:
     """Large-text toggle, remembered in a cookie; a plain form so it works without JavaScript."""
     response = redirect(this_site(request, request.POST.get("next"), fallback=reverse("home")))
     if request.COOKIES.get(LARGE_TEXT_COOKIE) == "1":
