@@ -80,9 +80,8 @@ CRISIS_RESULT = MILD_RESULT | {
         "crisis": True,
         "safety_message": CRISIS_SAFETY,
         "message": CRISIS_SAFETY + "\n\nYour answers show you are going through a very hard time. "
-        "This is a screen, not a diagnosis, but please talk to someone today: call one of the "
-        "hotlines below (12356 is anonymous), or leave your number and the crisis team "
-        "will call you back.",
+        "Please talk to someone today: call one of the hotlines below (12356 is anonymous), or "
+        "leave your number and the crisis team will call you back.",
         "hotlines": [HOTLINE_12356, HOTLINE_HOPE24],
         "callback_url": "https://xinqiao.example.org/api/v1/submissions/"
         "TZ9wfC15sbumseSaCs5-UeBgZ-6-nirw/callback/",

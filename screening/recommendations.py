@@ -94,9 +94,10 @@ def recommendation_for(submission: Submission, hotlines: list[Hotline]) -> dict:
     """
     if submission.crisis or submission.tier == Tier.SEVERE:
         message = _(
-            "Your answers show you are going through a very hard time. This is a screen, not a "
-            "diagnosis, but please talk to someone today: call one of the hotlines below (12356 "
-            "is anonymous), or leave your number and the crisis team will call you back."
+            # The band's meaning beside it already says a screen is no diagnosis: once is enough.
+            "Your answers show you are going through a very hard time. Please talk to someone "
+            "today: call one of the hotlines below (12356 is anonymous), or leave your number and "
+            "the crisis team will call you back."
         )
         return {
             "kind": "referral",
