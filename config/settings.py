@@ -385,6 +385,8 @@ LOGGING = {
         # Django's own handlers would print paths unredacted: send everything through ours.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # django-axes announces itself at INFO in every process, manage.py commands included.
+        "axes.apps": {"level": "WARNING"},
         # WeasyPrint logs every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

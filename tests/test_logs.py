@@ -2,6 +2,9 @@
 or client address in either."""
 
 import logging
+import subprocess
+import sys
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -105,3 +108,12 @@ def test_gunicorns_own_addresses_stay_in_its_log():
     )
     assert RedactClientAddresses().filter(record)
     assert record.getMessage() == "Listening at: http://127.0.0.1:8000 (7)"
+
+
+def test_a_management_command_prints_no_axes_banner():
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=root, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "AXES" not in result.stderr + result.stdout
