@@ -290,7 +290,7 @@ class SubmissionCreate(Anonymous, APIView):
         # machinery, which cost each of them more than storing it. Anything else (other media
         # types, malformed bodies, invalid answers with or without a crisis) goes DRF's way,
         # to post below. tests/screening/test_plain_submissions.py holds the two to one answer.
-        if request.method == "POST":
+        if request.method == "POST" and settings.SUBMISSION_SHORT_WAY:
             response = self.plain_post(request, kwargs["slug"])
             if response is not None:
                 self.args, self.kwargs, self.request = args, kwargs, request
