@@ -62,6 +62,7 @@ from screening.models import (
     live_state,
 )
 from screening.recommendations import crisis_help
+from screening.result_body import renders_as_written, result_response, write_result_body
 from screening.serializers import (
     QuestionnaireDetailSerializer,
     QuestionnaireListSerializer,
@@ -264,11 +265,6 @@ def plain_json_request(request) -> bool:
     )
 
 
-def plain_json_settings() -> bool:
-    """DRF's renderer writes as screening.serializers.as_json does: compact UTF-8, no NaN."""
-    return not JSONRenderer.ensure_ascii and JSONRenderer.compact and JSONRenderer.strict
-
-
 def plain_submission_input(data) -> dict | None:
     """What SubmissionInputSerializer would make of ``data``, for the input it takes unchanged
     (answers as an object, a channel code of slug characters, a whole version number); None for
@@ -295,7 +291,7 @@ class SubmissionCreate(Anonymous, APIView):
         # machinery, which cost each of them more than storing it. Anything else (other media
         # types, malformed bodies, invalid answers with or without a crisis) goes DRF's way,
         # to post below. tests/screening/test_plain_submissions.py holds the two to one answer.
-        if request.method == "POST":
+        if request.method == "POST" and settings.SUBMISSION_SHORT_WAY:
             response = self.plain_post(request, kwargs["slug"])
             if response is not None:
                 self.args, self.kwargs, self.request = args, kwargs, request
@@ -309,7 +305,7 @@ class SubmissionCreate(Anonymous, APIView):
             plain_json_request(request)
             and self.parser_classes == [JSONParser]
             and self.renderer_classes == [JSONRenderer]
-            and plain_json_settings()
+            and renders_as_written(JSONRenderer(), JSONRenderer.media_type)
         ):
             return None
         # Counted here, as DRF would count it (before reading the body); a refused request goes
@@ -342,9 +338,10 @@ class SubmissionCreate(Anonymous, APIView):
             )
         except scoring.InvalidAnswers:
             return None
-        body = SubmissionSerializer(context={"request": request}).result_json(submission)
         return HttpResponse(
-            body.encode(), status=status.HTTP_201_CREATED, content_type=JSONRenderer.media_type
+            write_result_body(submission, request),
+            status=status.HTTP_201_CREATED,
+            content_type=JSONRenderer.media_type,
         )
 
     @extend_schema(
@@ -445,8 +442,8 @@ class SubmissionCreate(Anonymous, APIView):
         except scoring.InvalidAnswers as invalid:
             errors = {key: [str(ANSWER_ERRORS[code])] for key, code in invalid.errors.items()}
             return self.refused({"answers": errors}, crisis=invalid.crisis, channel=channel)
-        body = SubmissionSerializer(submission, context={"request": request}).data
-        return Response(body, status=status.HTTP_201_CREATED)
+        body = write_result_body(submission, request)
+        return result_response(request, body, status.HTTP_201_CREATED)
 
     def refused(self, errors, *, crisis: bool, channel: Channel | None = None) -> Response:
         """A 400 naming the fields; nothing is stored. When the answers that were given show a
@@ -472,6 +469,10 @@ class SubmissionDetail(generics.RetrieveAPIView):
 
     def get_object(self):
         return result_or_404(self.kwargs["token"])
+
+    def retrieve(self, request, *args, **kwargs):
+        body = write_result_body(self.get_object(), request)
+        return result_response(request, body, status.HTTP_200_OK)
 
 
 class CallbackCreate(APIView):

@@ -1,19 +1,10 @@
-import json
-from collections.abc import Mapping
-from types import MappingProxyType
-
-from django.urls import get_script_prefix, reverse
-from django.utils import timezone
-from django.utils.translation import get_language
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
-from rest_framework.utils.encoders import JSONEncoder
 
-from config.caching import recent
 from content.serializers import AbsoluteUrlMixin, ArticleItemSerializer, SessionSerializer
 from referrals.serializers import HotlineSerializer
 from screening.models import Option, Question, QuestionnaireVersion, Submission
-from screening.recommendations import region_of, result_parts
+from screening.recommendations import result_parts
 
 
 class QuestionnaireListSerializer(serializers.Serializer):
@@ -132,7 +123,7 @@ class ContentRecommendationSerializer(serializers.Serializer):
     items = ArticleItemSerializer(many=True)
 
     def to_representation(self, recommendation):
-        # By hand, as the result is (see SubmissionSerializer.to_representation).
+        # By hand, as the result's body is (screening.result_body).
         return {
             "kind": recommendation["kind"],
             "message": str(recommendation["message"]),
@@ -202,22 +193,6 @@ class ReferralRecommendationSerializer(AbsoluteUrlMixin, serializers.Serializer)
             "items": ArticleItemSerializer.represent(recommendation["items"], self.context),
         }
 
-
-CREATED_AT = serializers.DateTimeField()
-# Stand-ins for a result's own token and call-back address in what results share.
-TOKEN_SLOT = "token-goes-here"
-CALLBACK_SLOT = "callback-url-goes-here"
-
-# JSONRenderer's settings (compact, UTF-8 text, no NaN), for writing a body in parts.
-_ENCODER = JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-
-
-def as_json(value) -> str:
-    """``value`` as JSONRenderer writes it, U+2028 and U+2029 escaped for JavaScript."""
-    return _ENCODER.encode(value).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-CALLBACK_SLOT_JSON = as_json(CALLBACK_SLOT)
 
 RECOMMENDATION_SERIALIZERS = {
     "content": ContentRecommendationSerializer,
@@ -289,88 +264,6 @@ class SubmissionSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
             },
         }
 
-    def to_representation(self, submission):
-        # From the text, so that the API's two ways of answering (SubmissionCreate) agree.
-        return json.loads(self.result_json(submission))
-
-    def result_json(self, submission) -> str:
-        """The result's body as JSON text, exactly as JSONRenderer would write it.
-
-        Written here, not field by field: a serializer builds its fields anew for every result,
-        which cost more than scoring and storing the submission. The declared fields above are
-        the contract (schema); tests/screening/test_api_submissions.py holds this body, and the
-        recommendations' bodies, to what they give. What results of one kind share is written
-        once (see shared_result); only the result's own values are written each time.
-        """
-        shared = shared_result(self, submission)
-        token = submission.token
-        result_url, pdf_url, callback_url = (
-            f"{before}{token}{after}" for before, after in shared["addresses"]
-        )
-        recommendation = shared["recommendation"].replace(
-            CALLBACK_SLOT_JSON, as_json(callback_url), 1
-        )
-        fields = (
-            ("token", as_json(token)),
-            ("questionnaire", shared["questionnaire"]),
-            ("answers", as_json(submission.answers)),
-            ("total_score", as_json(submission.total_score)),
-            ("max_score", as_json(submission.max_score)),
-            ("band", shared["band"]),
-            ("tier", as_json(submission.tier)),
-            ("crisis", as_json(submission.crisis)),
-            ("triggered_rules", as_json(submission.triggered_rules)),
-            ("recommendation", recommendation),
-            ("hotlines", shared["hotlines"]),
-            ("result_url", as_json(result_url)),
-            ("pdf_url", as_json(pdf_url)),
-            ("language", as_json(submission.language)),
-            ("channel", as_json(submission.channel.code if submission.channel_id else None)),
-            ("created_at", as_json(CREATED_AT.to_representation(submission.created_at))),
-        )
-        return "{" + ",".join(f'"{name}":{value}' for name, value in fields) + "}"
-
-    def shared_key(self, submission) -> tuple:
-        """All that shared_result's parts of ``submission``'s body depend on."""
-        version = submission.version
-        return (
-            version.pk,
-            version.questionnaire.updated_at,  # its title
-            submission.band_id,
-            submission.tier,
-            submission.crisis,
-            region_of(submission.channel),
-            get_language(),
-            timezone.get_current_timezone_name(),
-            self.absolute("/"),
-            get_script_prefix(),  # where the site is mounted: part of every address
-        )
-
-    def shared_parts(self, submission) -> dict:
-        """What every result of ``submission``'s kind shows alike (see shared_key), as JSON."""
-        version = submission.version
-        recommendation = self.get_recommendation(submission)
-        if "callback_url" in recommendation:
-            # The result's own address, written in by result_json: never kept for the next one.
-            recommendation["callback_url"] = CALLBACK_SLOT
-        questionnaire = {
-            "slug": version.questionnaire.slug,
-            "title": version.questionnaire.title,
-            "version": version.number,
-        }
-        band = {"code": submission.band.code, "label": submission.band.label}
-        return {
-            "questionnaire": as_json(questionnaire),
-            "band": as_json(band | {"meaning": submission.meaning()}),
-            "recommendation": as_json(recommendation),
-            "hotlines": as_json(self.get_hotlines(submission)),
-            # Each address with the token left out, (before, after): only the token differs.
-            "addresses": tuple(
-                self.absolute(reverse(name, args=[TOKEN_SLOT])).rpartition(TOKEN_SLOT)[::2]
-                for name in ("result", "result-pdf", "api-callback")
-            ),
-        }
-
     @extend_schema_field(
         PolymorphicProxySerializer(
             component_name="Recommendation",
@@ -402,23 +295,3 @@ class SubmissionSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
 
     def get_pdf_url(self, submission) -> str:
         return self.absolute(submission.get_pdf_url())
-
-
-# Every result of one kind (questionnaire version, band, crisis or not, region, language, site
-# and where it is mounted) repeats the same questionnaire, band, next step and hotlines: a rush
-# of results writes them once per process every few seconds, as JSON text that no result can
-# change. Edits to the rows they show are forgotten at once, as the rows themselves are
-# (config.caching).
-@recent(
-    "referrals.Hotline",
-    "content.Article",
-    "content.Article_questionnaires",
-    "content.Livestream",
-    "content.ExpertHours",
-    "content.HoursPause",
-    "screening.Questionnaire",
-    "screening.ScoreBand",
-    key=lambda serializer, submission: serializer.shared_key(submission),
-)
-def shared_result(serializer: SubmissionSerializer, submission: Submission) -> Mapping:
-    return MappingProxyType(serializer.shared_parts(submission))

@@ -6,6 +6,7 @@ import pytest
 from django.test import override_settings
 from django.utils import translation
 from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
 
 from screening.models import Channel, Submission
 from screening.recommendations import hotlines_for, recommendation_for
@@ -327,16 +328,15 @@ def test_tokens_are_unique_url_safe_and_long(api, questionnaires):
 def test_the_result_body_is_what_its_declared_fields_give(
     api, demo_data, values, channel, language
 ):
-    # The serializers build the body by hand for speed; their declared fields are the contract.
+    # The body is written by hand for speed (screening.result_body), and so are the next
+    # steps' representations; the serializers' declared fields are the contract.
     response = post(
         api, {"answers": phq9(values), "channel": channel}, HTTP_ACCEPT_LANGUAGE=language
     )
     submission = Submission.objects.for_display().get(token=response.json()["token"])
     context = {"request": response.wsgi_request}
     with translation.override(language):
-        serializer = SubmissionSerializer(submission, context=context)
-        by_fields = serializers.ModelSerializer.to_representation(serializer, submission)
-        assert as_json(serializer.data) == as_json(by_fields)
+        by_fields = SubmissionSerializer(submission, context=context).data
 
         recommendation = recommendation_for(submission, hotlines_for(submission))
         next_step = RECOMMENDATION_SERIALIZERS[recommendation["kind"]](
@@ -349,3 +349,30 @@ def test_the_result_body_is_what_its_declared_fields_give(
 
 def as_json(data):
     return json.loads(json.dumps(data))
+
+
+def test_a_result_is_sent_as_written_and_pretty_printed_when_asked(api, questionnaires):
+    created = post(api, {"answers": phq9()})
+    token = created.json()["token"]
+    fetched = api.get(f"/api/v1/submissions/{token}/")
+    assert fetched.content == created.content
+    assert fetched["Content-Type"] == "application/json"
+    assert api.get(f"/api/v1/submissions/{token}/?format=json").content == created.content
+    # DRF's pretty-printing (Accept: application/json; indent=2), for people.
+    pretty = api.get(f"/api/v1/submissions/{token}/", HTTP_ACCEPT="application/json; indent=2")
+    assert pretty.content.startswith(b'{\n  "token": ')
+    assert pretty.json() == created.json()
+    other = post(api, {"answers": phq9()}, HTTP_ACCEPT="application/json; indent=2")
+    assert other.status_code == 201
+    assert other.content.startswith(b'{\n  "token": ')
+    refused = api.get(f"/api/v1/submissions/{token}/", HTTP_ACCEPT="text/plain")
+    assert refused.status_code == 406
+
+
+def test_a_result_follows_the_renderers_json_settings(api, questionnaires, monkeypatch):
+    token = post(api, {"answers": phq9()}).json()["token"]
+    # What REST_FRAMEWORK = {"UNICODE_JSON": False} makes of the renderer when the app starts.
+    monkeypatch.setattr(JSONRenderer, "ensure_ascii", True)
+    fetched = api.get(f"/api/v1/submissions/{token}/")
+    assert b"\\u" in fetched.content and "抑郁".encode() not in fetched.content
+    assert fetched.json()["questionnaire"]["title"] == "PHQ-9 抑郁筛查"

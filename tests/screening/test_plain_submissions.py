@@ -1,16 +1,22 @@
 """The short way a plain, valid answer sheet takes (SubmissionCreate.dispatch) answers exactly
 as DRF's full path does, and leaves everything else to it."""
 
+import json
 from email.utils import parsedate_to_datetime
 from unittest import mock
 
 import pytest
 from django.test import override_settings
 from django.urls import set_script_prefix
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
-from screening.models import Submission
+from screening.api_views import SubmissionCreate
+from screening.models import QuestionnaireVersion, Submission
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +192,131 @@ def test_json_settings_the_short_way_does_not_write_leave_it_to_drf(api, demo_da
     assert response.status_code == 201
     # DRF's renderer, as set: Chinese written as \u escapes.
     assert b"\\u" in response.content and "抑郁".encode() not in response.content
+
+
+ABSENT = object()
+# Of each, first what the short way takes, then what it leaves to DRF. A sheet's version may also
+# be its questionnaire's current version number (the short way takes it) or another number.
+CHANNELS = ([ABSENT, None, "demo", "demo-gansu", "no-such-poster"], ["", " demo ", "x" * 40, 42])
+VERSIONS = ([ABSENT, None], [1, 2, 3, 0, "1", True])
+ACCEPTS = ([None, "*/*", "application/json"], [DRF_ACCEPT, "application/json; indent=2"])
+LANGUAGES = [None, "zh-hans", "en", "en-US,en;q=0.9", "fr"]
+CONTENT_TYPES = ["application/json", "application/json; charset=UTF-8", "application/json; a=b"]
+ODD_ANSWERS = [4, -1, "2", 2.0, None, True, [1], ABSENT, "unknown code"]
+# Everything stored but what is each submission's own.
+STORED = [
+    field.attname
+    for field in Submission._meta.concrete_fields
+    if field.name not in ("id", "token", "created_at")
+]
+
+
+@st.composite
+def answer_sheets(draw, live: dict) -> tuple[str, bytes, dict]:
+    """A questionnaire's slug (of ``live``: slug to its live version), an answer sheet as JSON
+    and the request's headers: plain sheets as often as not, the others off in any way."""
+    plain = draw(st.booleans())
+
+    def pick(values):
+        taken, left = values
+        return draw(st.sampled_from(taken if plain else taken + left))
+
+    slug = draw(st.sampled_from(sorted(live)))
+    answers = {}
+    for question in live[slug].definition().questions:
+        if question.required or draw(st.booleans()):
+            answers[question.code] = draw(st.sampled_from(question.values))
+    if not plain and answers and draw(st.booleans()):
+        code = draw(st.sampled_from(sorted(answers)))
+        odd = draw(st.sampled_from(ODD_ANSWERS))
+        if odd is ABSENT:
+            del answers[code]
+        elif odd == "unknown code":
+            answers[f"{code}x"] = answers.pop(code)
+        else:
+            answers[code] = odd
+    sheet = {"answers": answers}
+    channel = pick(CHANNELS)
+    version = pick((VERSIONS[0] + [live[slug].number], VERSIONS[1]))
+    for name, value in (("channel", channel), ("version", version)):
+        if value is not ABSENT:
+            sheet[name] = value
+    if not plain and draw(st.booleans()):
+        sheet["extra"] = 1
+    headers = {"content_type": draw(st.sampled_from(CONTENT_TYPES))}
+    for header, value in (
+        ("HTTP_ACCEPT_LANGUAGE", draw(st.sampled_from(LANGUAGES))),
+        ("HTTP_ACCEPT", pick(ACCEPTS)),
+    ):
+        if value is not None:
+            headers[header] = value
+    return slug, json.dumps(sheet, ensure_ascii=draw(st.booleans())).encode(), headers
+
+
+def answered(api, slug: str, body: bytes, headers: dict, *, short_way: bool):
+    """The response, whether DRF's request machinery handled it, and the row it stored."""
+    path = f"/api/v1/questionnaires/{slug}/submissions/"
+    before = set(Submission.objects.values_list("pk", flat=True))
+    with (
+        override_settings(SUBMISSION_SHORT_WAY=short_way),
+        mock.patch.object(
+            APIView, "initialize_request", autospec=True, side_effect=APIView.initialize_request
+        ) as drf,
+    ):
+        response = api.generic("POST", path, body, **headers)
+    stored = list(Submission.objects.exclude(pk__in=before).values(*STORED))
+    return response, drf.called, stored
+
+
+def test_every_sheet_the_short_way_takes_drfs_way_answers_byte_for_byte_alike(
+    api, demo_data, settings
+):
+    # Throttles would count the two answers of one sheet differently; they have tests above.
+    settings.THROTTLE_SUBMISSIONS = ""
+    draft = QuestionnaireVersion.objects.current_for("phq-9").new_draft()
+    draft.publish()  # PHQ-9 has versions 1 and 2, 2 live
+    live = {slug: QuestionnaireVersion.objects.current_for(slug) for slug in ("phq-9", "gad-7")}
+    taken = []
+
+    @given(sheet=answer_sheets(live))
+    @hypothesis_settings(max_examples=300, deadline=None, database=None)
+    def check(sheet):
+        slug, body, headers = sheet
+        short, by_drf, short_row = answered(api, slug, body, headers, short_way=True)
+        full, full_by_drf, full_row = answered(api, slug, body, headers, short_way=False)
+        taken.append(not by_drf)
+        assert full_by_drf
+        assert short.status_code == full.status_code
+        assert same_headers(short, full)
+        full_content = full.content
+        if short.status_code == 201:
+            short_body, full_body = short.json(), full.json()
+            for own in ("token", "created_at"):
+                full_content = full_content.replace(
+                    full_body[own].encode(), short_body[own].encode()
+                )
+        assert short.content == full_content
+        assert short_row == full_row
+        assert len(short_row) == (short.status_code == 201)
+
+    check()
+    # Both kinds were tried: sheets the short way took, and sheets it left to DRF.
+    assert any(taken) and not all(taken)
+
+
+def test_the_short_way_skips_only_drf_checks_that_have_nothing_to_do():
+    # The short way answers before APIView.initial(): no permission, version or format
+    # check is made, no authentication run. It may, only while none of them would do anything;
+    # a permission or versioning class added to the view or the API must be answered for here.
+    view = SubmissionCreate()
+    assert [type(permission) for permission in view.get_permissions()] == [AllowAny]
+    assert view.versioning_class is None
+    assert view.get_authenticators() == []
+    for step in (
+        "initial",
+        "check_permissions",
+        "determine_version",
+        "perform_content_negotiation",
+        "get_format_suffix",
+    ):
+        assert getattr(SubmissionCreate, step) is getattr(APIView, step), step
