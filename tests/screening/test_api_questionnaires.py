@@ -2,8 +2,8 @@ import time
 
 import pytest
 
-from screening import models
 from screening.models import Questionnaire, QuestionnaireVersion
+from screening.models import questionnaires as live
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +103,7 @@ def test_a_repeated_detail_costs_no_query_and_follows_a_new_version(
         again = api.get("/api/v1/questionnaires/phq-9/").json()
     assert again == first
     # Once its memory of which version is live has aged, the process asks: one small query.
-    monkeypatch.setattr(models, "LIVE_STATE_SECONDS", 0.2)
+    monkeypatch.setattr(live, "LIVE_STATE_SECONDS", 0.2)
     time.sleep(0.3)
     with django_assert_num_queries(1):
         assert api.get("/api/v1/questionnaires/phq-9/").json() == first
