@@ -52,8 +52,6 @@ from screening.models import (
     QuestionnaireVersion,
     Submission,
     active_channel,
-    cached_version,
-    live_state,
 )
 from screening.recommendations import crisis_hotlines, safety_message
 from screening.result_body import result_response, write_result_body
@@ -211,10 +209,7 @@ class QuestionnaireDetail(Anonymous, APIView):
     )
     def get(self, request, slug: str):
         """The current published version of a questionnaire, questions in order."""
-        state = live_state(slug)
-        if state is None:
-            raise no_such_questionnaire()
-        version = cached_version(*state)
+        version = current_version_or_404(slug)
         # Everyone taking a test loads this, and it only changes with the version or the
         # questionnaire's texts (which the cached version stands for): its body and validators
         # are made once per language and process, and the conditional request is answered here
