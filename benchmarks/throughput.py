@@ -1,7 +1,7 @@
 """Serve the app and a bare Django app (benchmarks/bare.py) with the same gunicorn and compare.
 
 Usage: .venv/bin/python benchmarks/throughput.py [--requests 2000] [--pdfs 100] [--clients 32]
-       [--workers 4] [--rounds 5] [--no-short-way]
+       [--workers 4] [--rounds 5]
 Uses DATABASE_URL when set (e.g. PostgreSQL; the database must exist), otherwise a throw-away
 SQLite file; it is migrated and loaded with the fixtures. Static files are collected once into
 build/bench-static (DEBUG is off, as in production).
@@ -159,11 +159,6 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument(
-        "--no-short-way",
-        action="store_true",
-        help="send every answer sheet DRF's full way (SUBMISSION_SHORT_WAY=False)",
-    )
     args = parser.parse_args()
 
     env = {
@@ -178,7 +173,6 @@ def main() -> None:
         "THROTTLE_CALLBACKS": "",
         "THROTTLE_CALLBACKS_PER_RESULT": "",
         "LOG_LEVEL": "WARNING",
-        "SUBMISSION_SHORT_WAY": str(not args.no_short_way),
     }
     env.setdefault("DATABASE_URL", f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3")
     prepare(env)
@@ -244,8 +238,7 @@ def main() -> None:
     database = env["DATABASE_URL"].split(":", 1)[0]
     print(
         f"database: {database}, gunicorn workers: {args.workers}, clients: {clients}, "
-        f"requests: {n} per figure ({args.pdfs} for PDFs), "
-        f"short way for plain answer sheets: {'off' if args.no_short_way else 'on'}"
+        f"requests: {n} per figure ({args.pdfs} for PDFs)"
     )
     print(f"{'':28}{'app/s':>8}{'p50 ms':>9}{'p99 ms':>9}   {'bare Django':16}"
           f"{'/s':>7}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>8}")  # fmt: skip

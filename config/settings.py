@@ -269,9 +269,6 @@ else:
 
 # A DRF rate such as "30/minute" for anonymous submissions per client; empty disables it.
 THROTTLE_SUBMISSIONS = env.str("THROTTLE_SUBMISSIONS", default="30/minute")
-# Off: every answer sheet goes DRF's full way, not the short way a plain one takes
-# (screening.api_views.SubmissionCreate); for benchmarks/throughput.py --no-short-way.
-SUBMISSION_SHORT_WAY = env.bool("SUBMISSION_SHORT_WAY", default=True)
 
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 if NUM_PROXIES < 0:

@@ -1,10 +1,7 @@
-import io
-import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import NamedTuple
 
-from django.conf import settings
 from django.db.models import Max
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
@@ -16,10 +13,9 @@ from django.views.decorators.http import condition
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound, ParseError, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from config.api import (
@@ -33,8 +29,6 @@ from config.api import (
     mark_public,
     public_content,
 )
-from config.negotiation import PLAIN_ACCEPTS
-from config.parsers import JSONParser
 from referrals.callbacks import normalise_phone, request_callback
 from referrals.forms import NOT_A_PHONE
 from referrals.serializers import (
@@ -58,11 +52,9 @@ from screening.models import (
     QuestionnaireVersion,
     Submission,
     active_channel,
-    cached_version,
-    live_state,
 )
 from screening.recommendations import crisis_help
-from screening.result_body import renders_as_written, result_response, write_result_body
+from screening.result_body import result_response, write_result_body
 from screening.serializers import (
     QuestionnaireDetailSerializer,
     QuestionnaireListSerializer,
@@ -218,10 +210,7 @@ class QuestionnaireDetail(Anonymous, APIView):
     )
     def get(self, request, slug: str):
         """The current published version of a questionnaire, questions in order."""
-        state = live_state(slug)
-        if state is None:
-            raise no_such_questionnaire()
-        version = cached_version(*state)
+        version = current_version_or_404(slug)
         # Everyone taking a test loads this, and it only changes with the version or the
         # questionnaire's texts (which the cached version stands for): its body and validators
         # are made once per language and process, and the conditional request is answered here
@@ -243,106 +232,8 @@ class QuestionnaireDetail(Anonymous, APIView):
         return mark_public(response)
 
 
-CHANNEL_CODE = re.compile(r"[-a-zA-Z0-9_]{1,32}")
-# ASCII digits, and few: "²" is a digit to isdigit() and 5,000 digits are too many for int();
-# DRF's path reads such a length as 0.
-CONTENT_LENGTH = re.compile(r"[0-9]{1,9}")
-INPUT_FIELDS = {"answers", "channel", "version"}
-
-
-def plain_json_request(request) -> bool:
-    """A body DRF would read as JSON and an answer it would send as JSON, without asking it:
-    what the H5 page and the mini-programs send (see SubmissionCreate.dispatch)."""
-    length = request.META.get("CONTENT_LENGTH", "")
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    return (
-        request.content_type == "application/json"
-        and request.content_params.get("charset", "utf-8").lower() == "utf-8"
-        and request.META.get("HTTP_ACCEPT") in PLAIN_ACCEPTS
-        and api_settings.URL_FORMAT_OVERRIDE not in request.GET
-        and CONTENT_LENGTH.fullmatch(length) is not None
-        and (limit is None or int(length) <= limit)
-    )
-
-
-def plain_submission_input(data) -> dict | None:
-    """What SubmissionInputSerializer would make of ``data``, for the input it takes unchanged
-    (answers as an object, a channel code of slug characters, a whole version number); None for
-    anything else, which the serializer itself must judge."""
-    if not isinstance(data, dict) or not data.keys() <= INPUT_FIELDS:
-        return None
-    answers, channel, version = data.get("answers"), data.get("channel"), data.get("version")
-    if not isinstance(answers, dict):
-        return None
-    if channel is not None and not (isinstance(channel, str) and CHANNEL_CODE.fullmatch(channel)):
-        return None
-    if version is not None and (type(version) is not int or version < 1):
-        return None
-    return {"answers": answers, "channel": channel, "version": version}
-
-
 class SubmissionCreate(Anonymous, APIView):
     throttle_classes = [SubmissionRateThrottle]
-
-    def dispatch(self, request, *args, **kwargs):
-        # A campaign's rush is thousands of these a minute, nearly all of them plain: JSON in,
-        # a valid answer sheet, JSON out. Those are stored and answered here, with the same
-        # throttle, parser, scoring and body, without DRF's request, negotiation and response
-        # machinery, which cost each of them more than storing it. Anything else (other media
-        # types, malformed bodies, invalid answers with or without a crisis) goes DRF's way,
-        # to post below. tests/screening/test_plain_submissions.py holds the two to one answer.
-        if request.method == "POST" and settings.SUBMISSION_SHORT_WAY:
-            response = self.plain_post(request, kwargs["slug"])
-            if response is not None:
-                self.args, self.kwargs, self.request = args, kwargs, request
-                self.headers = self.default_response_headers
-                return self.finalize_response(request, response, *args, **kwargs)
-        return super().dispatch(request, *args, **kwargs)
-
-    def plain_post(self, request, slug: str) -> HttpResponse | None:
-        """The 201 for a plain, valid answer sheet; None for DRF's path to answer."""
-        if not (
-            plain_json_request(request)
-            and self.parser_classes == [JSONParser]
-            and self.renderer_classes == [JSONRenderer]
-            and renders_as_written(JSONRenderer(), JSONRenderer.media_type)
-        ):
-            return None
-        # Counted here, as DRF would count it (before reading the body); a refused request goes
-        # to DRF, which refuses it again with its Retry-After, and nothing is counted twice.
-        for throttle in self.get_throttles():
-            if not throttle.allow_request(request, self):
-                return None
-        self.throttle_classes = ()
-        try:
-            parser_context = {"encoding": "utf-8"}
-            data = JSONParser().parse(io.BytesIO(request.body), parser_context=parser_context)
-        except ParseError:
-            return None
-        fields = plain_submission_input(data)
-        if fields is None:
-            return None
-        try:
-            version = QuestionnaireVersion.objects.current_for(slug)
-        except QuestionnaireVersion.DoesNotExist:
-            return None
-        if fields["version"] not in (None, version.number):
-            return None
-        channel = active_channel(fields["channel"]) if fields["channel"] else None
-        try:
-            submission = Submission.create_from_answers(
-                version=version,
-                answers=fields["answers"],
-                language=get_language(),
-                channel=channel,
-            )
-        except scoring.InvalidAnswers:
-            return None
-        return HttpResponse(
-            write_result_body(submission, request),
-            status=status.HTTP_201_CREATED,
-            content_type=JSONRenderer.media_type,
-        )
 
     @extend_schema(
         request=SubmissionInputSerializer,

@@ -3,7 +3,8 @@ and sent as written.
 
 SubmissionSerializer's declared fields are the contract (the schema, typed clients); building
 them anew for every result cost more than scoring and storing the submission. So the body is
-written here, and tests/screening/test_api_submissions.py holds it to what the fields give.
+written here, and tests/screening/test_result_body.py holds it, byte for byte, to what the
+serializer and the renderer give.
 What results of one kind share (questionnaire, band, next step, hotlines) is written once per
 process every few seconds (see shared_result); only a result's own values are written each time.
 """

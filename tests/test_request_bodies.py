@@ -81,6 +81,17 @@ def test_the_api_refuses_unread_with_json_and_the_hotlines(
     assert response.json()["hotlines"][0]["number"] == "12356"
 
 
+@pytest.mark.parametrize("length", ["\xb2", "1" * 5000])
+def test_a_content_length_int_cannot_read_is_no_body(api, questionnaires, length):
+    # "²" is a digit to str.isdigit(); 5,000 digits are beyond int(). Either is read as Django
+    # reads it, as no body: a 400 naming the answers, not a server error.
+    body = {"answers": answers()}
+    response = api.post(SUBMIT, body, format="json", CONTENT_LENGTH=length)
+    assert response.status_code == 400
+    assert "answers" in response.json()
+    assert not Submission.objects.exists()
+
+
 def test_the_admin_takes_a_file_larger_than_a_public_body(admin_client, questionnaires):
     versions = "/admin/screening/questionnaireversion/"
     phq9 = QuestionnaireVersion.objects.get(questionnaire__slug="phq-9", number=1)

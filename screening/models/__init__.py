@@ -9,11 +9,9 @@ from screening.models.questionnaires import (
     PublishedVersionError,
     Questionnaire,
     QuestionnaireVersion,
-    cached_version,
     forget_cached_versions,
     forget_live_states,
     in_site_language,
-    live_state,
     next_version_number,
 )
 from screening.models.submissions import Submission, new_token
@@ -36,11 +34,9 @@ __all__ = [
     "Tier",
     "VersionPart",
     "active_channel",
-    "cached_version",
     "forget_cached_versions",
     "forget_live_states",
     "in_site_language",
-    "live_state",
     "new_token",
     "next_version_number",
 ]

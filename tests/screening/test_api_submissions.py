@@ -370,9 +370,12 @@ def test_a_result_is_sent_as_written_and_pretty_printed_when_asked(api, question
 
 
 def test_a_result_follows_the_renderers_json_settings(api, questionnaires, monkeypatch):
-    token = post(api, {"answers": phq9()}).json()["token"]
     # What REST_FRAMEWORK = {"UNICODE_JSON": False} makes of the renderer when the app starts.
     monkeypatch.setattr(JSONRenderer, "ensure_ascii", True)
-    fetched = api.get(f"/api/v1/submissions/{token}/")
-    assert b"\\u" in fetched.content and "抑郁".encode() not in fetched.content
-    assert fetched.json()["questionnaire"]["title"] == "PHQ-9 抑郁筛查"
+    created = post(api, {"answers": phq9()})
+    assert created.status_code == 201
+    fetched = api.get(f"/api/v1/submissions/{created.json()['token']}/")
+    for response in (created, fetched):
+        # DRF's renderer, as set: Chinese written as \u escapes.
+        assert b"\\u" in response.content and "抑郁".encode() not in response.content
+        assert response.json()["questionnaire"]["title"] == "PHQ-9 抑郁筛查"
