@@ -4,7 +4,9 @@ Scores are stored at submit time; the next step is worked out when the result is
 moderate result opened next week lists next week's sessions.
 """
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from config.caching import recent
@@ -81,6 +83,38 @@ def result_parts(submission: Submission, *, printed: bool = False) -> dict:
         "recommendation": recommendation_for(submission, hotlines),
         "safety_message": safety_message(),
     }
+
+
+# The rows a result shows: saving or deleting one forgets what results of its kind share
+# (config.caching.recent).
+RESULT_ROWS = (
+    "referrals.Hotline",
+    "content.Article",
+    "content.Article_questionnaires",
+    "content.Livestream",
+    "content.ExpertHours",
+    "content.HoursPause",
+    "screening.Questionnaire",
+    "screening.ScoreBand",
+)
+
+
+def result_kind(submission: Submission) -> tuple:
+    """What results that show alike have in common, apart from the person's own values: the
+    version (and its questionnaire's texts), band, tier, crisis, region, language and time
+    zone, and where the site is mounted (part of every address)."""
+    version = submission.version
+    return (
+        version.pk,
+        version.questionnaire.updated_at,
+        submission.band_id,
+        submission.tier,
+        submission.crisis,
+        region_of(submission.channel),
+        get_language(),
+        timezone.get_current_timezone_name(),
+        get_script_prefix(),
+    )
 
 
 def region_of(channel: Channel | None) -> str:

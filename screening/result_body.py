@@ -14,9 +14,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from django.http import HttpResponse
-from django.urls import get_script_prefix, reverse
-from django.utils import timezone
-from django.utils.translation import get_language
+from django.urls import reverse
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -24,7 +22,7 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from config.caching import recent
 from screening.models import Submission
-from screening.recommendations import region_of
+from screening.recommendations import RESULT_ROWS, result_kind
 from screening.serializers import SubmissionSerializer
 
 CREATED_AT = serializers.DateTimeField()
@@ -77,19 +75,7 @@ def write_result_body(submission: Submission, request) -> bytes:
 
 def shared_key(serializer: SubmissionSerializer, submission: Submission) -> tuple:
     """All that the shared parts of ``submission``'s body depend on."""
-    version = submission.version
-    return (
-        version.pk,
-        version.questionnaire.updated_at,  # its title
-        submission.band_id,
-        submission.tier,
-        submission.crisis,
-        region_of(submission.channel),
-        get_language(),
-        timezone.get_current_timezone_name(),
-        serializer.absolute("/"),
-        get_script_prefix(),  # where the site is mounted: part of every address
-    )
+    return (*result_kind(submission), serializer.absolute("/"))
 
 
 def shared_parts(serializer: SubmissionSerializer, submission: Submission) -> dict:
@@ -123,17 +109,7 @@ def shared_parts(serializer: SubmissionSerializer, submission: Submission) -> di
 # of results writes them once per process every few seconds, as JSON text that no result can
 # change. Edits to the rows they show are forgotten at once, as the rows themselves are
 # (config.caching).
-@recent(
-    "referrals.Hotline",
-    "content.Article",
-    "content.Article_questionnaires",
-    "content.Livestream",
-    "content.ExpertHours",
-    "content.HoursPause",
-    "screening.Questionnaire",
-    "screening.ScoreBand",
-    key=shared_key,
-)
+@recent(*RESULT_ROWS, key=shared_key)
 def shared_result(serializer: SubmissionSerializer, submission: Submission) -> Mapping:
     return MappingProxyType(shared_parts(serializer, submission))
 

@@ -14,13 +14,10 @@ import copy
 
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
-from django.urls import get_script_prefix
-from django.utils import timezone
-from django.utils.translation import get_language
 
 from config.caching import recent
 from screening.models import Submission
-from screening.recommendations import region_of, result_parts
+from screening.recommendations import RESULT_ROWS, result_kind, result_parts
 
 TEMPLATE = "screening/result.html"
 # Stand-ins of the values' own shapes: the token passes the URL converter, and none of them is
@@ -38,33 +35,11 @@ def context(submission: Submission, request, **extra) -> dict:
 
 def page_key(request, submission: Submission) -> tuple:
     """All the shared page of ``submission``'s kind depends on."""
-    version = submission.version
-    return (
-        version.pk,
-        version.questionnaire.updated_at,  # its title
-        submission.band_id,
-        submission.tier,
-        submission.crisis,
-        region_of(submission.channel),
-        get_language(),
-        timezone.get_current_timezone_name(),
-        request.COOKIES.get("large_text") == "1",
-        get_script_prefix(),
-    )
+    return (*result_kind(submission), request.COOKIES.get("large_text") == "1")
 
 
 # Editing any row the page shows forgets every page at once (config.caching).
-@recent(
-    "referrals.Hotline",
-    "content.Article",
-    "content.Article_questionnaires",
-    "content.Livestream",
-    "content.ExpertHours",
-    "content.HoursPause",
-    "screening.Questionnaire",
-    "screening.ScoreBand",
-    key=page_key,
-)
+@recent(*RESULT_ROWS, key=page_key)
 def shared_page(request, submission: Submission) -> str:
     stand_in = copy.copy(submission)
     stand_in.token, stand_in.total_score = TOKEN, SCORE
