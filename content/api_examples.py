@@ -14,13 +14,16 @@ SESSION = {
     "ics_url": "https://xinqiao.example.org/sessions/expert_hours/1.ics",
 }
 
-ARTICLE = {
+# An article as a result lists it, and whole, as the articles endpoint gives it.
+ARTICLE_ITEM = {
     "slug": "sleep-well",
     "title": "睡个好觉的五个小方法",
     "summary": "固定时间起床、白天晒太阳、睡前少看手机……简单的习惯能改善睡眠。",
     "url": "https://xinqiao.example.org/articles/sleep-well/",
     "video_url": "",
     "cover_url": "",
+}
+ARTICLE = ARTICLE_ITEM | {
     "body": "1. 每天固定时间起床，周末也一样。\n2. 白天多到户外晒晒太阳、活动身体。",
     "topics": ["sleep"],
     "published_at": "2026-11-01T08:00:00+08:00",

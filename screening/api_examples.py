@@ -6,7 +6,7 @@ them against what the API really answers.
 
 from drf_spectacular.utils import OpenApiExample
 
-from content.api_examples import SESSION
+from content.api_examples import ARTICLE_ITEM, SESSION
 from referrals.api_examples import HOTLINE_12356, HOTLINE_HOPE24
 
 PHQ9_OPTIONS = [
@@ -38,16 +38,7 @@ MILD_RESULT = {
     "recommendation": {
         "kind": "content",
         "message": "Short articles and videos on looking after your mood and sleep.",
-        "items": [
-            {
-                "slug": "sleep-well",
-                "title": "睡个好觉的五个小方法",
-                "summary": "固定时间起床、白天晒太阳、睡前少看手机……简单的习惯能改善睡眠。",
-                "url": "https://xinqiao.example.org/articles/sleep-well/",
-                "video_url": "",
-                "cover_url": "",
-            }
-        ],
+        "items": [ARTICLE_ITEM],
     },
     "hotlines": [HOTLINE_12356, HOTLINE_HOPE24],
     **RESULT_LINKS,
