@@ -99,18 +99,17 @@ RESULT_ROWS = (
 )
 
 
-def result_kind(submission: Submission) -> tuple:
-    """What results that show alike have in common, apart from the person's own values: the
-    version (and its questionnaire's texts), band, tier, crisis, region, language and time
-    zone, and where the site is mounted (part of every address)."""
-    version = submission.version
+def result_kind(kind: tuple) -> tuple:
+    """What results that show alike have in common, apart from the person's own values: their
+    ``Submission.kind`` (version, band, tier, crisis, region), the language and time zone, and
+    where the site is mounted (part of every address)."""
+    version_id, band_id, tier, crisis, region = kind
     return (
-        version.pk,
-        version.questionnaire.updated_at,
-        submission.band_id,
-        submission.tier,
-        submission.crisis,
-        region_of(submission.channel),
+        version_id,
+        band_id,
+        tier,
+        crisis,
+        region,
         get_language(),
         timezone.get_current_timezone_name(),
         get_script_prefix(),

@@ -75,7 +75,7 @@ def write_result_body(submission: Submission, request) -> bytes:
 
 def shared_key(serializer: SubmissionSerializer, submission: Submission) -> tuple:
     """All that the shared parts of ``submission``'s body depend on."""
-    return (*result_kind(submission), serializer.absolute("/"))
+    return (*result_kind(submission.kind), serializer.absolute("/"))
 
 
 def shared_parts(serializer: SubmissionSerializer, submission: Submission) -> dict:

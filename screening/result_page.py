@@ -10,8 +10,6 @@ anew cost each request three times what the rest of it did.
 ``tests/screening/test_result_page.py`` holds the filled-in page to the page rendered whole.
 """
 
-import copy
-
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 
@@ -33,15 +31,17 @@ def context(submission: Submission, request, **extra) -> dict:
     return result_parts(submission) | {"request": request} | extra
 
 
-def page_key(request, submission: Submission) -> tuple:
-    """All the shared page of ``submission``'s kind depends on."""
-    return (*result_kind(submission), request.COOKIES.get("large_text") == "1")
+def page_key(request, token: str, kind: tuple) -> tuple:
+    """All the shared page of results of ``kind`` depends on."""
+    return (*result_kind(kind), request.COOKIES.get("large_text") == "1")
 
 
 # Editing any row the page shows forgets every page at once (config.caching).
 @recent(*RESULT_ROWS, key=page_key)
-def shared_page(request, submission: Submission) -> str:
-    stand_in = copy.copy(submission)
+def shared_page(request, token: str, kind: tuple) -> str:
+    """The page of ``kind``'s results with stand-ins for the person's values, rendered from the
+    result behind ``token`` (one of that kind)."""
+    stand_in = Submission.objects.for_display().get(token=token)
     stand_in.token, stand_in.total_score = TOKEN, SCORE
     values = context(
         stand_in,
@@ -55,12 +55,20 @@ def shared_page(request, submission: Submission) -> str:
     return get_template(TEMPLATE).render(values)
 
 
-def result_page(request, submission: Submission) -> str:
-    """The result page of ``submission`` as a plain GET of its address shows it."""
+def result_page(request, token: str) -> str | None:
+    """The result page behind ``token`` as a plain GET of its address shows it (None: there
+    is no such result).
+
+    Reads only the result's own row: everything else on the page comes with its kind's page.
+    """
+    found = Submission.objects.kind_of(token)
+    if found is None:
+        return None
+    token, score, *kind = found
     return (
-        shared_page(request, submission)
-        .replace(TOKEN, submission.token)
-        .replace(SHORT_TOKEN, submission.short_token)
-        .replace(SCORE, str(submission.total_score))
+        shared_page(request, token, tuple(kind))
+        .replace(TOKEN, token)
+        .replace(SHORT_TOKEN, token[:8])
+        .replace(SCORE, str(score))
         .replace(CSRF, get_token(request))
     )

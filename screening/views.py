@@ -224,11 +224,13 @@ def questionnaire(request, slug: str) -> HttpResponse:
 
 
 def result(request, token: str) -> HttpResponse:
-    submission = get_object_or_404(Submission.objects.for_display(), token=token)
     if not request.GET:
         # The address as the form's redirect, a QR code or a bookmark opens it: the page every
         # result of its kind shares, with this person's values written in.
-        return HttpResponse(result_page.result_page(request, submission))
+        if (page := result_page.result_page(request, token)) is None:
+            raise Http404
+        return HttpResponse(page)
+    submission = get_object_or_404(Submission.objects.for_display(), token=token)
     # The form's redirect adds ?callback=1; the thanks is shown only while a case is open, so a
     # restored tab or a shared link never tells someone a call is coming that is not.
     callback_sent = request.GET.get("callback") == "1" and submission.cases.open().exists()

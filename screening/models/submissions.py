@@ -2,7 +2,7 @@
 
 import secrets
 
-from django.db import IntegrityError, models
+from django.db import IntegrityError, connection, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +23,29 @@ def new_token() -> str:
 class SubmissionQuerySet(models.QuerySet):
     def for_display(self) -> "SubmissionQuerySet":
         return self.select_related("version__questionnaire", "band", "channel")
+
+
+# One plain query, written out: compiling it with the ORM took longer than running it, on the
+# page every villager opens (see Submission.objects.kind_of).
+KIND_OF_SQL = """
+    SELECT s.token, s.total_score, s.version_id, s.band_id, s.tier, s.crisis, c.region
+    FROM screening_submission s LEFT JOIN screening_channel c ON c.id = s.channel_id
+    WHERE s.token = %s
+"""
+
+
+class SubmissionManager(models.Manager.from_queryset(SubmissionQuerySet)):
+    def kind_of(self, token: str) -> tuple | None:
+        """(token, total score, *kind) of the submission behind ``token`` (None: there is none):
+        the person's own values and their kind of result (``Submission.kind``), without the
+        rows that every result of the kind shares, which are read once per kind."""
+        with connection.cursor() as cursor:
+            cursor.execute(KIND_OF_SQL, [token])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        token, score, version_id, band_id, tier, crisis, region = row
+        return (token, score, version_id, band_id, tier, bool(crisis), region or "")
 
 
 class Submission(models.Model):
@@ -53,7 +76,7 @@ class Submission(models.Model):
     )
     created_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
 
-    objects = SubmissionQuerySet.as_manager()
+    objects = SubmissionManager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -68,6 +91,13 @@ class Submission(models.Model):
     # staff login, whatever its permissions, to the result behind its secret token.
     def result_path(self) -> str:
         return reverse("result", args=[self.token])
+
+    @property
+    def kind(self) -> tuple:
+        """(version id, band id, tier, crisis, region): what this result shows alike with every
+        other of its kind (the tail of ``Submission.objects.kind_of()``'s row)."""
+        region = self.channel.region if self.channel_id else ""
+        return (self.version_id, self.band_id, self.tier, self.crisis, region)
 
     @property
     def short_token(self) -> str:

@@ -52,7 +52,7 @@ def test_the_written_in_page_is_the_whole_page(demo_data, kind, language, large_
             request = factory.get(submission.result_path())
             if large_text:
                 request.COOKIES["large_text"] = "1"
-            written = result_page.result_page(request, submission)
+            written = result_page.result_page(request, submission.token)
             assert CSRF_VALUE.sub(r"\1\2", written) == CSRF_VALUE.sub(
                 r"\1\2", whole(request, submission)
             )
@@ -94,3 +94,18 @@ def test_the_written_in_csrf_token_lets_the_call_back_form_through(demo_data):
     # Back with ?callback=1 the page is rendered whole, with the thanks.
     thanks = client.get(response["Location"]).content.decode()
     assert 'role="status"' in thanks
+
+
+@pytest.mark.parametrize("kind", SHEETS)
+@pytest.mark.parametrize("poster", [None, "demo"])
+def test_a_result_is_found_by_its_own_row_and_kind(demo_data, kind, poster):
+    channel = Channel.objects.get(code=poster) if poster else None
+    submission = stored(SHEETS[kind], channel=channel)
+    found = Submission.objects.kind_of(submission.token)
+    assert found == (submission.token, submission.total_score, *submission.kind)
+    assert found[-1] == (channel.region if channel else "")
+    assert Submission.objects.kind_of("x" * 32) is None
+
+
+def test_an_unknown_result_is_not_found(client, demo_data):
+    assert client.get("/r/" + "x" * 32 + "/").status_code == 404
