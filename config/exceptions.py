@@ -44,7 +44,7 @@ def with_hotlines(body: dict) -> dict:
     it, an app that sent something unreadable) may be in crisis, and their answers may be lost:
     the help comes with the refusal. A field error (a missing answer, a mistyped phone number)
     is for the app to show beside that field; answers that already show a crisis carry the
-    hotlines there too (screening.api_views.SubmissionCreate).
+    hotlines there too (screening.api_views.submissions.SubmissionCreate).
     """
     body.setdefault("hotlines", national_hotlines())
     return body

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from config.api import ErrorSerializer
 from screening import sheets
-from screening.api_views import result_or_404
+from screening.api_views.submissions import result_or_404
 from screening.converters import TokenConverter
 from screening.models import QuestionnaireVersion, Submission
 

@@ -1,0 +1,100 @@
+"""Asking the crisis team to call back, from a result."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api import NOT_JSON, THROTTLED, TOO_LARGE
+from referrals.callbacks import normalise_phone, request_callback
+from referrals.forms import NOT_A_PHONE
+from referrals.serializers import CallbackInputSerializer, CallbackResponseSerializer
+from referrals.throttling import CallbackLimits
+from screening.api_examples import CALLBACK_RESPONSE
+from screening.api_views.submissions import NOT_FOUND, result_or_404
+
+
+class CallbackCreate(APIView):
+    # Counted around the work, once the form is valid (referrals.throttling.CallbackLimits).
+    throttle_classes = ()
+
+    @extend_schema(
+        request=CallbackInputSerializer,
+        responses={
+            201: OpenApiResponse(
+                CallbackResponseSerializer,
+                description="A new case was opened.",
+                examples=[OpenApiExample("New case", value=CALLBACK_RESPONSE)],
+            ),
+            200: OpenApiResponse(
+                CallbackResponseSerializer,
+                description="An open case existed and was updated.",
+                examples=[
+                    OpenApiExample("Existing case", value=CALLBACK_RESPONSE | {"created": False})
+                ],
+            ),
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description='`{"consent": [...]}` or `{"phone": [...]}`.',
+                examples=[
+                    OpenApiExample(
+                        "No consent, bad number",
+                        value={
+                            "consent": ["We can only call you back if you agree (consent: true)."],
+                            "phone": ["Please give a mainland China mobile or landline number."],
+                        },
+                    )
+                ],
+            ),
+            404: NOT_FOUND,
+            413: TOO_LARGE,
+            415: NOT_JSON,
+            429: THROTTLED,
+        },
+        examples=[
+            OpenApiExample(
+                "Call me back",
+                value={
+                    "phone": "139 1234 5678",
+                    "consent": True,
+                    "preferred_time": "晚上7点以后",
+                    "note": "",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request, token: str) -> Response:
+        """Ask the crisis team to call back. Needs explicit consent; the number is never echoed."""
+        submission = result_or_404(token)
+        form = CallbackInputSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        errors = {}
+        # Consent must be an explicit JSON true, not "yes" or 1.
+        if not isinstance(request.data, dict) or request.data.get("consent") is not True:
+            errors["consent"] = [_("We can only call you back if you agree (consent: true).")]
+        phone = normalise_phone(form.validated_data["phone"])
+        if phone is None:
+            errors["phone"] = [NOT_A_PHONE]
+        if errors:
+            raise ValidationError(errors)
+        with CallbackLimits(request, token) as limits:
+            case, created = request_callback(
+                submission=submission,
+                phone=phone,
+                preferred_time=form.validated_data["preferred_time"],
+                note=form.validated_data["note"],
+            )
+            limits.taken(created=created)
+        body = {
+            "status": case.status,
+            "created": created,
+            "message": _(
+                "Thank you. The crisis team will call you back as soon as they can. If you are "
+                "in danger now, call 110 or 120, or the hotline 12356."
+            ),
+        }
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
