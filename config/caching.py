@@ -92,5 +92,5 @@ class RememberedRepresentation:
         # A copy: the caller may change its dict, never the one kept for the next request.
         return dict(kept[key])
 
-    def to_representation(self, instance):
+    def to_representation(self, instance) -> dict:
         return self.remembered(instance, self.representation_key())

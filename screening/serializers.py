@@ -64,7 +64,7 @@ class QuestionnaireDetailSerializer(serializers.ModelSerializer):
 class ChannelCodeField(serializers.CharField):
     """A channel code that is ignored (None), not refused, when it could be no channel's."""
 
-    def run_validation(self, data=serializers.empty):
+    def run_validation(self, data=serializers.empty) -> str | None:
         try:
             return super().run_validation(data)
         except serializers.ValidationError:
@@ -122,7 +122,7 @@ class ContentRecommendationSerializer(serializers.Serializer):
     message = serializers.CharField()
     items = ArticleItemSerializer(many=True)
 
-    def to_representation(self, recommendation):
+    def to_representation(self, recommendation: dict) -> dict:
         # By hand, as the result's body is (screening.result_body).
         return {
             "kind": recommendation["kind"],
@@ -147,7 +147,7 @@ class ScheduleRecommendationSerializer(serializers.Serializer):
         "empty. Show them below the sessions.",
     )
 
-    def to_representation(self, recommendation):
+    def to_representation(self, recommendation: dict) -> dict:
         return {
             "kind": recommendation["kind"],
             "message": str(recommendation["message"]),
@@ -182,7 +182,7 @@ class ReferralRecommendationSerializer(AbsoluteUrlMixin, serializers.Serializer)
     def get_callback_url(self, recommendation) -> str:
         return self.absolute(recommendation["callback_url"])
 
-    def to_representation(self, recommendation):
+    def to_representation(self, recommendation: dict) -> dict:
         return {
             "kind": recommendation["kind"],
             "crisis": recommendation["crisis"],

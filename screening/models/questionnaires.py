@@ -59,13 +59,13 @@ class PublishedVersionError(ValidationError):
 
 
 class QuestionnaireQuerySet(models.QuerySet):
-    def published(self):
+    def published(self) -> "QuestionnaireQuerySet":
         """Questionnaires with at least one published version."""
         return self.filter(
             Exists(QuestionnaireVersion.objects.published().filter(questionnaire=OuterRef("pk")))
         )
 
-    def with_current_version(self):
+    def with_current_version(self) -> "QuestionnaireQuerySet":
         """Published questionnaires annotated with their current version's number and size."""
         current = (
             QuestionnaireVersion.objects.published()
@@ -137,7 +137,7 @@ class Questionnaire(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
         # Its texts are part of what the API serves for the live version.
         forget_live_states()
@@ -149,10 +149,10 @@ class Questionnaire(models.Model):
 
 
 class VersionQuerySet(models.QuerySet):
-    def published(self):
+    def published(self) -> "VersionQuerySet":
         return self.filter(published_at__isnull=False)
 
-    def with_definition(self):
+    def with_definition(self) -> "VersionQuerySet":
         """Everything needed to display and score a version, in a fixed number of queries."""
         from screening.models.parts import ItemRule, Question  # parts stand on versions
 
@@ -202,7 +202,7 @@ class VersionQuerySet(models.QuerySet):
         versions = self.published().filter(questionnaire__slug=slug).order_by("-number")
         return versions.cache_keys().first()
 
-    def cache_keys(self):
+    def cache_keys(self) -> "VersionQuerySet":
         """Rows as ``cached_version``'s arguments: (id, published_at, questionnaire updated_at)."""
         return self.values_list("pk", "published_at", "questionnaire__updated_at")
 
@@ -305,7 +305,7 @@ class QuestionnaireVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.questionnaire.slug} v{self.number}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         if self.pk is None:
             return super().save(*args, **kwargs)
         with transaction.atomic():
@@ -314,7 +314,7 @@ class QuestionnaireVersion(models.Model):
             refuse_if_published(self.pk, lock=True)
             super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
         if self.is_published:
             raise PublishedVersionError()
         return super().delete(*args, **kwargs)
