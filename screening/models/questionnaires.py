@@ -1,4 +1,8 @@
-"""Questionnaires and their versions: which version is live, and each process's copy of it."""
+"""Questionnaires and their versions: which version is live, and each process's copy of it.
+
+Past 400 lines on purpose: which version is live (the queries, the few seconds' memory of it
+and the saves that forget it) is one rule, safest read in one place.
+"""
 
 import time
 from collections.abc import Mapping
