@@ -36,6 +36,15 @@ def pytest_configure(config):
         config.add_cleanup(traveller.stop)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _sheet_font():
+    # The PDF sheets' own font, as `make setup` builds it: once per checkout, a few seconds.
+    from screening import sheet_font
+
+    if not sheet_font.path().is_file():
+        sheet_font.build(sheet_font.path())
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # Throttle counters live in the cache; each test starts with none. Fixtures reload the same
