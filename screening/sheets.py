@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from weasyprint import HTML, Document
 
 from config.national import CHINA_TIME
-from content.models import Session
+from content.models import Session, by_source
 from referrals.models import national_line_first
 from screening.models import ItemRule, Question, QuestionnaireVersion, Submission
 from screening.recommendations import hotlines_serving, result_parts, safety_message
@@ -96,6 +96,7 @@ def answered_questions(submission: Submission) -> list[dict]:
 
 
 SESSIONS_ON_PAPER = 3
+LOCAL_SERVICES_ON_PAPER = 2
 
 
 def sessions_on_paper(sessions: list[Session]) -> list[Session]:
@@ -104,10 +105,7 @@ def sessions_on_paper(sessions: list[Session]) -> list[Session]:
     On one printed page, the same weekly hours listed again for next week would take the place
     of another way to talk to someone; the code on the sheet leads to every date.
     """
-    firsts: dict[tuple[str, int], Session] = {}
-    for session in sessions:
-        firsts.setdefault((session.kind, session.source.pk), session)
-    return list(firsts.values())[:SESSIONS_ON_PAPER]
+    return [series[0] for series in by_source(sessions)][:SESSIONS_ON_PAPER]
 
 
 def result_sheet_html(submission: Submission, *, result_url: str, tight: bool = False) -> str:
@@ -122,6 +120,9 @@ def result_sheet_html(submission: Submission, *, result_url: str, tight: bool = 
             "version": submission.version,
             "answers": answered_questions(submission),
             "sessions": sessions_on_paper(parts["recommendation"].get("sessions", [])),
+            "local_services": parts["recommendation"].get("local_services", [])[
+                :LOCAL_SERVICES_ON_PAPER
+            ],
             "result_url": result_url,
             "qr": qr_data_uri(result_url),
             "font_url": font_url(),

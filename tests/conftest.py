@@ -98,6 +98,7 @@ def staff_groups(db):
     """The staff roles made by a data migration, which a transactional test's flush removes."""
     import_module("referrals.migrations.0002_staff_groups").grant_roles(Group, Permission)
     import_module("content.migrations.0005_pause_permissions").grant(Group, Permission)
+    import_module("referrals.migrations.0010_local_service_permissions").grant(Group, Permission)
 
 
 @pytest.fixture
@@ -132,12 +133,17 @@ def hotlines(db):
 
 
 @pytest.fixture
+def local_services(db):
+    call_command("loaddata", FIXTURES / "referrals_local_services.json", verbosity=0)
+
+
+@pytest.fixture
 def content(questionnaires):
     call_command("loaddata", FIXTURES / "content_demo.json", verbosity=0)
 
 
 @pytest.fixture
-def demo_data(channels, hotlines, content):
+def demo_data(channels, hotlines, local_services, content):
     """Every shipped fixture, as `make run` loads them."""
 
 

@@ -162,8 +162,8 @@ def test_the_crisis_sheets_code_is_where_its_words_say(api, client, demo_data, t
     # The code is printed below the crisis box, on the right, captioned for the call-back.
     assert (
         in_chinese(
-            "Call one of these hotlines today, or scan the code just below on the right to open "
-            "this result and ask the crisis team to call you back."
+            "Call a hotline today, or scan the code below on the right to ask the crisis team to "
+            "call you back."
         )
         in flat
     )
@@ -174,7 +174,7 @@ def test_the_crisis_sheets_code_is_where_its_words_say(api, client, demo_data, t
 def test_the_answer_that_made_a_crisis_is_marked_in_the_answers(api, client, demo_data, tmp_path):
     flat = result_text(client, tmp_path, submit(api, CRISIS))
     answers = flat[flat.index(in_chinese("Your answers")) :]
-    mark = in_chinese("This answer needs a talk today")
+    mark = in_chinese("Needs a talk today")
     assert answers.count(mark) == 1
     # On item 9's row: after its question, before item 10's.
     item9 = squeeze(Question.objects.get(code="phq9_9", version__number=1).text)
