@@ -5,8 +5,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.checks import CheckMessage, Warning
 
-from screening import sheet_font
-
 
 def site_url_is_public(app_configs, **kwargs) -> list[CheckMessage]:
     """Posters' QR codes and the crisis team's links are built from SITE_URL."""
@@ -25,6 +23,8 @@ def site_url_is_public(app_configs, **kwargs) -> list[CheckMessage]:
 
 def sheet_font_is_built(app_configs, **kwargs) -> list[CheckMessage]:
     """Without their own font the sheets still print, at about twice the size and time."""
+    from screening import sheet_font  # WeasyPrint loads Pango: only when checking
+
     if sheet_font.path().is_file():
         return []
     return [
