@@ -24,8 +24,9 @@ client: setup  ## Regenerate clients/openapi.yaml and the TypeScript types after
 client-check: setup  ## Fail when clients/ differs from what the API generates now
 	VENV=$(VENV) ./scripts/check-client.sh
 
-setup: system-deps $(VENV)/.installed  ## Install, then compile the translations (*.mo is not committed)
+setup: system-deps $(VENV)/.installed  ## Install, compile the translations (*.mo is not committed), build the sheets' font
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules --verbosity 0
+	$(BIN)/python manage.py sheet_font --if-missing
 
 messages: setup  ## Update locale/*/django.po from the code and templates, then translate what is new
 	$(BIN)/python manage.py makemessages --all --no-obsolete -i '.venv/*' -i 'build/*' -i 'clients/*'

@@ -4,6 +4,8 @@ Usage: .venv/bin/python benchmarks/pdf.py [--renders 20]
 Uses DATABASE_URL when set (e.g. PostgreSQL; the database must exist), otherwise a throw-away
 SQLite file. It is migrated and loaded with the fixtures; the submissions it makes are deleted.
 Each render bypasses the PDF cache: what a first download costs. Prints figures, asserts nothing.
+The goal for a one-page sheet: at most 100 KB (tests/screening/test_sheets.py holds that) and
+150 ms of CPU, with the sheets' own font built (`manage.py sheet_font`, run by `make setup`).
 """
 
 import argparse
@@ -67,8 +69,11 @@ def main() -> None:
     django.setup()
     prepare()
 
+    from screening import sheet_font
     from screening.models import QuestionnaireVersion, Submission
 
+    if not sheet_font.path().is_file():
+        print(f"no sheet font at {sheet_font.path()}: run manage.py sheet_font first")
     version = QuestionnaireVersion.objects.current_for("phq-9")
     made = []
     try:

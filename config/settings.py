@@ -194,6 +194,9 @@ USE_TZ = True
 MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hans"
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("zh-hans",), "zh-hans": ("en",)}
 
+# The printable sheets' font, built by `manage.py sheet_font` (screening.sheet_font).
+SHEET_FONT = env.path("SHEET_FONT", default=BASE_DIR / "build" / "sheet-font.otf")
+
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]

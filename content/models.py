@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -389,6 +390,15 @@ class HoursPause(models.Model):
                     )
                 }
             )
+
+
+def by_source(sessions: Iterable[Session]) -> list[list[Session]]:
+    """The sessions of each livestream or recurring expert hours together, soonest first: the
+    same weekly hours listed five times over read as five ways to talk to someone."""
+    series: dict[tuple[str, int], list[Session]] = {}
+    for session in sessions:
+        series.setdefault((session.kind, session.source.pk), []).append(session)
+    return list(series.values())
 
 
 def upcoming_sessions(

@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from config.forms import UnchangedSinceOpenedForm
-from referrals.models import CaseNote, CaseQuerySet, Hotline, ReferralCase, queue_order
+from referrals.models import (
+    CaseNote,
+    CaseQuerySet,
+    Hotline,
+    LocalService,
+    ReferralCase,
+    queue_order,
+)
 from referrals.regions import REGION_CODE, is_region_code
 
 
@@ -57,6 +64,23 @@ class HotlineAdmin(TranslationAdmin):
     def region_code(self, hotline) -> str:
         return region_cell(
             hotline.region, _("not a region code: no result lists this line; enter its code")
+        )
+
+
+@admin.register(LocalService)
+class LocalServiceAdmin(TranslationAdmin):
+    """Help near you, listed by region on moderate and severe results, as hotlines are."""
+
+    form = UnchangedSinceOpenedForm
+    list_display = ["name", "kind", "region_code", "phone", "priority", "active", "last_verified"]
+    list_filter = ["kind", "active", UnknownRegionFilter]
+    search_fields = ["name", "address", "phone", "region"]
+    ordering = ["region", "priority"]
+
+    @admin.display(description=_("region code"), ordering="region")
+    def region_code(self, service) -> str:
+        return region_cell(
+            service.region, _("not a region code: no result lists this service; enter its code")
         )
 
 

@@ -24,3 +24,13 @@ HOTLINE_HOPE24 = {
     "national": True,
     "last_verified": "2026-11-24",
 }
+LOCAL_SERVICE_ANDING = {
+    "name": "示例：安定区精神卫生中心",
+    "kind": "mental_health_centre",
+    "address": "示例地址：定西市安定区某路1号",
+    "phone": "0932-8123400",
+    "tel": "tel:09328123400",
+    "hours": "周一至周五 8:00–17:30",
+    "region": "621102",
+    "last_verified": "2026-12-07",
+}

@@ -383,3 +383,7 @@ class CaseNote(models.Model):
     def __str__(self) -> str:
         # Not the text: admin history (LogEntry) keeps this string, beyond the retention job.
         return _("Case note %(pk)s") % {"pk": self.pk}
+
+
+# A concept of its own, in its own module; imported here so that Django loads it with the app.
+from referrals.local_services import LocalService  # noqa: E402, F401

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from config.caching import RememberedRepresentation
-from referrals.models import Hotline
+from referrals.models import Hotline, LocalService
 
 
 class HotlineSerializer(RememberedRepresentation, serializers.ModelSerializer):
@@ -31,6 +31,27 @@ class HotlineSerializer(RememberedRepresentation, serializers.ModelSerializer):
         extra_kwargs = {
             name: {"required": True} for name in ("operator", "kind", "open_24h", "region")
         }
+
+
+class LocalServiceSerializer(RememberedRepresentation, serializers.ModelSerializer):
+    """A place near the person to talk to someone face to face."""
+
+    kind = serializers.ChoiceField(
+        choices=LocalService.Kind.choices,
+        help_text="`mental_health_centre` (the county's), `hospital_clinic` (a hospital's "
+        "psychological clinic) or `village_doctor` (the village doctor or township health "
+        "centre, who can refer on).",
+    )
+    tel = serializers.CharField(
+        source="tel_uri", help_text="Tap-to-call link such as tel:09321234567; empty without one."
+    )
+    hours = serializers.CharField(help_text="Opening hours in words; may be empty.")
+
+    class Meta:
+        model = LocalService
+        fields = ["name", "kind", "address", "phone", "tel", "hours", "region", "last_verified"]
+        # Always sent (output only): required in the schema.
+        extra_kwargs = {name: {"required": True} for name in ("address", "phone", "region")}
 
 
 class CallbackInputSerializer(serializers.Serializer):

@@ -7,7 +7,7 @@ them against what the API really answers.
 from drf_spectacular.utils import OpenApiExample
 
 from content.api_examples import ARTICLE_ITEM, SESSION
-from referrals.api_examples import HOTLINE_12356, HOTLINE_HOPE24
+from referrals.api_examples import HOTLINE_12356, HOTLINE_HOPE24, LOCAL_SERVICE_ANDING
 
 PHQ9_OPTIONS = [
     {"value": 0, "label": "完全不会"},
@@ -74,6 +74,8 @@ CRISIS_RESULT = MILD_RESULT | {
         "Please talk to someone today: call one of the hotlines below (12356 is anonymous), or "
         "leave your number and the crisis team will call you back.",
         "hotlines": [HOTLINE_12356, HOTLINE_HOPE24],
+        # No poster's channel, so no region: no services near the person are known.
+        "local_services": [],
         "callback_url": "https://xinqiao.example.org/api/v1/submissions/"
         "TZ9wfC15sbumseSaCs5-UeBgZ-6-nirw/callback/",
         "items": [],
@@ -96,8 +98,11 @@ MODERATE_RESULT = MILD_RESULT | {
         "sessions": [
             SESSION,
         ],
+        # From the region of the poster the person came through (channel).
+        "local_services": [LOCAL_SERVICE_ANDING],
         "items": MILD_RESULT["recommendation"]["items"][:1],
     },
+    "channel": "demo-gansu",
 }
 RESULT_EXAMPLES = [
     OpenApiExample("Mild result (kind content)", value=MILD_RESULT, response_only=True),

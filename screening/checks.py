@@ -19,3 +19,19 @@ def site_url_is_public(app_configs, **kwargs) -> list[CheckMessage]:
             id="screening.W001",
         )
     ]
+
+
+def sheet_font_is_built(app_configs, **kwargs) -> list[CheckMessage]:
+    """Without their own font the sheets still print, at about twice the size and time."""
+    from screening import sheet_font  # WeasyPrint loads Pango: only when checking
+
+    if sheet_font.path().is_file():
+        return []
+    return [
+        Warning(
+            f"The printable sheets' font is missing ({sheet_font.path()}): PDF sheets embed the "
+            "whole system font's glyph table instead, about 200 KB each.",
+            hint="Run `python manage.py sheet_font` (make setup does).",
+            id="screening.W002",
+        )
+    ]

@@ -10,12 +10,18 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from config.caching import recent
-from content.models import Article, upcoming_sessions
-from referrals.models import Hotline, national_line_first, with_national_line
+from content.models import Article, by_source, upcoming_sessions
+from referrals.models import Hotline, LocalService, national_line_first, with_national_line
 from screening.models import Channel, Submission, Tier
 
 ARTICLES_PER_RESULT = 3
-SESSIONS_PER_RESULT = 5
+SESSIONS_PER_RESULT = 5  # the API's list, one line per occurrence
+# The page's list, one line per livestream or weekly hours with its next dates: read from more
+# occurrences, so that a weekly session does not crowd out next month's livestream.
+SESSIONS_SCANNED = 15
+SERIES_PER_RESULT = 4
+DATES_PER_SERIES = 3
+LOCAL_SERVICES_PER_RESULT = 4
 
 
 def safety_message() -> str:
@@ -39,7 +45,18 @@ def articles_for_result(questionnaire_id: int, tier: str) -> tuple[Article, ...]
 
 @recent("content.Livestream", "content.ExpertHours", "content.HoursPause")
 def sessions_soon() -> tuple:
-    return tuple(upcoming_sessions(limit=SESSIONS_PER_RESULT))
+    return tuple(upcoming_sessions(limit=SESSIONS_SCANNED))
+
+
+@recent("referrals.LocalService")
+def local_services_serving(region: str) -> tuple[LocalService, ...]:
+    """Help near you: ``LocalService.objects.serving(region)``, as results in the region list it."""
+    return tuple(LocalService.objects.serving(region)[:LOCAL_SERVICES_PER_RESULT])
+
+
+def session_series(sessions) -> list[list]:
+    """Each livestream or weekly hours once, with its next few dates."""
+    return [series[:DATES_PER_SERIES] for series in by_source(sessions)][:SERIES_PER_RESULT]
 
 
 def hotlines_for(submission: Submission) -> list[Hotline]:
@@ -89,6 +106,7 @@ def result_parts(submission: Submission, *, printed: bool = False) -> dict:
 # (config.caching.recent).
 RESULT_ROWS = (
     "referrals.Hotline",
+    "referrals.LocalService",
     "content.Article",
     "content.Article_questionnaires",
     "content.Livestream",
@@ -138,6 +156,7 @@ def recommendation_for(submission: Submission, hotlines: list[Hotline]) -> dict:
             "safety_message": safety_message() if submission.crisis else "",
             "message": f"{safety_message()}\n\n{message}" if submission.crisis else message,
             "hotlines": hotlines,
+            "local_services": local_services_for(submission),
             "callback_url": reverse("api-callback", args=[submission.token]),
             # Only what an editor marked for severe results (what a call to 12356 is like).
             "items": articles_suiting(submission, Tier.SEVERE),
@@ -149,7 +168,9 @@ def recommendation_for(submission: Submission, hotlines: list[Hotline]) -> dict:
                 "Talk it over with a professional: join one of these expert livestreams or "
                 "consultation hours. You can add them to your phone's calendar."
             ),
-            "sessions": list(sessions_soon()),
+            "sessions": list(sessions_soon()[:SESSIONS_PER_RESULT]),
+            "series": session_series(sessions_soon()),
+            "local_services": local_services_for(submission),
             "items": articles_suiting(submission, Tier.MODERATE),
         }
     return {
@@ -157,6 +178,11 @@ def recommendation_for(submission: Submission, hotlines: list[Hotline]) -> dict:
         "message": _("Short articles and videos on looking after your mood and sleep."),
         "items": articles_suiting(submission, Tier.MILD),
     }
+
+
+def local_services_for(submission: Submission) -> list[LocalService]:
+    """The places near the person's channel to talk to someone face to face; none without one."""
+    return list(local_services_serving(region_of(submission.channel)))
 
 
 def articles_suiting(submission: Submission, tier: str) -> list:

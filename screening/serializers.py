@@ -2,7 +2,7 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_fiel
 from rest_framework import serializers
 
 from content.serializers import AbsoluteUrlMixin, ArticleItemSerializer, SessionSerializer
-from referrals.serializers import HotlineSerializer
+from referrals.serializers import HotlineSerializer, LocalServiceSerializer
 from screening.models import Option, Question, QuestionnaireVersion, Submission
 from screening.recommendations import result_parts
 
@@ -141,6 +141,12 @@ class ScheduleRecommendationSerializer(serializers.Serializer):
     )
     message = serializers.CharField()
     sessions = SessionSerializer(many=True)
+    local_services = LocalServiceSerializer(
+        many=True,
+        help_text="Help near you: the mental-health centre, hospital clinics and village doctor "
+        "serving the region of the person's channel, most local first; empty without a channel "
+        "or where none are entered. Show them as places to go, with tap-to-call `tel` links.",
+    )
     items = ArticleItemSerializer(
         many=True,
         help_text="Articles and videos an editor marked as suiting moderate results; often "
@@ -152,6 +158,9 @@ class ScheduleRecommendationSerializer(serializers.Serializer):
             "kind": recommendation["kind"],
             "message": str(recommendation["message"]),
             "sessions": SessionSerializer.represent(recommendation["sessions"], self.context),
+            "local_services": LocalServiceSerializer.represent(
+                recommendation["local_services"], self.context
+            ),
             "items": ArticleItemSerializer.represent(recommendation["items"], self.context),
         }
 
@@ -170,6 +179,12 @@ class ReferralRecommendationSerializer(AbsoluteUrlMixin, serializers.Serializer)
     safety_message = serializers.CharField(help_text="Immediate-safety words; empty unless crisis.")
     message = serializers.CharField(help_text="Starts with the safety message in a crisis.")
     hotlines = HotlineSerializer(many=True)
+    local_services = LocalServiceSerializer(
+        many=True,
+        help_text="Help near you: the mental-health centre, hospital clinics and village doctor "
+        "serving the region of the person's channel, most local first; empty without a channel "
+        "or where none are entered. Show them as places to go, with tap-to-call `tel` links.",
+    )
     callback_url = serializers.SerializerMethodField(
         help_text='POST `{"phone": "...", "consent": true}` here to ask the crisis team to call.'
     )
@@ -189,6 +204,9 @@ class ReferralRecommendationSerializer(AbsoluteUrlMixin, serializers.Serializer)
             "safety_message": str(recommendation["safety_message"]),
             "message": str(recommendation["message"]),
             "hotlines": HotlineSerializer.represent(recommendation["hotlines"], self.context),
+            "local_services": LocalServiceSerializer.represent(
+                recommendation["local_services"], self.context
+            ),
             "callback_url": self.get_callback_url(recommendation),
             "items": ArticleItemSerializer.represent(recommendation["items"], self.context),
         }

@@ -16,13 +16,13 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from weasyprint import HTML, Document
-from weasyprint.urls import URLFetcher
 
 from config.national import CHINA_TIME
-from content.models import Session
+from content.models import Session, by_source
 from referrals.models import national_line_first
-from screening.models import Question, QuestionnaireVersion, Submission
+from screening.models import ItemRule, Question, QuestionnaireVersion, Submission
 from screening.recommendations import hotlines_serving, result_parts, safety_message
+from screening.sheet_font import SheetFetcher, font_configuration, font_url
 
 CACHE_SECONDS = 10 * 60
 
@@ -38,8 +38,8 @@ def qr_data_uri(url: str) -> str:
 
 def laid_out(html: str) -> Document:
     """A sheet's HTML laid out in pages. Sheets carry everything inline (styles, the QR code as
-    a data URI), so the renderer may load nothing else: no file, no network."""
-    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).render()
+    a data URI) but their font, so the renderer may load nothing else: no file, no network."""
+    return HTML(string=html, url_fetcher=SheetFetcher()).render(font_config=font_configuration())
 
 
 def render_pdf(html: str, *, tighter: Callable[[], str] | None = None, pages: int = 1) -> bytes:
@@ -71,17 +71,32 @@ def cached_pdf(
 
 
 def answered_questions(submission: Submission) -> list[dict]:
-    """Each question of the submission's version with the option the person chose (or None)."""
+    """Each question of the submission's version with the option the person chose (or None),
+    and whether that answer set off a crisis rule (PHQ-9 item 9 above 0): whoever reads the
+    printout must see which answer it was."""
     questions = Question.objects.filter(version=submission.version_id).prefetch_related("options")
+    alarming = set(
+        ItemRule.objects.filter(
+            version=submission.version_id, crisis=True, code__in=submission.triggered_rules
+        ).values_list("question_id", flat=True)
+    )
     rows = []
     for number, question in enumerate(questions, 1):
         value = submission.answers.get(question.code)
         option = next((o for o in question.options.all() if o.value == value), None)
-        rows.append({"number": number, "question": question, "option": option})
+        rows.append(
+            {
+                "number": number,
+                "question": question,
+                "option": option,
+                "crisis": question.pk in alarming,
+            }
+        )
     return rows
 
 
 SESSIONS_ON_PAPER = 3
+LOCAL_SERVICES_ON_PAPER = 2
 
 
 def sessions_on_paper(sessions: list[Session]) -> list[Session]:
@@ -90,10 +105,7 @@ def sessions_on_paper(sessions: list[Session]) -> list[Session]:
     On one printed page, the same weekly hours listed again for next week would take the place
     of another way to talk to someone; the code on the sheet leads to every date.
     """
-    firsts: dict[tuple[str, int], Session] = {}
-    for session in sessions:
-        firsts.setdefault((session.kind, session.source.pk), session)
-    return list(firsts.values())[:SESSIONS_ON_PAPER]
+    return [series[0] for series in by_source(sessions)][:SESSIONS_ON_PAPER]
 
 
 def result_sheet_html(submission: Submission, *, result_url: str, tight: bool = False) -> str:
@@ -108,8 +120,12 @@ def result_sheet_html(submission: Submission, *, result_url: str, tight: bool = 
             "version": submission.version,
             "answers": answered_questions(submission),
             "sessions": sessions_on_paper(parts["recommendation"].get("sessions", [])),
+            "local_services": parts["recommendation"].get("local_services", [])[
+                :LOCAL_SERVICES_ON_PAPER
+            ],
             "result_url": result_url,
             "qr": qr_data_uri(result_url),
+            "font_url": font_url(),
             "tight": tight,
         }
         return render_to_string("screening/result_sheet.html", context)
@@ -180,6 +196,7 @@ def blank_questionnaire_html(
         "safety_message": safety_message(),
         "form_url": form_url,
         "qr": qr_data_uri(form_url),
+        "font_url": font_url(),
         "tight": tight,
     }
     return render_to_string("screening/blank_questionnaire.html", context)

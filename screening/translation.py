@@ -7,7 +7,7 @@ from screening.models import ItemRule, Option, Question, Questionnaire, ScoreBan
 
 @register(Questionnaire)
 class QuestionnaireTranslation(TranslationOptions):
-    fields = ("title", "summary", "instructions", "recall_period")
+    fields = ("title", "plain_title", "summary", "instructions", "recall_period")
 
 
 @register(Question)

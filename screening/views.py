@@ -24,6 +24,7 @@ from screening.models import (
     QuestionnaireVersion,
     Submission,
     active_channel,
+    start_here_first,
 )
 from screening.recommendations import crisis_help, crisis_hotlines
 from screening.throttling import SubmissionRateThrottle
@@ -37,7 +38,7 @@ def home(request) -> HttpResponse:
     return render(
         request,
         "screening/home.html",
-        {"questionnaires": Questionnaire.objects.with_current_version()},
+        {"questionnaires": start_here_first(Questionnaire.objects.with_current_version())},
     )
 
 

@@ -36,6 +36,15 @@ def pytest_configure(config):
         config.add_cleanup(traveller.stop)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _sheet_font():
+    # The PDF sheets' own font, as `make setup` builds it: once per checkout, a few seconds.
+    from screening import sheet_font
+
+    if not sheet_font.path().is_file():
+        sheet_font.build(sheet_font.path())
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # Throttle counters live in the cache; each test starts with none. Fixtures reload the same
@@ -89,6 +98,7 @@ def staff_groups(db):
     """The staff roles made by a data migration, which a transactional test's flush removes."""
     import_module("referrals.migrations.0002_staff_groups").grant_roles(Group, Permission)
     import_module("content.migrations.0005_pause_permissions").grant(Group, Permission)
+    import_module("referrals.migrations.0010_local_service_permissions").grant(Group, Permission)
 
 
 @pytest.fixture
@@ -123,12 +133,17 @@ def hotlines(db):
 
 
 @pytest.fixture
+def local_services(db):
+    call_command("loaddata", FIXTURES / "referrals_local_services.json", verbosity=0)
+
+
+@pytest.fixture
 def content(questionnaires):
     call_command("loaddata", FIXTURES / "content_demo.json", verbosity=0)
 
 
 @pytest.fixture
-def demo_data(channels, hotlines, content):
+def demo_data(channels, hotlines, local_services, content):
     """Every shipped fixture, as `make run` loads them."""
 
 

@@ -348,7 +348,7 @@ def test_the_result_examples_say_what_the_api_says(api, demo_data, name):
 
     example = getattr(api_examples, name)
     submit = "/api/v1/questionnaires/phq-9/submissions/"
-    body = {"answers": example["answers"]}
+    body = {"answers": example["answers"], "channel": example["channel"]}
     # Data (bands, hotlines) in Chinese as the examples show it; the code's own messages in
     # their English source text.
     chinese = api.post(f"{submit}?lang=zh-hans", body, format="json").json()
@@ -362,7 +362,7 @@ def test_the_result_examples_say_what_the_api_says(api, demo_data, name):
     shown, real = example["recommendation"], english["recommendation"]
     assert set(shown) == set(real)
     assert shown["kind"] == real["kind"] and shown["message"] == real["message"]
-    for items in ("items", "sessions", "hotlines"):
+    for items in ("items", "sessions", "hotlines", "local_services"):
         if shown.get(items):  # a list the example leaves empty has no fields to compare
             assert real[items], items
             assert set(shown[items][0]) == set(real[items][0]), items

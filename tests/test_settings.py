@@ -236,3 +236,11 @@ def test_a_negative_or_too_short_database_limit_refuses_to_start():
     result = load_settings(DATABASE_CONNECT_TIMEOUT="1")
     assert result.returncode != 0
     assert "DATABASE_CONNECT_TIMEOUT must be 2 seconds or more" in result.stderr
+
+
+def test_deploy_check_warns_while_the_sheets_font_is_missing(tmp_path):
+    # Sheets still print without it, at twice the size: `make setup` builds it.
+    env = PRODUCTION | {"SHEET_FONT": str(tmp_path / "missing.otf")}
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **env)
+    assert result.returncode == 1
+    assert "screening.W002" in result.stderr

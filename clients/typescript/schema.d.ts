@@ -299,6 +299,39 @@ export interface components {
          * @enum {string}
          */
         HotlineKindEnum: "crisis" | "emergency";
+        /** @description A place near the person to talk to someone face to face. */
+        LocalService: {
+            name: string;
+            /**
+             * @description `mental_health_centre` (the county's), `hospital_clinic` (a hospital's psychological clinic) or `village_doctor` (the village doctor or township health centre, who can refer on).
+             *
+             *     * `mental_health_centre` - Mental-health centre
+             *     * `hospital_clinic` - Hospital psychological clinic
+             *     * `village_doctor` - Village doctor or township health centre
+             */
+            kind: components["schemas"]["LocalServiceKindEnum"];
+            address: string;
+            /** Phone number as shown */
+            phone: string;
+            /** @description Tap-to-call link such as tel:09321234567; empty without one. */
+            tel: string;
+            /** @description Opening hours in words; may be empty. */
+            hours: string;
+            /**
+             * Region code
+             * @description GB/T 2260 code (2, 4 or 6 digits) of the area served: results of people who came through a poster there list this service.
+             */
+            region: string;
+            /** Format: date */
+            last_verified: string;
+        };
+        /**
+         * @description * `mental_health_centre` - Mental-health centre
+         *     * `hospital_clinic` - Hospital psychological clinic
+         *     * `village_doctor` - Village doctor or township health centre
+         * @enum {string}
+         */
+        LocalServiceKindEnum: "mental_health_centre" | "hospital_clinic" | "village_doctor";
         Option: {
             /**
              * Score value
@@ -372,6 +405,8 @@ export interface components {
             /** @description Starts with the safety message in a crisis. */
             message: string;
             hotlines: components["schemas"]["Hotline"][];
+            /** @description Help near you: the mental-health centre, hospital clinics and village doctor serving the region of the person's channel, most local first; empty without a channel or where none are entered. Show them as places to go, with tap-to-call `tel` links. */
+            local_services: components["schemas"]["LocalService"][];
             /** @description POST `{"phone": "...", "consent": true}` here to ask the crisis team to call. */
             readonly callback_url: string;
             /** @description Articles an editor marked as suiting severe results (such as what a call to 12356 is like); often empty. Show them last, below the hotlines and the call-back. */
@@ -392,6 +427,8 @@ export interface components {
             kind: components["schemas"]["ScheduleRecommendationKindEnum"];
             message: string;
             sessions: components["schemas"]["Session"][];
+            /** @description Help near you: the mental-health centre, hospital clinics and village doctor serving the region of the person's channel, most local first; empty without a channel or where none are entered. Show them as places to go, with tap-to-call `tel` links. */
+            local_services: components["schemas"]["LocalService"][];
             /** @description Articles and videos an editor marked as suiting moderate results; often empty. Show them below the sessions. */
             items: components["schemas"]["ArticleItem"][];
         };

@@ -149,7 +149,7 @@ class OptionInline(PublishedReadOnly, TranslationTabularInline):
 @admin.register(Questionnaire)
 class QuestionnaireAdmin(TranslationAdmin):
     form = UnchangedSinceOpenedForm
-    list_display = ["title", "slug", "position"]
+    list_display = ["title", "plain_title", "slug", "position", "start_here"]
     readonly_fields = ["updated_at"]
 
     def get_readonly_fields(self, request, obj=None) -> list[str]:

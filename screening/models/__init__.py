@@ -13,6 +13,7 @@ from screening.models.questionnaires import (
     forget_live_states,
     in_site_language,
     next_version_number,
+    start_here_first,
 )
 from screening.models.submissions import Submission, new_token
 from screening.models.tiers import NEXT_STEPS, STEP_NAMES, Tier
@@ -39,4 +40,5 @@ __all__ = [
     "in_site_language",
     "new_token",
     "next_version_number",
+    "start_here_first",
 ]

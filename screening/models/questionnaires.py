@@ -95,6 +95,18 @@ class QuestionnaireQuerySet(models.QuerySet):
         )
 
 
+def start_here_first(questionnaires) -> list["Questionnaire"]:
+    """The questionnaires with the one to start with first, marked ``is_start``: the one marked
+    "start here", or the first by position when none is."""
+    questionnaires = list(questionnaires)
+    start = next((q for q in questionnaires if q.start_here), None) or next(
+        iter(questionnaires), None
+    )
+    for questionnaire in questionnaires:
+        questionnaire.is_start = questionnaire is start
+    return sorted(questionnaires, key=lambda q: not q.is_start)
+
+
 class Questionnaire(models.Model):
     slug = models.SlugField(
         _("slug"),
@@ -104,7 +116,30 @@ class Questionnaire(models.Model):
             "once saved."
         ),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        help_text=_(
+            "The instrument's name, for clinicians and printouts: PHQ-9 depression screen."
+        ),
+    )
+    plain_title = models.CharField(
+        _("plain name"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "What villagers choose on the home page, in everyday words without the name of an "
+            "illness: How is your mood and sleep? Empty: the title."
+        ),
+    )
+    start_here = models.BooleanField(
+        _("start here"),
+        default=False,
+        help_text=_(
+            "The test the home page suggests to whoever is not sure which to take; the first by "
+            "position when none is marked."
+        ),
+    )
     summary = models.CharField(_("one-line description"), max_length=300, blank=True)
     instructions = models.TextField(_("instructions"), blank=True)
     recall_period = models.CharField(
@@ -146,6 +181,11 @@ class Questionnaire(models.Model):
         # Its texts are part of what the API serves for the live version.
         forget_live_states()
         transaction.on_commit(forget_live_states)
+
+    @property
+    def plain_name(self) -> str:
+        """The name villagers choose by: the plain one, or the title where none was written."""
+        return self.plain_title or self.title
 
     def current_version(self) -> "QuestionnaireVersion | None":
         """The newest published version: the one new submissions answer."""

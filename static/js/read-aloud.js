@@ -5,8 +5,12 @@
   if (!("speechSynthesis" in window) || !document.querySelector) return;
   var root = document.documentElement;
   var lang = root.lang || "zh-CN";
+  // A read button pressed while something is being read stops it: no separate stop button.
   function speak(text) {
-    window.speechSynthesis.cancel();
+    if (window.speechSynthesis.speaking) {
+      window.speechSynthesis.cancel();
+      return;
+    }
     var u = new SpeechSynthesisUtterance(text.replace(/\s+/g, " ").trim());
     u.lang = lang;
     u.rate = 0.9;
@@ -42,21 +46,21 @@
           }
           speak(text);
         });
-        el.appendChild(document.createTextNode(" "));
-        el.appendChild(b);
+        if (el.tagName === "LEGEND" && el.parentNode) {
+          // Under the question, inside its box: a button in the legend breaks the box's border.
+          el.parentNode.insertBefore(b, el.nextSibling);
+        } else {
+          el.appendChild(document.createTextNode(" "));
+          el.appendChild(b);
+        }
       })(items[i]);
     }
     var page = button(root.getAttribute("data-read-page-label") || "Read this page aloud", function () {
       speak(textOf(main));
     });
-    var stop = button(root.getAttribute("data-stop-label") || "Stop", function () {
-      window.speechSynthesis.cancel();
-    });
     var bar = document.createElement("p");
     bar.className = "readbar";
     bar.appendChild(page);
-    bar.appendChild(document.createTextNode(" "));
-    bar.appendChild(stop);
     // A crisis block stays the first thing on the page; the bar goes right after it.
     var crisis = main.querySelector(".crisis");
     main.insertBefore(bar, crisis ? crisis.nextSibling : main.firstChild);

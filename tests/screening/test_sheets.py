@@ -16,7 +16,7 @@ from PIL import Image
 from content.models import Livestream, Session, upcoming_sessions
 from referrals.models import Hotline, ReferralCase
 from screening import sheets
-from screening.models import QuestionnaireVersion, ScoreBand, Submission
+from screening.models import Question, QuestionnaireVersion, ScoreBand, Submission
 from screening.recommendations import safety_message
 from tests.qrcodes import qr_codes_on_page
 
@@ -30,6 +30,7 @@ PHONE = "13912345678"
 # and Saturday mornings: what it prints depends on the day, so tests that list any fix the day.
 MONDAY_NOON = datetime(2026, 12, 7, 12, tzinfo=ZoneInfo("Asia/Shanghai"))
 WEEK = [MONDAY_NOON + timedelta(days=n) for n in range(7)]
+WORST_CASES_FOR_SIZE = [MILD, MODERATE, (3, 3, 3, 3, 3, 3, 3, 3, 3)]
 
 
 def submit(api, values, **headers) -> str:
@@ -120,15 +121,66 @@ def test_a_result_sheet_shows_the_result_in_chinese_with_the_hotlines(
         assert number in flat
 
 
-def test_a_result_sheet_embeds_only_the_noto_cjk_font(api, client, demo_data, tmp_path):
+def embedded_fonts(tmp_path, pdf: bytes) -> list[list[str]]:
+    return [line.split() for line in poppler(tmp_path, "pdffonts", pdf).splitlines()[2:]]
+
+
+def test_a_result_sheet_embeds_only_its_own_cut_of_noto_cjk(api, client, demo_data, tmp_path):
     token = submit(api, MILD)
-    fonts = poppler(tmp_path, "pdffonts", get_pdf(client, f"/r/{token}/pdf/").content)
-    rows = [line.split() for line in fonts.splitlines()[2:]]
-    assert rows
-    for row in rows:
-        # name, type…, encoding, emb, sub, uni, object id: emb is the fifth column from the end
-        assert "Noto-Sans-CJK-SC" in row[0]
-        assert row[-5] == "yes", f"{row[0]} is not embedded"
+    rows = embedded_fonts(tmp_path, get_pdf(client, f"/r/{token}/pdf/").content)
+    assert len(rows) == 1
+    # name, type…, encoding, emb, sub, uni, object id: emb is the fifth column from the end
+    assert "Xinqiao-Sheet-Sans" in rows[0][0]
+    assert rows[0][-5] == "yes" and rows[0][-4] == "yes", "embedded and subset"
+
+
+def test_a_character_outside_the_sheets_font_still_prints(api, client, demo_data, tmp_path):
+    # 堃 (in names) is outside GB 2312: the whole system font prints it.
+    ScoreBand.objects.filter(version__questionnaire__slug="phq-9", code="mild").update(
+        meaning_zh_hans="堃村卫生室的医生可以帮您。"
+    )
+    token = submit(api, MILD)
+    pdf = get_pdf(client, f"/r/{token}/pdf/").content
+    assert "堃村卫生室" in squeeze(poppler(tmp_path, "pdftotext", pdf))
+    assert any("Noto-Sans-CJK-SC" in row[0] for row in embedded_fonts(tmp_path, pdf))
+
+
+SHEET_BUDGET = 100_000  # bytes: a few seconds on a rural data plan, not a minute
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("values", WORST_CASES_FOR_SIZE, ids=["mild", "moderate", "crisis"])
+def test_a_result_sheet_weighs_at_most_100_kb(api, client, demo_data, values, language):
+    with time_machine.travel(MONDAY_NOON):
+        token = submit(api, values, HTTP_ACCEPT_LANGUAGE=language)
+        pdf = get_pdf(client, f"/r/{token}/pdf/").content
+    assert len(pdf) <= SHEET_BUDGET, f"{len(pdf):,} bytes"
+
+
+def test_the_crisis_sheets_code_is_where_its_words_say(api, client, demo_data, tmp_path):
+    flat = result_text(client, tmp_path, submit(api, CRISIS))
+    # The code is printed below the crisis box, on the right, captioned for the call-back.
+    assert (
+        in_chinese(
+            "Call a hotline today, or scan the code below on the right to ask the crisis team to "
+            "call you back."
+        )
+        in flat
+    )
+    assert in_chinese("Scan to open this result and ask for a call-back.") in flat
+    assert in_chinese("Scan to open this result on a phone.") not in flat
+
+
+def test_the_answer_that_made_a_crisis_is_marked_in_the_answers(api, client, demo_data, tmp_path):
+    flat = result_text(client, tmp_path, submit(api, CRISIS))
+    answers = flat[flat.index(in_chinese("Your answers")) :]
+    mark = in_chinese("Needs a talk today")
+    assert answers.count(mark) == 1
+    # On item 9's row: after its question, before item 10's.
+    item9 = squeeze(Question.objects.get(code="phq9_9", version__number=1).text)
+    assert answers.index(item9) < answers.index(mark) < answers.index("10")
+    flat = result_text(client, tmp_path, submit(api, (3, 3, 3, 3, 3, 3, 3, 3, 0)))
+    assert mark not in flat
 
 
 def test_a_result_sheet_page_renders_with_ink_on_it(api, client, demo_data, tmp_path):
