@@ -9,7 +9,16 @@ from screening.recommendations import result_parts
 
 class QuestionnaireListSerializer(serializers.Serializer):
     slug = serializers.SlugField()
-    title = serializers.CharField()
+    title = serializers.CharField(help_text="The instrument's name, for clinicians and printouts.")
+    plain_name = serializers.CharField(
+        help_text="What people choose by, in everyday words without the name of an illness "
+        "(the title where clinicians wrote none). Show this one; the title small, if at all."
+    )
+    start_here = serializers.BooleanField(
+        source="is_start",
+        help_text="The test to suggest to whoever is not sure which to take (listed first): "
+        "exactly one is true.",
+    )
     summary = serializers.CharField()
     version = serializers.IntegerField(source="current_version_number")
     question_count = serializers.IntegerField()
@@ -35,6 +44,7 @@ class QuestionnaireDetailSerializer(serializers.ModelSerializer):
 
     slug = serializers.SlugField(source="questionnaire.slug")
     title = serializers.CharField(source="questionnaire.title")
+    plain_name = serializers.CharField(source="questionnaire.plain_name")
     summary = serializers.CharField(source="questionnaire.summary")
     version = serializers.IntegerField(source="number")
     instructions = serializers.CharField(source="questionnaire.instructions")
@@ -48,6 +58,7 @@ class QuestionnaireDetailSerializer(serializers.ModelSerializer):
         fields = [
             "slug",
             "title",
+            "plain_name",
             "summary",
             "version",
             "instructions",

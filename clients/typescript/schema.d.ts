@@ -67,7 +67,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Published questionnaires with their current version. */
+        /** @description Published questionnaires with their current version, the one to start with first. */
         get: operations["v1_questionnaires_list"];
         put?: never;
         post?: never;
@@ -369,6 +369,7 @@ export interface components {
         QuestionnaireDetail: {
             slug: string;
             title: string;
+            plain_name: string;
             summary: string;
             version: number;
             instructions: string;
@@ -379,7 +380,12 @@ export interface components {
         };
         QuestionnaireList: {
             slug: string;
+            /** @description The instrument's name, for clinicians and printouts. */
             title: string;
+            /** @description What people choose by, in everyday words without the name of an illness (the title where clinicians wrote none). Show this one; the title small, if at all. */
+            plain_name: string;
+            /** @description The test to suggest to whoever is not sure which to take (listed first): exactly one is true. */
+            start_here: boolean;
             summary: string;
             version: number;
             question_count: number;

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import NamedTuple
 
-from django.db.models import Max, QuerySet
+from django.db.models import Max
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.decorators import method_decorator
@@ -27,7 +27,7 @@ from config.api import (
     public_content,
 )
 from screening.api_examples import PHQ9_OPTIONS
-from screening.models import Questionnaire, QuestionnaireVersion
+from screening.models import Questionnaire, QuestionnaireVersion, start_here_first
 from screening.serializers import QuestionnaireDetailSerializer, QuestionnaireListSerializer
 
 
@@ -94,6 +94,8 @@ def questionnaires_last_modified(request) -> datetime | None:
             value={
                 "slug": "phq-9",
                 "title": "PHQ-9 抑郁筛查",
+                "plain_name": "心情和睡眠自测",
+                "start_here": True,
                 "summary": "9个问题，约3分钟，看看最近两周的情绪和睡眠等情况。",
                 "version": 1,
                 "question_count": 10,
@@ -103,13 +105,13 @@ def questionnaires_last_modified(request) -> datetime | None:
     ],
 )
 class QuestionnaireList(generics.ListAPIView):
-    """Published questionnaires with their current version."""
+    """Published questionnaires with their current version, the one to start with first."""
 
     serializer_class = QuestionnaireListSerializer
     pagination_class = None
 
-    def get_queryset(self) -> QuerySet:
-        return Questionnaire.objects.with_current_version()
+    def get_queryset(self) -> list[Questionnaire]:
+        return start_here_first(Questionnaire.objects.with_current_version())
 
 
 class QuestionnaireDetail(Anonymous, APIView):
@@ -127,6 +129,7 @@ class QuestionnaireDetail(Anonymous, APIView):
                 value={
                     "slug": "phq-9",
                     "title": "PHQ-9 抑郁筛查",
+                    "plain_name": "心情和睡眠自测",
                     "summary": "9个问题，约3分钟，看看最近两周的情绪和睡眠等情况。",
                     "version": 1,
                     "instructions": "在过去两个星期，有多少时候您受到以下任何问题所困扰？",

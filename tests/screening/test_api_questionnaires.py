@@ -15,6 +15,8 @@ def test_list_gives_published_questionnaires_with_version_and_size(api, question
         {
             "slug": "phq-9",
             "title": "PHQ-9 抑郁筛查",
+            "plain_name": "心情和睡眠自测",
+            "start_here": True,
             "summary": "9个问题，约3分钟，看看最近两周的情绪和睡眠等情况。",
             "version": 1,
             "question_count": 10,
@@ -22,6 +24,8 @@ def test_list_gives_published_questionnaires_with_version_and_size(api, question
         {
             "slug": "gad-7",
             "title": "GAD-7 焦虑筛查",
+            "plain_name": "紧张和担心自测",
+            "start_here": False,
             "summary": "7个问题，约2分钟，看看最近两周的紧张和担忧情况。",
             "version": 1,
             "question_count": 7,
@@ -32,6 +36,7 @@ def test_list_gives_published_questionnaires_with_version_and_size(api, question
 def test_detail_gives_questions_in_order_with_options(api, questionnaires):
     body = api.get("/api/v1/questionnaires/phq-9/").json()
     assert body["slug"] == "phq-9"
+    assert body["plain_name"] == "心情和睡眠自测"
     assert body["version"] == 1
     assert body["max_score"] == 27
     assert body["instructions"].startswith("在过去两个星期")
@@ -123,3 +128,14 @@ def test_an_edited_questionnaire_title_shows_at_once(api, questionnaires):
     questionnaire.title = "情绪自测"
     questionnaire.save()
     assert api.get("/api/v1/questionnaires/phq-9/").json()["title"] == "情绪自测"
+
+
+def test_the_list_leads_with_the_questionnaire_to_start_with(api, questionnaires):
+    Questionnaire.objects.filter(slug="phq-9").update(start_here=False)
+    Questionnaire.objects.filter(slug="gad-7").update(
+        start_here=True, plain_title_zh_hans="", plain_title_en=""
+    )
+    body = api.get("/api/v1/questionnaires/").json()
+    assert [(q["slug"], q["start_here"]) for q in body] == [("gad-7", True), ("phq-9", False)]
+    # No plain name written: the title stands in.
+    assert body[0]["plain_name"] == "GAD-7 焦虑筛查"
