@@ -383,3 +383,7 @@ class CaseNote(models.Model):
     def __str__(self) -> str:
         # Not the text: admin history (LogEntry) keeps this string, beyond the retention job.
         return _("Case note %(pk)s") % {"pk": self.pk}
+
+
+# The lexicon of crisis language lives in its own module; imported here so Django finds it.
+from referrals.crisis_phrases import CrisisPhrase  # noqa: E402, F401
