@@ -107,7 +107,16 @@ class CaseForm(UnchangedSinceOpenedForm):
 @admin.register(ReferralCase)
 class ReferralCaseAdmin(admin.ModelAdmin):
     form = CaseForm
-    list_display = ["pk", "status", "overdue", "tier", "crisis", "created_at", "assignee"]
+    list_display = [
+        "pk",
+        "status",
+        "overdue",
+        "crisis_language",
+        "tier",
+        "crisis",
+        "created_at",
+        "assignee",
+    ]
     list_filter = ["status", "submission__crisis", "submission__tier"]
     list_select_related = ["submission", "assignee"]
     inlines = [CaseNoteInline]
@@ -116,7 +125,8 @@ class ReferralCaseAdmin(admin.ModelAdmin):
         "assignee",
         "consent_at",
         "preferred_time",
-        "note",
+        "note_marked",
+        "crisis_language",
         "created_at",
         "requested_at",
         "first_contact_at",
@@ -210,6 +220,10 @@ class ReferralCaseAdmin(admin.ModelAdmin):
     def overdue(self, case) -> bool:
         return case.is_overdue()
 
+    @admin.display(description=_("note from the person"))
+    def note_marked(self, case) -> SafeString:
+        return highlighted(case.note)
+
     @admin.display(description=_("tier"))
     def tier(self, case) -> str:
         return case.submission.get_tier_display()
@@ -244,7 +258,10 @@ class ReferralCaseAdmin(admin.ModelAdmin):
         for question in case.submission.version.questions.prefetch_related("options"):
             value = given.get(question.code)
             labels = {option.value: option.label for option in question.options.all()}
-            answer = "—" if value is None else f"{labels.get(value, '?')} ({value})"
+            if isinstance(value, str):
+                answer = highlighted(value)  # the person's own words
+            else:
+                answer = "—" if value is None else f"{labels.get(value, '?')} ({value})"
             rows.append((question.position, question.text, answer))
         return format_html(
             '<table class="answers"><tbody>{}</tbody></table>',

@@ -35,6 +35,8 @@ SELF_HARM = "self_harm"
 FAREWELL = "farewell"
 NOT_RISK = "not_risk"
 CATEGORIES = (IDEATION, PLAN, MEANS, SELF_HARM, FAREWELL, NOT_RISK)
+# The rule a finding in someone's own words fires: a crisis, whatever their score.
+RULE_CODE = "crisis_language"
 
 # In a phrase, "…" (or "...") stands for a few characters of the same clause.
 GAP = "…"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from config.caching import recent
 from content.models import Article, upcoming_sessions
 from referrals.models import Hotline, national_line_first, with_national_line
+from screening import scoring
 from screening.models import Channel, Submission, Tier
 
 ARTICLES_PER_RESULT = 3
@@ -101,8 +102,8 @@ RESULT_ROWS = (
 
 def result_kind(submission: Submission) -> tuple:
     """What results that show alike have in common, apart from the person's own values: the
-    version (and its questionnaire's texts), band, tier, crisis, region, language and time
-    zone, and where the site is mounted (part of every address)."""
+    version (and its questionnaire's texts), band, tier, crisis and why, region, language and
+    time zone, and where the site is mounted (part of every address)."""
     version = submission.version
     return (
         version.pk,
@@ -110,6 +111,8 @@ def result_kind(submission: Submission) -> tuple:
         submission.band_id,
         submission.tier,
         submission.crisis,
+        # Its meaning names the rule that fired: the person's own words, or an answer.
+        scoring.CRISIS_LANGUAGE_RULE in submission.triggered_rules,
         region_of(submission.channel),
         get_language(),
         timezone.get_current_timezone_name(),

@@ -70,6 +70,17 @@ class Submission(models.Model):
         return reverse("result", args=[self.token])
 
     @property
+    def choice_answers(self) -> dict[str, int]:
+        """The answers without the person's own words, which only clinicians and the crisis
+        team read: what a result shows back."""
+        return {code: value for code, value in self.answers.items() if not isinstance(value, str)}
+
+    @property
+    def own_words(self) -> dict[str, str]:
+        """The free-text answers, by question code."""
+        return {code: value for code, value in self.answers.items() if isinstance(value, str)}
+
+    @property
     def short_token(self) -> str:
         return self.token[:8]
 
@@ -121,6 +132,15 @@ class Submission(models.Model):
         A crisis outweighs the score band: "very little trouble" must never stand under a
         self-harm answer.
         """
+        if self.crisis and scoring.CRISIS_LANGUAGE_RULE in self.triggered_rules:
+            # The rule that fired is named, never the words themselves.
+            return str(
+                _(
+                    "What you wrote is a sign that you may need help now, whatever the total "
+                    "score. Please talk to someone today: call one of the hotlines, or ask for a "
+                    "call back. This is a screen, not a diagnosis."
+                )
+            )
         if self.crisis:
             return str(
                 _(
