@@ -102,8 +102,9 @@ RESULT_ROWS = (
 
 def result_kind(submission: Submission) -> tuple:
     """What results that show alike have in common, apart from the person's own values: the
-    version (and its questionnaire's texts), band, tier, crisis and why, region, language and
-    time zone, and where the site is mounted (part of every address)."""
+    version (and its questionnaire's texts), band, tier, crisis and why, whether the person
+    wrote something, region, language and time zone, and where the site is mounted (part of
+    every address)."""
     version = submission.version
     return (
         version.pk,
@@ -113,6 +114,8 @@ def result_kind(submission: Submission) -> tuple:
         submission.crisis,
         # Its meaning names the rule that fired: the person's own words, or an answer.
         scoring.CRISIS_LANGUAGE_RULE in submission.triggered_rules,
+        # Whether they wrote something (the page offers to print it), never what.
+        bool(submission.own_words),
         region_of(submission.channel),
         get_language(),
         timezone.get_current_timezone_name(),

@@ -70,14 +70,20 @@ def cached_pdf(
     return pdf
 
 
-def answered_questions(submission: Submission) -> list[dict]:
-    """Each question of the submission's version with the option the person chose (or None)."""
+def answered_questions(submission: Submission, *, with_words: bool = False) -> list[dict]:
+    """Each question of the submission's version with the option the person chose (or None);
+    a free-text question with the person's words only ``with_words`` (they chose to print
+    them), else whether they wrote something."""
     questions = Question.objects.filter(version=submission.version_id).prefetch_related("options")
     rows = []
     for number, question in enumerate(questions, 1):
         value = submission.answers.get(question.code)
         option = next((o for o in question.options.all() if o.value == value), None)
-        rows.append({"number": number, "question": question, "option": option})
+        row = {"number": number, "question": question, "option": option}
+        if question.is_text:
+            row["wrote"] = isinstance(value, str)
+            row["words"] = value if with_words and isinstance(value, str) else ""
+        rows.append(row)
     return rows
 
 
@@ -96,9 +102,12 @@ def sessions_on_paper(sessions: list[Session]) -> list[Session]:
     return list(firsts.values())[:SESSIONS_ON_PAPER]
 
 
-def result_sheet_html(submission: Submission, *, result_url: str, tight: bool = False) -> str:
+def result_sheet_html(
+    submission: Submission, *, result_url: str, tight: bool = False, with_words: bool = False
+) -> str:
     """The result sheet in the language the person took the test in, times in China time;
-    ``tight``: set tighter, for a sheet that would not fit one page otherwise."""
+    ``tight``: set tighter, for a sheet that would not fit one page otherwise; ``with_words``:
+    with what the person wrote, when they chose to print it for the clinician."""
     with (
         translation.override(submission.language or settings.LANGUAGE_CODE),
         timezone.override(CHINA_TIME),
@@ -106,7 +115,7 @@ def result_sheet_html(submission: Submission, *, result_url: str, tight: bool = 
         parts = result_parts(submission, printed=True)
         context = parts | {
             "version": submission.version,
-            "answers": answered_questions(submission),
+            "answers": answered_questions(submission, with_words=with_words),
             "sessions": sessions_on_paper(parts["recommendation"].get("sessions", [])),
             "result_url": result_url,
             "qr": qr_data_uri(result_url),
@@ -115,13 +124,15 @@ def result_sheet_html(submission: Submission, *, result_url: str, tight: bool = 
         return render_to_string("screening/result_sheet.html", context)
 
 
-def result_sheet_pdf(submission: Submission, *, result_url: str) -> bytes:
+def result_sheet_pdf(submission: Submission, *, result_url: str, with_words: bool = False) -> bytes:
     """The printable result sheet (A4 PDF), from the cache when it has not changed."""
-    html = result_sheet_html(submission, result_url=result_url)
+    html = result_sheet_html(submission, result_url=result_url, with_words=with_words)
     return cached_pdf(
         result_sheet_key(submission, html),
         html,
-        tighter=lambda: result_sheet_html(submission, result_url=result_url, tight=True),
+        tighter=lambda: result_sheet_html(
+            submission, result_url=result_url, tight=True, with_words=with_words
+        ),
     )
 
 
@@ -139,6 +150,8 @@ def question_grids(questions: list[Question]) -> list[dict]:
     """Consecutive questions with the same answer options, so each run prints as one grid."""
     grids: list[dict] = []
     for number, question in enumerate(questions, 1):
+        if question.is_text:
+            continue  # written on lines of its own (blank_questionnaire_html)
         options = list(question.options.all())
         choices = [(o.value, o.label) for o in options]
         if grids and grids[-1]["choices"] == choices:
@@ -172,7 +185,14 @@ def blank_questionnaire_html(
         "questionnaire": version.questionnaire,
         "grids": question_grids(questions),
         "scored_count": sum(q.scored for q in questions),
-        "unscored": [{"number": numbers[q.pk], "question": q} for q in questions if not q.scored],
+        "unscored": [
+            {"number": numbers[q.pk], "question": q}
+            for q in questions
+            if not q.scored and not q.is_text
+        ],
+        "text_questions": [
+            {"number": numbers[q.pk], "question": q} for q in questions if q.is_text
+        ],
         "max_score": version.definition().max_score,
         "bands": list(version.bands.all()),
         "rules": rules,
