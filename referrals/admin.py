@@ -5,13 +5,17 @@ from django.db.models import Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from config.forms import UnchangedSinceOpenedForm
+from referrals.crisis_language import Finding, find_all
+from referrals.crisis_phrases import crisis_lexicon, lines
 from referrals.models import (
     CaseNote,
     CaseQuerySet,
+    CrisisPhrase,
     Hotline,
     LocalService,
     ReferralCase,
@@ -121,7 +125,16 @@ class CaseForm(UnchangedSinceOpenedForm):
 @admin.register(ReferralCase)
 class ReferralCaseAdmin(admin.ModelAdmin):
     form = CaseForm
-    list_display = ["pk", "status", "overdue", "tier", "crisis", "created_at", "assignee"]
+    list_display = [
+        "pk",
+        "status",
+        "overdue",
+        "crisis_language",
+        "tier",
+        "crisis",
+        "created_at",
+        "assignee",
+    ]
     list_filter = ["status", "submission__crisis", "submission__tier"]
     list_select_related = ["submission", "assignee"]
     inlines = [CaseNoteInline]
@@ -130,7 +143,8 @@ class ReferralCaseAdmin(admin.ModelAdmin):
         "assignee",
         "consent_at",
         "preferred_time",
-        "note",
+        "note_marked",
+        "crisis_language",
         "created_at",
         "requested_at",
         "first_contact_at",
@@ -224,6 +238,10 @@ class ReferralCaseAdmin(admin.ModelAdmin):
     def overdue(self, case) -> bool:
         return case.is_overdue()
 
+    @admin.display(description=_("note from the person"))
+    def note_marked(self, case) -> SafeString:
+        return highlighted(case.note)
+
     @admin.display(description=_("tier"))
     def tier(self, case) -> str:
         return case.submission.get_tier_display()
@@ -258,7 +276,10 @@ class ReferralCaseAdmin(admin.ModelAdmin):
         for question in case.submission.version.questions.prefetch_related("options"):
             value = given.get(question.code)
             labels = {option.value: option.label for option in question.options.all()}
-            answer = "—" if value is None else f"{labels.get(value, '?')} ({value})"
+            if isinstance(value, str):
+                answer = highlighted(value)  # the person's own words
+            else:
+                answer = "—" if value is None else f"{labels.get(value, '?')} ({value})"
             rows.append((question.position, question.text, answer))
         return format_html(
             '<table class="answers"><tbody>{}</tbody></table>',
@@ -266,3 +287,44 @@ class ReferralCaseAdmin(admin.ModelAdmin):
                 "", "<tr><td>{}</td><td>{}</td><td><strong>{}</strong></td></tr>", rows
             ),
         )
+
+
+def highlighted(text: str, findings: list[Finding] | None = None) -> SafeString:
+    """``text`` with the crisis language found in it marked, escaped for a page."""
+    if findings is None:
+        findings = find_all(text, crisis_lexicon())
+    parts = []
+    shown = 0
+    for finding in findings:
+        if finding.start < shown:
+            continue  # overlaps the phrase marked before it
+        parts.append(format_html("{}", text[shown : finding.start]))
+        parts.append(
+            format_html(
+                '<mark class="crisis-language" title="{}">{}</mark>',
+                CrisisPhrase.Category(finding.category).label,
+                finding.text,
+            )
+        )
+        shown = finding.end
+    parts.append(format_html("{}", text[shown:]))
+    return format_html_join("", "{}", ((part,) for part in parts))
+
+
+@admin.register(CrisisPhrase)
+class CrisisPhraseAdmin(admin.ModelAdmin):
+    form = UnchangedSinceOpenedForm
+    list_display = ["phrase", "category", "active", "examples", "updated_at"]
+    list_filter = ["category", "active"]
+    search_fields = ["phrase", "must_match", "must_not_match", "note"]
+    fields = ["phrase", "category", "must_match", "must_not_match", "note", "active", "seen"]
+
+    @admin.display(description=_("examples that must match"))
+    def examples(self, phrase) -> SafeString:
+        return format_html_join(
+            mark_safe("<br>"), "{}", ((highlighted(line),) for line in lines(phrase.must_match))
+        )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Switch a phrase off instead: its examples stay on record for the next editor.
+        return request.user.is_superuser

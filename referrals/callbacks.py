@@ -19,6 +19,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from config.after_response import after_response
+from referrals import crisis_language
+from referrals.crisis_phrases import find_crisis_language
 from referrals.models import NOTIFICATION_FIELDS, CaseNote, ReferralCase
 
 log = logging.getLogger(__name__)
@@ -87,6 +89,7 @@ def request_callback(
         case.consent_at = timezone.now()
         case.preferred_time = preferred_time
         case.note = note
+        case.crisis_language = words_show_crisis(submission, note)
         case.save()
         if tell_team and not created:
             # Told of the first request, not of this one: the retry job sees it as untold.
@@ -99,6 +102,15 @@ def request_callback(
                 lambda: after_response(lambda: notify_crisis_team(case)), robust=True
             )
     return case, created
+
+
+def words_show_crisis(submission: models.Model, note: str) -> bool:
+    """Whether the person's note, or what they wrote on the self-test (the rule it fired),
+    holds crisis language."""
+    return (
+        crisis_language.RULE_CODE in (submission.triggered_rules or [])
+        or find_crisis_language(note) is not None
+    )
 
 
 def record_repeat_request(

@@ -191,13 +191,17 @@ class Hotline(models.Model):
 
 
 def queue_order() -> list:
-    """The crisis team's work order: new cases first (longest waiting, so overdue, on top),
-    then contacted ones, then closed ones."""
+    """The crisis team's work order: new cases first (those whose words show crisis language
+    first, then the longest waiting, so overdue, on top), then contacted ones, then closed
+    ones."""
     return [
         Case(
-            When(status=ReferralCase.Status.NEW, then=Value(0)),
-            When(status=ReferralCase.Status.CONTACTED, then=Value(1)),
-            default=Value(2),
+            # Crisis language in what the person wrote puts their case first.
+            When(status=ReferralCase.Status.NEW, crisis_language=True, then=Value(0)),
+            When(status=ReferralCase.Status.NEW, then=Value(1)),
+            When(status=ReferralCase.Status.CONTACTED, crisis_language=True, then=Value(2)),
+            When(status=ReferralCase.Status.CONTACTED, then=Value(3)),
+            default=Value(4),
         ).asc(),
         "requested_at",
         "created_at",
@@ -254,6 +258,15 @@ class ReferralCase(models.Model):
     consent_at = models.DateTimeField(_("consent given"))
     preferred_time = models.CharField(_("preferred time"), max_length=100, blank=True)
     note = models.TextField(_("note from the person"), blank=True, max_length=500)
+    crisis_language = models.BooleanField(
+        _("crisis language"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Found in the person's note or in what they wrote on the self-test: the case "
+            "comes first in the queue."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.NEW, db_index=True
     )
@@ -385,5 +398,6 @@ class CaseNote(models.Model):
         return _("Case note %(pk)s") % {"pk": self.pk}
 
 
-# A concept of its own, in its own module; imported here so that Django loads it with the app.
+# Concepts of their own, in their own modules; imported here so that Django loads them with the app.
+from referrals.crisis_phrases import CrisisPhrase  # noqa: E402, F401
 from referrals.local_services import LocalService  # noqa: E402, F401

@@ -72,6 +72,8 @@ def export_version(version: QuestionnaireVersion) -> dict:
             {
                 "code": question.code,
                 "text": _texts(question, "text"),
+                "kind": question.kind,
+                "max_length": question.max_length,
                 "scored": question.scored,
                 "required": question.required,
                 "safety_item": question.safety_item,
@@ -161,6 +163,8 @@ def _import(data: dict) -> QuestionnaireVersion:
             version=version,
             position=position,
             code=item["code"],
+            kind=item.get("kind", Question.Kind.CHOICE),
+            max_length=item.get("max_length"),
             scored=_flag(item, "scored", True, item["code"]),
             required=_flag(item, "required", True, item["code"]),
             safety_item=_flag(item, "safety_item", False, item["code"]),
@@ -302,6 +306,18 @@ def fhir_questionnaire(version: QuestionnaireVersion, base_url: str) -> dict:
     resource_id = f"{q.slug}-v{version.number}"
     items = []
     for question in version.questions.all():
+        if question.is_text:
+            # The person's own words: a text item, at most max_length characters.
+            items.append(
+                {
+                    "linkId": question.code,
+                    "text": question.text,
+                    "type": "text",
+                    "required": question.required,
+                    "maxLength": question.max_length,
+                }
+            )
+            continue
         item = {
             "linkId": question.code,
             "text": question.text,

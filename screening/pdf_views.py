@@ -35,7 +35,9 @@ def sheet_headers(filename: str, cache_control: str) -> dict[str, str]:
 
 def result_sheet(request, submission: Submission) -> bytes:
     result_url = request.build_absolute_uri(submission.result_path())
-    return sheets.result_sheet_pdf(submission, result_url=result_url)
+    # ?words=1: the person chose to print what they wrote, for the clinician.
+    with_words = request.GET.get("words") == "1"
+    return sheets.result_sheet_pdf(submission, result_url=result_url, with_words=with_words)
 
 
 @require_safe

@@ -119,15 +119,11 @@ RESULT_ROWS = (
 
 def result_kind(kind: tuple) -> tuple:
     """What results that show alike have in common, apart from the person's own values: their
-    ``Submission.kind`` (version, band, tier, crisis, region), the language and time zone, and
-    where the site is mounted (part of every address)."""
-    version_id, band_id, tier, crisis, region = kind
+    ``Submission.kind`` (version, band, tier, crisis and why, whether the person wrote
+    something, region), the language and time zone, and where the site is mounted (part of
+    every address)."""
     return (
-        version_id,
-        band_id,
-        tier,
-        crisis,
-        region,
+        *kind,
         get_language(),
         timezone.get_current_timezone_name(),
         get_script_prefix(),

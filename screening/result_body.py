@@ -55,7 +55,7 @@ def write_result_body(submission: Submission, request) -> bytes:
     fields = (
         ("token", as_json(token)),
         ("questionnaire", shared["questionnaire"]),
-        ("answers", as_json(submission.answers)),
+        ("answers", as_json(submission.choice_answers)),
         ("total_score", as_json(submission.total_score)),
         ("max_score", as_json(submission.max_score)),
         ("band", shared["band"]),

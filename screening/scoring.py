@@ -14,9 +14,17 @@ from itertools import pairwise
 # Only gettext: problems are shown to clinicians in admin, in their language.
 from django.utils.translation import gettext as _
 
+from referrals import crisis_language
+
 TIERS = ("mild", "moderate", "severe")
 FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 SEVERE = "severe"
+CHOICE = "choice"
+TEXT = "text"
+# Fired when a free-text answer holds crisis language (referrals.crisis_language): a crisis
+# whatever the score, as PHQ-9 item 9 above 0 is.
+CRISIS_LANGUAGE_RULE = crisis_language.RULE_CODE
+LONGEST_TEXT = 2000
 
 
 @dataclass(frozen=True)
@@ -27,6 +35,13 @@ class QuestionDef:
     required: bool = True
     # A self-harm question (PHQ-9 item 9): any answer above its lowest must be a crisis.
     safety: bool = False
+    # Free text: no options, no score; read for crisis language instead.
+    kind: str = CHOICE
+    max_length: int | None = None
+
+    @property
+    def is_text(self) -> bool:
+        return self.kind == TEXT
 
 
 @dataclass(frozen=True)
@@ -69,14 +84,15 @@ class Result:
     tier: str
     crisis: bool
     triggered_rules: tuple[str, ...] = field(default_factory=tuple)
-    answers: Mapping[str, int] = field(default_factory=dict)
+    answers: Mapping[str, int | str] = field(default_factory=dict)
 
 
 class InvalidAnswers(ValueError):
     """Answers that do not fit the definition; ``errors`` maps each offending key to a reason code.
 
     Reason codes: ``required`` (no answer), ``unknown_question``, ``not_integer``
-    (strings, floats, booleans and null are refused), ``invalid_choice`` (not an option value).
+    (strings, floats, booleans and null are refused), ``invalid_choice`` (not an option value);
+    for free text, ``not_text`` and ``too_long``.
     ``crisis`` is true when the answers that are valid already fire a crisis rule: someone who
     answered item 9 but skipped another question must be shown the crisis help all the same.
     """
@@ -93,10 +109,16 @@ class InvalidDefinition(ValueError):
         self.problems = problems
 
 
-def clean_answers(definition: Definition, answers: Mapping[str, object]) -> dict[str, int]:
-    """Return the answers as ``{code: int}`` or raise InvalidAnswers naming every bad key."""
+def clean_answers(
+    definition: Definition,
+    answers: Mapping[str, object],
+    lexicon: tuple[crisis_language.Entry, ...] = (),
+) -> dict[str, int | str]:
+    """Return the answers as ``{code: int}`` (free text: ``{code: str}``) or raise
+    InvalidAnswers naming every bad key; ``lexicon`` reads free text for crisis language, so
+    that a refused sheet still brings the crisis help."""
     errors: dict[str, str] = {}
-    cleaned: dict[str, int] = {}
+    cleaned: dict[str, int | str] = {}
     # Refused answers whose meaning is plain ("2" for 2), for the crisis check alone.
     plain: dict[str, int] = {}
     # A safety question answered with something unreadable that is not plainly its lowest value.
@@ -110,6 +132,15 @@ def clean_answers(definition: Definition, answers: Mapping[str, object]) -> dict
                 errors[question.code] = "required"
             continue
         value = answers[question.code]
+        if question.is_text:
+            if isinstance(value, str) and crisis_language.detect(value, lexicon):
+                unreadable_risk = True  # too long or not, what was written is read
+            problem = _text_problem(question, value)
+            if problem:
+                errors[question.code] = problem
+            elif isinstance(value, str) and value.strip():
+                cleaned[question.code] = value.strip()
+            continue
         # bool is a subclass of int in Python; True must not count as 1.
         if isinstance(value, bool) or not isinstance(value, int):
             if value is None and not question.required:
@@ -130,6 +161,16 @@ def clean_answers(definition: Definition, answers: Mapping[str, object]) -> dict
         crisis = unreadable_risk or is_crisis(definition, fired_rules(definition, evident))
         raise InvalidAnswers(errors, crisis=crisis)
     return cleaned
+
+
+def _text_problem(question: QuestionDef, value: object) -> str | None:
+    if value is None or value == "" or (isinstance(value, str) and not value.strip()):
+        return "required" if question.required else None
+    if not isinstance(value, str):
+        return "not_text"
+    if len(value.strip()) > (question.max_length or LONGEST_TEXT):
+        return "too_long"
+    return None
 
 
 def may_signal_risk(question: QuestionDef, value: object) -> bool:
@@ -162,13 +203,30 @@ def plain_meaning(value: object) -> int | None:
     return None
 
 
-def fired_rules(definition: Definition, cleaned: Mapping[str, int]) -> tuple[str, ...]:
+def fired_rules(definition: Definition, cleaned: Mapping[str, int | str]) -> tuple[str, ...]:
     """Codes of the rules that ``cleaned`` (valid answers, possibly not all of them) fires."""
     return tuple(
         rule.code
         for rule in definition.rules
-        if rule.question_code in cleaned and cleaned[rule.question_code] >= rule.min_value
+        if type(cleaned.get(rule.question_code)) is int
+        and cleaned[rule.question_code] >= rule.min_value
     )
+
+
+def language_findings(
+    definition: Definition,
+    cleaned: Mapping[str, int | str],
+    lexicon: tuple[crisis_language.Entry, ...],
+) -> dict[str, crisis_language.Finding]:
+    """The first crisis language in each free-text answer, by question code."""
+    findings = {}
+    for question in definition.questions:
+        text = cleaned.get(question.code)
+        if question.is_text and isinstance(text, str):
+            finding = crisis_language.detect(text, lexicon)
+            if finding is not None:
+                findings[question.code] = finding
+    return findings
 
 
 def is_crisis(definition: Definition, fired: tuple[str, ...]) -> bool:
@@ -182,16 +240,28 @@ def band_for(definition: Definition, total: int) -> BandDef:
     raise InvalidDefinition([_("no band covers the total {total}").format(total=total)])
 
 
-def score_answers(definition: Definition, answers: Mapping[str, object]) -> Result:
+def score_answers(
+    definition: Definition,
+    answers: Mapping[str, object],
+    lexicon: tuple[crisis_language.Entry, ...] = (),
+) -> Result:
     """Score answers against a definition: total, band, tier, crisis flag and fired rules.
 
     A crisis rule forces tier ``severe`` whatever the total: PHQ-9 item 9 above 0 is a crisis.
+    So does crisis language in a free-text answer (read with ``lexicon``): it fires the
+    built-in rule ``crisis_language``.
     """
-    cleaned = clean_answers(definition, answers)
-    total = sum(cleaned.get(q.code, 0) for q in definition.questions if q.scored)
+    cleaned = clean_answers(definition, answers, lexicon)
+    total = sum(
+        value
+        for q in definition.questions
+        if q.scored and type(value := cleaned.get(q.code, 0)) is int
+    )
     band = band_for(definition, total)
     fired = fired_rules(definition, cleaned)
     crisis = is_crisis(definition, fired)
+    if language_findings(definition, cleaned, lexicon):
+        fired, crisis = (*fired, CRISIS_LANGUAGE_RULE), True
     return Result(
         total=total,
         max_score=definition.max_score,
@@ -217,7 +287,9 @@ def definition_problems(definition: Definition) -> list[str]:
     for code in sorted({c for c in codes if codes.count(c) > 1}):
         problems.append(_("Question code “{code}” is used more than once.").format(code=code))
     for q in definition.questions:
-        if not q.values:
+        if q.is_text:
+            problems.extend(_text_question_problems(q))
+        elif not q.values:
             problems.append(_("Question “{code}” has no options.").format(code=q.code))
         elif len(set(q.values)) != len(q.values):
             problems.append(_("Question “{code}” has repeated option values.").format(code=q.code))
@@ -247,6 +319,13 @@ def definition_problems(definition: Definition) -> list[str]:
                     code=rule.code, question_code=rule.question_code
                 )
             )
+        elif question.is_text:
+            problems.append(
+                _(
+                    "Rule “{code}” uses free-text question “{question_code}”: free text is read "
+                    "for crisis language instead."
+                ).format(code=rule.code, question_code=rule.question_code)
+            )
         elif question.values and rule.min_value > max(question.values):
             problems.append(
                 _("Rule “{code}” can never fire: no option reaches {min_value}.").format(
@@ -266,6 +345,34 @@ def definition_problems(definition: Definition) -> list[str]:
                 )
             )
     problems.extend(_safety_problems(definition))
+    return problems
+
+
+def _text_question_problems(question: QuestionDef) -> list[str]:
+    """Free text has no options and no score, is never required, and has a length limit."""
+    problems = []
+    if question.values:
+        problems.append(
+            _("Free-text question “{code}” must have no options.").format(code=question.code)
+        )
+    if question.scored or question.safety:
+        problems.append(
+            _(
+                "Free-text question “{code}” cannot count towards the total or be a self-harm "
+                "question."
+            ).format(code=question.code)
+        )
+    if question.required:
+        problems.append(
+            _("Free-text question “{code}” must be optional.").format(code=question.code)
+        )
+    if not question.max_length or not 1 <= question.max_length <= LONGEST_TEXT:
+        problems.append(
+            _(
+                "Free-text question “{code}” needs a longest answer between 1 and {most} "
+                "characters."
+            ).format(code=question.code, most=LONGEST_TEXT)
+        )
     return problems
 
 

@@ -35,8 +35,21 @@ class QuestionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Question
-        fields = ["code", "text", "scored", "required", "options"]
-        extra_kwargs = {"scored": {"required": True}, "required": {"required": True}}
+        fields = ["code", "text", "kind", "max_length", "scored", "required", "options"]
+        extra_kwargs = {
+            "scored": {"required": True},
+            "required": {"required": True},
+            "kind": {
+                "required": True,
+                "help_text": "`choice`: answer with one option's `value`; `text`: answer with "
+                "the person's own words (a string of at most `max_length` characters, or "
+                "nothing), never scored.",
+            },
+            "max_length": {
+                "required": True,
+                "help_text": "Longest free-text answer in characters; null for a choice.",
+            },
+        }
 
 
 class QuestionnaireDetailSerializer(serializers.ModelSerializer):
@@ -86,7 +99,9 @@ class ChannelCodeField(serializers.CharField):
 
 class SubmissionInputSerializer(serializers.Serializer):
     answers = serializers.DictField(
-        help_text='Question code → the chosen option\'s integer value, e.g. {"phq9_1": 0}.'
+        help_text='Question code → the chosen option\'s integer value, e.g. {"phq9_1": 0}; '
+        "for a free-text question (`kind` `text`), the person's own words as a string. Words "
+        "that show a wish to die or a plan make the result a crisis, whatever the score."
     )
     channel = ChannelCodeField(
         required=False,
@@ -245,6 +260,12 @@ class SubmissionSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
     pdf_url = serializers.SerializerMethodField(
         help_text="The result as a PDF to save, print or show a doctor."
     )
+    answers = serializers.JSONField(
+        source="choice_answers",
+        read_only=True,
+        help_text="Question code → the chosen option's value. Free-text answers are left out: "
+        "only clinicians and the crisis team read them.",
+    )
     channel = serializers.SlugRelatedField(
         slug_field="code",
         read_only=True,
@@ -284,12 +305,14 @@ class SubmissionSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
             "crisis": {
                 "required": True,
                 "help_text": "True when an item rule fired, whatever the total: PHQ-9 item 9 "
-                "(thoughts of self-harm) above 0. Show the safety message and hotlines first.",
+                "(thoughts of self-harm) above 0, or crisis language in the person's own words. "
+                "Show the safety message and hotlines first.",
             },
             "language": {"help_text": "The language the result was taken in (`zh-hans`, `en`)."},
             "triggered_rules": {
                 "required": True,
-                "help_text": "Codes of the item rules that fired, e.g. `self_harm`.",
+                "help_text": "Codes of the item rules that fired, e.g. `self_harm`; "
+                "`crisis_language` when the person's own words show a wish to die or a plan.",
             },
         }
 

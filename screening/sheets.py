@@ -20,6 +20,7 @@ from weasyprint import HTML, Document
 from config.national import CHINA_TIME
 from content.models import Session, by_source
 from referrals.models import national_line_first
+from screening import scoring
 from screening.models import ItemRule, Question, QuestionnaireVersion, Submission
 from screening.recommendations import hotlines_serving, result_parts, safety_message
 from screening.sheet_font import SheetFetcher, font_configuration, font_url
@@ -70,28 +71,34 @@ def cached_pdf(
     return pdf
 
 
-def answered_questions(submission: Submission) -> list[dict]:
+def answered_questions(submission: Submission, *, with_words: bool = False) -> list[dict]:
     """Each question of the submission's version with the option the person chose (or None),
-    and whether that answer set off a crisis rule (PHQ-9 item 9 above 0): whoever reads the
-    printout must see which answer it was."""
+    and whether that answer set off a crisis rule (PHQ-9 item 9 above 0, or crisis language in
+    what they wrote): whoever reads the printout must see which answer it was. A free-text
+    question with the person's words only ``with_words`` (they chose to print them), else
+    whether they wrote something."""
     questions = Question.objects.filter(version=submission.version_id).prefetch_related("options")
     alarming = set(
         ItemRule.objects.filter(
             version=submission.version_id, crisis=True, code__in=submission.triggered_rules
         ).values_list("question_id", flat=True)
     )
+    words_fired = scoring.CRISIS_LANGUAGE_RULE in submission.triggered_rules
     rows = []
     for number, question in enumerate(questions, 1):
         value = submission.answers.get(question.code)
         option = next((o for o in question.options.all() if o.value == value), None)
-        rows.append(
-            {
-                "number": number,
-                "question": question,
-                "option": option,
-                "crisis": question.pk in alarming,
-            }
-        )
+        row = {
+            "number": number,
+            "question": question,
+            "option": option,
+            "crisis": question.pk in alarming,
+        }
+        if question.is_text:
+            row["wrote"] = isinstance(value, str)
+            row["words"] = value if with_words and isinstance(value, str) else ""
+            row["crisis"] = words_fired and row["wrote"]
+        rows.append(row)
     return rows
 
 
@@ -108,9 +115,12 @@ def sessions_on_paper(sessions: list[Session]) -> list[Session]:
     return [series[0] for series in by_source(sessions)][:SESSIONS_ON_PAPER]
 
 
-def result_sheet_html(submission: Submission, *, result_url: str, tight: bool = False) -> str:
+def result_sheet_html(
+    submission: Submission, *, result_url: str, tight: bool = False, with_words: bool = False
+) -> str:
     """The result sheet in the language the person took the test in, times in China time;
-    ``tight``: set tighter, for a sheet that would not fit one page otherwise."""
+    ``tight``: set tighter, for a sheet that would not fit one page otherwise; ``with_words``:
+    with what the person wrote, when they chose to print it for the clinician."""
     with (
         translation.override(submission.language or settings.LANGUAGE_CODE),
         timezone.override(CHINA_TIME),
@@ -118,7 +128,7 @@ def result_sheet_html(submission: Submission, *, result_url: str, tight: bool = 
         parts = result_parts(submission, printed=True)
         context = parts | {
             "version": submission.version,
-            "answers": answered_questions(submission),
+            "answers": answered_questions(submission, with_words=with_words),
             "sessions": sessions_on_paper(parts["recommendation"].get("sessions", [])),
             "local_services": parts["recommendation"].get("local_services", [])[
                 :LOCAL_SERVICES_ON_PAPER
@@ -131,13 +141,15 @@ def result_sheet_html(submission: Submission, *, result_url: str, tight: bool = 
         return render_to_string("screening/result_sheet.html", context)
 
 
-def result_sheet_pdf(submission: Submission, *, result_url: str) -> bytes:
+def result_sheet_pdf(submission: Submission, *, result_url: str, with_words: bool = False) -> bytes:
     """The printable result sheet (A4 PDF), from the cache when it has not changed."""
-    html = result_sheet_html(submission, result_url=result_url)
+    html = result_sheet_html(submission, result_url=result_url, with_words=with_words)
     return cached_pdf(
         result_sheet_key(submission, html),
         html,
-        tighter=lambda: result_sheet_html(submission, result_url=result_url, tight=True),
+        tighter=lambda: result_sheet_html(
+            submission, result_url=result_url, tight=True, with_words=with_words
+        ),
     )
 
 
@@ -155,6 +167,8 @@ def question_grids(questions: list[Question]) -> list[dict]:
     """Consecutive questions with the same answer options, so each run prints as one grid."""
     grids: list[dict] = []
     for number, question in enumerate(questions, 1):
+        if question.is_text:
+            continue  # written on lines of its own (blank_questionnaire_html)
         options = list(question.options.all())
         choices = [(o.value, o.label) for o in options]
         if grids and grids[-1]["choices"] == choices:
@@ -188,7 +202,14 @@ def blank_questionnaire_html(
         "questionnaire": version.questionnaire,
         "grids": question_grids(questions),
         "scored_count": sum(q.scored for q in questions),
-        "unscored": [{"number": numbers[q.pk], "question": q} for q in questions if not q.scored],
+        "unscored": [
+            {"number": numbers[q.pk], "question": q}
+            for q in questions
+            if not q.scored and not q.is_text
+        ],
+        "text_questions": [
+            {"number": numbers[q.pk], "question": q} for q in questions if q.is_text
+        ],
         "max_score": version.definition().max_score,
         "bands": list(version.bands.all()),
         "rules": rules,

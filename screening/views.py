@@ -83,6 +83,8 @@ ANSWER_PROBLEMS = {
     "repeated": gettext_lazy("answered more than once: choose one answer"),
     "not_integer": gettext_lazy("not one of the answers offered"),
     "invalid_choice": gettext_lazy("not one of the answers offered"),
+    "too_long": gettext_lazy("too long: please shorten it"),
+    "not_text": gettext_lazy("not text"),
 }
 # ?help=1 on a questionnaire: show the crisis help above it (screening.views.questionnaire).
 CRISIS_HELP = "help"
@@ -97,13 +99,15 @@ def version_number(post) -> int | None:
     return int(numbers[0]) if numbers and numbers[0] else None
 
 
-def form_answers(post) -> tuple[dict[str, object], set[str]]:
+def form_answers(
+    post, text_codes: frozenset[str] = frozenset()
+) -> tuple[dict[str, object], set[str]]:
     """The answers of a posted form, and the codes of the questions answered more than once.
 
     Radio values arrive as text; whole numbers become ints, anything else is left for the
     scoring engine to refuse by name. A field sent twice (``phq9_9=2&phq9_9=0``) is no answer:
     its values are kept as a list, which the scoring engine refuses, with the crisis help if any
-    of them shows a crisis.
+    of them shows a crisis. Free-text answers (``text_codes``) stay as written.
     """
     answers: dict[str, object] = {}
     repeated: set[str] = set()
@@ -111,7 +115,8 @@ def form_answers(post) -> tuple[dict[str, object], set[str]]:
         if key in ("csrfmiddlewaretoken", "version"):
             continue
         # ASCII digits only: "²" or "--1" are not whole numbers and must not crash int().
-        values = [int(value) if WHOLE_NUMBER.fullmatch(value) else value for value in values]
+        if key not in text_codes:
+            values = [int(value) if WHOLE_NUMBER.fullmatch(value) else value for value in values]
         if len(values) > 1:
             repeated.add(key)
             answers[key] = values
@@ -164,7 +169,8 @@ def questionnaire(request, slug: str) -> HttpResponse:
     answers: dict[str, object] = {}
     refused = None
     if request.method == "POST":
-        answers, repeated = form_answers(request.POST)
+        text_codes = frozenset(q.code for q in version.questions.all() if q.is_text)
+        answers, repeated = form_answers(request.POST, text_codes)
         channel = visit_channel(request)
         outcome = take_sheet(request, version, answers, repeated, channel)
         if not isinstance(outcome, Refused):

@@ -99,6 +99,16 @@ def staff_groups(db):
     import_module("referrals.migrations.0002_staff_groups").grant_roles(Group, Permission)
     import_module("content.migrations.0005_pause_permissions").grant(Group, Permission)
     import_module("referrals.migrations.0010_local_service_permissions").grant(Group, Permission)
+    import_module("referrals.migrations.0012_shipped_crisis_lexicon").grant(Group, Permission)
+
+
+@pytest.fixture
+def crisis_lexicon(db):
+    """The shipped crisis-language lexicon, made by a data migration a transactional test's
+    flush removes."""
+    from referrals.models import CrisisPhrase
+
+    import_module("referrals.migrations.0012_shipped_crisis_lexicon").load_lexicon(CrisisPhrase)
 
 
 @pytest.fixture

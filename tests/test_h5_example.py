@@ -87,7 +87,9 @@ def test_a_mild_result_shows_articles_hotlines_and_the_pdf(open_h5, live_server,
     page.locator(".tests").wait_for()
     assert page.locator(".tests button").count() == 2
     choose_phq9(page)
-    assert page.locator("fieldset").count() == 10
+    # The nine items, how hard they made things, and the closing free-text question.
+    assert page.locator("fieldset").count() == 11
+    assert page.locator('fieldset[data-field="phq9_more"] textarea[maxlength="500"]').count() == 1
     assert page.locator('fieldset[data-field="phq9_1"] input[type=radio]').count() == 4
 
     # Question 4 left out: the API's 400 names it and the page marks it, keeping the answers.

@@ -359,12 +359,31 @@ export interface components {
             /** @description Stable code, such as phq9_1. */
             code: string;
             text: string;
+            /**
+             * @description `choice`: answer with one option's `value`; `text`: answer with the person's own words (a string of at most `max_length` characters, or nothing), never scored.
+             *
+             *     * `choice` - Choice of options
+             *     * `text` - Free text
+             */
+            kind: components["schemas"]["QuestionKindEnum"];
+            /**
+             * Longest answer (characters)
+             * Format: int64
+             * @description Longest free-text answer in characters; null for a choice.
+             */
+            max_length: number | null;
             /** Counts towards the total */
             scored: boolean;
             /** Answer required */
             required: boolean;
             options: components["schemas"]["Option"][];
         };
+        /**
+         * @description * `choice` - Choice of options
+         *     * `text` - Free text
+         * @enum {string}
+         */
+        QuestionKindEnum: "choice" | "text";
         /** @description A questionnaire as its current published version asks it. */
         QuestionnaireDetail: {
             slug: string;
@@ -472,7 +491,8 @@ export interface components {
         Submission: {
             readonly token: string;
             questionnaire: components["schemas"]["QuestionnaireRef"];
-            answers: unknown;
+            /** @description Question code → the chosen option's value. Free-text answers are left out: only clinicians and the crisis team read them. */
+            readonly answers: unknown;
             /** Format: int64 */
             total_score: number;
             /**
@@ -489,9 +509,9 @@ export interface components {
              *     * `severe` - Severe: crisis referral
              */
             tier: components["schemas"]["TierEnum"];
-            /** @description True when an item rule fired, whatever the total: PHQ-9 item 9 (thoughts of self-harm) above 0. Show the safety message and hotlines first. */
+            /** @description True when an item rule fired, whatever the total: PHQ-9 item 9 (thoughts of self-harm) above 0, or crisis language in the person's own words. Show the safety message and hotlines first. */
             crisis: boolean;
-            /** @description Codes of the item rules that fired, e.g. `self_harm`. */
+            /** @description Codes of the item rules that fired, e.g. `self_harm`; `crisis_language` when the person's own words show a wish to die or a plan. */
             triggered_rules: unknown;
             /** @description The next step for the tier; its `kind` says which: `content` (mild), `schedule` (moderate) or `referral` (severe or crisis). */
             readonly recommendation: components["schemas"]["Recommendation"];
@@ -512,7 +532,7 @@ export interface components {
             created_at: string;
         };
         SubmissionInputRequest: {
-            /** @description Question code → the chosen option's integer value, e.g. {"phq9_1": 0}. */
+            /** @description Question code → the chosen option's integer value, e.g. {"phq9_1": 0}; for a free-text question (`kind` `text`), the person's own words as a string. Words that show a wish to die or a plan make the result a crisis, whatever the score. */
             answers: {
                 [key: string]: unknown;
             };

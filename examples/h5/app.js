@@ -266,15 +266,18 @@ async function showQuestionnaire(slug) {
           `${index + 1}. ${question.text}`,
           question.required ? null : h("small", {}, TEXT.optional),
         ),
-        ...question.options.map((option) =>
-          h(
-            "label",
-            {},
-            h("input", { type: "radio", name: question.code, value: option.value }),
-            " ",
-            option.label,
-          ),
-        ),
+        // Free text (`kind` "text"): the person's own words, at most `max_length` characters.
+        ...(question.kind === "text"
+          ? [h("textarea", { name: question.code, rows: 4, maxlength: question.max_length })]
+          : question.options.map((option) =>
+              h(
+                "label",
+                {},
+                h("input", { type: "radio", name: question.code, value: option.value }),
+                " ",
+                option.label,
+              ),
+            )),
         h("p", { class: "error" }),
       ),
     ),
@@ -298,6 +301,9 @@ async function submitAnswers(slug, version, form) {
   const answers = {};
   for (const input of form.querySelectorAll("input[type=radio]:checked")) {
     answers[input.name] = Number(input.value);
+  }
+  for (const box of form.querySelectorAll("textarea")) {
+    if (box.value.trim()) answers[box.name] = box.value;
   }
   // The version shown: if a newer one goes live meanwhile, these answers are still scored
   // against the questions the person saw.

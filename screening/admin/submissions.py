@@ -2,8 +2,11 @@
 
 from django.contrib import admin
 from django.db.models.constants import LOOKUP_SEP
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from referrals.admin import highlighted
 from screening.models import (
     Submission,
 )
@@ -27,6 +30,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     readonly_fields = [
         "version",
         "answers",
+        "own_words",
         "total_score",
         "max_score",
         "band",
@@ -55,3 +59,10 @@ class SubmissionAdmin(admin.ModelAdmin):
     @admin.display(description=_("reference"))
     def short_token(self, submission) -> str:
         return submission.short_token
+
+    @admin.display(description=_("in the person's own words"))
+    def own_words(self, submission) -> SafeString:
+        """Free-text answers, with the crisis language found in them marked."""
+        return format_html_join(
+            "", "<p>{}</p>", ((highlighted(text),) for text in submission.own_words.values())
+        )

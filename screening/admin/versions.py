@@ -80,7 +80,7 @@ class PublishedReadOnly:
 class QuestionInline(PublishedReadOnly, TranslationStackedInline):
     model = Question
     extra = 0
-    fields = ["position", "code", "text", "scored", "required", "safety_item"]
+    fields = ["position", "code", "text", "kind", "max_length", "scored", "required", "safety_item"]
     show_change_link = True
 
 
@@ -326,7 +326,7 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
 @admin.register(Question)
 class QuestionAdmin(PublishedReadOnly, TranslationAdmin):
     form = UnchangedSinceOpenedForm
-    list_display = ["code", "version", "position", "scored"]
+    list_display = ["code", "version", "position", "kind", "scored"]
     list_filter = ["version__questionnaire"]
     inlines = [OptionInline]
 

@@ -29,6 +29,8 @@ ANSWER_ERRORS = {
     "unknown_question": _("This questionnaire has no question with this code."),
     "not_integer": _("The answer must be one of the option values, given as a whole number."),
     "invalid_choice": _("The answer is not one of this question's option values."),
+    "not_text": _("A free-text answer must be a string."),
+    "too_long": _("The answer is longer than this question's max_length."),
 }
 
 

@@ -8,6 +8,7 @@ from django.db import models, transaction
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
+from screening import scoring
 from screening.models.questionnaires import QuestionnaireVersion, refuse_if_published
 from screening.models.tiers import STEP_NAMES, Tier
 
@@ -52,6 +53,10 @@ class VersionPart(models.Model):
 
 
 class Question(VersionPart):
+    class Kind(models.TextChoices):
+        CHOICE = scoring.CHOICE, _("Choice of options")
+        TEXT = scoring.TEXT, _("Free text")
+
     version = models.ForeignKey(
         QuestionnaireVersion,
         on_delete=models.CASCADE,
@@ -61,6 +66,22 @@ class Question(VersionPart):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     code = models.SlugField(_("code"), max_length=40, help_text=_("Stable code, such as phq9_1."))
     text = models.TextField(_("text"))
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.CHOICE,
+        help_text=_(
+            "Free text: optional, no options, no score; what people write is read for crisis "
+            "language and shown only to clinicians and the crisis team."
+        ),
+    )
+    max_length = models.PositiveSmallIntegerField(
+        _("longest answer (characters)"),
+        null=True,
+        blank=True,
+        help_text=_("Free text only, for example 500."),
+    )
     loinc_code = models.CharField(_("LOINC code"), max_length=20, blank=True)
     scored = models.BooleanField(_("counts towards the total"), default=True)
     required = models.BooleanField(_("answer required"), default=True)
@@ -94,6 +115,10 @@ class Question(VersionPart):
     def clean(self) -> None:
         super().clean()
         self._check_rules_stay_in_version()
+
+    @property
+    def is_text(self) -> bool:
+        return self.kind == self.Kind.TEXT
 
     def _check_rules_stay_in_version(self) -> None:
         # A rule uses a question of its own version: moving the question would take it away.

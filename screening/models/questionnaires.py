@@ -18,6 +18,7 @@ from django.db.models.functions import Now
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from referrals.crisis_phrases import crisis_lexicon
 from screening import scoring
 
 
@@ -377,6 +378,8 @@ class QuestionnaireVersion(models.Model):
                     scored=q.scored,
                     required=q.required,
                     safety=q.safety_item,
+                    kind=q.kind,
+                    max_length=q.max_length,
                 )
                 for q in self.questions.all()
             ),
@@ -420,7 +423,13 @@ class QuestionnaireVersion(models.Model):
         return version if version is not None and version.is_published else None
 
     def score(self, answers) -> scoring.Result:
-        return scoring.score_answers(self._cached_definition, answers)
+        """Score ``answers``, reading free text with the active crisis-language lexicon."""
+        definition = self._cached_definition
+        # Read only for a sheet with words on it: most have none.
+        words = isinstance(answers, Mapping) and any(
+            q.is_text and isinstance(answers.get(q.code), str) for q in definition.questions
+        )
+        return scoring.score_answers(definition, answers, crisis_lexicon() if words else ())
 
     def shows_crisis(self, answers) -> bool:
         """Whether ``answers``, valid or not, complete or not, plainly show a crisis (item 9

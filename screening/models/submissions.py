@@ -1,5 +1,6 @@
 """Submissions: one person's scored answers and the result they were shown."""
 
+import json
 import secrets
 
 from django.db import IntegrityError, connection, models
@@ -28,10 +29,20 @@ class SubmissionQuerySet(models.QuerySet):
 # One plain query, written out: compiling it with the ORM took longer than running it, on the
 # page every villager opens (see Submission.objects.kind_of).
 KIND_OF_SQL = """
-    SELECT s.token, s.total_score, s.version_id, s.band_id, s.tier, s.crisis, c.region
+    SELECT s.token, s.total_score, s.version_id, s.band_id, s.tier, s.crisis,
+        s.triggered_rules, s.answers, c.region
     FROM screening_submission s LEFT JOIN screening_channel c ON c.id = s.channel_id
     WHERE s.token = %s
 """
+
+
+def result_kind_of(version_id, band_id, tier, crisis, triggered_rules, answers, region) -> tuple:
+    """(version id, band id, tier, crisis, crisis language fired, wrote something, region): what
+    a result shows alike with every other of its kind. Whether the person wrote something (the
+    page offers to print it), never what."""
+    language_fired = scoring.CRISIS_LANGUAGE_RULE in triggered_rules
+    wrote = any(isinstance(value, str) and value for value in answers.values())
+    return (version_id, band_id, tier, bool(crisis), language_fired, wrote, region or "")
 
 
 class SubmissionManager(models.Manager.from_queryset(SubmissionQuerySet)):
@@ -44,8 +55,10 @@ class SubmissionManager(models.Manager.from_queryset(SubmissionQuerySet)):
             row = cursor.fetchone()
         if row is None:
             return None
-        token, score, version_id, band_id, tier, crisis, region = row
-        return (token, score, version_id, band_id, tier, bool(crisis), region or "")
+        token, score, *kind, triggered_rules, answers, region = row
+        if isinstance(answers, str):  # JSON columns come as text through a plain cursor
+            triggered_rules, answers = json.loads(triggered_rules), json.loads(answers)
+        return (token, score, *result_kind_of(*kind, triggered_rules, answers, region))
 
 
 class Submission(models.Model):
@@ -94,10 +107,29 @@ class Submission(models.Model):
 
     @property
     def kind(self) -> tuple:
-        """(version id, band id, tier, crisis, region): what this result shows alike with every
-        other of its kind (the tail of ``Submission.objects.kind_of()``'s row)."""
+        """What this result shows alike with every other of its kind (``result_kind_of``; the
+        tail of ``Submission.objects.kind_of()``'s row)."""
         region = self.channel.region if self.channel_id else ""
-        return (self.version_id, self.band_id, self.tier, self.crisis, region)
+        return result_kind_of(
+            self.version_id,
+            self.band_id,
+            self.tier,
+            self.crisis,
+            self.triggered_rules,
+            self.answers,
+            region,
+        )
+
+    @property
+    def choice_answers(self) -> dict[str, int]:
+        """The answers without the person's own words, which only clinicians and the crisis
+        team read: what a result shows back."""
+        return {code: value for code, value in self.answers.items() if not isinstance(value, str)}
+
+    @property
+    def own_words(self) -> dict[str, str]:
+        """The free-text answers, by question code."""
+        return {code: value for code, value in self.answers.items() if isinstance(value, str)}
 
     @property
     def short_token(self) -> str:
@@ -151,6 +183,15 @@ class Submission(models.Model):
         A crisis outweighs the score band: "very little trouble" must never stand under a
         self-harm answer.
         """
+        if self.crisis and scoring.CRISIS_LANGUAGE_RULE in self.triggered_rules:
+            # The rule that fired is named, never the words themselves.
+            return str(
+                _(
+                    "What you wrote is a sign that you may need help now, whatever the total "
+                    "score. Please talk to someone today: call one of the hotlines, or ask for a "
+                    "call back. This is a screen, not a diagnosis."
+                )
+            )
         if self.crisis:
             return str(
                 _(

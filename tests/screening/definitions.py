@@ -38,6 +38,8 @@ def fixture_definition(slug: str) -> scoring.Definition:
                 scored=q["fields"]["scored"],
                 required=q["fields"]["required"],
                 safety=q["fields"].get("safety_item", False),
+                kind=q["fields"].get("kind", scoring.CHOICE),
+                max_length=q["fields"].get("max_length"),
             )
             for q in questions
         ),

@@ -102,7 +102,7 @@ def test_preview_shows_the_draft_as_villagers_see_it(admin_client, questionnaire
     question.save()
     page = admin_client.get(f"{CHANGELIST}{draft.pk}/preview/").content.decode()
     assert "草稿里的新问题" in page
-    assert page.count("<fieldset") == 10
+    assert page.count("<fieldset") == 11
     assert "disabled" in page
 
 
@@ -369,8 +369,9 @@ def test_a_draft_copied_from_a_draft_publishes_after_that_draft(admin_client, qu
 def question_form(version, **changes) -> dict:
     return {
         "version": version.pk,
-        "position": 11,
+        "position": 12,
         "code": "phq9_new",
+        "kind": "choice",
         "text_zh_hans": "新问题",
         "text_en": "A new question",
         "scored": "on",

@@ -19,7 +19,7 @@ def test_list_gives_published_questionnaires_with_version_and_size(api, question
             "start_here": True,
             "summary": "9个问题，约3分钟，看看最近两周的情绪和睡眠等情况。",
             "version": 1,
-            "question_count": 10,
+            "question_count": 11,
         },
         {
             "slug": "gad-7",
@@ -28,7 +28,7 @@ def test_list_gives_published_questionnaires_with_version_and_size(api, question
             "start_here": False,
             "summary": "7个问题，约2分钟，看看最近两周的紧张和担忧情况。",
             "version": 1,
-            "question_count": 7,
+            "question_count": 8,
         },
     ]
 
@@ -40,7 +40,10 @@ def test_detail_gives_questions_in_order_with_options(api, questionnaires):
     assert body["version"] == 1
     assert body["max_score"] == 27
     assert body["instructions"].startswith("在过去两个星期")
-    assert [q["code"] for q in body["questions"]] == [f"phq9_{i}" for i in range(1, 11)]
+    assert [q["code"] for q in body["questions"]] == [
+        *(f"phq9_{i}" for i in range(1, 11)),
+        "phq9_more",
+    ]
     assert body["questions"][0]["options"] == [
         {"value": 0, "label": "完全不会"},
         {"value": 1, "label": "好几天"},

@@ -63,8 +63,9 @@ def test_a_code_no_channel_could_have_still_leads_to_the_tests(client, demo_data
 
 def test_the_form_is_plain_html_with_fieldsets_and_radios(client, demo_data):
     page = client.get("/q/phq-9/").content.decode()
-    assert page.count("<fieldset") == 10
-    assert page.count("<legend") == 10
+    # The nine items, how hard they made things, and the closing free-text question.
+    assert page.count("<fieldset") == 11
+    assert page.count("<legend") == 11
     assert len(re.findall(r'type="radio" name="phq9_1" value="[0-3]"', page)) == 4
     assert "csrfmiddlewaretoken" in page
     assert 'name="viewport"' in page

@@ -45,7 +45,10 @@ def answer_sheets(draw, live: dict) -> tuple[str, dict, dict]:
     slug = draw(st.sampled_from(sorted(live)))
     answers = {}
     for question in live[slug].definition().questions:
-        if question.required or draw(st.booleans()):
+        if question.is_text:
+            # The person's own words, calm or not; never sent back.
+            answers[question.code] = draw(st.sampled_from(["", "最近睡不好", "不想活了"]))
+        elif question.required or draw(st.booleans()):
             answers[question.code] = draw(st.sampled_from(question.values))
     sheet = {"answers": answers}
     versions = [ABSENT, None, *range(1, live[slug].number + 1)]

@@ -475,7 +475,8 @@ def test_the_blank_questionnaire_is_a_form_with_a_clinician_key(client, demo_dat
         )
         scoring_key = squeeze(gettext("Scoring key (for the clinician)"))
 
-    assert len(questions) == 10
+    # The nine items, how hard they made things, and the closing free-text question.
+    assert len(questions) == 11
     for number, text in enumerate(questions, 1):
         assert f"{number}.{text}" in form
     for value, label in enumerate(options):

@@ -70,7 +70,7 @@ def test_a_published_version_refuses_every_change(questionnaires, change):
     with pytest.raises(ValidationError) as refused:
         change(version)
     assert refused.value.code == "published"
-    assert Question.objects.filter(version=version).count() == 10
+    assert Question.objects.filter(version=version).count() == 11
     assert Option.objects.filter(question__version=version).count() == 4 * 10
     assert ItemRule.objects.filter(version=version).count() == 1
 
@@ -84,6 +84,8 @@ def draft_of(version: QuestionnaireVersion, number: int) -> QuestionnaireVersion
             position=q.position,
             code=q.code,
             text=q.text,
+            kind=q.kind,
+            max_length=q.max_length,
             scored=q.scored,
             required=q.required,
             safety_item=q.safety_item,

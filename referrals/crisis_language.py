@@ -1,0 +1,341 @@
+"""Crisis language in what people write: pure, table-driven detection.
+
+Text in, findings out: no ORM, no request. What counts as risk is the lexicon, data the crisis
+team edits in admin (``referrals.models.CrisisPhrase``): risk phrases with their category, and
+everyday phrases that look like risk and are not (笑死, 打农药, 紫砂壶), which cover what they
+match. The rules here are what every entry shares:
+
+- normalising what phones type: full-width letters, traditional characters (OpenCC), letters
+  spaced or dotted out between characters (不 想 活, 自.杀), upper case;
+- negation and denial just before a phrase (我不想死, 从来没想过自杀, I don't want to die);
+- a clause about someone else (我朋友说她想自杀怎么办), except for farewells, which are
+  addressed to others by nature.
+
+Err towards help: anything not plainly negated, everyday or about someone else is a finding.
+A trained model can come later as another source of findings; the lexicon stays the floor.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import opencc
+
+# Only gettext: problems are shown to the crisis team in admin, in their language.
+from django.utils.translation import gettext as _
+
+IDEATION = "ideation"
+PLAN = "plan"
+MEANS = "means"
+SELF_HARM = "self_harm"
+FAREWELL = "farewell"
+NOT_RISK = "not_risk"
+CATEGORIES = (IDEATION, PLAN, MEANS, SELF_HARM, FAREWELL, NOT_RISK)
+# The rule a finding in someone's own words fires: a crisis, whatever their score.
+RULE_CODE = "crisis_language"
+
+# In a phrase, "…" (or "...") stands for a few characters of the same clause.
+GAP = "…"
+MAX_GAP = 6
+
+# Where a clause ends, after normalisation (NFKC makes "，！？；：" half-width).
+CLAUSE_ENDS = ",.!?;:。、\n"
+# Typed between characters to get past filters or for effect: dropped between two characters.
+SEPARATORS = set(' \t\r\u3000*-_~·•|/\\.`^+=#@"“”‘()[]{}<>')
+_T2S = opencc.OpenCC("t2s")
+# Traditional forms that are also simplified characters, so OpenCC keeps them: 活著 → 活着.
+VARIANTS = str.maketrans("著", "着")
+
+# Words between a negation and the phrase that keep it negated: 不(会)(再)(想)死, 没(有)(想过)自杀.
+FILLERS = sorted(
+    "曾经 打算 愿意 可能 真的 真 一定 想过 想要 准备 有过 有 想 过 会 "
+    "要 去 再 曾 是 的 敢 也 都 还 就 这么 那么 这样 那样 轻易 随便 绝对".split(),
+    key=len,
+    reverse=True,
+)
+NEGATIONS = (
+    "不",
+    "没",
+    "未",
+    "别",
+    "莫",
+    "甭",
+    "勿",
+    "非",
+    "无",
+    "打消",
+    "打消了",
+    "放弃了",
+    "怎么会",
+)
+EN_FILLERS = set(
+    "want wanna to ever really thought think thinking about of going gonna would will i am be "
+    "feel like have had been trying try actually".split()
+)
+EN_NEGATIONS = {"not", "never", "don't", "dont", "no", "won't", "wont", "didn't", "didnt", "isn't"}
+
+# Who a clause is about: the last of these before the phrase decides (我妈: the mother).
+SELF_WORDS = ("我", "俺", "咱", "本人", "老子")
+OTHER_WORDS = (
+    "你", "他", "她", "朋友", "同学", "同事", "邻居", "妈", "爸", "娘", "爹", "儿子", "女儿",
+    "孩子", "娃", "老公", "老婆", "丈夫", "妻子", "媳妇", "婆婆", "公公", "奶奶", "爷爷", "姥姥",
+    "姥爷", "外婆", "外公", "哥", "姐", "弟", "妹", "叔", "婶", "舅", "姨", "别人", "有人",
+    "有个人", "病人", "学生", "家长",
+)  # fmt: skip
+# Words that hold a person word without being about a person (其他, 妈的), or about everyone.
+NOT_PEOPLE = ("其他", "其它", "吉他", "他妈的", "妈的", "所有人", "没有人", "没人")
+OBJECT_MARKERS = tuple("给跟和对让替为向把被帮陪")
+EN_SELF_WORDS = {"i", "i'm", "im", "me", "my", "myself"}
+EN_OTHER_WORDS = {"he", "she", "they", "his", "her", "friend", "mom", "dad", "someone", "you"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the lexicon: a phrase (``…`` for a short gap) and its category."""
+
+    phrase: str
+    category: str
+
+    @property
+    def is_risk(self) -> bool:
+        return self.category != NOT_RISK
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Risk found: where in the original text (``start``/``end``), what, and by which entry."""
+
+    start: int
+    end: int
+    text: str
+    category: str
+    entry: str
+
+
+@dataclass(frozen=True)
+class Normalised:
+    text: str
+    # For each character of ``text``, the index of the original character it came from.
+    origin: tuple[int, ...]
+
+
+def is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+def _is_separator(char: str) -> bool:
+    if char == "\n":
+        return False
+    if char in SEPARATORS or char.isspace():
+        return True
+    # Zero-width characters, emoji and other symbols.
+    return unicodedata.category(char) in ("Cf", "So", "Sk", "Sm")
+
+
+def _simplified(text: str) -> str:
+    converted = _T2S.convert(text)
+    if len(converted) == len(text):
+        return converted
+    # A phrase conversion changed the length: keep positions by converting one character at a
+    # time (a character whose conversion is not one character is kept as typed).
+    return "".join(c if len(s := _T2S.convert(c)) != 1 else s for c in text)
+
+
+def normalise(text: str) -> Normalised:
+    """The text as the lexicon is written: simplified, half-width, lower case, with what was
+    typed between two Chinese characters (or two single letters, as in "z s") dropped."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        for part in unicodedata.normalize("NFKC", char):
+            chars.append(part)
+            origin.append(index)
+    simplified = _simplified("".join(chars)).lower().replace("’", "'").translate(VARIANTS)
+    kept_chars: list[str] = []
+    kept_origin: list[int] = []
+    i = 0
+    while i < len(simplified):
+        char = simplified[i]
+        if not _is_separator(char):
+            kept_chars.append(char)
+            kept_origin.append(origin[i])
+            i += 1
+            continue
+        j = i
+        while j < len(simplified) and _is_separator(simplified[j]):
+            j += 1
+        before = kept_chars[-1] if kept_chars else ""
+        after = simplified[j] if j < len(simplified) else ""
+        if not (_joins(before, after) or _lone_letters(simplified, i, j)):
+            kept_chars.append(" ")
+            kept_origin.append(origin[i])
+        i = j
+    return Normalised("".join(kept_chars), tuple(kept_origin))
+
+
+def _joins(before: str, after: str) -> bool:
+    return bool(before) and bool(after) and is_cjk(before) and is_cjk(after)
+
+
+def _lone_letters(text: str, start: int, end: int) -> bool:
+    """Whether the separators at ``start:end`` stand between two single letters ("z s")."""
+
+    def lone(index: int, step: int) -> bool:
+        if not (0 <= index < len(text) and text[index].isascii() and text[index].isalpha()):
+            return False
+        neighbour = index + step
+        return not (0 <= neighbour < len(text) and text[neighbour].isalpha())
+
+    return lone(start - 1, -1) and lone(end, 1)
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern:
+    phrase = phrase.replace("...", GAP).replace("⋯", GAP)
+    parts = [normalise(part).text.strip() for part in phrase.split(GAP)]
+    gap = f"[^{re.escape(CLAUSE_ENDS)}]{{0,{MAX_GAP}}}?"
+    body = gap.join(re.escape(part) for part in parts if part)
+    if not body:
+        raise ValueError("empty phrase")
+    # English words match whole: "zs" is not the end of "jzs".
+    if body[0].isascii() and body[0].isalnum():
+        body = r"(?<![a-z0-9])" + body
+    if body[-1].isascii() and body[-1].isalnum():
+        body += r"(?![a-z0-9])"
+    return re.compile(body)
+
+
+@lru_cache(maxsize=4096)
+def compiled(phrase: str) -> re.Pattern:
+    """The phrase as a pattern over normalised text (raises ValueError for an empty phrase)."""
+    return _phrase_pattern(phrase)
+
+
+def find_all(text: str, lexicon: Iterable[Entry]) -> list[Finding]:
+    """Every risk the lexicon finds in ``text``, in order, after the shared rules."""
+    if not text:
+        return []
+    norm = normalise(text)
+    entries = tuple(lexicon)
+    covered = [
+        match.span()
+        for entry in entries
+        if not entry.is_risk
+        for match in compiled(entry.phrase).finditer(norm.text)
+    ]
+    findings = []
+    for entry in entries:
+        if not entry.is_risk:
+            continue
+        for match in compiled(entry.phrase).finditer(norm.text):
+            start, end = match.span()
+            if any(start < c_end and c_start < end for c_start, c_end in covered):
+                continue
+            if _negated(norm.text, start) or (
+                entry.category != FAREWELL and _about_someone_else(norm.text, start, end)
+            ):
+                continue
+            first, last = norm.origin[start], norm.origin[end - 1] + 1
+            findings.append(Finding(first, last, text[first:last], entry.category, entry.phrase))
+    return sorted(findings, key=lambda f: (f.start, -f.end))
+
+
+def detect(text: str, lexicon: Iterable[Entry]) -> Finding | None:
+    """The first risk found in ``text``, or None."""
+    findings = find_all(text, lexicon)
+    return findings[0] if findings else None
+
+
+def matches(text: str, entry: Entry, lexicon: Iterable[Entry]) -> bool:
+    """Whether ``entry`` matches in ``text`` read with ``lexicon``: a risk entry finds risk
+    there; an everyday entry covers something and leaves no risk found."""
+    if entry.is_risk:
+        return any(f.entry == entry.phrase for f in find_all(text, lexicon))
+    return bool(compiled(entry.phrase).search(normalise(text).text)) and not find_all(text, lexicon)
+
+
+def _clause_before(text: str, start: int) -> str:
+    begin = max(text.rfind(end, 0, start) for end in CLAUSE_ENDS) + 1
+    return text[begin:start]
+
+
+def _negated(text: str, start: int) -> bool:
+    before = _clause_before(text, start).rstrip()
+    if before and before[-1].isascii():
+        return _negated_in_english(before)
+    stripped = True
+    while stripped:
+        stripped = False
+        for filler in FILLERS:
+            if before.endswith(filler):
+                before = before[: -len(filler)]
+                stripped = True
+                break
+    # 要不 is "how about" (要不死了算了), not a negation.
+    return before.endswith(NEGATIONS) and not before.endswith("要不")
+
+
+def _negated_in_english(before: str) -> bool:
+    words = re.findall(r"[a-z']+", before)
+    while words and words[-1] in EN_FILLERS:
+        words.pop()
+    return bool(words) and (words[-1] in EN_NEGATIONS or words[-1].endswith("n't"))
+
+
+def _about_someone_else(text: str, start: int, end: int) -> bool:
+    """Whether the phrase at ``start:end`` is about someone else: it describes a person
+    (想自杀的朋友), or the clause's last mention of a person before it is someone else."""
+    after = text[end:]
+    if after.startswith("的") and after[1:].startswith((*OTHER_WORDS, "人")):
+        return True
+    before = _clause_before(text, start)
+    for word in NOT_PEOPLE:
+        before = before.replace(word, "_" * len(word))
+    last_self = max((before.rfind(w) for w in SELF_WORDS), default=-1)
+    last_other = max(
+        (
+            match.start()
+            for word in OTHER_WORDS
+            for match in re.finditer(re.escape(word), before)
+            # An object (给孩子写了遗书, 被老公打) is not who the clause is about.
+            if not before[: match.start()].endswith(OBJECT_MARKERS)
+        ),
+        default=-1,
+    )
+    for word in re.finditer(r"[a-z']+", before):
+        if word.group() in EN_SELF_WORDS:
+            last_self = max(last_self, word.start())
+        elif word.group() in EN_OTHER_WORDS:
+            last_other = max(last_other, word.start())
+    return last_other > last_self
+
+
+@dataclass(frozen=True)
+class Examples:
+    """An entry with the sentences it must match and must not match."""
+
+    entry: Entry
+    must_match: tuple[str, ...]
+    must_not_match: tuple[str, ...] = ()
+
+
+def example_problems(checked: Examples, lexicon: Iterable[Entry]) -> dict[str, list[str]]:
+    """The examples of ``checked`` that the lexicon, read as a whole, gets wrong, by kind
+    (``must_match``, ``must_not_match``); empty when all hold."""
+    lexicon = tuple(lexicon)
+    problems = {
+        "must_match": [
+            _("“{example}” must match, and does not.").format(example=example)
+            for example in checked.must_match
+            if not matches(example, checked.entry, lexicon)
+        ],
+        "must_not_match": [
+            _("“{example}” must not match, and does.").format(example=example)
+            for example in checked.must_not_match
+            if matches(example, checked.entry, lexicon)
+        ],
+    }
+    return {kind: found for kind, found in problems.items() if found}

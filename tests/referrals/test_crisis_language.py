@@ -1,0 +1,131 @@
+"""The crisis-language detector's shared rules, read with the shipped lexicon (no database)."""
+
+from importlib import import_module
+
+import pytest
+
+from referrals.crisis_language import Entry, detect, find_all, normalise
+
+SHIPPED = [
+    Entry(phrase, category)
+    for category, phrase, _, _ in import_module(
+        "referrals.migrations.0012_shipped_crisis_lexicon"
+    ).SHIPPED_LEXICON
+]
+
+
+def flagged(text):
+    return detect(text, SHIPPED) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "不想活了",
+        "活着没意思",
+        "想一了百了",
+        "遗书写好了",
+        "永别了",
+        "想割腕",
+        "想跳楼",
+        "安眠药攒了很多",
+        "想喝农药",
+        "我已经把农药准备好了",
+    ],
+)
+def test_it_finds_ideation_plans_means_and_farewells(text):
+    assert flagged(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["明天去镇上买农药打虫", "今天去地里打农药", "喷农药要戴口罩", "孩子误喝了农药"]
+)
+def test_it_tells_farming_from_drinking_pesticide(text):
+    assert not flagged(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我不想死", "从来没想过自杀", "我不会伤害自己", "别想不开", "I don't want to die"],
+)
+def test_it_reads_negation_and_denial(text):
+    assert not flagged(text)
+
+
+def test_negation_reaches_only_the_words_before_the_phrase():
+    assert flagged("不知道为什么就是想死")
+    assert flagged("我不想死，但活着太累了")
+
+
+@pytest.mark.parametrize(
+    "text", ["笑死我了", "累死了", "热死了", "气死我了", "吓死人", "想死你们了", "跳楼价大甩卖"]
+)
+def test_it_leaves_hyperbole_alone(text):
+    assert not flagged(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我朋友说她想自杀，我该怎么办", "怎么帮助想自杀的朋友", "他说他要跳楼", "我妈总说不想活了"],
+)
+def test_it_leaves_questions_about_someone_else_alone(text):
+    assert not flagged(text)
+
+
+def test_someone_named_as_an_object_does_not_make_it_about_them():
+    assert flagged("被老公打，想死的心都有了")
+    assert flagged("我给孩子写了遗书")
+
+
+def test_farewells_are_found_though_addressed_to_others():
+    assert flagged("你们别找我了")
+    assert flagged("妈，下辈子见")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我想紫砂", "想zs", "我要 ZS 了", "想去世界另一边", "我想ｚｓ", "想自鲨"],
+)
+def test_it_reads_online_evasions(text):
+    assert flagged(text)
+
+
+def test_evasions_keep_their_everyday_meaning():
+    assert not flagged("买了个紫砂壶")
+    assert not flagged("jzs 团队")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我已經把農藥準備好了", "活著沒意思", "不 想 活 了", "自.杀", "想自*杀", "z s 了算了"],
+)
+def test_it_reads_traditional_full_width_and_spaced_out_characters(text):
+    assert flagged(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["I want to kill myself", "I feel suicidal", "ｉ ｗａｎｔ ｔｏ ｄｉｅ"]
+)
+def test_it_reads_english(text):
+    assert flagged(text)
+
+
+def test_a_finding_points_at_the_words_as_written():
+    text = "最近很累。我已經把農藥 準備好了"
+    finding = detect(text, SHIPPED)
+    assert finding.category == "means"
+    assert text[finding.start : finding.end] == finding.text == "農藥 準備好"
+
+
+def test_findings_come_in_reading_order():
+    findings = find_all("遗书写好了，想喝农药", SHIPPED)
+    assert [f.text for f in findings] == ["遗书", "喝农药"]
+
+
+def test_normalising_keeps_clause_breaks_and_words():
+    assert normalise("不 想 活，ＯＫ").text == "不想活,ok"
+    assert normalise("I want  to").text == "i want to"
+
+
+def test_empty_text_finds_nothing():
+    assert detect("", SHIPPED) is None
