@@ -75,8 +75,8 @@ def answered_questions(submission: Submission, *, with_words: bool = False) -> l
     """Each question of the submission's version with the option the person chose (or None),
     and whether that answer set off a crisis rule (PHQ-9 item 9 above 0, or crisis language in
     what they wrote): whoever reads the printout must see which answer it was. A free-text
-    question with the person's words only ``with_words`` (they chose to print them), else
-    whether they wrote something."""
+    question (left out when they wrote nothing) with the person's words only ``with_words``
+    (they chose to print them), else whether they wrote something."""
     questions = Question.objects.filter(version=submission.version_id).prefetch_related("options")
     alarming = set(
         ItemRule.objects.filter(
@@ -95,6 +95,8 @@ def answered_questions(submission: Submission, *, with_words: bool = False) -> l
             "crisis": question.pk in alarming,
         }
         if question.is_text:
+            if not value:
+                continue  # nothing written: no row, so that the common sheet stays one page
             row["wrote"] = isinstance(value, str)
             row["words"] = value if with_words and isinstance(value, str) else ""
             row["crisis"] = words_fired and row["wrote"]
