@@ -9,12 +9,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TranslationAdmin,
@@ -23,7 +25,7 @@ from modeltranslation.admin import (
 )
 
 from config.forms import UnchangedSinceOpenedForm
-from screening import interchange
+from screening import interchange, publishing
 from screening.models import (
     ItemRule,
     Option,
@@ -165,9 +167,9 @@ class ImportForm(forms.Form):
 @admin.register(QuestionnaireVersion)
 class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
     form = UnchangedSinceOpenedForm
-    list_display = ["__str__", "questionnaire", "number", "published_at", "note", "tools"]
+    list_display = ["__str__", "status", "published_at", "note", "tools"]
     list_filter = ["questionnaire"]
-    readonly_fields = ["created_at", "published_at", "replaces", "tools"]
+    readonly_fields = ["status", "created_at", "published_at", "replaces", "tools"]
     inlines = [QuestionInline, BandInline, RuleInline]
     actions = ["make_draft", "publish"]
     change_list_template = "admin/screening/questionnaireversion/change_list.html"
@@ -183,6 +185,43 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
             path("import/", view(self.import_json), name="screening_version_import"),
             *super().get_urls(),
         ]
+
+    def get_queryset(self, request) -> QuerySet:
+        return super().get_queryset(request).select_related("questionnaire").with_successor()
+
+    @admin.display(description=_("status"))
+    def status(self, version) -> str:
+        """Live, replaced (by which version, when) or draft."""
+        if not version.pk:
+            return "—"
+        if not version.is_published:
+            return _("draft")
+        number = getattr(version, "replaced_by_number", None)
+        if number is None:
+            return format_html("<strong>{}</strong>", _("live"))
+        return _("replaced by v%(number)s on %(date)s") % {
+            "number": number,
+            "date": date_format(timezone.localtime(version.replaced_at)),
+        }
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        draft = QuestionnaireVersion.objects.with_definition().get(pk=form.instance.pk)
+        if draft.is_published:
+            return
+        # Saved all the same: a draft may be finished over several saves. Said now, not first
+        # at publishing.
+        found = publishing.problems(draft)
+        if found:
+            messages.warning(
+                request,
+                format_html(
+                    "{}<ul>{}</ul>",
+                    _("%(version)s is saved, but cannot be published until this is put right:")
+                    % {"version": draft},
+                    format_html_join("", "<li>{}</li>", ((problem,) for problem in found)),
+                ),
+            )
 
     def get_inlines(self, request, obj) -> list[type[InlineModelAdmin]]:
         # An unsaved version has no questions for a rule to use: rules come after the first save.
