@@ -25,7 +25,7 @@ from modeltranslation.admin import (
 )
 
 from config.forms import UnchangedSinceOpenedForm
-from screening import interchange, publishing
+from screening import changes, interchange, publishing
 from screening.models import (
     ItemRule,
     Option,
@@ -180,6 +180,7 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
 
         return [
             path("<int:pk>/preview/", view(self.preview), name="screening_version_preview"),
+            path("<int:pk>/publish/", view(self.publish_view), name="screening_version_publish"),
             path("<int:pk>/export.json", view(self.export_json), name="screening_version_json"),
             path("<int:pk>/fhir.json", view(self.export_fhir), name="screening_version_fhir"),
             path("import/", view(self.import_json), name="screening_version_import"),
@@ -269,8 +270,22 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
             messages.success(request, _("Created %(draft)s.") % {"draft": draft})
 
     @admin.action(description=_("Publish (make live)"), permissions=["change"])
-    def publish(self, request, queryset) -> None:
-        for version in queryset:
+    def publish(self, request, queryset) -> HttpResponse | None:
+        # One at a time, through the page that shows what changes and asks first.
+        if queryset.count() != 1:
+            messages.error(request, _("Select one version to publish."))
+            return None
+        return redirect("admin:screening_version_publish", queryset.get().pk)
+
+    def publish_view(self, request, pk: int) -> HttpResponse:
+        """What publishing the draft would change against the live version; publishes on POST."""
+        version = get_object_or_404(QuestionnaireVersion.objects.with_definition(), pk=pk)
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        if version.is_published:
+            messages.info(request, _("%(version)s is published already.") % {"version": version})
+            return redirect("admin:screening_questionnaireversion_change", version.pk)
+        if request.method == "POST":
             try:
                 version.publish()
             except ValidationError as refused:
@@ -279,6 +294,20 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
             else:
                 self.log_change(request, version, in_site_language(_("Published")))
                 messages.success(request, _("%(version)s is now live.") % {"version": version})
+                return redirect("admin:screening_questionnaireversion_change", version.pk)
+        live = version.questionnaire.current_version()
+        if live is not None:
+            live = QuestionnaireVersion.objects.with_definition().get(pk=live.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Publish %(version)s?") % {"version": version},
+            "version": version,
+            "live": live,
+            "changes": changes.version_changes(live, version),
+            "problems": publishing.problems(version),
+        }
+        return render(request, "admin/screening/questionnaireversion/publish.html", context)
 
     def preview(self, request, pk: int) -> HttpResponse:
         version = get_object_or_404(QuestionnaireVersion.objects.with_definition(), pk=pk)

@@ -29,12 +29,17 @@ def phq9_v1():
 
 
 def run_action(client, action, *versions):
-    return client.post(
+    response = client.post(
         CHANGELIST,
         {"action": action, "_selected_action": [v.pk for v in versions]},
         follow=True,
         HTTP_ACCEPT_LANGUAGE="en",
     )
+    if action == "publish":
+        # Publishing asks first, on a page that shows what changes: confirm there.
+        confirm = response.redirect_chain[-1][0]
+        response = client.post(confirm, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    return response
 
 
 def test_a_published_version_is_read_only_with_a_clear_message(admin_client, questionnaires):

@@ -61,3 +61,93 @@ def test_saving_a_draft_that_could_be_published_gives_no_warning(admin_client, q
     url = f"{CHANGELIST}{draft.pk}/change/"
     saved = admin_client.post(url, change_form(admin_client, url), follow=True)
     assert [m.level_tag for m in saved.context["messages"]] == ["success"]
+
+
+def moderate_from_8(draft: QuestionnaireVersion) -> None:
+    draft.bands.filter(code="mild").update(max_score=7)
+    draft.bands.filter(code="moderate").update(min_score=8)
+
+
+def test_a_drafts_page_leads_to_publishing_and_a_published_ones_does_not(
+    admin_client, questionnaires
+):
+    draft = phq9(1).new_draft()
+    page = admin_client.get(f"{CHANGELIST}{draft.pk}/change/").content.decode()
+    assert f'href="{CHANGELIST}{draft.pk}/publish/"' in page
+    assert f'href="{CHANGELIST}{draft.pk}/preview/"' in page
+    published = admin_client.get(f"{CHANGELIST}{phq9(1).pk}/change/").content.decode()
+    assert "/publish/" not in published
+
+
+def test_publishing_shows_what_changes_against_the_live_version_and_waits(
+    admin_client, questionnaires
+):
+    draft = phq9(1).new_draft()
+    moderate_from_8(draft)
+    question = draft.questions.get(code="phq9_1")
+    question.text_zh_hans = "做事时提不起劲"
+    question.save()
+    option = question.options.get(value=3)
+    option.label_zh_hans = "几乎天天"
+    option.save()
+    draft.rules.update(description_en="Item 9 above 0.")
+    url = f"{CHANGELIST}{draft.pk}/publish/"
+    page = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    rows = [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
+        for row in re.findall(r"<tr>.*?</tr>", page.split('id="changes"')[1], re.DOTALL)[1:]
+    ]
+    assert rows == [
+        "分级“mild” 截止分（含） 9 7",
+        "分级“moderate” 起始分 10 8",
+        "规则“self_harm” 说明 [en] " + phq9(1).rules.get().description_en + " Item 9 above 0.",
+        "题目“phq9_1” 文字 [zh-hans] 做事时提不起劲或没有兴趣 做事时提不起劲",
+        "题目“phq9_1”的选项 3 标签 [zh-hans] 几乎每天 几乎天天",
+    ]
+    assert "PHQ-9 抑郁筛查 v1" in page and "确定发布" in page
+    draft.refresh_from_db()
+    assert not draft.is_published, "showing the changes publishes nothing"
+    done = admin_client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert done.redirect_chain[-1][0] == f"{CHANGELIST}{draft.pk}/change/"
+    assert "PHQ-9 depression screen v2 is now live." in done.content.decode()
+    assert QuestionnaireVersion.objects.current_for("phq-9") == draft
+
+
+def test_an_unchanged_draft_says_so_and_a_broken_one_cannot_be_confirmed(
+    admin_client, questionnaires
+):
+    draft = phq9(1).new_draft()
+    page = admin_client.get(f"{CHANGELIST}{draft.pk}/publish/", HTTP_ACCEPT_LANGUAGE="en")
+    assert 'id="no-changes"' in page.content.decode()
+    draft.bands.filter(code="mild").update(max_score=7)
+    page = admin_client.get(f"{CHANGELIST}{draft.pk}/publish/", HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    assert "No band covers scores 8 to 9." in text
+    assert 'name="publish"' not in text
+    refused = admin_client.post(f"{CHANGELIST}{draft.pk}/publish/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "v2: No band covers scores 8 to 9." in refused.content.decode()
+    draft.refresh_from_db()
+    assert not draft.is_published
+
+
+def test_publishing_needs_the_right_to_change_versions_and_a_csrf_token(
+    client, questionnaires, staff_groups
+):
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    draft = phq9(1).new_draft()
+    url = f"{CHANGELIST}{draft.pk}/publish/"
+    editor = User.objects.create_user("editor", password="x", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Content editor"))
+    client.force_login(editor)
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
+    doctor = User.objects.create_user("doctor", password="x", is_staff=True)
+    doctor.groups.add(Group.objects.get(name="Clinician"))
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(doctor)
+    assert strict.get(url).status_code == 200
+    assert strict.post(url).status_code == 403
+    draft.refresh_from_db()
+    assert not draft.is_published
