@@ -16,7 +16,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from referrals.models import ReferralCase
-from screening import scoring
 from screening.models import Channel, QuestionnaireVersion, Submission
 
 DEMO_USER = "demo"
@@ -101,7 +100,14 @@ def fill(count: int, *, seed: int | None = None) -> tuple[int, int]:
         version = rng.choices(versions, [2] + [1] * (len(versions) - 1))[0]
         result = version.score(made_up_answers(version, rng))
         at = now - timedelta(days=DEMO_WEEKS * 7 * rng.random() ** 1.4, minutes=rng.random())
-        submissions.append(submission_for(version, result, at, rng.choice([*channels, None])))
+        submission = Submission.scored(
+            version=version,
+            result=result,
+            language="zh-hans",
+            channel=rng.choice([*channels, None]),
+        )
+        submission.created_at = at
+        submissions.append(submission)
     with transaction.atomic():
         made = Submission.objects.bulk_create(submissions, batch_size=500)
         cases = ReferralCase.objects.bulk_create(
@@ -117,22 +123,6 @@ def live_versions() -> list[QuestionnaireVersion]:
         live.setdefault(version.questionnaire_id, version.pk)
     by_pk = QuestionnaireVersion.objects.with_definition().in_bulk(live.values())
     return [by_pk[pk] for pk in live.values()]
-
-
-def submission_for(version, result: scoring.Result, at, channel) -> Submission:
-    return Submission(
-        version=version,
-        answers=dict(result.answers),
-        total_score=result.total,
-        max_score=result.max_score,
-        band=version.band(result.band_code),
-        tier=result.tier,
-        crisis=result.crisis,
-        triggered_rules=list(result.triggered_rules),
-        language="zh-hans",
-        channel=channel,
-        created_at=at,
-    )
 
 
 def demo_case(submission: Submission, number: int, rng: random.Random) -> ReferralCase:

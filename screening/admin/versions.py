@@ -26,6 +26,7 @@ from modeltranslation.admin import (
 
 from config.forms import UnchangedSinceOpenedForm
 from screening import changes, interchange, publishing
+from screening.admin.preview import preview as preview_page
 from screening.models import (
     ItemRule,
     Option,
@@ -310,20 +311,7 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
         return render(request, "admin/screening/questionnaireversion/publish.html", context)
 
     def preview(self, request, pk: int) -> HttpResponse:
-        version = get_object_or_404(QuestionnaireVersion.objects.with_definition(), pk=pk)
-        if not self.has_view_permission(request, version):
-            raise PermissionDenied
-        questions = list(version.questions.all())
-        context = {
-            "version": version,
-            "questionnaire": version.questionnaire,
-            "questions": [(q, None) for q in questions],
-            "answers": {},
-            "errors": {},
-            "missing": [],
-            "preview": True,
-        }
-        return render(request, "screening/questionnaire.html", context)
+        return preview_page(self, request, pk)
 
     def export_json(self, request, pk: int) -> HttpResponse:
         version = self._viewable(request, pk)
