@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
@@ -20,7 +21,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TranslationAdmin,
-    TranslationStackedInline,
     TranslationTabularInline,
 )
 
@@ -80,16 +80,40 @@ class PublishedReadOnly:
             return redirect(request.path)
 
 
-class QuestionInline(PublishedReadOnly, TranslationStackedInline):
+# Texts in a row of a table, not a page of their own: two lines, widening as typed.
+COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 36})}}
+
+
+class QuestionInline(PublishedReadOnly, TranslationTabularInline):
+    """One row a question, its answer options beside it (edited on the question's own page):
+    the self-harm help text is the column's, said once, not under every question."""
+
     model = Question
     extra = 0
-    fields = ["position", "code", "text", "scored", "required", "safety_item"]
+    fields = ["position", "code", "text", "answer_options", "scored", "required", "safety_item"]
+    readonly_fields = ["answer_options"]
+    formfield_overrides = COMPACT_TEXT
     show_change_link = True
+    template = "admin/screening/questionnaireversion/question_inline.html"
+    safety_item_field = Question._meta.get_field("safety_item")
+
+    def get_queryset(self, request) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("options")
+
+    @admin.display(description=_("answer options (score: label)"))
+    def answer_options(self, question) -> str:
+        if not question.pk:
+            return "—"
+        return format_html_join(
+            " · ", "<span>{}: {}</span>",
+            ((option.value, option.label) for option in question.options.all()),
+        )  # fmt: skip
 
 
 class BandInline(PublishedReadOnly, TranslationTabularInline):
     model = ScoreBand
     extra = 0
+    formfield_overrides = COMPACT_TEXT
 
 
 class RuleFormSet(BaseInlineFormSet):
@@ -139,6 +163,7 @@ class RuleInline(PublishedReadOnly, TranslationTabularInline):
     model = ItemRule
     formset = RuleFormSet
     extra = 0
+    formfield_overrides = COMPACT_TEXT
 
 
 class OptionInline(PublishedReadOnly, TranslationTabularInline):
@@ -174,6 +199,9 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
     inlines = [QuestionInline, BandInline, RuleInline]
     actions = ["make_draft", "publish"]
     change_list_template = "admin/screening/questionnaireversion/change_list.html"
+
+    class Media:
+        css = {"all": ["css/admin-versions.css"]}
 
     def get_urls(self) -> list[URLPattern]:
         def view(func):
