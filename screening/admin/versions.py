@@ -334,7 +334,11 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
             "version": version,
             "live": live,
             "changes": changes.version_changes(live, version),
-            "problems": publishing.problems(version),
+            # Each reason publishing would refuse, so the button is offered only when it works.
+            "problems": [
+                *(out_of_date.messages if (out_of_date := publishing.stale(version, live)) else []),
+                *publishing.problems(version),
+            ],
         }
         return render(request, "admin/screening/questionnaireversion/publish.html", context)
 

@@ -151,3 +151,15 @@ def test_publishing_needs_the_right_to_change_versions_and_a_csrf_token(
     assert strict.post(url).status_code == 403
     draft.refresh_from_db()
     assert not draft.is_published
+
+
+def test_a_draft_overtaken_by_another_going_live_is_not_offered_for_publishing(
+    admin_client, questionnaires
+):
+    cut_off, text_fix = phq9(1).new_draft(), phq9(1).new_draft()
+    moderate_from_8(cut_off)
+    cut_off.publish()
+    page = admin_client.get(f"{CHANGELIST}{text_fix.pk}/publish/", HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    assert "Version 2 went live after this draft was made" in text
+    assert 'name="publish"' not in text
