@@ -25,8 +25,9 @@ from modeltranslation.admin import (
 )
 
 from config.forms import UnchangedSinceOpenedForm
-from screening import changes, interchange, publishing
+from screening import interchange, publishing
 from screening.admin.preview import preview as preview_page
+from screening.admin.publish import publish_page
 from screening.models import (
     ItemRule,
     Option,
@@ -307,40 +308,7 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
         return redirect("admin:screening_version_publish", queryset.get().pk)
 
     def publish_view(self, request, pk: int) -> HttpResponse:
-        """What publishing the draft would change against the live version; publishes on POST."""
-        version = get_object_or_404(QuestionnaireVersion.objects.with_definition(), pk=pk)
-        if not self.has_change_permission(request):
-            raise PermissionDenied
-        if version.is_published:
-            messages.info(request, _("%(version)s is published already.") % {"version": version})
-            return redirect("admin:screening_questionnaireversion_change", version.pk)
-        if request.method == "POST":
-            try:
-                version.publish()
-            except ValidationError as refused:
-                for problem in refused.messages:
-                    messages.error(request, f"{version}: {problem}")
-            else:
-                self.log_change(request, version, in_site_language(_("Published")))
-                messages.success(request, _("%(version)s is now live.") % {"version": version})
-                return redirect("admin:screening_questionnaireversion_change", version.pk)
-        live = version.questionnaire.current_version()
-        if live is not None:
-            live = QuestionnaireVersion.objects.with_definition().get(pk=live.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Publish %(version)s?") % {"version": version},
-            "version": version,
-            "live": live,
-            "changes": changes.version_changes(live, version),
-            # Each reason publishing would refuse, so the button is offered only when it works.
-            "problems": [
-                *(out_of_date.messages if (out_of_date := publishing.stale(version, live)) else []),
-                *publishing.problems(version),
-            ],
-        }
-        return render(request, "admin/screening/questionnaireversion/publish.html", context)
+        return publish_page(self, request, pk)
 
     def preview(self, request, pk: int) -> HttpResponse:
         return preview_page(self, request, pk)
