@@ -4,24 +4,26 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 FIXTURES = $(sort $(wildcard fixtures/*.json))
 
-.PHONY: run test setup system-deps lint format messages client client-check
+.PHONY: run test setup system-deps test-deps lint format messages client client-check
 
 run: setup  ## Set up and run on SQLite with demo data at http://127.0.0.1:8000
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py loaddata $(FIXTURES)
+	$(BIN)/python manage.py demo_login
+	$(BIN)/python manage.py demo_submissions
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: setup  ## Lint, then the whole test suite (on PostgreSQL when DATABASE_URL says so)
+test: test-deps setup  ## Lint, then the whole test suite (on PostgreSQL when DATABASE_URL says so)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 	$(MAKE) --no-print-directory client-check
 
-client: setup  ## Regenerate clients/openapi.yaml and the TypeScript types after an API change
+client: test-deps setup  ## Regenerate clients/openapi.yaml and the TypeScript types after an API change
 	VENV=$(VENV) ./scripts/check-client.sh --update
 
-client-check: setup  ## Fail when clients/ differs from what the API generates now
+client-check: test-deps setup  ## Fail when clients/ differs from what the API generates now
 	VENV=$(VENV) ./scripts/check-client.sh
 
 setup: system-deps $(VENV)/.installed  ## Install, compile the translations (*.mo is not committed), build the sheets' font
@@ -31,8 +33,11 @@ setup: system-deps $(VENV)/.installed  ## Install, compile the translations (*.m
 messages: setup  ## Update locale/*/django.po from the code and templates, then translate what is new
 	$(BIN)/python manage.py makemessages --all --no-obsolete -i '.venv/*' -i 'build/*' -i 'clients/*'
 
-system-deps:
-	./scripts/system-deps.sh
+system-deps:  ## The Debian packages the service needs: fonts, HarfBuzz, gettext
+	./scripts/system-deps.sh run
+
+test-deps:  ## And those only the tests need: poppler, Chromium, Node.js
+	./scripts/system-deps.sh test
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

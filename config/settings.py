@@ -50,7 +50,7 @@ INSTALLED_APPS = [
     "screening",
     "referrals",
     "content",
-    "axes",
+    "config.apps.AxesConfig",  # django-axes, named for staff
     "csp",
 ]
 

@@ -95,29 +95,11 @@ def publish(version: QuestionnaireVersion) -> None:
         locked = QuestionnaireVersion.objects.select_for_update().get(pk=version.pk)
         if locked.is_published:
             raise PublishedVersionError()
-        # The newest published version is the live one, so an older draft would never go live.
+        # Which version is live is read under the questionnaire's lock.
         Questionnaire.objects.select_for_update().get(pk=version.questionnaire_id)
-        live = version.questionnaire.current_version()
-        if live is not None and live.number > version.number:
-            raise ValidationError(
-                _(
-                    "Version %(number)s is older than the live version %(live)s and would "
-                    "never be used. Make a new draft from the live version and publish that."
-                ),
-                code="older_than_live",
-                params={"number": version.number, "live": live.number},
-            )
-        if live is not None and version.built_on() not in (None, live):
-            # Another draft went live meanwhile; this one, made before it, lacks its changes.
-            raise ValidationError(
-                _(
-                    "Version %(live)s went live after this draft was made, so publishing it "
-                    "would undo the changes of version %(live)s. Make a new draft from the "
-                    "live version %(live)s and make your changes there."
-                ),
-                code="live_changed",
-                params={"live": live.number},
-            )
+        out_of_date = stale(version, version.questionnaire.current_version())
+        if out_of_date is not None:
+            raise out_of_date
         problems_found = problems(version)
         if problems_found:
             raise ValidationError(problems_found, code="invalid_definition")
@@ -126,6 +108,37 @@ def publish(version: QuestionnaireVersion) -> None:
         version.published_at = now
         forget_live_states()
         transaction.on_commit(forget_live_states)
+
+
+def stale(
+    version: QuestionnaireVersion, live: QuestionnaireVersion | None
+) -> ValidationError | None:
+    """Why ``version`` may not replace the ``live`` one, whatever its content: it is older, or
+    it was drafted before ``live`` went live and lacks its changes. None if neither."""
+    if live is None:
+        return None
+    if live.number > version.number:
+        # The newest published version is the live one, so an older draft would never go live.
+        return ValidationError(
+            _(
+                "Version %(number)s is older than the live version %(live)s and would "
+                "never be used. Make a new draft from the live version and publish that."
+            ),
+            code="older_than_live",
+            params={"number": version.number, "live": live.number},
+        )
+    if version.built_on() not in (None, live):
+        # Another draft went live meanwhile; this one, made before it, lacks its changes.
+        return ValidationError(
+            _(
+                "Version %(live)s went live after this draft was made, so publishing it "
+                "would undo the changes of version %(live)s. Make a new draft from the "
+                "live version %(live)s and make your changes there."
+            ),
+            code="live_changed",
+            params={"live": live.number},
+        )
+    return None
 
 
 def new_draft(version: QuestionnaireVersion, note: str = "") -> QuestionnaireVersion:

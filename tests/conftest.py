@@ -167,7 +167,7 @@ def browser():
     import os
 
     if not os.path.exists(CHROMIUM):
-        message = "needs Debian's chromium (scripts/system-deps.sh installs it)"
+        message = "needs Debian's chromium (`make test` installs it: scripts/system-deps.sh test)"
         # CI installs it; a missing browser there must fail, not quietly skip the browser tests.
         if os.environ.get("CI"):
             pytest.fail(message)

@@ -236,7 +236,10 @@ def test_clinicians_use_every_questionnaire_tool(client, case):
     assert action(client, "make_draft", live).status_code == 302
     draft = QuestionnaireVersion.objects.filter(questionnaire__slug="phq-9").latest("number")
     assert (draft.number, draft.is_published) == (3, False)
-    assert action(client, "publish", draft).status_code == 302
+    confirm = action(client, "publish", draft)
+    assert confirm["Location"] == f"{VERSIONS}{draft.pk}/publish/"
+    assert client.get(confirm["Location"]).status_code == 200
+    assert client.post(confirm["Location"]).status_code == 302
     assert QuestionnaireVersion.objects.current_for("phq-9") == draft
 
 
@@ -250,6 +253,8 @@ def test_other_staff_cannot_use_the_questionnaire_tools(client, case, group):
     assert client.post(f"{VERSIONS}import/", upload(live)).status_code == 403
     assert action(client, "make_draft", live).status_code == 403
     assert action(client, "publish", draft).status_code == 403
+    assert client.get(f"{VERSIONS}{draft.pk}/publish/").status_code == 403
+    assert client.post(f"{VERSIONS}{draft.pk}/publish/").status_code == 403
     assert QuestionnaireVersion.objects.filter(questionnaire__slug="phq-9").count() == 2
     assert QuestionnaireVersion.objects.current_for("phq-9") == live
 

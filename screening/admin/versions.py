@@ -9,21 +9,25 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TranslationAdmin,
-    TranslationStackedInline,
     TranslationTabularInline,
 )
 
 from config.forms import UnchangedSinceOpenedForm
-from screening import interchange
+from screening import interchange, publishing
+from screening.admin.preview import preview as preview_page
+from screening.admin.publish import publish_page
 from screening.models import (
     ItemRule,
     Option,
@@ -77,16 +81,50 @@ class PublishedReadOnly:
             return redirect(request.path)
 
 
-class QuestionInline(PublishedReadOnly, TranslationStackedInline):
+# Texts in a row of a table, not a page of their own: two lines, widening as typed.
+COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 36})}}
+
+
+class QuestionInline(PublishedReadOnly, TranslationTabularInline):
+    """One row a question, its answer options beside it (edited on the question's own page):
+    the self-harm help text is the column's, said once, not under every question."""
+
     model = Question
     extra = 0
-    fields = ["position", "code", "text", "kind", "max_length", "scored", "required", "safety_item"]
+    fields = [
+        "position",
+        "code",
+        "text",
+        "kind",
+        "max_length",
+        "answer_options",
+        "scored",
+        "required",
+        "safety_item",
+    ]
+    readonly_fields = ["answer_options"]
+    formfield_overrides = COMPACT_TEXT
     show_change_link = True
+    template = "admin/screening/questionnaireversion/question_inline.html"
+    safety_item_field = Question._meta.get_field("safety_item")
+
+    def get_queryset(self, request) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("options")
+
+    @admin.display(description=_("answer options (score: label)"))
+    def answer_options(self, question) -> str:
+        if not question.pk:
+            return "—"
+        return format_html_join(
+            " · ", "<span>{}: {}</span>",
+            ((option.value, option.label) for option in question.options.all()),
+        )  # fmt: skip
 
 
 class BandInline(PublishedReadOnly, TranslationTabularInline):
     model = ScoreBand
     extra = 0
+    formfield_overrides = COMPACT_TEXT
 
 
 class RuleFormSet(BaseInlineFormSet):
@@ -136,6 +174,7 @@ class RuleInline(PublishedReadOnly, TranslationTabularInline):
     model = ItemRule
     formset = RuleFormSet
     extra = 0
+    formfield_overrides = COMPACT_TEXT
 
 
 class OptionInline(PublishedReadOnly, TranslationTabularInline):
@@ -165,12 +204,15 @@ class ImportForm(forms.Form):
 @admin.register(QuestionnaireVersion)
 class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
     form = UnchangedSinceOpenedForm
-    list_display = ["__str__", "questionnaire", "number", "published_at", "note", "tools"]
+    list_display = ["__str__", "status", "published_at", "note", "tools"]
     list_filter = ["questionnaire"]
-    readonly_fields = ["created_at", "published_at", "replaces", "tools"]
+    readonly_fields = ["status", "created_at", "published_at", "replaces", "tools"]
     inlines = [QuestionInline, BandInline, RuleInline]
     actions = ["make_draft", "publish"]
     change_list_template = "admin/screening/questionnaireversion/change_list.html"
+
+    class Media:
+        css = {"all": ["css/admin-versions.css"]}
 
     def get_urls(self) -> list[URLPattern]:
         def view(func):
@@ -178,11 +220,49 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
 
         return [
             path("<int:pk>/preview/", view(self.preview), name="screening_version_preview"),
+            path("<int:pk>/publish/", view(self.publish_view), name="screening_version_publish"),
             path("<int:pk>/export.json", view(self.export_json), name="screening_version_json"),
             path("<int:pk>/fhir.json", view(self.export_fhir), name="screening_version_fhir"),
             path("import/", view(self.import_json), name="screening_version_import"),
             *super().get_urls(),
         ]
+
+    def get_queryset(self, request) -> QuerySet:
+        return super().get_queryset(request).select_related("questionnaire").with_successor()
+
+    @admin.display(description=_("status"))
+    def status(self, version) -> str:
+        """Live, replaced (by which version, when) or draft."""
+        if not version.pk:
+            return "—"
+        if not version.is_published:
+            return _("draft")
+        number = getattr(version, "replaced_by_number", None)
+        if number is None:
+            return format_html("<strong>{}</strong>", _("live"))
+        return _("replaced by v%(number)s on %(date)s") % {
+            "number": number,
+            "date": date_format(timezone.localtime(version.replaced_at)),
+        }
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        draft = QuestionnaireVersion.objects.with_definition().get(pk=form.instance.pk)
+        if draft.is_published:
+            return
+        # Saved all the same: a draft may be finished over several saves. Said now, not first
+        # at publishing.
+        found = publishing.problems(draft)
+        if found:
+            messages.warning(
+                request,
+                format_html(
+                    "{}<ul>{}</ul>",
+                    _("%(version)s is saved, but cannot be published until this is put right:")
+                    % {"version": draft},
+                    format_html_join("", "<li>{}</li>", ((problem,) for problem in found)),
+                ),
+            )
 
     def get_inlines(self, request, obj) -> list[type[InlineModelAdmin]]:
         # An unsaved version has no questions for a rule to use: rules come after the first save.
@@ -230,32 +310,18 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
             messages.success(request, _("Created %(draft)s.") % {"draft": draft})
 
     @admin.action(description=_("Publish (make live)"), permissions=["change"])
-    def publish(self, request, queryset) -> None:
-        for version in queryset:
-            try:
-                version.publish()
-            except ValidationError as refused:
-                for problem in refused.messages:
-                    messages.error(request, f"{version}: {problem}")
-            else:
-                self.log_change(request, version, in_site_language(_("Published")))
-                messages.success(request, _("%(version)s is now live.") % {"version": version})
+    def publish(self, request, queryset) -> HttpResponse | None:
+        # One at a time, through the page that shows what changes and asks first.
+        if queryset.count() != 1:
+            messages.error(request, _("Select one version to publish."))
+            return None
+        return redirect("admin:screening_version_publish", queryset.get().pk)
+
+    def publish_view(self, request, pk: int) -> HttpResponse:
+        return publish_page(self, request, pk)
 
     def preview(self, request, pk: int) -> HttpResponse:
-        version = get_object_or_404(QuestionnaireVersion.objects.with_definition(), pk=pk)
-        if not self.has_view_permission(request, version):
-            raise PermissionDenied
-        questions = list(version.questions.all())
-        context = {
-            "version": version,
-            "questionnaire": version.questionnaire,
-            "questions": [(q, None) for q in questions],
-            "answers": {},
-            "errors": {},
-            "missing": [],
-            "preview": True,
-        }
-        return render(request, "screening/questionnaire.html", context)
+        return preview_page(self, request, pk)
 
     def export_json(self, request, pk: int) -> HttpResponse:
         version = self._viewable(request, pk)

@@ -207,6 +207,19 @@ class VersionQuerySet(models.QuerySet):
             Prefetch("rules", queryset=ItemRule.objects.select_related("question")),
         )
 
+    def with_successor(self):
+        """Versions annotated with the published version that replaced them, if one did:
+        ``replaced_by_number`` and ``replaced_at`` (None for the live version and drafts)."""
+        later = (
+            QuestionnaireVersion.objects.published()
+            .filter(questionnaire=OuterRef("questionnaire"), number__gt=OuterRef("number"))
+            .order_by("number")
+        )
+        return self.annotate(
+            replaced_by_number=Subquery(later.values("number")[:1]),
+            replaced_at=Subquery(later.values("published_at")[:1]),
+        )
+
     def current_for(self, slug: str) -> "QuestionnaireVersion":
         """The current published version of the questionnaire ``slug`` (DoesNotExist if none).
 
@@ -348,7 +361,8 @@ class QuestionnaireVersion(models.Model):
         verbose_name_plural = _("questionnaire versions")
 
     def __str__(self) -> str:
-        return f"{self.questionnaire.slug} v{self.number}"
+        # Clinicians know the questionnaire by its title; the slug is for addresses.
+        return f"{self.questionnaire.title} v{self.number}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is None:

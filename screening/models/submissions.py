@@ -145,18 +145,8 @@ class Submission(models.Model):
         channel: Channel | None = None,
     ) -> "Submission":
         """Score ``answers`` against ``version`` and store the result (raises InvalidAnswers)."""
-        result = version.score(answers)
-        submission = cls(
-            version=version,
-            answers=dict(result.answers),
-            total_score=result.total,
-            max_score=result.max_score,
-            band=version.band(result.band_code),
-            tier=result.tier,
-            crisis=result.crisis,
-            triggered_rules=list(result.triggered_rules),
-            language=language,
-            channel=channel,
+        submission = cls.scored(
+            version=version, result=version.score(answers), language=language, channel=channel
         )
         try:
             submission.save(force_insert=True)
@@ -170,6 +160,29 @@ class Submission(models.Model):
             submission.channel = None
             submission.save(force_insert=True)
         return submission
+
+    @classmethod
+    def scored(
+        cls,
+        *,
+        version: QuestionnaireVersion,
+        result: scoring.Result,
+        language: str,
+        channel: Channel | None = None,
+    ) -> "Submission":
+        """An unsaved submission holding ``result``, ``version``'s scoring of someone's answers."""
+        return cls(
+            version=version,
+            answers=dict(result.answers),
+            total_score=result.total,
+            max_score=result.max_score,
+            band=version.band(result.band_code),
+            tier=result.tier,
+            crisis=result.crisis,
+            triggered_rules=list(result.triggered_rules),
+            language=language,
+            channel=channel,
+        )
 
     def next_step(self) -> str:
         """What to do next, in the person's words (a crisis: call now)."""

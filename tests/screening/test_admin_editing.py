@@ -29,12 +29,17 @@ def phq9_v1():
 
 
 def run_action(client, action, *versions):
-    return client.post(
+    response = client.post(
         CHANGELIST,
         {"action": action, "_selected_action": [v.pk for v in versions]},
         follow=True,
         HTTP_ACCEPT_LANGUAGE="en",
     )
+    if action == "publish":
+        # Publishing asks first, on a page that shows what changes: confirm there.
+        confirm = response.redirect_chain[-1][0]
+        response = client.post(confirm, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    return response
 
 
 def test_a_published_version_is_read_only_with_a_clear_message(admin_client, questionnaires):
@@ -103,7 +108,6 @@ def test_preview_shows_the_draft_as_villagers_see_it(admin_client, questionnaire
     page = admin_client.get(f"{CHANGELIST}{draft.pk}/preview/").content.decode()
     assert "草稿里的新问题" in page
     assert page.count("<fieldset") == 11
-    assert "disabled" in page
 
 
 def test_json_export_imports_back_as_an_identical_draft(admin_client, questionnaires):
