@@ -207,7 +207,7 @@ class VersionQuerySet(models.QuerySet):
             Prefetch("rules", queryset=ItemRule.objects.select_related("question")),
         )
 
-    def with_successor(self):
+    def with_successor(self) -> "VersionQuerySet":
         """Versions annotated with the published version that replaced them, if one did:
         ``replaced_by_number`` and ``replaced_at`` (None for the live version and drafts)."""
         later = (
