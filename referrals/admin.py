@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from config.forms import UnchangedSinceOpenedForm
-from referrals.models import CaseNote, CaseQuerySet, Hotline, ReferralCase, queue_order
+from referrals.models import Alert, CaseNote, CaseQuerySet, Hotline, ReferralCase, queue_order
 from referrals.regions import REGION_CODE, is_region_code
 
 
@@ -70,6 +70,31 @@ class CaseNoteInline(admin.TabularInline):
         return False  # notes are a log: added, never rewritten
 
 
+class AlertInline(admin.TabularInline):
+    """The case's ladder: each step's alerts, which way, to whom, and whether they got through."""
+
+    model = Alert
+    extra = 0
+    fields = [
+        "requested_at",
+        "step",
+        "channel",
+        "recipients",
+        "status",
+        "sent_at",
+        "attempts",
+        "error",
+    ]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 def can_see_phone(request) -> bool:
     return request.user.has_perm("referrals.view_phone")
 
@@ -100,7 +125,7 @@ class ReferralCaseAdmin(admin.ModelAdmin):
     list_display = ["pk", "status", "overdue", "tier", "crisis", "created_at", "assignee"]
     list_filter = ["status", "submission__crisis", "submission__tier"]
     list_select_related = ["submission", "assignee"]
-    inlines = [CaseNoteInline]
+    inlines = [AlertInline, CaseNoteInline]
     case_fields = [
         "status",
         "assignee",
@@ -111,9 +136,7 @@ class ReferralCaseAdmin(admin.ModelAdmin):
         "requested_at",
         "first_contact_at",
         "closed_at",
-        "notified_at",
-        "emailed_at",
-        "webhook_called_at",
+        "notified",
     ]
     # The crisis team sees the linked submission here only, not the submissions list.
     submission_fields = ["questionnaire", "score", "band", "tier", "crisis", "reference", "answers"]
@@ -187,6 +210,10 @@ class ReferralCaseAdmin(admin.ModelAdmin):
             note.author = note.author or request.user
             note.save()
         formset.save_m2m()
+
+    @admin.display(description=_("crisis team notified"))
+    def notified(self, case) -> object:
+        return case.notified_at or _("Not yet: see the alerts below.")
 
     @admin.display(description=_("phone"))
     def phone_masked(self, case) -> str:

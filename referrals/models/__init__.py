@@ -1,5 +1,5 @@
+from referrals.models.alerts import Alert
 from referrals.models.cases import (
-    NOTIFICATION_FIELDS,
     OVERDUE_AFTER,
     CaseNote,
     CaseQuerySet,
@@ -15,7 +15,7 @@ from referrals.models.hotlines import (
 )
 
 __all__ = [
-    "NOTIFICATION_FIELDS",
+    "Alert",
     "OVERDUE_AFTER",
     "CaseNote",
     "CaseQuerySet",

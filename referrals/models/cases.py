@@ -38,23 +38,6 @@ class CaseQuerySet(models.QuerySet):
     def queue(self) -> "CaseQuerySet":
         return self.order_by(*queue_order())
 
-    def unnotified(self, older_than: timedelta, now: datetime | None = None) -> "CaseQuerySet":
-        """New cases the crisis team was never told of, oldest first.
-
-        Cases saved more recently are left to the request that opened them (or opened them
-        again, see ``request_callback``), which is still notifying.
-        """
-        now = now or timezone.now()
-        return self.filter(
-            status=ReferralCase.Status.NEW,
-            notified_at__isnull=True,
-            updated_at__lte=now - older_than,
-        ).order_by("created_at")
-
-
-# When and how the crisis team was told of a case; see referrals.callbacks.notify_crisis_team.
-NOTIFICATION_FIELDS = ("notified_at", "emailed_at", "webhook_called_at")
-
 
 class ReferralCase(models.Model):
     class Status(models.TextChoices):
@@ -94,18 +77,6 @@ class ReferralCase(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    notified_at = models.DateTimeField(
-        _("crisis team notified"),
-        null=True,
-        blank=True,
-        help_text=_(
-            "Empty until every configured way (email, webhook) has got through: check the queue."
-        ),
-    )
-    # Each way of telling the team, so a retry sends only what failed: a team that got the email
-    # is not mailed again because its pager's webhook was down.
-    emailed_at = models.DateTimeField(_("crisis team emailed"), null=True, blank=True)
-    webhook_called_at = models.DateTimeField(_("crisis team webhook called"), null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -134,15 +105,6 @@ class ReferralCase(models.Model):
         elif self.is_open:
             # A reopened case is not closed: retention counts from its next closing.
             self.closed_at = None
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            # Only notify_crisis_team writes when the team was told (with an UPDATE of its own):
-            # a case opened in admin from the email, or updated by a repeat request, while the
-            # notification was being recorded must not write its stale empty times back.
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in NOTIFICATION_FIELDS
-            ]
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
@@ -162,6 +124,23 @@ class ReferralCase(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    def awaits_contact(self, requested_at: datetime) -> bool:
+        """Nobody has taken up the request made at ``requested_at`` yet: its ladder goes on.
+
+        A later request (asking again once contacted) starts a ladder of its own.
+        """
+        return self.status == self.Status.NEW and self.requested_at == requested_at
+
+    @property
+    def notified_at(self) -> datetime | None:
+        """When the first alert about the latest request got through (None: none has yet).
+
+        Read from the alerts, never written on the case: a worker recording an alert never
+        waits for a team member's or a repeat request's lock on the case's row.
+        """
+        sent = self.alerts.filter(requested_at=self.requested_at, sent_at__isnull=False)
+        return sent.order_by("sent_at").values_list("sent_at", flat=True).first()
 
     def is_overdue(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
