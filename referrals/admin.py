@@ -1,8 +1,16 @@
 from django import forms
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -134,6 +142,7 @@ class ReferralCaseAdmin(admin.ModelAdmin):
         "note",
         "created_at",
         "requested_at",
+        "acknowledged_at",
         "first_contact_at",
         "closed_at",
         "notified",
@@ -183,6 +192,46 @@ class ReferralCaseAdmin(admin.ModelAdmin):
                 obj.assignee_id if obj else None
             )
         return form
+
+    def get_urls(self) -> list:
+        acknowledge = self.admin_site.admin_view(self.acknowledge_view)
+        return [
+            path(
+                "<int:object_id>/acknowledge/",
+                acknowledge,
+                name="referrals_referralcase_acknowledge",
+            ),
+            *super().get_urls(),
+        ]
+
+    def acknowledge_view(self, request, object_id: int) -> HttpResponse:
+        """An alert's link: after login, take the case (assigned to you; the alerts stop).
+
+        A page with a button, not a GET that acts: mail scanners and link previews open links.
+        """
+        case = self.get_object(request, object_id)
+        if case is None:
+            raise Http404
+        if not self.has_change_permission(request, case):
+            raise PermissionDenied
+        if request.method == "POST":
+            with transaction.atomic():
+                case = ReferralCase.objects.select_for_update().get(pk=case.pk)
+                case.acknowledge(request.user)
+                with translation.override(settings.LANGUAGE_CODE):
+                    text = _("Taken up by %(user)s from an alert.") % {
+                        "user": request.user.get_username()
+                    }
+                CaseNote.objects.create(case=case, author=request.user, text=str(text))
+            messages.success(request, _("The case is yours now; the alerts have stopped."))
+            return redirect("admin:referrals_referralcase_change", case.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "case": case,
+            "title": _("Take case %(pk)s") % {"pk": case.pk},
+        }
+        return TemplateResponse(request, "admin/referrals/referralcase/acknowledge.html", context)
 
     def get_object(self, request, object_id, from_field=None) -> ReferralCase | None:
         case = super().get_object(request, object_id, from_field)

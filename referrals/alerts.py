@@ -25,6 +25,10 @@ def case_url(case: ReferralCase) -> str:
     return f"{settings.SITE_URL.rstrip('/')}/admin/referrals/referralcase/{case.pk}/change/"
 
 
+def acknowledge_url(case: ReferralCase) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}/admin/referrals/referralcase/{case.pk}/acknowledge/"
+
+
 def alert_text(case: ReferralCase, step: str) -> tuple[str, str]:
     """The subject and body of ``step``'s alert: no phone number, no answers (read in admin)."""
     submission = case.submission
@@ -68,6 +72,8 @@ def alert_text(case: ReferralCase, step: str) -> tuple[str, str]:
                     "score": submission.total_score,
                     "max": submission.max_score,
                 },
+                _("Take the case (it is assigned to you and the alerts stop): %(url)s")
+                % {"url": acknowledge_url(case)},
                 _("Open the case: %(url)s") % {"url": case_url(case)},
                 _("Please make first contact within 30 minutes."),
             ]
@@ -107,6 +113,7 @@ def webhook_payload(alert: Alert, subject: str, body: str) -> dict:
         "created_at": case.created_at.isoformat(),
         "requested_at": case.requested_at.isoformat(),
         "admin_url": case_url(case),
+        "acknowledge_url": acknowledge_url(case),
     }
 
 

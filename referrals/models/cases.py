@@ -76,6 +76,8 @@ class ReferralCase(models.Model):
     requested_at = models.DateTimeField(_("waiting since"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
+    # Someone took the case from an alert's link: assigned to them, the ladder stops.
+    acknowledged_at = models.DateTimeField(_("taken up"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
@@ -128,9 +130,19 @@ class ReferralCase(models.Model):
     def awaits_contact(self, requested_at: datetime) -> bool:
         """Nobody has taken up the request made at ``requested_at`` yet: its ladder goes on.
 
-        A later request (asking again once contacted) starts a ladder of its own.
+        A later request (asking again once contacted) starts a ladder of its own; taking the
+        case from an alert's link stops it, as first contact does.
         """
-        return self.status == self.Status.NEW and self.requested_at == requested_at
+        taken = self.acknowledged_at is not None and self.acknowledged_at >= requested_at
+        return self.status == self.Status.NEW and self.requested_at == requested_at and not taken
+
+    def acknowledge(self, user: models.Model) -> None:
+        """``user`` takes the case from an alert: it is theirs, and the ladder stops."""
+        now = timezone.now()
+        ReferralCase.objects.filter(pk=self.pk).update(
+            assignee=user, acknowledged_at=now, updated_at=now
+        )
+        self.assignee, self.acknowledged_at, self.updated_at = user, now, now
 
     @property
     def notified_at(self) -> datetime | None:

@@ -454,3 +454,57 @@ def test_under_gunicorn_too_the_person_is_answered_before_the_team_is_told(demo_
         with override_settings(CRISIS_WEBHOOK_URL=url):
             case = told_after(ReferralCase.objects.get(submission__token=token))
     assert case.notified_at and case.alerts.get().status == "sent"
+
+
+@pytest.fixture
+def crisis_worker(staff_groups):
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("wang", password="pw-wang", is_staff=True)
+    user.groups.add(Group.objects.get(name="Crisis team"))
+    return user
+
+
+@override_settings(**EMAILS)
+def test_the_alerts_link_takes_the_case_after_login_and_stops_the_ladder(
+    questionnaires, client, crisis_worker
+):
+    with time_machine.travel(START, tick=False) as clock:
+        case = open_case()
+        run_worker()
+        link = re.search(r"https?://\S+/acknowledge/", mail.outbox[0].body)[0]
+        path = urllib.parse.urlsplit(link).path
+        assert path == f"/admin/referrals/referralcase/{case.pk}/acknowledge/"
+        # Staff log in first; the login leads back to the link.
+        response = client.get(path)
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+        client.force_login(crisis_worker)
+        page = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+        assert page.status_code == 200 and "Take the case" in page.content.decode()
+        case.refresh_from_db()
+        assert case.assignee is None, "opening the link alone changes nothing"
+        clock.move_to(START + timedelta(minutes=3))
+        response = client.post(path)
+        assert response.status_code == 302
+        case.refresh_from_db()
+        assert (case.assignee, case.acknowledged_at) == (
+            crisis_worker,
+            START + timedelta(minutes=3),
+        )
+        assert "wang" in case.notes.get().text
+        clock.move_to(START + timedelta(minutes=45))
+        assert run_worker() == []
+    assert ladder(case) == [("on_duty", "email", "sent")], "the ladder stopped"
+
+
+def test_only_the_crisis_team_can_take_a_case(questionnaires, client, staff_groups):
+    from django.contrib.auth.models import Group, User
+
+    clinician = User.objects.create_user("li", password="pw-li", is_staff=True)
+    clinician.groups.add(Group.objects.get(name="Clinician"))
+    case = open_case()
+    client.force_login(clinician)
+    response = client.post(f"/admin/referrals/referralcase/{case.pk}/acknowledge/")
+    assert response.status_code == 403
+    case.refresh_from_db()
+    assert case.assignee is None and case.acknowledged_at is None
