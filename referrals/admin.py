@@ -10,14 +10,23 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from config.forms import UnchangedSinceOpenedForm
-from referrals.models import Alert, CaseNote, CaseQuerySet, Hotline, ReferralCase, queue_order
+from referrals.models import (
+    Alert,
+    CaseNote,
+    CaseQuerySet,
+    DutyException,
+    DutyShift,
+    Hotline,
+    ReferralCase,
+    queue_order,
+)
 from referrals.regions import REGION_CODE, is_region_code
 
 
@@ -78,31 +87,6 @@ class CaseNoteInline(admin.TabularInline):
         return False  # notes are a log: added, never rewritten
 
 
-class AlertInline(admin.TabularInline):
-    """The case's ladder: each step's alerts, which way, to whom, and whether they got through."""
-
-    model = Alert
-    extra = 0
-    fields = [
-        "requested_at",
-        "step",
-        "channel",
-        "recipients",
-        "status",
-        "sent_at",
-        "attempts",
-        "error",
-    ]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
 def can_see_phone(request) -> bool:
     return request.user.has_perm("referrals.view_phone")
 
@@ -127,13 +111,36 @@ class CaseForm(UnchangedSinceOpenedForm):
     )
 
 
+@admin.register(DutyShift)
+class DutyShiftAdmin(admin.ModelAdmin):
+    """The weekly roster: whoever covers an hour is alerted first of a new case."""
+
+    list_display = ["weekday", "starts_at", "ends_at", "user"]
+    list_filter = ["weekday", "user"]
+    ordering = ["weekday", "starts_at"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs) -> forms.Field:
+        if db_field.name == "user":
+            kwargs["queryset"] = possible_assignees()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(DutyException)
+class DutyExceptionAdmin(DutyShiftAdmin):
+    """Leave, sickness and swaps: someone off, or covering, for a while."""
+
+    list_display = ["starts_at", "ends_at", "user", "on_duty", "note"]
+    list_filter = ["on_duty", "user"]
+    ordering = ["-starts_at"]
+
+
 @admin.register(ReferralCase)
 class ReferralCaseAdmin(admin.ModelAdmin):
     form = CaseForm
     list_display = ["pk", "status", "overdue", "tier", "crisis", "created_at", "assignee"]
     list_filter = ["status", "submission__crisis", "submission__tier"]
     list_select_related = ["submission", "assignee"]
-    inlines = [AlertInline, CaseNoteInline]
+    inlines = [CaseNoteInline]
     case_fields = [
         "status",
         "assignee",
@@ -146,6 +153,8 @@ class ReferralCaseAdmin(admin.ModelAdmin):
         "first_contact_at",
         "closed_at",
         "notified",
+        "first_told",
+        "ladder",
     ]
     # The crisis team sees the linked submission here only, not the submissions list.
     submission_fields = ["questionnaire", "score", "band", "tier", "crisis", "reference", "answers"]
@@ -263,6 +272,51 @@ class ReferralCaseAdmin(admin.ModelAdmin):
     @admin.display(description=_("crisis team notified"))
     def notified(self, case) -> object:
         return case.notified_at or _("Not yet: see the alerts below.")
+
+    @admin.display(description=_("told at once"))
+    def first_told(self, case) -> str:
+        first = case.alerts.filter(requested_at=case.requested_at, step=Alert.Step.ON_DUTY)
+        if not first:
+            return _("Nobody: no way of alerting the team is configured.")
+        if any(alert.to_whole_team for alert in first):
+            return _("Nobody was on duty: the whole team was told.")
+        return _("On duty: %(people)s") % {"people": ", ".join(alert.recipients for alert in first)}
+
+    @admin.display(description=_("alerts"))
+    def ladder(self, case) -> str:
+        """Each step's alerts, which way, to whom, and whether they got through (a table: a
+        record, not a form the team must send back)."""
+        rows = [
+            (
+                f"{timezone.localtime(alert.created_at):%Y-%m-%d %H:%M}",
+                alert.get_step_display(),
+                alert.get_channel_display(),
+                alert.recipients
+                or (_("the whole team") if alert.channel == Alert.Channel.WEBHOOK else ""),
+                alert.get_status_display(),
+                f"{timezone.localtime(alert.sent_at):%H:%M:%S}" if alert.sent_at else "",
+                alert.attempts,
+                alert.error,
+            )
+            for alert in case.alerts.all()
+        ]
+        if not rows:
+            return _("None yet.")
+        head = [
+            _("due"),
+            _("step"),
+            _("way"),
+            _("to"),
+            _("status"),
+            _("sent"),
+            _("attempts"),
+            _("last error"),
+        ]
+        return format_html(
+            '<table class="alerts"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>',
+            format_html_join("", "<th>{}</th>", ((h,) for h in head)),
+            format_html_join("", "<tr>" + "<td>{}</td>" * len(head) + "</tr>", rows),
+        )
 
     @admin.display(description=_("phone"))
     def phone_masked(self, case) -> str:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from referrals.alerts import NotDelivered, deliver
-from referrals.models import Alert, ReferralCase
+from referrals.models import Alert, ReferralCase, on_duty
 
 log = logging.getLogger(__name__)
 
@@ -47,37 +47,45 @@ def start_ladder(case: ReferralCase) -> list[Alert]:
     return alerts
 
 
-def ways(case: ReferralCase, step: str) -> dict[str, list[str]]:
-    """Each way ``step`` goes for ``case``, with its recipients (none named for a webhook)."""
+def ways(case: ReferralCase, step: str) -> tuple[dict[str, list[str]], bool]:
+    """Each way ``step`` goes for ``case``, with its recipients (none named for a webhook), and
+    whether they are the whole team standing in for the step's own people."""
     team = {}
     if settings.CRISIS_TEAM_EMAILS:
         team[Alert.Channel.EMAIL] = list(settings.CRISIS_TEAM_EMAILS)
     if settings.CRISIS_WEBHOOK_URL:
         team[Alert.Channel.WEBHOOK] = []
-    if step == Alert.Step.SUPERVISOR:
-        supervisor = {}
+    own = {}
+    if step == Alert.Step.ON_DUTY:
+        # Whoever the roster has on duty when the request was made.
+        addresses = [user.email for user in on_duty(case.requested_at) if user.email]
+        if addresses:
+            own[Alert.Channel.EMAIL] = addresses
+    elif step == Alert.Step.SUPERVISOR:
         if settings.CRISIS_SUPERVISOR_EMAILS:
-            supervisor[Alert.Channel.EMAIL] = list(settings.CRISIS_SUPERVISOR_EMAILS)
-        # No supervisor configured: the team is told again rather than nobody.
-        return supervisor or team
-    return team
+            own[Alert.Channel.EMAIL] = list(settings.CRISIS_SUPERVISOR_EMAILS)
+    else:
+        return team, False
+    # Nobody on duty, no supervisor set: the whole team is told rather than nobody.
+    return (own, False) if own else (team, True)
 
 
 def raise_alerts(case: ReferralCase, step: str) -> list[Alert]:
     """An alert for each way ``step`` goes, each with its sending task; none made twice."""
     made = []
-    for channel, recipients in ways(case, step).items():
+    channels, to_whole_team = ways(case, step)
+    for channel, recipients in channels.items():
         alert, created = Alert.objects.get_or_create(
             case=case,
             requested_at=case.requested_at,
             step=step,
             channel=channel,
-            defaults={"recipients": ", ".join(recipients)},
+            defaults={"recipients": ", ".join(recipients), "to_whole_team": to_whole_team},
         )
         if created:
             send_alert.enqueue(alert.pk)
             made.append(alert)
-    if not ways(case, step):
+    if not channels:
         log.error("nobody is configured to be told of case %s (step %s)", case.pk, step)
     return made
 

@@ -13,17 +13,22 @@ from referrals.models.hotlines import (
     national_line_first,
     with_national_line,
 )
+from referrals.models.roster import DutyException, DutyShift, Weekday, on_duty
 
 __all__ = [
     "Alert",
     "OVERDUE_AFTER",
     "CaseNote",
     "CaseQuerySet",
+    "DutyException",
+    "DutyShift",
     "Hotline",
     "HotlineQuerySet",
     "ReferralCase",
     "built_in_national_line",
     "national_line_first",
+    "on_duty",
     "queue_order",
+    "Weekday",
     "with_national_line",
 ]

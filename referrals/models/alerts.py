@@ -41,6 +41,8 @@ class Alert(models.Model):
     channel = models.CharField(_("way"), max_length=8, choices=Channel.choices)
     # Staff addresses or names; never the person's number, never a webhook's address (its key).
     recipients = models.CharField(_("to"), max_length=500, blank=True)
+    # The step's own people were missing (nobody on duty, no supervisor set): the team was told.
+    to_whole_team = models.BooleanField(_("to the whole team instead"), default=False)
     created_at = models.DateTimeField(_("due"), default=timezone.now)
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
