@@ -7,6 +7,7 @@ One module on purpose, past 400 lines: every setting, its environment variable a
 its default, read in one place (README's configuration table mirrors it).
 """
 
+import json
 from pathlib import Path
 
 import environ
@@ -422,6 +423,26 @@ CRISIS_ESCALATE_SUPERVISOR_AFTER = env.int("CRISIS_ESCALATE_SUPERVISOR_AFTER", d
 if CRISIS_ESCALATE_TEAM_AFTER < 0 or CRISIS_ESCALATE_SUPERVISOR_AFTER < 0:
     raise ImproperlyConfigured("CRISIS_ESCALATE_*_AFTER are minutes: 0 (step left out) or more.")
 CRISIS_SUPERVISOR_EMAILS = env.list("CRISIS_SUPERVISOR_EMAILS", default=[])
+# The ladder's last step goes to the supervisor by SMS too, a second channel beside the mail.
+CRISIS_SUPERVISOR_PHONES = env.list("CRISIS_SUPERVISOR_PHONES", default=[])
+# The number the crisis team calls from, told to the person in their SMS confirmation ("" leaves
+# it out); and the team's hours, told on the confirmation page and in the SMS.
+CRISIS_TEAM_CALLER_NUMBER = env.str("CRISIS_TEAM_CALLER_NUMBER", default="")
+CRISIS_TEAM_HOURS = env.str("CRISIS_TEAM_HOURS", default="")
+
+# Text messages (referrals.sms): printed while DEBUG is on; in production a generic HTTP gateway
+# that takes SMS_GATEWAY_TEMPLATE (JSON with {to} and {text}) POSTed to SMS_GATEWAY_URL.
+SMS_BACKEND = env.str(
+    "SMS_BACKEND",
+    default="referrals.sms.ConsoleBackend" if DEBUG else "referrals.sms.HttpGatewayBackend",
+)
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TEMPLATE = env.str("SMS_GATEWAY_TEMPLATE", default='{"to": "{to}", "text": "{text}"}')
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=5.0)
+try:
+    json.loads(SMS_GATEWAY_TEMPLATE)
+except ValueError as error:
+    raise ImproperlyConfigured(f"SMS_GATEWAY_TEMPLATE is not JSON: {error}") from None
 
 # Background work (the crisis team's alerts, their retries, the ladder's later steps) is a task
 # in the database, written in the transaction that makes its reason: a case never exists without

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from referrals.models import Alert, ReferralCase
+from referrals.sms import SmsNotSent, send_sms
 
 log = logging.getLogger(__name__)
 
@@ -81,15 +82,59 @@ def alert_text(case: ReferralCase, step: str) -> tuple[str, str]:
     return subject, body
 
 
+def confirmation_text(case: ReferralCase) -> str:
+    """The person's text: when and from which number they will be called, and whom to call
+    meanwhile; in their own language. No diagnosis, no score."""
+    with translation.override(case.submission.language or settings.LANGUAGE_CODE):
+        parts = [_("Xinqiao: we have your request for a call back.")]
+        if settings.CRISIS_TEAM_CALLER_NUMBER:
+            parts.append(
+                _("The crisis team will call you within about 30 minutes, from %(number)s.")
+                % {"number": settings.CRISIS_TEAM_CALLER_NUMBER}
+            )
+        else:
+            parts.append(_("The crisis team will call you within about 30 minutes."))
+        if settings.CRISIS_TEAM_HOURS:
+            parts.append(
+                _("The team calls %(hours)s; outside those hours, the next morning.")
+                % {"hours": settings.CRISIS_TEAM_HOURS}
+            )
+        parts.append(_("Meanwhile, in danger call 120; to talk to someone now call 12356."))
+        # Chinese sentences follow each other without a space.
+        separator = "" if translation.get_language().startswith("zh") else " "
+        return separator.join(str(part) for part in parts)
+
+
 def deliver(alert: Alert) -> None:
     """Send ``alert`` its way; raises NotDelivered when it did not get through."""
+    if alert.step == Alert.Step.CONFIRMATION:
+        text_person(alert)
+        return
     subject, body = alert_text(alert.case, alert.step)
     if alert.channel == Alert.Channel.EMAIL:
         email(alert, subject, body)
     elif alert.channel == Alert.Channel.WEBHOOK:
         call_webhook(alert, webhook_payload(alert, subject, body))
+    elif alert.channel == Alert.Channel.SMS:
+        # Short: the subject and the link that takes the case.
+        text = f"{subject}\n{acknowledge_url(alert.case)}"
+        for number in [n.strip() for n in alert.recipients.split(",") if n.strip()]:
+            text_to(alert, number, text)
     else:
         raise NotDelivered(f"no way to send {alert.channel}")
+
+
+def text_person(alert: Alert) -> None:
+    text_to(alert, alert.case.phone, confirmation_text(alert.case))
+
+
+def text_to(alert: Alert, number: str, text: str) -> None:
+    try:
+        send_sms(number, text)
+    except SmsNotSent as error:
+        # The backend's words hold no number; ours neither.
+        log.error("SMS for case %s not sent: %s", alert.case_id, error)
+        raise NotDelivered(str(error)) from None
 
 
 def email(alert: Alert, subject: str, body: str) -> None:

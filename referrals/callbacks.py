@@ -46,14 +46,20 @@ def normalise_phone(raw: str) -> str | None:
 
 
 def request_callback(
-    *, submission: models.Model, phone: str, preferred_time: str = "", note: str = ""
+    *,
+    submission: models.Model,
+    phone: str,
+    preferred_time: str = "",
+    note: str = "",
+    confirm_by_sms: bool = False,
 ) -> tuple[ReferralCase, bool]:
     """Open a referral case for ``submission`` (or update its open one); returns (case, created).
 
     The phone number must be normalised and consented to already. The crisis team's alerts are
     queued in the same transaction (``referrals.ladder``) and sent by the workers. Asking again
     keeps what the person said before (in a case note when it changes) and, once the team has
-    been in touch, makes the case new again and tells the team again.
+    been in touch, makes the case new again and tells the team again. ``confirm_by_sms`` (the
+    person's consent to a text) sends them when and from which number they will be called.
     """
     with transaction.atomic():
         # Serialise requests for one submission: racing requests must make one case.
@@ -82,8 +88,23 @@ def request_callback(
         if tell_team:
             # Tasks written in this transaction: the case never exists without its alerts, and
             # the person never waits for a mail server or webhook (the workers send them).
-            start_ladder(case)
+            start_ladder(case, confirm_by_sms=confirm_by_sms)
     return case, created
+
+
+def callback_thanks() -> str:
+    """What the person is told once their request is taken: the time frame, the team's hours
+    when they are set, and whom to call meanwhile (in the active language)."""
+    if settings.CRISIS_TEAM_HOURS:
+        return _(
+            "Thank you. The crisis team will call you back within about 30 minutes (the team "
+            "calls %(hours)s; outside those hours, the next morning). If you are in danger now, "
+            "call 110 or 120, or the hotline 12356."
+        ) % {"hours": settings.CRISIS_TEAM_HOURS}
+    return _(
+        "Thank you. The crisis team will call you back within about 30 minutes. If you are in "
+        "danger now, call 110 or 120, or the hotline 12356."
+    )
 
 
 def record_repeat_request(

@@ -36,10 +36,22 @@ def later_steps() -> list[tuple[str, timedelta]]:
     return [(step, timedelta(minutes=minutes)) for step, minutes in steps if minutes > 0]
 
 
-def start_ladder(case: ReferralCase) -> list[Alert]:
+def start_ladder(case: ReferralCase, *, confirm_by_sms: bool = False) -> list[Alert]:
     """In the transaction that opens ``case`` (or opens it again): the first step's alerts, and
-    each later step as a task due when it falls due. Returns the first step's alerts."""
+    each later step as a task due when it falls due; with ``confirm_by_sms`` (the person's
+    consent) a text to them saying when and from which number they will be called. Returns the
+    alerts made now."""
     alerts = raise_alerts(case, Alert.Step.ON_DUTY)
+    if confirm_by_sms:
+        confirmation, created = Alert.objects.get_or_create(
+            case=case,
+            requested_at=case.requested_at,
+            step=Alert.Step.CONFIRMATION,
+            channel=Alert.Channel.SMS,
+        )
+        if created:
+            send_alert.enqueue(confirmation.pk)
+            alerts.append(confirmation)
     for step, after in later_steps():
         climb_ladder.using(run_after=case.requested_at + after).enqueue(
             case.pk, step, case.requested_at.isoformat()
@@ -64,6 +76,9 @@ def ways(case: ReferralCase, step: str) -> tuple[dict[str, list[str]], bool]:
     elif step == Alert.Step.SUPERVISOR:
         if settings.CRISIS_SUPERVISOR_EMAILS:
             own[Alert.Channel.EMAIL] = list(settings.CRISIS_SUPERVISOR_EMAILS)
+        # A second channel: a text reaches a supervisor away from their mail.
+        if settings.CRISIS_SUPERVISOR_PHONES:
+            own[Alert.Channel.SMS] = list(settings.CRISIS_SUPERVISOR_PHONES)
     else:
         return team, False
     # Nobody on duty, no supervisor set: the whole team is told rather than nobody.
@@ -114,7 +129,7 @@ def send_alert(alert_id: int) -> str:
         if alert is None or alert.status != Alert.Status.PENDING:
             return "done already"
         case = alert.case
-        if not case.awaits_contact(alert.requested_at):
+        if not alert.is_still_needed():
             alert.status = Alert.Status.STOPPED
             alert.save(update_fields=["status"])
             return alert.status

@@ -17,6 +17,8 @@ class Alert(models.Model):
         ON_DUTY = "on_duty", _("at once: whoever is on duty")
         TEAM = "team", _("no first contact yet: the whole crisis team again")
         SUPERVISOR = "supervisor", _("overdue: the supervisor")
+        # Not a step of the ladder: the text to the person who asked, with their consent.
+        CONFIRMATION = "confirmation", _("confirmation to the person")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("email")
@@ -39,7 +41,8 @@ class Alert(models.Model):
     requested_at = models.DateTimeField(_("request of"))
     step = models.CharField(_("step"), max_length=12, choices=Step.choices)
     channel = models.CharField(_("way"), max_length=8, choices=Channel.choices)
-    # Staff addresses or names; never the person's number, never a webhook's address (its key).
+    # Staff addresses or numbers; never the person's number (read from the case when their
+    # confirmation is sent), never a webhook's address (it holds the key).
     recipients = models.CharField(_("to"), max_length=500, blank=True)
     # The step's own people were missing (nobody on duty, no supervisor set): the team was told.
     to_whole_team = models.BooleanField(_("to the whole team instead"), default=False)
@@ -64,3 +67,11 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_step_display()} · {self.get_channel_display()}"
+
+    def is_still_needed(self) -> bool:
+        """Whether sending it now still makes sense: the team's alerts stop once the request is
+        taken up; the person's confirmation goes while their case is open with a number."""
+        case = self.case
+        if self.step == self.Step.CONFIRMATION:
+            return case.is_open and bool(case.phone) and case.requested_at == self.requested_at
+        return case.awaits_contact(self.requested_at)
