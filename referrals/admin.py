@@ -9,7 +9,7 @@ from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
@@ -24,6 +24,7 @@ from referrals.models import (
     DutyException,
     DutyShift,
     Hotline,
+    PhoneView,
     ReferralCase,
     queue_order,
 )
@@ -134,6 +135,30 @@ class DutyExceptionAdmin(DutyShiftAdmin):
     ordering = ["-starts_at"]
 
 
+@admin.register(PhoneView)
+class PhoneViewAdmin(admin.ModelAdmin):
+    """Every display of a full call-back number, for the supervisor: who, when, which case."""
+
+    list_display = ["viewed_at", "viewer_name", "case_link"]
+    list_filter = ["viewer_name"]
+    date_hierarchy = "viewed_at"
+    search_fields = ["viewer_name", "=case__pk"]
+
+    @admin.display(description=_("case"), ordering="case")
+    def case_link(self, view) -> str:
+        url = reverse("admin:referrals_referralcase_change", args=[view.case_id])
+        return format_html('<a href="{}">{}</a>', url, view.case_id)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(ReferralCase)
 class ReferralCaseAdmin(admin.ModelAdmin):
     form = CaseForm
@@ -241,6 +266,17 @@ class ReferralCaseAdmin(admin.ModelAdmin):
             "title": _("Take case %(pk)s") % {"pk": case.pk},
         }
         return TemplateResponse(request, "admin/referrals/referralcase/acknowledge.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        case = (getattr(response, "context_data", None) or {}).get("original")
+        # The page shows the full number to those who may see it: each showing is recorded.
+        if response.status_code == 200 and case is not None and case.phone:
+            if can_see_phone(request):
+                PhoneView.objects.create(
+                    case=case, viewer=request.user, viewer_name=request.user.get_username()
+                )
+        return response
 
     def get_object(self, request, object_id, from_field=None) -> ReferralCase | None:
         case = super().get_object(request, object_id, from_field)

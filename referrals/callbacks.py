@@ -4,6 +4,7 @@ import logging
 import re
 import unicodedata
 
+import phonenumbers
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone, translation
@@ -14,35 +15,58 @@ from referrals.models import CaseNote, ReferralCase
 
 log = logging.getLogger(__name__)
 
-MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
-# Area codes: 010, 02x, or three digits from 0300 up (GB/T 2260 zones), then 7-8 digits.
-LANDLINE = re.compile(r"^0(10|2[0-9]|[3-9][0-9]{2})[0-9]{7,8}$")
 # White space, brackets and dashes (hyphen to horizontal bar, minus); a dot or middle dot only
 # before a group of three digits or more (139.1234.5678), never before a decimal (4638908.0).
 # No slash: in "0931-4638908/9" it means "or", and the number is not one number.
 SEPARATORS = re.compile(r"[\s()\-\u2010-\u2015\u2212]|(?<=[0-9])[.·](?=[0-9]{3})")
+DIGITS = re.compile(r"\+?[0-9]+")
+# Numbers the team can call back: not 400/800 service lines, premium or shared-cost numbers.
+CALLABLE = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+}
 
 
 def normalise_phone(raw: str) -> str | None:
     """A mainland China number in plain digits, or None when it is not one.
 
-    Mobile: 11 digits starting 13-19. Landline: area code with its leading 0, then 7-8 digits.
-    Spaces, dashes, dots between groups, brackets and a +86 / 0086 / 86 prefix are allowed.
+    Mobile: 11 digits. Landline: area code with its leading 0, then the local number. Spaces,
+    dashes, dots between groups, brackets and a +86 / 0086 / 86 prefix are allowed. Validity is
+    libphonenumber's (region CN): it knows which mobile ranges are issued (no 140) and each
+    area code's number length (8 digits in Beijing, Shanghai and the other big cities).
     """
     # Chinese input methods often type full-width digits and brackets (１３９…, （010）), and
     # dashes of every length (139—1234—5678).
     digits = SEPARATORS.sub("", unicodedata.normalize("NFKC", raw or ""))
-    # No mainland number starts with 86, so a bare 86 is the country code too.
+    if not DIGITS.fullmatch(digits):
+        return None
+    # No mainland number starts with 86, so a bare 86 is the country code too. From abroad a
+    # landline drops its trunk 0 (+86 10 8295 1332), though some write it (+86 010 …).
     for prefix in ("+86", "0086", "86"):
         if digits.startswith(prefix):
-            digits = digits[len(prefix) :]
-            # From abroad a landline drops its trunk 0: +86 10 8295 1332 is 010 8295 1332.
-            if not MOBILE.match(digits) and not digits.startswith("0"):
-                digits = "0" + digits
+            digits = "+86" + digits[len(prefix) :].removeprefix("0")
             break
-    if MOBILE.match(digits) or LANDLINE.match(digits):
-        return digits
-    return None
+    if digits.startswith("+") and not digits.startswith("+86"):
+        return None
+    # At home a landline is written with its trunk 0 and a mobile starts with 1: "23 9123 4567"
+    # is not a Chongqing number without its 0 but a mistyped one.
+    if not digits.startswith(("+86", "0", "1")):
+        return None
+    try:
+        number = phonenumbers.parse(digits, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number_for_region(number, "CN"):
+        return None
+    if phonenumbers.number_type(number) not in CALLABLE:
+        return None
+    national = str(number.national_number)
+    return (
+        national
+        if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
+        else "0" + national
+    )
 
 
 def request_callback(

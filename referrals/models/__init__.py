@@ -13,6 +13,7 @@ from referrals.models.hotlines import (
     national_line_first,
     with_national_line,
 )
+from referrals.models.phone_views import PhoneView
 from referrals.models.roster import DutyException, DutyShift, Weekday, on_duty
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "DutyShift",
     "Hotline",
     "HotlineQuerySet",
+    "PhoneView",
     "ReferralCase",
     "built_in_national_line",
     "national_line_first",

@@ -73,6 +73,18 @@ def ask(api, token, **body):
         ("12912345678", None),
         ("call me", None),
         ("", None),
+        # Issued ranges and lengths, as libphonenumber knows them: 140 is no mobile range, 0300
+        # no area code, and Beijing and Shanghai numbers have 8 digits.
+        ("14012345678", None),
+        ("03001234567", None),
+        ("010-1234567", None),
+        ("021 1234567", None),
+        ("021 12345678", "02112345678"),
+        ("0755-12345678", "075512345678"),
+        ("19912345678", "19912345678"),
+        ("400-161-9995", None),
+        ("+1 650 253 0000", None),
+        ("+86 010 8295 1332", "01082951332"),
     ],
 )
 def test_only_mainland_numbers_are_accepted(raw, expected):
@@ -528,9 +540,10 @@ def test_migration_0005_has_existing_cases_waiting_since_their_opening(api, cris
         executor.migrate([("referrals", "0004_crisis_team_ways")])
         executor.loader.build_graph()
         executor.migrate([("referrals", "0005_case_waiting_since")])
-        case = ReferralCase.objects.get()
+        # The model as it was then: later columns are not there yet.
+        state = executor.loader.project_state(("referrals", "0005_case_waiting_since"))
+        case = state.apps.get_model("referrals", "ReferralCase").objects.get()
         assert case.requested_at == opened
-        assert case.is_overdue()
     finally:
         executor.loader.build_graph()
         executor.migrate(latest)
