@@ -81,8 +81,13 @@ class HotlineAdmin(TranslationAdmin):
 class CaseNoteInline(admin.TabularInline):
     model = CaseNote
     extra = 1
-    fields = ["text", "author", "created_at"]
-    readonly_fields = ["author", "created_at"]
+    fields = ["text", "author", "written"]
+    readonly_fields = ["author", "written"]
+
+    @admin.display(description=_("written"))
+    def written(self, note) -> str:
+        # The empty row for a new note has no time yet (its default would show the page's).
+        return f"{timezone.localtime(note.created_at):%Y-%m-%d %H:%M}" if note.pk else ""
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False  # notes are a log: added, never rewritten
@@ -162,7 +167,7 @@ class PhoneViewAdmin(admin.ModelAdmin):
 @admin.register(ReferralCase)
 class ReferralCaseAdmin(admin.ModelAdmin):
     form = CaseForm
-    list_display = ["pk", "status", "overdue", "tier", "crisis", "created_at", "assignee"]
+    list_display = ["number", "status", "crisis", "overdue", "tier", "requested_at", "assignee"]
     list_filter = ["status", "submission__crisis", "submission__tier"]
     list_select_related = ["submission", "assignee"]
     inlines = [CaseNoteInline]
@@ -182,7 +187,16 @@ class ReferralCaseAdmin(admin.ModelAdmin):
         "ladder",
     ]
     # The crisis team sees the linked submission here only, not the submissions list.
-    submission_fields = ["questionnaire", "score", "band", "tier", "crisis", "reference", "answers"]
+    submission_fields = [
+        "questionnaire",
+        "score",
+        "band",
+        "tier",
+        "why",
+        "crisis",
+        "reference",
+        "answers",
+    ]
     # The crisis team works a case through its status and assignee; the rest is a record.
     readonly_fields = [
         *(name for name in case_fields if name not in ("status", "assignee")),
@@ -362,17 +376,64 @@ class ReferralCaseAdmin(admin.ModelAdmin):
     def phone_full(self, case) -> str:
         return case.phone
 
-    @admin.display(description=_("overdue"), boolean=True)
-    def overdue(self, case) -> bool:
-        return case.is_overdue()
+    @admin.display(description=_("case"), ordering="pk")
+    def number(self, case) -> int:
+        return case.pk
+
+    # Words, not Django's ✓/✗ icons: a red ✗ read as "overdue" on a case that was not, and a
+    # green ✓ as "all clear" on a crisis.
+    @admin.display(description=_("overdue"))
+    def overdue(self, case) -> str:
+        if not case.is_overdue():
+            return ""
+        return format_html('<strong class="errornote">{}</strong>', _("overdue"))
+
+    @admin.display(description=_("crisis"))
+    def crisis(self, case) -> str:
+        if not case.submission.crisis:
+            return ""
+        return format_html('<strong class="errornote">{}</strong>', _("crisis"))
 
     @admin.display(description=_("tier"))
     def tier(self, case) -> str:
         return case.submission.get_tier_display()
 
-    @admin.display(description=_("crisis"), boolean=True)
-    def crisis(self, case) -> bool:
-        return case.submission.crisis
+    def fired_rules(self, case) -> list:
+        """The submission's rules its answers fired (the version's, by the codes it recorded)."""
+        fired = case.submission.triggered_rules or []
+        rules = case.submission.version.rules.select_related("question")
+        return [rule for rule in rules if rule.code in fired]
+
+    @admin.display(description=_("why this tier"))
+    def why(self, case) -> str:
+        submission = case.submission
+        rules = self.fired_rules(case)
+        if not rules:
+            return _("The band of the total score (%(band)s) gives the tier.") % {
+                "band": submission.band.label
+            }
+        return format_html_join(
+            format_html("<br>"),
+            "{}",
+            (
+                (
+                    _(
+                        "Rule “%(rule)s” fired: question %(position)s answered %(value)s "
+                        "(fires at %(min)s or more)%(crisis)s. It decides the tier whatever "
+                        "the band of the total score (%(band)s)."
+                    )
+                    % {
+                        "rule": rule.description or rule.code,
+                        "position": rule.question.position,
+                        "value": (submission.answers or {}).get(rule.question.code, "?"),
+                        "min": rule.min_value,
+                        "crisis": _(", a crisis rule") if rule.crisis else "",
+                        "band": submission.band.label,
+                    },
+                )
+                for rule in rules
+            ),
+        )
 
     @admin.display(description=_("questionnaire"))
     def questionnaire(self, case) -> str:
@@ -396,15 +457,31 @@ class ReferralCaseAdmin(admin.ModelAdmin):
         given = case.submission.answers
         if not given:
             return _("Removed: the submission was anonymised after the retention period.")
+        fired = {rule.question_id for rule in self.fired_rules(case)}
         rows = []
         for question in case.submission.version.questions.prefetch_related("options"):
             value = given.get(question.code)
             labels = {option.value: option.label for option in question.options.all()}
             answer = "—" if value is None else f"{labels.get(value, '?')} ({value})"
-            rows.append((question.position, question.text, answer))
+            if question.pk in fired:
+                # The answer that fired a rule (PHQ-9 item 9) stands out.
+                row = format_html(
+                    '<tr class="fired"><td><mark>{}</mark></td><td><mark>{}</mark></td>'
+                    "<td><mark><strong>{}</strong> ⚠ {}</mark></td></tr>",
+                    question.position,
+                    question.text,
+                    answer,
+                    _("fired a rule"),
+                )
+            else:
+                row = format_html(
+                    "<tr><td>{}</td><td>{}</td><td><strong>{}</strong></td></tr>",
+                    question.position,
+                    question.text,
+                    answer,
+                )
+            rows.append(row)
         return format_html(
             '<table class="answers"><tbody>{}</tbody></table>',
-            format_html_join(
-                "", "<tr><td>{}</td><td>{}</td><td><strong>{}</strong></td></tr>", rows
-            ),
+            format_html_join("", "{}", ((r,) for r in rows)),
         )

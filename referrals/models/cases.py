@@ -12,14 +12,25 @@ from django.utils.translation import gettext_lazy as _
 OVERDUE_AFTER = timedelta(minutes=30)
 
 
-def queue_order() -> list:
-    """The crisis team's work order: new cases first (longest waiting, so overdue, on top),
-    then contacted ones, then closed ones."""
+def queue_order(now: datetime | None = None) -> list:
+    """The crisis team's work order: new cases first, crisis ones before the rest, then
+    overdue ones, then the longest waiting (from the latest request); then contacted cases,
+    then closed ones."""
+    now = now or timezone.now()
     return [
         Case(
             When(status=ReferralCase.Status.NEW, then=Value(0)),
             When(status=ReferralCase.Status.CONTACTED, then=Value(1)),
             default=Value(2),
+        ).asc(),
+        Case(When(submission__crisis=True, then=Value(0)), default=Value(1)).asc(),
+        Case(
+            When(
+                status=ReferralCase.Status.NEW,
+                requested_at__lt=now - OVERDUE_AFTER,
+                then=Value(0),
+            ),
+            default=Value(1),
         ).asc(),
         "requested_at",
         "created_at",
