@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
@@ -413,7 +414,7 @@ class ReferralCaseAdmin(admin.ModelAdmin):
                 "band": submission.band.label
             }
         return format_html_join(
-            format_html("<br>"),
+            mark_safe("<br>"),
             "{}",
             (
                 (
