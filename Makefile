@@ -6,11 +6,15 @@ FIXTURES = $(sort $(wildcard fixtures/*.json))
 
 .PHONY: run test setup system-deps test-deps lint format messages client client-check
 
-run: setup  ## Set up and run on SQLite with demo data at http://127.0.0.1:8000
+run: setup  ## Set up and run on SQLite with demo data at http://127.0.0.1:8000, and one task worker
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py loaddata $(FIXTURES)
 	$(BIN)/python manage.py demo_login
 	$(BIN)/python manage.py demo_submissions
+	@# The worker sends the crisis team's alerts: printed here (console mail) as they go out.
+	export CRISIS_TEAM_EMAILS="$${CRISIS_TEAM_EMAILS:-crisis-team@example.org}"; \
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: test-deps setup  ## Lint, then the whole test suite (on PostgreSQL when DATABASE_URL says so)

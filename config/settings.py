@@ -7,6 +7,7 @@ One module on purpose, past 400 lines: every setting, its environment variable a
 its default, read in one place (README's configuration table mirrors it).
 """
 
+import json
 from pathlib import Path
 
 import environ
@@ -52,13 +53,13 @@ INSTALLED_APPS = [
     "content",
     "config.apps.AxesConfig",  # django-axes, named for staff
     "csp",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
     # CORS first, so that preflight requests and every other response carry its headers.
     "corsheaders.middleware.CorsMiddleware",
-    # Telling the crisis team of a call-back request waits until the person has their answer.
-    "config.after_response.AfterResponseMiddleware",
     # Above SecurityMiddleware, whose HTTPS redirect of a result address must not be cached.
     "config.private_results.PrivateResultMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -417,6 +418,39 @@ CRISIS_WEBHOOK_TIMEOUT = env.float("CRISIS_WEBHOOK_TIMEOUT", default=5.0)
 CRISIS_WEBHOOK_FORMAT = env.str("CRISIS_WEBHOOK_FORMAT", default="json")
 if CRISIS_WEBHOOK_FORMAT not in ("json", "text"):
     raise ImproperlyConfigured('CRISIS_WEBHOOK_FORMAT must be "json" or "text".')
+# The escalation ladder (referrals.ladder): at once whoever is on duty is told; this many minutes
+# after the latest request without first contact, the whole team again, then the supervisor on
+# a second channel (0 leaves a step out). The clock stops at first contact.
+CRISIS_ESCALATE_TEAM_AFTER = env.int("CRISIS_ESCALATE_TEAM_AFTER", default=15)
+CRISIS_ESCALATE_SUPERVISOR_AFTER = env.int("CRISIS_ESCALATE_SUPERVISOR_AFTER", default=30)
+if CRISIS_ESCALATE_TEAM_AFTER < 0 or CRISIS_ESCALATE_SUPERVISOR_AFTER < 0:
+    raise ImproperlyConfigured("CRISIS_ESCALATE_*_AFTER are minutes: 0 (step left out) or more.")
+CRISIS_SUPERVISOR_EMAILS = env.list("CRISIS_SUPERVISOR_EMAILS", default=[])
+# The ladder's last step goes to the supervisor by SMS too, a second channel beside the mail.
+CRISIS_SUPERVISOR_PHONES = env.list("CRISIS_SUPERVISOR_PHONES", default=[])
+# The number the crisis team calls from, told to the person in their SMS confirmation ("" leaves
+# it out); and the team's hours, told on the confirmation page and in the SMS.
+CRISIS_TEAM_CALLER_NUMBER = env.str("CRISIS_TEAM_CALLER_NUMBER", default="")
+CRISIS_TEAM_HOURS = env.str("CRISIS_TEAM_HOURS", default="")
+
+# Text messages (referrals.sms): printed while DEBUG is on; in production a generic HTTP gateway
+# that takes SMS_GATEWAY_TEMPLATE (JSON with {to} and {text}) POSTed to SMS_GATEWAY_URL.
+SMS_BACKEND = env.str(
+    "SMS_BACKEND",
+    default="referrals.sms.ConsoleBackend" if DEBUG else "referrals.sms.HttpGatewayBackend",
+)
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TEMPLATE = env.str("SMS_GATEWAY_TEMPLATE", default='{"to": "{to}", "text": "{text}"}')
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=5.0)
+try:
+    json.loads(SMS_GATEWAY_TEMPLATE)
+except ValueError as error:
+    raise ImproperlyConfigured(f"SMS_GATEWAY_TEMPLATE is not JSON: {error}") from None
+
+# Background work (the crisis team's alerts, their retries, the ladder's later steps) is a task
+# in the database, written in the transaction that makes its reason: a case never exists without
+# its alert. `manage.py db_worker` runs them (the Procfile's worker:).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
     default="django.core.mail.backends.console.EmailBackend"
@@ -428,8 +462,7 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
-# The crisis team's email goes out after the person's answer, by the same worker
-# (config.after_response): a stuck mail server must not hold that worker for long.
+# Mail is sent by the task queue's workers: a stuck mail server holds one of them, not for long.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
 

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
 
-from referrals.callbacks import is_web_address
+from referrals.alerts import is_web_address
 
 
 def crisis_team_is_told(app_configs, **kwargs) -> list[CheckMessage]:

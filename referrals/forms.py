@@ -19,6 +19,8 @@ class CallbackForm(forms.Form):
     consent = forms.BooleanField(error_messages={"required": CONSENT_NEEDED})
     preferred_time = forms.CharField(max_length=100, required=False)
     note = forms.CharField(max_length=500, required=False)
+    # A consent of its own: a text on their phone may be read by others in the household.
+    confirm_by_sms = forms.BooleanField(required=False)
 
     def clean_phone(self) -> str:
         phone = normalise_phone(self.cleaned_data["phone"])

@@ -66,6 +66,12 @@ class CallbackInputSerializer(serializers.Serializer):
         max_length=100, required=False, allow_blank=True, default=""
     )
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    confirm_by_sms = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="JSON true: the person agrees to a text confirming the request (when and from "
+        "which number the team will call, and 120 and 12356 meanwhile). Anything else sends none.",
+    )
 
 
 class CallbackResponseSerializer(serializers.Serializer):

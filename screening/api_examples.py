@@ -114,6 +114,6 @@ RESULT_EXAMPLES = [
 CALLBACK_RESPONSE = {
     "status": "new",
     "created": True,
-    "message": "Thank you. The crisis team will call you back as soon as they can. If you are in "
-    "danger now, call 110 or 120, or the hotline 12356.",
+    "message": "Thank you. The crisis team will call you back within about 30 minutes. If you are "
+    "in danger now, call 110 or 120, or the hotline 12356.",
 }

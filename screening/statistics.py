@@ -187,7 +187,10 @@ def cases(submissions: QuerySet[Submission]) -> dict[str, Any]:
     numbers = opened.aggregate(
         total=Count("pk"),
         contacted=Count("pk", filter=Q(first_contact_at__isnull=False)),
-        within_target=Count("pk", filter=Q(first_contact_at__lte=F("created_at") + CONTACT_TARGET)),
+        # From the latest request, as the team's 30 minutes run (a reopened case's clock restarts).
+        within_target=Count(
+            "pk", filter=Q(first_contact_at__lte=F("requested_at") + CONTACT_TARGET)
+        ),
         **{
             f"status_{status}": Count("pk", filter=Q(status=status))
             for status in ReferralCase.Status.values

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import Throttled
 
 from config.views import this_site
-from referrals.callbacks import request_callback
+from referrals.callbacks import callback_thanks, request_callback
 from referrals.forms import TOO_MANY_CALLBACKS, CallbackForm
 from referrals.throttling import CallbackLimits
 from screening import result_page, scoring
@@ -242,7 +242,11 @@ def result(request, token: str) -> HttpResponse:
     # restored tab or a shared link never tells someone a call is coming that is not.
     callback_sent = request.GET.get("callback") == "1" and submission.cases.open().exists()
     context = result_page.context(
-        submission, request, callback_sent=callback_sent, callback_errors={}
+        submission,
+        request,
+        callback_sent=callback_sent,
+        callback_thanks=callback_thanks() if callback_sent else "",
+        callback_errors={},
     )
     return render(request, result_page.TEMPLATE, context)
 
@@ -267,6 +271,7 @@ def result_callback(request, token: str) -> HttpResponse:
                     phone=form.cleaned_data["phone"],
                     preferred_time=form.cleaned_data["preferred_time"],
                     note=form.cleaned_data["note"],
+                    confirm_by_sms=form.cleaned_data["confirm_by_sms"],
                 )
                 limits.taken(created=created)
         except Throttled:

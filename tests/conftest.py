@@ -97,6 +97,8 @@ def channels(questionnaires):
 def staff_groups(db):
     """The staff roles made by a data migration, which a transactional test's flush removes."""
     import_module("referrals.migrations.0002_staff_groups").grant_roles(Group, Permission)
+    import_module("referrals.migrations.0016_on_duty_roster").grant(Group, Permission)
+    import_module("referrals.migrations.0018_phone_number_displays").grant(Group, Permission)
     import_module("content.migrations.0005_pause_permissions").grant(Group, Permission)
     import_module("referrals.migrations.0010_local_service_permissions").grant(Group, Permission)
     import_module("referrals.migrations.0012_shipped_crisis_lexicon").grant(Group, Permission)

@@ -128,10 +128,12 @@ def test_the_crisis_team_sees_the_linked_submission_on_the_case(client, case):
     assert f"{submission.total_score} / {submission.max_score}" in page
     assert submission.band.label_en in page
     assert "Severe: crisis referral" in page, "the tier"
-    assert '<div class="readonly"><img src="/static/admin/img/icon-yes.svg" alt="True">' in page
+    assert '<div class="readonly"><strong class="errornote">crisis</strong>' in page
     assert submission.short_token in page
-    for question in submission.version.questions.filter(scored=True):
+    for question in submission.version.questions.filter(scored=True).exclude(code="phq9_9"):
         assert f"<td>{question.text_en}</td><td><strong>Several days (1)</strong>" in page
+    # Item 9 fired the crisis rule: it stands out.
+    assert "<mark><strong>Several days (1)</strong> ⚠ fired a rule</mark>" in page
     assert "<strong>—</strong>" in page, "the unanswered difficulty question"
     assert 'name="questionnaire"' not in page, "shown, not editable"
 

@@ -247,6 +247,11 @@ export interface components {
             preferred_time: string;
             /** @default  */
             note: string;
+            /**
+             * @description JSON true: the person agrees to a text confirming the request (when and from which number the team will call, and 120 and 12356 meanwhile). Anything else sends none.
+             * @default false
+             */
+            confirm_by_sms: boolean;
         };
         CallbackResponse: {
             status: string;

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import NOT_JSON, THROTTLED, TOO_LARGE
-from referrals.callbacks import normalise_phone, request_callback
+from referrals.callbacks import callback_thanks, normalise_phone, request_callback
 from referrals.forms import NOT_A_PHONE
 from referrals.serializers import CallbackInputSerializer, CallbackResponseSerializer
 from referrals.throttling import CallbackLimits
@@ -87,14 +87,13 @@ class CallbackCreate(APIView):
                 phone=phone,
                 preferred_time=form.validated_data["preferred_time"],
                 note=form.validated_data["note"],
+                # A consent: JSON true only, as for `consent`.
+                confirm_by_sms=request.data.get("confirm_by_sms") is True,
             )
             limits.taken(created=created)
         body = {
             "status": case.status,
             "created": created,
-            "message": _(
-                "Thank you. The crisis team will call you back as soon as they can. If you are "
-                "in danger now, call 110 or 120, or the hotline 12356."
-            ),
+            "message": callback_thanks(),
         }
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

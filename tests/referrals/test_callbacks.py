@@ -1,6 +1,5 @@
 """Call-back requests: explicit consent, a valid number, one open case, never echoed or logged."""
 
-import io
 import json
 import logging
 import threading
@@ -8,17 +7,17 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-import time_machine
 from django.contrib.auth.models import Group, User
 from django.core import mail
-from django.core.management import CommandError, call_command
-from django.db import connection, connections
+from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import override_settings
 from django.utils import timezone
 
-from referrals.callbacks import normalise_phone, notify_crisis_team, webhook_refusal
-from referrals.models import ReferralCase
+from referrals.alerts import webhook_refusal
+from referrals.callbacks import normalise_phone
+from referrals.models import Alert, ReferralCase
+from tests.referrals.workers import run_worker
 
 pytestmark = pytest.mark.django_db
 PHONE = "13912345678"
@@ -74,6 +73,18 @@ def ask(api, token, **body):
         ("12912345678", None),
         ("call me", None),
         ("", None),
+        # Issued ranges and lengths, as libphonenumber knows them: 140 is no mobile range, 0300
+        # no area code, and Beijing and Shanghai numbers have 8 digits.
+        ("14012345678", None),
+        ("03001234567", None),
+        ("010-1234567", None),
+        ("021 1234567", None),
+        ("021 12345678", "02112345678"),
+        ("0755-12345678", "075512345678"),
+        ("19912345678", "19912345678"),
+        ("400-161-9995", None),
+        ("+1 650 253 0000", None),
+        ("+86 010 8295 1332", "01082951332"),
     ],
 )
 def test_only_mainland_numbers_are_accepted(raw, expected):
@@ -123,20 +134,21 @@ def test_unknown_submission_is_404_in_the_apis_words(api, demo_data):
 
 @override_settings(CRISIS_TEAM_EMAILS=["crisis@example.org"])
 def test_a_request_opens_a_case_and_notifies_the_team_without_the_number(
-    api, crisis_submission, django_capture_on_commit_callbacks, caplog
+    api, crisis_submission, caplog
 ):
     caplog.set_level(logging.DEBUG)
     api.credentials(HTTP_ACCEPT_LANGUAGE="en")  # the person reads English; the team Chinese
-    with django_capture_on_commit_callbacks(execute=True):
-        response = ask(
-            api,
-            crisis_submission,
-            phone="139 1234 5678",
-            consent=True,
-            preferred_time="晚上",
-            note="想找人聊聊",
-        )
+    response = ask(
+        api,
+        crisis_submission,
+        phone="139 1234 5678",
+        consent=True,
+        preferred_time="晚上",
+        note="想找人聊聊",
+    )
     assert response.status_code == 201
+    assert mail.outbox == [], "the workers tell the team, not the request"
+    assert run_worker() == []
     assert response.json()["status"] == "new"
     assert response.json()["created"] is True
     assert "5678" not in response.content.decode()
@@ -159,15 +171,15 @@ def test_a_request_opens_a_case_and_notifies_the_team_without_the_number(
 
 @override_settings(CRISIS_TEAM_EMAILS=["crisis@example.org"])
 def test_a_repeat_request_updates_the_open_case_and_keeps_what_was_said_before(
-    api, crisis_submission, django_capture_on_commit_callbacks
+    api, crisis_submission
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        first = ask(
-            api, crisis_submission, phone=PHONE, consent=True, preferred_time="晚上", note="想聊聊"
-        )
-        assert first.status_code == 201
-        # Only a new number: the earlier time and note stay.
-        again = ask(api, crisis_submission, phone="13800138000", consent=True)
+    first = ask(
+        api, crisis_submission, phone=PHONE, consent=True, preferred_time="晚上", note="想聊聊"
+    )
+    assert first.status_code == 201
+    # Only a new number: the earlier time and note stay.
+    again = ask(api, crisis_submission, phone="13800138000", consent=True)
+    assert run_worker() == []
     assert again.status_code == 200
     assert again.json() == first.json() | {"created": False}
     case = ReferralCase.objects.get()
@@ -190,16 +202,16 @@ def test_a_repeat_request_updates_the_open_case_and_keeps_what_was_said_before(
 
 @override_settings(CRISIS_TEAM_EMAILS=["crisis@example.org"])
 def test_asking_again_after_being_contacted_makes_the_case_new_and_tells_the_team(
-    api, crisis_submission, django_capture_on_commit_callbacks
+    api, crisis_submission
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        ask(api, crisis_submission, phone=PHONE, consent=True)
+    ask(api, crisis_submission, phone=PHONE, consent=True)
+    assert run_worker() == []
     case = ReferralCase.objects.get()
     case.status = ReferralCase.Status.CONTACTED
     case.save()
     first_told = case.notified_at
-    with django_capture_on_commit_callbacks(execute=True):
-        again = ask(api, crisis_submission, phone=PHONE, consent=True)
+    again = ask(api, crisis_submission, phone=PHONE, consent=True)
+    assert run_worker() == []
     assert again.status_code == 200
     assert again.json()["status"] == "new"
     case.refresh_from_db()
@@ -213,24 +225,6 @@ def test_asking_again_after_being_contacted_makes_the_case_new_and_tells_the_tea
     assert not case.is_overdue()
     assert case.is_overdue(now=case.requested_at + timedelta(minutes=31))
     assert list(ReferralCase.objects.overdue(now=case.requested_at + timedelta(minutes=29))) == []
-
-
-@override_settings(CRISIS_TEAM_EMAILS=["crisis@example.org"])
-def test_the_retry_job_tells_the_team_of_a_case_opened_again_whose_notification_failed(
-    api, crisis_submission
-):
-    case = failed_case(api, crisis_submission)
-    case.status = ReferralCase.Status.CONTACTED
-    case.save()
-    ReferralCase.objects.filter(pk=case.pk).update(notified_at=case.created_at)
-    later = case.created_at + timedelta(hours=1)
-    with time_machine.travel(later):
-        # The request's own notification never runs (no commit in a test): as if it failed.
-        assert ask(api, crisis_submission, phone=PHONE, consent=True).status_code == 200
-        assert notify_pending() == "", "left to the request that opened it again, at first"
-    with time_machine.travel(later + timedelta(minutes=3)):
-        assert notify_pending() == "notified 1, failed 0\n"
-    assert len(mail.outbox) == 1
 
 
 def test_after_a_case_is_closed_a_new_request_opens_a_new_one(api, crisis_submission):
@@ -255,7 +249,7 @@ class _Recorder(BaseHTTPRequestHandler):
         pass
 
 
-def webhook_payload(api, token, django_capture_on_commit_callbacks, **settings) -> bytes:
+def webhook_payload(api, token, **settings) -> bytes:
     """What the webhook receives when a call-back is asked for on ``token``."""
     server = HTTPServer(("127.0.0.1", 0), _Recorder)
     thread = threading.Thread(target=server.handle_request, daemon=True)
@@ -263,18 +257,16 @@ def webhook_payload(api, token, django_capture_on_commit_callbacks, **settings) 
     url = f"http://127.0.0.1:{server.server_port}/hook"
     _Recorder.received.clear()
     with override_settings(CRISIS_WEBHOOK_URL=url, **settings):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert ask(api, token, phone=PHONE, consent=True).status_code == 201
+        assert ask(api, token, phone=PHONE, consent=True).status_code == 201
+        assert run_worker() == []
     thread.join(timeout=5)
     server.server_close()
     assert len(_Recorder.received) == 1
     return _Recorder.received[0]
 
 
-def test_the_webhook_receives_the_case_without_the_number(
-    api, crisis_submission, django_capture_on_commit_callbacks
-):
-    received = webhook_payload(api, crisis_submission, django_capture_on_commit_callbacks)
+def test_the_webhook_receives_the_case_without_the_number(api, crisis_submission):
+    received = webhook_payload(api, crisis_submission)
     payload = json.loads(received)
     assert payload["crisis"] is True
     assert payload["case"] == ReferralCase.objects.get().pk
@@ -282,12 +274,8 @@ def test_the_webhook_receives_the_case_without_the_number(
     assert ReferralCase.objects.get().notified_at is not None
 
 
-def test_a_group_bot_webhook_receives_a_text_message_without_the_number(
-    api, crisis_submission, django_capture_on_commit_callbacks
-):
-    received = webhook_payload(
-        api, crisis_submission, django_capture_on_commit_callbacks, CRISIS_WEBHOOK_FORMAT="text"
-    )
+def test_a_group_bot_webhook_receives_a_text_message_without_the_number(api, crisis_submission):
+    received = webhook_payload(api, crisis_submission, CRISIS_WEBHOOK_FORMAT="text")
     payload = json.loads(received)
     case = ReferralCase.objects.get()
     assert payload["msgtype"] == "text"
@@ -315,19 +303,21 @@ class _RefusingBot(BaseHTTPRequestHandler):
 
 
 def test_a_bot_webhook_that_answers_with_an_errcode_has_not_told_the_team(
-    api, crisis_submission, django_capture_on_commit_callbacks, caplog
+    api, crisis_submission, caplog
 ):
     server = HTTPServer(("127.0.0.1", 0), _RefusingBot)
     thread = threading.Thread(target=server.handle_request, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.server_port}/hook"
     with override_settings(CRISIS_WEBHOOK_URL=url):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert ask(api, crisis_submission, phone=PHONE, consent=True).status_code == 201
+        assert ask(api, crisis_submission, phone=PHONE, consent=True).status_code == 201
+        assert run_worker() == []
     thread.join(timeout=5)
     server.server_close()
     case = ReferralCase.objects.get()
-    assert (case.webhook_called_at, case.notified_at) == (None, None), "the retry job tries again"
+    assert case.notified_at is None
+    alert = case.alerts.get()
+    assert (alert.status, alert.attempts, alert.error) == ("pending", 1, "webhook: errcode 93000")
     assert "refused case" in caplog.text and "93000" in caplog.text
 
 
@@ -346,9 +336,7 @@ def test_webhook_answers_are_read_for_a_bots_refusal(answer, refusal):
     assert webhook_refusal(answer) == refusal
 
 
-def test_a_failed_notification_never_loses_the_case(
-    api, crisis_submission, django_capture_on_commit_callbacks, caplog
-):
+def test_a_failed_notification_never_loses_the_case(api, crisis_submission, caplog):
     with socket_closed_port() as port:
         settings = {
             "CRISIS_WEBHOOK_URL": f"http://127.0.0.1:{port}/hook",
@@ -356,25 +344,30 @@ def test_a_failed_notification_never_loses_the_case(
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "EMAIL_PORT": port,
         }
-        with override_settings(**settings), django_capture_on_commit_callbacks(execute=True):
+        with override_settings(**settings):
             response = ask(api, crisis_submission, phone=PHONE, consent=True)
+            assert run_worker() == []
     assert response.status_code == 201
     case = ReferralCase.objects.get()
     assert case.notified_at is None
-    assert "was not notified" in caplog.text
+    assert {(a.channel, a.status, a.attempts) for a in case.alerts.all()} == {
+        ("email", "pending", 1),
+        ("webhook", "pending", 1),
+    }, "each tried once, and tried again later"
+    assert "crisis team email failed" in caplog.text
     assert PHONE not in caplog.text
 
 
-def test_a_notification_that_breaks_still_answers_the_person(
-    api, crisis_submission, django_capture_on_commit_callbacks, caplog
-):
+def test_a_notification_that_breaks_still_answers_the_person(api, crisis_submission, caplog):
     # A misconfigured deployment (no SITE_URL) breaks the message itself: the person still hears
-    # their request was received, and the case waits for the retry job.
+    # their request was received, and the alert is tried again later.
     broken = override_settings(SITE_URL=None, CRISIS_TEAM_EMAILS=["crisis@example.org"])
-    with broken, django_capture_on_commit_callbacks(execute=True):
+    with broken:
         response = ask(api, crisis_submission, phone=PHONE, consent=True)
+        assert run_worker() == []
     assert response.status_code == 201
     assert ReferralCase.objects.get().notified_at is None
+    assert Alert.objects.get().error == "error"
     assert mail.outbox == []
     assert PHONE not in caplog.text
 
@@ -535,143 +528,6 @@ def test_reopening_a_closed_case_beside_an_open_one_is_a_form_error(
     assert closed.status == "closed"
 
 
-def notify_pending(**options):
-    out = io.StringIO()
-    call_command("notify_crisis_team", stdout=out, **options)
-    return out.getvalue()
-
-
-def failed_case(api, token) -> ReferralCase:
-    # The request's own notification runs on commit, which a test's transaction never reaches:
-    # the case waits unnotified, as after a failed notification.
-    assert ask(api, token, phone=PHONE, consent=True).status_code == 201
-    case = ReferralCase.objects.get()
-    assert case.notified_at is None
-    return case
-
-
-@override_settings(CRISIS_TEAM_EMAILS=["crisis@example.org"])
-def test_the_retry_job_notifies_a_case_whose_notification_failed(api, crisis_submission, caplog):
-    case = failed_case(api, crisis_submission)
-    with time_machine.travel(case.created_at + timedelta(minutes=3)):
-        assert notify_pending() == "notified 1, failed 0\n"
-        # Once told, the team is not told again; with nothing to do the job prints nothing.
-        assert notify_pending() == ""
-    assert len(mail.outbox) == 1
-    assert "CRISIS" in mail.outbox[0].subject
-    assert PHONE not in mail.outbox[0].body
-    case.refresh_from_db()
-    assert case.notified_at is not None
-    assert PHONE not in caplog.text
-
-
-def test_after_a_partial_failure_the_retry_sends_only_what_failed(
-    api, crisis_submission, django_capture_on_commit_callbacks, caplog
-):
-    # The email goes out but the team's webhook (its pager, say) is down: the case is not
-    # notified yet, and the retry calls the webhook without mailing the team a second time.
-    emails = {"CRISIS_TEAM_EMAILS": ["crisis@example.org"]}
-    with socket_closed_port() as port:
-        down = override_settings(CRISIS_WEBHOOK_URL=f"http://127.0.0.1:{port}/hook", **emails)
-        with down, django_capture_on_commit_callbacks(execute=True):
-            assert ask(api, crisis_submission, phone=PHONE, consent=True).status_code == 201
-    case = ReferralCase.objects.get()
-    assert (case.emailed_at is not None, case.webhook_called_at, case.notified_at) == (
-        True,
-        None,
-        None,
-    )
-    assert len(mail.outbox) == 1
-    assert "only one way" in caplog.text
-
-    server = HTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=server.handle_request, daemon=True)
-    thread.start()
-    _Recorder.received.clear()
-    back = override_settings(
-        CRISIS_WEBHOOK_URL=f"http://127.0.0.1:{server.server_port}/hook", **emails
-    )
-    with back, time_machine.travel(case.created_at + timedelta(minutes=3)):
-        assert notify_pending() == "notified 1, failed 0\n"
-        assert notify_pending() == ""
-    thread.join(timeout=5)
-    server.server_close()
-    assert len(_Recorder.received) == 1
-    assert json.loads(_Recorder.received[0])["case"] == case.pk
-    assert len(mail.outbox) == 1  # not mailed twice
-    case.refresh_from_db()
-    assert case.notified_at is not None and case.webhook_called_at is not None
-    assert PHONE not in caplog.text
-
-
-@override_settings(CRISIS_TEAM_EMAILS=["crisis@example.org"])
-def test_saving_a_case_read_before_its_notification_keeps_the_notification(api, crisis_submission):
-    # A team member opens the case from the email before its sending is recorded, and saves it.
-    case = failed_case(api, crisis_submission)
-    seen_in_admin = ReferralCase.objects.get(pk=case.pk)
-    assert notify_crisis_team(case)
-    seen_in_admin.status = ReferralCase.Status.CONTACTED
-    seen_in_admin.save()
-    case.refresh_from_db()
-    assert case.status == ReferralCase.Status.CONTACTED
-    assert case.notified_at is not None and case.emailed_at is not None
-
-
-@override_settings(CRISIS_TEAM_EMAILS=["crisis@example.org"])
-def test_the_retry_job_leaves_young_and_contacted_cases_alone(api, crisis_submission):
-    case = failed_case(api, crisis_submission)
-    # Still being notified by the request that opened it.
-    assert notify_pending() == ""
-    case.status = ReferralCase.Status.CONTACTED
-    case.save()
-    with time_machine.travel(case.created_at + timedelta(minutes=3)):
-        assert notify_pending() == ""
-    assert mail.outbox == []
-
-
-def test_the_retry_job_fails_loudly_while_the_team_cannot_be_told(api, crisis_submission, caplog):
-    case = failed_case(api, crisis_submission)
-    later = time_machine.travel(case.created_at + timedelta(minutes=3))
-    with later, pytest.raises(CommandError, match="neither CRISIS_TEAM_EMAILS nor"):
-        notify_pending()
-    with socket_closed_port() as port:
-        settings = {
-            "CRISIS_TEAM_EMAILS": ["crisis@example.org"],
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_PORT": port,
-        }
-        with later, override_settings(**settings):
-            with pytest.raises(CommandError, match=rf"case\(s\) \[{case.pk}\]"):
-                notify_pending()
-    case.refresh_from_db()
-    assert case.notified_at is None
-    assert PHONE not in caplog.text
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are tested on PostgreSQL")
-@pytest.mark.django_db(transaction=True)
-def test_a_retry_run_skips_a_case_another_run_is_sending(api, crisis_submission):
-    # Opened while nothing was configured to notify with: it waits unnotified.
-    case = failed_case(api, crisis_submission)
-    later = time_machine.travel(case.created_at + timedelta(minutes=3))
-    # Another run, stuck on a slow mail server, holds the case's row.
-    other = connections.create_connection("default")
-    try:
-        with other.cursor() as cursor, override_settings(CRISIS_TEAM_EMAILS=["crisis@example.org"]):
-            cursor.execute("BEGIN")
-            lock = "SELECT id FROM referrals_referralcase WHERE id = %s FOR UPDATE"
-            cursor.execute(lock, [case.pk])
-            with later:
-                assert notify_pending() == ""
-            assert mail.outbox == []
-            cursor.execute("ROLLBACK")
-            with later:
-                assert notify_pending() == "notified 1, failed 0\n"
-    finally:
-        other.close()
-    assert len(mail.outbox) == 1
-
-
 # Outside a transaction: SQLite cannot run migrations inside one.
 @pytest.mark.django_db(transaction=True)
 def test_migration_0005_has_existing_cases_waiting_since_their_opening(api, crisis_submission):
@@ -684,10 +540,10 @@ def test_migration_0005_has_existing_cases_waiting_since_their_opening(api, cris
         executor.migrate([("referrals", "0004_crisis_team_ways")])
         executor.loader.build_graph()
         executor.migrate([("referrals", "0005_case_waiting_since")])
-        # Only the columns 0005 knows: later migrations add others.
-        case = ReferralCase.objects.only("status", "requested_at").get()
+        # The model as it was then: later columns are not there yet.
+        state = executor.loader.project_state(("referrals", "0005_case_waiting_since"))
+        case = state.apps.get_model("referrals", "ReferralCase").objects.get()
         assert case.requested_at == opened
-        assert case.is_overdue()
     finally:
         executor.loader.build_graph()
         executor.migrate(latest)

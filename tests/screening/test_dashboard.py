@@ -62,6 +62,7 @@ def open_case(submission, *, after: timedelta, contacted_after=None, status="new
         phone=phone,
         consent_at=created,
         created_at=created,
+        requested_at=created,
         status=status,
         first_contact_at=created + contacted_after if contacted_after else None,
     )
@@ -179,6 +180,15 @@ def test_cases_median_and_share_first_contacted_within_30_minutes(known):
     assert cases["median_to_first_contact"] == timedelta(minutes=27, seconds=30)
     assert cases["median_minutes"] == pytest.approx(27.5)
     assert cases["by_status"] == {"new": 1, "contacted": 1, "closed": 1, "unreachable": 0}
+
+
+def test_within_target_counts_from_the_latest_request(known):
+    # Opened, then asked for again an hour later: the team's 30 minutes ran from then.
+    case = ReferralCase.objects.get(status="closed")
+    ReferralCase.objects.filter(pk=case.pk).update(
+        requested_at=case.first_contact_at - timedelta(minutes=20)
+    )
+    assert summary()["cases"]["within_target"] == 2
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,155 @@
+"""The escalation ladder: who is told of a waiting case, when, and by which way.
+
+At once whoever is on duty; ``CRISIS_ESCALATE_TEAM_AFTER`` minutes after the latest request
+without first contact, the whole crisis team again; after ``CRISIS_ESCALATE_SUPERVISOR_AFTER``,
+the supervisor on a second channel. Each step is a task on the task queue, written in the
+transaction that opens the case; each of its ways an ``Alert`` row with the task that sends it,
+retried with backoff until it gets through.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from referrals.alerts import NotDelivered, deliver
+from referrals.models import Alert, ReferralCase, on_duty
+
+log = logging.getLogger(__name__)
+
+# Waits between tries of a way that failed (a mail server or a pager down), then it gives up:
+# by then the later steps have told others by other ways.
+RETRY_AFTER = tuple(
+    timedelta(minutes=minutes) for minutes in (0.5, 1, 2, 5, 10, 15, 30, 30, 30, 30)
+)
+
+
+def later_steps() -> list[tuple[str, timedelta]]:
+    """The steps after the first, with how long after the request each falls due."""
+    steps = [
+        (Alert.Step.TEAM, settings.CRISIS_ESCALATE_TEAM_AFTER),
+        (Alert.Step.SUPERVISOR, settings.CRISIS_ESCALATE_SUPERVISOR_AFTER),
+    ]
+    return [(step, timedelta(minutes=minutes)) for step, minutes in steps if minutes > 0]
+
+
+def start_ladder(case: ReferralCase, *, confirm_by_sms: bool = False) -> list[Alert]:
+    """In the transaction that opens ``case`` (or opens it again): the first step's alerts, and
+    each later step as a task due when it falls due; with ``confirm_by_sms`` (the person's
+    consent) a text to them saying when and from which number they will be called. Returns the
+    alerts made now."""
+    alerts = raise_alerts(case, Alert.Step.ON_DUTY)
+    if confirm_by_sms:
+        confirmation, created = Alert.objects.get_or_create(
+            case=case,
+            requested_at=case.requested_at,
+            step=Alert.Step.CONFIRMATION,
+            channel=Alert.Channel.SMS,
+        )
+        if created:
+            send_alert.enqueue(confirmation.pk)
+            alerts.append(confirmation)
+    for step, after in later_steps():
+        climb_ladder.using(run_after=case.requested_at + after).enqueue(
+            case.pk, step, case.requested_at.isoformat()
+        )
+    return alerts
+
+
+def ways(case: ReferralCase, step: str) -> tuple[dict[str, list[str]], bool]:
+    """Each way ``step`` goes for ``case``, with its recipients (none named for a webhook), and
+    whether they are the whole team standing in for the step's own people."""
+    team = {}
+    if settings.CRISIS_TEAM_EMAILS:
+        team[Alert.Channel.EMAIL] = list(settings.CRISIS_TEAM_EMAILS)
+    if settings.CRISIS_WEBHOOK_URL:
+        team[Alert.Channel.WEBHOOK] = []
+    own = {}
+    if step == Alert.Step.ON_DUTY:
+        # Whoever the roster has on duty when the request was made.
+        addresses = [user.email for user in on_duty(case.requested_at) if user.email]
+        if addresses:
+            own[Alert.Channel.EMAIL] = addresses
+    elif step == Alert.Step.SUPERVISOR:
+        if settings.CRISIS_SUPERVISOR_EMAILS:
+            own[Alert.Channel.EMAIL] = list(settings.CRISIS_SUPERVISOR_EMAILS)
+        # A second channel: a text reaches a supervisor away from their mail.
+        if settings.CRISIS_SUPERVISOR_PHONES:
+            own[Alert.Channel.SMS] = list(settings.CRISIS_SUPERVISOR_PHONES)
+    else:
+        return team, False
+    # Nobody on duty, no supervisor set: the whole team is told rather than nobody.
+    return (own, False) if own else (team, True)
+
+
+def raise_alerts(case: ReferralCase, step: str) -> list[Alert]:
+    """An alert for each way ``step`` goes, each with its sending task; none made twice."""
+    made = []
+    channels, to_whole_team = ways(case, step)
+    for channel, recipients in channels.items():
+        alert, created = Alert.objects.get_or_create(
+            case=case,
+            requested_at=case.requested_at,
+            step=step,
+            channel=channel,
+            defaults={"recipients": ", ".join(recipients), "to_whole_team": to_whole_team},
+        )
+        if created:
+            send_alert.enqueue(alert.pk)
+            made.append(alert)
+    if not channels:
+        log.error("nobody is configured to be told of case %s (step %s)", case.pk, step)
+    return made
+
+
+@task()
+def climb_ladder(case_id: int, step: str, requested_at: str) -> str:
+    """``step`` of the ladder of the request made at ``requested_at``, unless it was taken up."""
+    with transaction.atomic():
+        case = ReferralCase.objects.filter(pk=case_id).first()
+        if case is None or not case.awaits_contact(datetime.fromisoformat(requested_at)):
+            return "stopped"
+        return f"{len(raise_alerts(case, step))} alert(s)"
+
+
+@task()
+def send_alert(alert_id: int) -> str:
+    """Send one alert, unless it was sent or its request taken up meanwhile; on failure a later
+    try is queued (with backoff) in the same transaction that records this one."""
+    with transaction.atomic():
+        alert = (
+            Alert.objects.select_for_update(of=("self",))
+            .select_related("case__submission__version__questionnaire")
+            .filter(pk=alert_id)
+            .first()
+        )
+        if alert is None or alert.status != Alert.Status.PENDING:
+            return "done already"
+        case = alert.case
+        if not alert.is_still_needed():
+            alert.status = Alert.Status.STOPPED
+            alert.save(update_fields=["status"])
+            return alert.status
+        alert.attempts += 1
+        try:
+            deliver(alert)
+        except Exception as failure:
+            if not isinstance(failure, NotDelivered):
+                log.exception("alerting for case %s broke", case.pk)
+            alert.error = (str(failure) if isinstance(failure, NotDelivered) else "error")[:200]
+            if alert.attempts <= len(RETRY_AFTER):
+                wait = RETRY_AFTER[alert.attempts - 1]
+                send_alert.using(run_after=timezone.now() + wait).enqueue(alert.pk)
+            else:
+                alert.status = Alert.Status.FAILED
+                log.error("gave up alerting for case %s by %s", case.pk, alert.channel)
+            alert.save(update_fields=["attempts", "error", "status"])
+            return "failed"
+        alert.status = Alert.Status.SENT
+        alert.sent_at = timezone.now()
+        alert.error = ""
+        alert.save(update_fields=["attempts", "error", "status", "sent_at"])
+        return alert.status

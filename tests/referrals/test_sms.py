@@ -1,0 +1,140 @@
+"""Text messages: a pluggable backend, the supervisor's second channel, the confirmation."""
+
+import json
+import threading
+from datetime import datetime, timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+import time_machine
+from django.test import override_settings
+
+from config.national import CHINA_TIME
+from referrals import sms
+from referrals.models import Alert, ReferralCase
+from tests.referrals.test_callbacks import ask, crisis_submission  # noqa: F401 (a fixture)
+from tests.referrals.workers import run_worker
+
+pytestmark = pytest.mark.django_db
+PHONE = "13912345678"
+START = datetime(2026, 3, 4, 15, 0, tzinfo=CHINA_TIME)
+MEMORY = {"SMS_BACKEND": "referrals.sms.MemoryBackend"}
+
+
+@pytest.fixture(autouse=True)
+def _empty_outbox():
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
+
+
+class _Gateway(BaseHTTPRequestHandler):
+    received: list = []
+    status = 200
+
+    def do_POST(self):
+        _Gateway.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        self.send_response(_Gateway.status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def gateway(status: int) -> tuple[HTTPServer, str]:
+    _Gateway.received, _Gateway.status = [], status
+    server = HTTPServer(("127.0.0.1", 0), _Gateway)
+    threading.Thread(target=server.handle_request, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}/send?key=SECRET"
+
+
+def test_the_http_gateway_posts_its_template_filled_in():
+    server, url = gateway(200)
+    template = '{"account": "xq", "messages": [{"mobile": "{to}", "content": "【心桥】{text}"}]}'
+    with override_settings(
+        SMS_BACKEND="referrals.sms.HttpGatewayBackend",
+        SMS_GATEWAY_URL=url,
+        SMS_GATEWAY_TEMPLATE=template,
+    ):
+        sms.send_sms(PHONE, 'say "hi"')
+    server.server_close()
+    assert _Gateway.received == [
+        {"account": "xq", "messages": [{"mobile": PHONE, "content": '【心桥】say "hi"'}]}
+    ]
+
+
+def test_a_gateway_that_refuses_says_so_without_the_number_or_key():
+    server, url = gateway(500)
+    with override_settings(SMS_BACKEND="referrals.sms.HttpGatewayBackend", SMS_GATEWAY_URL=url):
+        with pytest.raises(sms.SmsNotSent) as refusal:
+            sms.send_sms(PHONE, "text")
+    server.server_close()
+    assert str(refusal.value) == "SMS gateway: HTTP 500"
+
+
+@override_settings(
+    **MEMORY,
+    CRISIS_TEAM_EMAILS=["crisis@example.org"],
+    CRISIS_SUPERVISOR_PHONES=["13800138000"],
+)
+def test_the_supervisor_is_texted_at_the_last_step(api, crisis_submission):  # noqa: F811
+    with time_machine.travel(START, tick=False) as clock:
+        assert ask(api, crisis_submission, phone=PHONE, consent=True).status_code == 201
+        clock.move_to(START + timedelta(minutes=30))
+        assert run_worker() == []
+    case = ReferralCase.objects.get()
+    assert [m.to for m in sms.outbox] == ["13800138000"]
+    assert f"/admin/referrals/referralcase/{case.pk}/acknowledge/" in sms.outbox[0].text
+    alert = case.alerts.get(step="supervisor")
+    assert (alert.channel, alert.status) == ("sms", "sent")
+
+
+@override_settings(**MEMORY, CRISIS_TEAM_CALLER_NUMBER="0931-1234567")
+def test_with_consent_the_person_is_texted_when_and_from_which_number_they_will_be_called(
+    api,
+    crisis_submission,  # noqa: F811
+):
+    body = {"phone": "139 1234 5678", "consent": True, "confirm_by_sms": True}
+    assert ask(api, crisis_submission, **body).status_code == 201
+    assert sms.outbox == [], "sent by a worker, not the request"
+    assert run_worker() == []
+    [message] = sms.outbox
+    assert message.to == PHONE
+    assert "30分钟" in message.text and "0931-1234567" in message.text
+    assert "120" in message.text and "12356" in message.text
+    confirmation = Alert.objects.get(step="confirmation")
+    assert confirmation.recipients == "", "the number is read from the case, never copied"
+    # Asking again while the case waits sends no second text.
+    assert ask(api, crisis_submission, **body).status_code == 200
+    assert run_worker() == [] and len(sms.outbox) == 1
+
+
+@pytest.mark.parametrize("confirm", [None, False, "yes", 1])
+@override_settings(**MEMORY)
+def test_without_an_explicit_consent_no_text_is_sent(api, crisis_submission, confirm):  # noqa: F811
+    body = {"phone": PHONE, "consent": True}
+    if confirm is not None:
+        body["confirm_by_sms"] = confirm
+    assert ask(api, crisis_submission, **body).status_code == 201
+    assert run_worker() == []
+    assert sms.outbox == []
+    assert not Alert.objects.filter(step="confirmation").exists()
+
+
+@override_settings(**MEMORY, CRISIS_TEAM_HOURS="8:00–22:00")
+def test_the_form_sends_the_confirmation_too_and_the_thanks_says_the_time_frame(
+    client,
+    crisis_submission,  # noqa: F811
+):
+    response = client.post(
+        f"/r/{crisis_submission}/callback/",
+        {"phone": PHONE, "consent": "yes", "confirm_by_sms": "yes"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 303
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "within about 30 minutes" in page and "8:00–22:00" in page
+    assert "as soon as" not in page
+    assert run_worker() == []
+    assert [m.to for m in sms.outbox] == [PHONE]
