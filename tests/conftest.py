@@ -90,7 +90,8 @@ def questionnaires(db):
 
 @pytest.fixture
 def more_questionnaires(questionnaires):
-    """The GDS-15 (older adults) and EPDS (pregnancy and after birth) fixtures."""
+    """The GDS-15 (older adults), EPDS (pregnancy and after birth), PHQ-A (adolescents) and
+    PHQ-4 (ultra-brief) fixtures."""
     call_command("loaddata", FIXTURES / "screening_more_questionnaires.json", verbosity=0)
 
 

@@ -1,14 +1,16 @@
-"""The shipped GDS-15 and EPDS score as their authors published them.
+"""The shipped GDS-15, EPDS, PHQ-A and PHQ-4 score as their authors published them.
 
 Every expectation here is written from the published scoring (REFERENCE.md: Sheikh & Yesavage
-1986 for the GDS-15, Cox, Holden & Sagovsky 1987 for the EPDS), not read from the fixture: an
-answer is the option a person picks (by its place on the sheet), and the engine must turn it into
-the published points, total, band and tier.
+1986 for the GDS-15, Cox, Holden & Sagovsky 1987 for the EPDS, Johnson et al. 2002 for the PHQ-A,
+Kroenke et al. 2009 for the PHQ-4), not read from the fixture: an answer is the option a person
+picks (by its place on the sheet), and the engine must turn it into the published points, total,
+band and tier.
 """
 
 import pytest
 
 from screening.models import QuestionnaireVersion, Submission
+from screening.scoring import InvalidAnswers
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +65,7 @@ def epds_well() -> dict[str, int]:
 
 
 def test_the_shipped_instruments_pass_their_publish_checks(more_questionnaires):
-    for slug in ("gds-15", "epds"):
+    for slug in ("gds-15", "epds", "phq-a", "phq-4"):
         assert live(slug).problems() == [], slug
 
 
@@ -192,7 +194,7 @@ def test_epds_item10_above_never_is_a_crisis_whatever_the_total(more_questionnai
     assert result.tier == ("severe" if crisis else "mild")
 
 
-@pytest.mark.parametrize("slug", ["gds-15", "epds"])
+@pytest.mark.parametrize("slug", ["gds-15", "epds", "phq-a", "phq-4"])
 def test_the_self_tests_open_in_both_languages(more_questionnaires, client, slug):
     version = live(slug)
     first = version.questions.first()
@@ -201,3 +203,125 @@ def test_the_self_tests_open_in_both_languages(more_questionnaires, client, slug
     assert chinese.status_code == english.status_code == 200
     assert first.text_zh_hans in chinese.content.decode()
     assert first.text_en in english.content.decode()
+
+
+# PHQ-4: GAD-2 then PHQ-2, 0–3 each; 0–2 normal, 3–5 mild, 6–8 moderate, 9–12 severe.
+PHQ4_BANDS = [(0, 2, "normal", "mild"), (3, 5, "mild", "mild"), (6, 8, "moderate", "moderate")]
+PHQ4_BANDS += [(9, 12, "severe", "severe")]
+# PHQ-A: the PHQ-9's bands on items 1–9; items 10–13 are not scored.
+PHQ9_BANDS = [(0, 4, "minimal", "mild"), (5, 9, "mild", "mild"), (10, 14, "moderate", "moderate")]
+PHQ9_BANDS += [(15, 19, "moderately_severe", "severe"), (20, 27, "severe", "severe")]
+
+
+def test_phq4_asks_the_gad2_first_then_the_phq2(more_questionnaires):
+    texts = [q.text_en for q in live("phq-4").questions.all() if not q.is_text]
+    assert texts == [
+        "Feeling nervous, anxious or on edge",
+        "Not being able to stop or control worrying",
+        "Little interest or pleasure in doing things",
+        "Feeling down, depressed, or hopeless",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("places", "total"),
+    [
+        ((0, 0, 0, 0), 0),
+        ((1, 1, 0, 0), 2),
+        ((1, 1, 1, 0), 3),
+        ((2, 2, 1, 0), 5),
+        ((2, 2, 1, 1), 6),
+        ((3, 3, 2, 0), 8),
+        ((0, 3, 3, 3), 9),
+        ((3, 3, 3, 3), 12),
+    ],
+)
+def test_phq4_reference_sheets(more_questionnaires, places, total):
+    version = live("phq-4")
+    positions = {f"phq4_{i}": place for i, place in enumerate(places, 1)}
+    submission = Submission.create_from_answers(
+        version=version, answers=picked(version, positions), language="zh-hans"
+    )
+    assert submission.total_score == total
+    assert (submission.band.code, submission.tier) == band_of(PHQ4_BANDS, total)
+    assert submission.max_score == 12
+    assert not submission.crisis
+
+
+@pytest.mark.parametrize("total", range(13))
+def test_phq4_every_total_falls_in_its_published_band(more_questionnaires, total):
+    version = live("phq-4")
+    positions = {f"phq4_{i}": max(0, min(3, total - 3 * (i - 1))) for i in range(1, 5)}
+    result = version.score(picked(version, positions))
+    assert (result.total, (result.band_code, result.tier)) == (total, band_of(PHQ4_BANDS, total))
+
+
+def phqa_sheet(items: list[int], *, past_year=0, difficulty=0, thoughts=0, attempt=0):
+    """A PHQ-A sheet: the places picked on items 1–9, then the four unscored questions."""
+    positions = {f"phqa_{i}": place for i, place in enumerate(items, 1)}
+    return positions | {
+        "phqa_10": past_year,
+        "phqa_11": difficulty,
+        "phqa_12": thoughts,  # 0 "no", 1 "yes"
+        "phqa_13": attempt,
+    }
+
+
+@pytest.mark.parametrize(
+    ("items", "extra", "total", "crisis"),
+    [
+        ([0] * 9, {}, 0, False),
+        ([1] * 8 + [0], {}, 8, False),
+        ([2, 2, 1, 1, 1, 1, 1, 1, 0], {}, 10, False),
+        ([2] * 7 + [1, 0], {}, 15, False),
+        ([3] * 8 + [0], {}, 24, False),
+        ([3] * 9, {}, 27, True),
+        # The past year and how hard things have been are asked, not scored.
+        ([1] * 4 + [0] * 5, {"past_year": 1, "difficulty": 3}, 4, False),
+        # Any answer above "not at all" to item 9: a crisis at the lowest total.
+        ([0] * 8 + [1], {}, 1, True),
+        # Serious thoughts of ending one's life in the past month, or an attempt ever.
+        ([0] * 9, {"thoughts": 1}, 0, True),
+        ([0] * 9, {"attempt": 1}, 0, True),
+    ],
+    ids=["none", "8", "10", "15", "24", "27", "unscored", "item 9", "item 12", "item 13"],
+)
+def test_phqa_reference_sheets(more_questionnaires, items, extra, total, crisis):
+    version = live("phq-a")
+    submission = Submission.create_from_answers(
+        version=version, answers=picked(version, phqa_sheet(items, **extra)), language="zh-hans"
+    )
+    band, tier = band_of(PHQ9_BANDS, total)
+    assert submission.total_score == total
+    assert submission.band.code == band
+    assert submission.tier == ("severe" if crisis else tier)
+    assert submission.crisis is crisis
+    assert submission.max_score == 27
+
+
+def test_phqa_safety_questions_must_be_answered(more_questionnaires):
+    version = live("phq-a")
+    answers = picked(version, phqa_sheet([0] * 9))
+    for code in ("phqa_9", "phqa_12", "phqa_13"):
+        with pytest.raises(InvalidAnswers) as refused:
+            version.score({k: v for k, v in answers.items() if k != code})
+        assert refused.value.errors == {code: "required"}
+
+
+@pytest.mark.parametrize(
+    ("slug", "sheet"),
+    [
+        ("epds", lambda v: picked(v, epds_well() | {"epds_10": 2})),
+        ("phq-a", lambda v: picked(v, phqa_sheet([0] * 9, thoughts=1))),
+        ("phq-a", lambda v: picked(v, phqa_sheet([0] * 9, attempt=1))),
+    ],
+    ids=["epds item 10 hardly ever", "phq-a item 12 yes", "phq-a item 13 yes"],
+)
+def test_a_crisis_answer_on_the_form_leads_with_the_hotlines(client, demo_data, slug, sheet):
+    form = {code: str(value) for code, value in sheet(live(slug)).items()}
+    page = client.post(f"/q/{slug}/", form, follow=True).content.decode()
+    main = page.split('<main id="main">')[1]
+    assert main.index('class="crisis"') < main.index('class="result"')
+    crisis = main.split('class="crisis"')[1].split("</section>")[0]
+    assert 'href="tel:12356"' in crisis
+    assert Submission.objects.get().crisis
