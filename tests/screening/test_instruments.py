@@ -11,6 +11,7 @@ import pytest
 
 from screening.models import QuestionnaireVersion, Submission
 from screening.scoring import InvalidAnswers
+from tests.screening.test_sheets import get_pdf, page_count
 
 pytestmark = pytest.mark.django_db
 
@@ -325,3 +326,19 @@ def test_a_crisis_answer_on_the_form_leads_with_the_hotlines(client, demo_data, 
     crisis = main.split('class="crisis"')[1].split("</section>")[0]
     assert 'href="tel:12356"' in crisis
     assert Submission.objects.get().crisis
+
+
+@pytest.mark.parametrize(
+    ("slug", "sheet"),
+    [
+        ("gds-15", lambda v: picked(v, gds_sheet(set(range(1, 16)) - GDS_POINT_ON_NO))),
+        ("epds", lambda v: picked(v, {f"epds_{i}": 0 for i in range(1, 11)})),
+        ("phq-a", lambda v: picked(v, phqa_sheet([3] * 9, thoughts=1, attempt=1))),
+        ("phq-4", lambda v: picked(v, {f"phq4_{i}": 3 for i in range(1, 5)})),
+    ],
+)
+def test_a_result_sheet_prints_on_one_page(client, demo_data, tmp_path, slug, sheet):
+    form = {code: str(value) for code, value in sheet(live(slug)).items()}
+    client.post(f"/q/{slug}/", form)
+    token = Submission.objects.get().token
+    assert page_count(tmp_path, get_pdf(client, f"/r/{token}/pdf/").content) == 1
