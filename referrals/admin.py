@@ -414,11 +414,12 @@ class ReferralCaseAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("crisis"))
     def crisis(self, case) -> str:
-        if case.submission.crisis:
-            return format_html('<strong class="errornote">{}</strong>', _("crisis"))
-        if case.crisis_language:  # in the note alone: the result itself was calm
-            return format_html('<strong class="errornote">{}</strong>', _("crisis language"))
-        return ""
+        words = [_("crisis")] if case.submission.crisis else []
+        if case.crisis_language:  # in the note or the self-test's words
+            words.append(_("crisis language"))
+        return format_html_join(
+            " · ", '<strong class="errornote">{}</strong>', ((word,) for word in words)
+        )
 
     @admin.display(description=_("note from the person"))
     def note_marked(self, case) -> SafeString:
