@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
-from screening import scoring
+from screening import definition_checks
 from screening.models import (
     SELF_HARM_LOINC,
     PublishedVersionError,
@@ -27,7 +27,7 @@ from screening.models import (
 
 def problems(version: QuestionnaireVersion) -> list[str]:
     """Everything that stops ``version`` from being published, as sentences for clinicians."""
-    problems = scoring.definition_problems(version.definition()) + untranslated(version)
+    problems = definition_checks.definition_problems(version.definition()) + untranslated(version)
     for rule in version.rules.all():
         # The scoring table names questions by code, so a rule on another version's question
         # with the same code would pass it; that question can vanish with its version.
