@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
-from screening import scoring
+from screening import definition_checks
 from screening.models import (
     SELF_HARM_LOINC,
     PublishedVersionError,
@@ -30,7 +30,7 @@ from screening.models import (
 def problems(version: QuestionnaireVersion) -> list[str]:
     """Everything that stops ``version`` from being published, as sentences for clinicians."""
     problems = (
-        scoring.definition_problems(version.definition())
+        definition_checks.definition_problems(version.definition())
         + untranslated(version)
         + score_direction_problems(version)
     )

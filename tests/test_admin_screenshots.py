@@ -67,11 +67,12 @@ def test_a_versions_page_shows_each_questions_options_and_stays_short(
     for version in (live, live.new_draft()):
         page = staff_browser(doctor)
         page.goto(f"{live_server.url}/admin/screening/questionnaireversion/{version.pk}/change/")
-        # It was 6,225 px tall, the help below repeated under each of the ten questions.
+        # It was 6,225 px tall, the help below repeated under each of the ten questions (now
+        # eleven, with the closing free-text question).
         assert page.evaluate("document.documentElement.scrollHeight") < 3500
         assert page.locator("body").inner_text().count(help_text) == 1
         options = page.locator("#questions-group tr:not(.empty-form) td.field-answer_options")
-        assert options.count() == 10
+        assert options.count() == 11
         assert options.first.inner_text().startswith("0: Not at all · 1: Several days")
         page.screenshot(
             path=SCREENSHOTS

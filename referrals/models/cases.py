@@ -13,8 +13,8 @@ OVERDUE_AFTER = timedelta(minutes=30)
 
 
 def queue_order(now: datetime | None = None) -> list:
-    """The crisis team's work order: new cases first, crisis ones (a crisis result, or crisis
-    language in what the person wrote) before the rest, then overdue ones, then the longest
+    """The crisis team's work order: new cases first, those with crisis language in what the
+    person wrote, then crisis results, before the rest, then overdue ones, then the longest
     waiting (from the latest request); then contacted cases, then closed ones."""
     now = now or timezone.now()
     return [
@@ -23,10 +23,12 @@ def queue_order(now: datetime | None = None) -> list:
             When(status=ReferralCase.Status.CONTACTED, then=Value(1)),
             default=Value(2),
         ).asc(),
-        # Crisis language in what the person wrote counts as a crisis result does.
+        # Crisis language in what the person wrote first: among crisis results it is the case
+        # whose words say what they mean to do.
         Case(
-            When(Q(submission__crisis=True) | Q(crisis_language=True), then=Value(0)),
-            default=Value(1),
+            When(crisis_language=True, then=Value(0)),
+            When(submission__crisis=True, then=Value(1)),
+            default=Value(2),
         ).asc(),
         Case(
             When(

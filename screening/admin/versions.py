@@ -1,4 +1,8 @@
-"""Admin for questionnaires and their versions: drafts, publishing, import and export."""
+"""Admin for questionnaires and their versions: drafts, publishing, import and export.
+
+A little past 400 lines: the version's admin and the inlines of its parts are one page a
+clinician edits; the publish and preview pages have their own modules.
+"""
 
 import json
 import re

@@ -1,22 +1,20 @@
-"""Screening's models, one module per concept: questionnaires and their versions, the parts a
+"""Screening's models, one module per concept: questionnaires, their versions, the parts a
 version is made of, channels, and submissions."""
 
 from screening.models.channels import Channel, active_channel
 from screening.models.parts import ItemRule, Option, Question, ScoreBand, VersionPart
-from screening.models.questionnaires import (
+from screening.models.questionnaires import Questionnaire, in_site_language, start_here_first
+from screening.models.submissions import Submission, new_token
+from screening.models.tiers import NEXT_STEPS, STEP_NAMES, Tier
+from screening.models.versions import (
     LAST_NUMBER,
     SELF_HARM_LOINC,
     PublishedVersionError,
-    Questionnaire,
     QuestionnaireVersion,
     forget_cached_versions,
     forget_live_states,
-    in_site_language,
     next_version_number,
-    start_here_first,
 )
-from screening.models.submissions import Submission, new_token
-from screening.models.tiers import NEXT_STEPS, STEP_NAMES, Tier
 
 __all__ = [
     "LAST_NUMBER",

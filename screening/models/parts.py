@@ -9,8 +9,8 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from screening import scoring
-from screening.models.questionnaires import QuestionnaireVersion, refuse_if_published
 from screening.models.tiers import STEP_NAMES, Tier
+from screening.models.versions import QuestionnaireVersion, refuse_if_published
 
 
 class VersionPart(models.Model):

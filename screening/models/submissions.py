@@ -12,8 +12,8 @@ from config.caching import forget_recent_reads
 from screening import scoring
 from screening.models.channels import Channel
 from screening.models.parts import ScoreBand
-from screening.models.questionnaires import QuestionnaireVersion
 from screening.models.tiers import NEXT_STEPS, Tier
+from screening.models.versions import QuestionnaireVersion
 
 
 def new_token() -> str:

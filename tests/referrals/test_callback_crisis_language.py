@@ -54,4 +54,4 @@ def test_the_crisis_team_sees_the_phrase_marked_in_the_note(api, client, demo_da
     assert 'title="Wish to die">一了百了</mark>' in page or ">一了百了</mark>" in page
     assert ">遗书</mark>写好了" in page, "the answers show the person's own words marked"
     listing = client.get("/admin/referrals/referralcase/").content.decode()
-    assert "field-crisis_language" in listing
+    assert ">危机语言</strong>" in listing

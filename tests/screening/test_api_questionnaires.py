@@ -3,7 +3,7 @@ import time
 import pytest
 
 from screening.models import Questionnaire, QuestionnaireVersion
-from screening.models import questionnaires as live
+from screening.models import versions as live
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.test import Client, override_settings
 
-from screening import scoring
+from screening import definition_checks
 from screening.models import QuestionnaireVersion, ScoreBand, Submission
 
 pytestmark = pytest.mark.skipif(
@@ -161,7 +161,7 @@ def test_a_band_change_racing_the_publish_waits_and_is_refused(questionnaires, m
     assert publish_while(draft, edit, monkeypatch) == "published"
     live = QuestionnaireVersion.objects.with_definition().get(pk=draft.pk)
     assert live.is_published
-    assert scoring.definition_problems(live.definition()) == []
+    assert definition_checks.definition_problems(live.definition()) == []
     assert live.bands.get(code="moderate").max_score == 14
 
 

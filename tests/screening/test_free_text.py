@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from referrals.crisis_phrases import crisis_lexicon as lexicon
-from screening import interchange, scoring
+from screening import definition_checks, interchange, scoring
 from screening.models import QuestionnaireVersion, Submission
 from tests.screening.definitions import fixture_definition
 
@@ -72,7 +72,9 @@ def test_a_text_question_with_options_score_or_no_limit_is_not_published():
     )
     questions = tuple(text if q.code == "phq9_more" else q for q in PHQ9.questions)
     with translation.override("en"):
-        problems = scoring.definition_problems(dataclasses.replace(PHQ9, questions=questions))
+        problems = definition_checks.definition_problems(
+            dataclasses.replace(PHQ9, questions=questions)
+        )
     assert any("must have no options" in p for p in problems)
     assert any("cannot count towards the total" in p for p in problems)
     assert any("must be optional" in p for p in problems)
@@ -83,7 +85,7 @@ def test_no_item_rule_can_use_free_text():
     rule = scoring.RuleDef(code="words", question_code="phq9_more", min_value=1)
     definition = dataclasses.replace(PHQ9, rules=(*PHQ9.rules, rule))
     with translation.override("en"):
-        problems = scoring.definition_problems(definition)
+        problems = definition_checks.definition_problems(definition)
     assert any("read for crisis language instead" in p for p in problems)
 
 

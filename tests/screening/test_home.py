@@ -45,3 +45,16 @@ def test_an_editor_chooses_where_to_start(client, questionnaires):
 def test_without_a_plain_name_the_title_is_shown(client, questionnaires):
     Questionnaire.objects.filter(slug="gad-7").update(plain_title_zh_hans="", plain_title_en="")
     assert ("gad-7", "GAD-7 焦虑筛查") in choices(client)
+
+
+def test_the_test_and_its_result_are_headed_and_titled_by_the_plain_name(client, questionnaires):
+    # The page title stays in the phone's history and tabs, where others may see it.
+    form = client.get("/q/phq-9/").content.decode()
+    assert re.search(r"<title>心情和睡眠自测", form)
+    answers = {f"phq9_{i}": "1" for i in range(1, 10)} | {"phq9_9": "0"}
+    result = client.get(client.post("/q/phq-9/", answers)["Location"]).content.decode()
+    title = re.search(r"<title>(.*?)</title>", result, re.S).group(1)
+    assert "心情和睡眠自测" in title and "抑郁" not in title
+    heading = re.search(r"<h1>(.*?)</h1>", result, re.S).group(1)
+    assert heading.startswith("您的结果: 心情和睡眠自测")
+    assert '<small class="instrument">PHQ-9 抑郁筛查</small>' in heading

@@ -135,11 +135,14 @@ def test_answers_and_the_consent_box_are_big_enough_to_tap(
     else:
         assert radio["height"] >= 24
     take_test(page, CRISIS)
-    consent = page.locator("#callback label.check")
-    box = consent.bounding_box()
-    assert box["height"] >= TOUCH
-    checkbox = page.locator('input[name="consent"]').bounding_box()
-    assert checkbox["height"] >= (TOUCH if large_text else 24)
+    # The consent box, and the one asking for a text message.
+    checks = page.locator("#callback label.check")
+    assert checks.count() == 2
+    for i in range(checks.count()):
+        assert checks.nth(i).bounding_box()["height"] >= TOUCH
+    for name in ("consent", "confirm_by_sms"):
+        checkbox = page.locator(f'input[name="{name}"]').bounding_box()
+        assert checkbox["height"] >= (TOUCH if large_text else 24)
     button = page.locator("#callback button").bounding_box()
     assert button["height"] >= TOUCH
 

@@ -8,7 +8,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from screening import scoring
+from screening import definition_checks, scoring
 from tests.screening.definitions import fixture_definition
 
 
@@ -64,8 +64,8 @@ def gad7_answers(total: int) -> dict[str, int]:
 
 
 def test_the_fixtures_pass_their_own_validation():
-    assert scoring.definition_problems(PHQ9) == []
-    assert scoring.definition_problems(GAD7) == []
+    assert definition_checks.definition_problems(PHQ9) == []
+    assert definition_checks.definition_problems(GAD7) == []
     assert PHQ9.max_score == 27
     assert GAD7.max_score == 21
 
@@ -204,31 +204,31 @@ def _definition(bands, values=(0, 1, 2, 3), n=2, rules=()):
 
 
 def test_bands_with_a_gap_are_refused():
-    problems = scoring.definition_problems(
+    problems = definition_checks.definition_problems(
         _definition([("a", 0, 2, "mild"), ("b", 4, 6, "severe")])
     )
     assert any("3" in p and "No band covers" in p for p in problems), problems
 
 
 def test_overlapping_bands_are_refused():
-    problems = scoring.definition_problems(
+    problems = definition_checks.definition_problems(
         _definition([("a", 0, 3, "mild"), ("b", 3, 6, "severe")])
     )
     assert any("overlaps" in p for p in problems), problems
 
 
 def test_bands_that_stop_short_of_the_maximum_are_refused():
-    problems = scoring.definition_problems(_definition([("a", 0, 5, "mild")]))
+    problems = definition_checks.definition_problems(_definition([("a", 0, 5, "mild")]))
     assert problems == ["No band covers scores 6 to 6."]
 
 
 def test_bands_beyond_the_maximum_are_refused():
-    problems = scoring.definition_problems(_definition([("a", 0, 9, "mild")]))
+    problems = definition_checks.definition_problems(_definition([("a", 0, 9, "mild")]))
     assert any("beyond the maximum" in p for p in problems), problems
 
 
 def test_bands_not_starting_at_zero_are_refused():
-    problems = scoring.definition_problems(_definition([("a", 1, 6, "mild")]))
+    problems = definition_checks.definition_problems(_definition([("a", 1, 6, "mild")]))
     assert problems == ["No band covers scores 0 to 0."]
 
 
@@ -240,7 +240,7 @@ def test_repeated_option_values_and_empty_questions_are_refused():
         ),
         bands=(scoring.BandDef("a", 0, 1, "mild"),),
     )
-    problems = scoring.definition_problems(definition)
+    problems = definition_checks.definition_problems(definition)
     assert any("repeated option values" in p for p in problems)
     assert any("no options" in p for p in problems)
 
@@ -250,7 +250,7 @@ def test_rules_must_point_at_a_real_question_and_a_reachable_value():
         [("a", 0, 6, "mild")],
         rules=[scoring.RuleDef("x", "nope", 1), scoring.RuleDef("y", "q0", 4)],
     )
-    problems = scoring.definition_problems(definition)
+    problems = definition_checks.definition_problems(definition)
     assert any("unknown question" in p for p in problems)
     assert any("never fire" in p for p in problems)
 
@@ -261,7 +261,7 @@ def test_a_lowered_cutoff_moves_the_tier():
         [("low", 0, 7, "mild"), ("mid", 8, 14, "moderate"), ("high", 15, 27, "severe")],
         n=9,
     )
-    assert scoring.definition_problems(definition) == []
+    assert definition_checks.definition_problems(definition) == []
     answers = {f"q{i}": v for i, v in enumerate([3, 3, 2, 0, 0, 0, 0, 0, 0])}
     assert scoring.score_answers(definition, answers).tier == "moderate"
 
@@ -284,14 +284,17 @@ def test_a_self_harm_question_needs_a_crisis_rule_at_its_first_answer_above_zero
         )
         return scoring.Definition(questions, definition.bands, definition.rules)
 
-    assert scoring.definition_problems(with_rules(scoring.RuleDef("self_harm", "q0", 1))) == []
+    assert (
+        definition_checks.definition_problems(with_rules(scoring.RuleDef("self_harm", "q0", 1)))
+        == []
+    )
     for rules in [
         (),
         (scoring.RuleDef("late", "q0", 2),),
         (scoring.RuleDef("soft", "q0", 1, crisis=False),),
         (scoring.RuleDef("elsewhere", "q1", 1),),
     ]:
-        problems = scoring.definition_problems(with_rules(*rules))
+        problems = definition_checks.definition_problems(with_rules(*rules))
         assert any("Self-harm question “q0”" in p for p in problems), rules
 
 
@@ -301,16 +304,16 @@ def test_a_self_harm_question_must_be_required():
         dataclasses.replace(q, required=False) if q.code == "phq9_9" else q for q in PHQ9.questions
     )
     definition = scoring.Definition(optional, PHQ9.bands, PHQ9.rules)
-    assert scoring.definition_problems(definition) == [
+    assert definition_checks.definition_problems(definition) == [
         "Self-harm question “phq9_9” must be required."
     ]
-    assert scoring.definition_problems(PHQ9) == []
+    assert definition_checks.definition_problems(PHQ9) == []
 
 
 def test_the_shipped_phq9_passes_the_self_harm_check_only_with_its_rule():
     assert PHQ9.question("phq9_9").safety
     without_rule = scoring.Definition(PHQ9.questions, PHQ9.bands, rules=())
-    assert any("phq9_9" in p for p in scoring.definition_problems(without_rule))
+    assert any("phq9_9" in p for p in definition_checks.definition_problems(without_rule))
 
 
 def test_a_self_harm_question_needs_more_than_one_option():
@@ -322,7 +325,7 @@ def test_a_self_harm_question_needs_more_than_one_option():
         dataclasses.replace(b, max_score=24) if b.code == "severe" else b for b in PHQ9.bands
     )
     definition = scoring.Definition(questions, bands, rules=())
-    assert scoring.definition_problems(definition) == [
+    assert definition_checks.definition_problems(definition) == [
         "Self-harm question “phq9_9” needs at least two options: the lowest and an answer above "
         "it for its crisis rule."
     ]
@@ -332,7 +335,7 @@ def test_tiers_must_not_go_down_as_scores_rise():
     upside_down = _definition(
         [("low", 0, 2, "severe"), ("mid", 3, 4, "moderate"), ("high", 5, 6, "mild")]
     )
-    assert scoring.definition_problems(upside_down) == [
+    assert definition_checks.definition_problems(upside_down) == [
         "Band “mid” has a lower tier than band “low” below it: tiers must not go down as scores "
         "rise (mild, then moderate, then severe).",
         "Band “high” has a lower tier than band “mid” below it: tiers must not go down as scores "
@@ -340,7 +343,7 @@ def test_tiers_must_not_go_down_as_scores_rise():
     ]
     # Equal tiers side by side are fine, as in the shipped PHQ-9 (minimal and mild are both mild).
     level = _definition([("a", 0, 2, "mild"), ("b", 3, 4, "mild"), ("c", 5, 6, "severe")])
-    assert scoring.definition_problems(level) == []
+    assert definition_checks.definition_problems(level) == []
 
 
 @pytest.mark.parametrize("min_value", [0, -1])
@@ -348,7 +351,7 @@ def test_a_rule_that_fires_on_every_answer_is_refused(min_value):
     # A crisis rule at or below "not at all" would make everyone a crisis.
     rules = tuple(dataclasses.replace(r, min_value=min_value) for r in PHQ9.rules)
     definition = scoring.Definition(PHQ9.questions, PHQ9.bands, rules)
-    assert scoring.definition_problems(definition) == [
+    assert definition_checks.definition_problems(definition) == [
         "Rule “self_harm” fires on every answer to question “phq9_9”, even the lowest (0): it "
         "must start above the lowest answer."
     ]

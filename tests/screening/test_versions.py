@@ -17,7 +17,7 @@ from screening.models import (
     ScoreBand,
     Submission,
 )
-from screening.models import questionnaires as live
+from screening.models import versions as live
 
 pytestmark = pytest.mark.django_db
 

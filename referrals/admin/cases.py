@@ -1,3 +1,5 @@
+"""Call-back cases: the crisis team's queue and case page, and the record of phone numbers shown."""
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -13,92 +15,20 @@ from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin
 
 from config.forms import UnchangedSinceOpenedForm
-from referrals import crisis_language
-from referrals.crisis_language import Finding, find_all
-from referrals.crisis_phrases import crisis_lexicon, lines
+from referrals.admin.case_answers import CaseSubmissionFields
+from referrals.admin.crisis_phrases import highlighted
 from referrals.models import (
     Alert,
     CaseNote,
     CaseQuerySet,
-    CrisisPhrase,
-    DutyException,
-    DutyShift,
-    Hotline,
-    LocalService,
     PhoneView,
     ReferralCase,
     queue_order,
 )
-from referrals.regions import REGION_CODE, is_region_code
-
-
-class UnknownRegionFilter(admin.SimpleListFilter):
-    """Rows saved before region codes were checked (or written straight to the database) may hold
-    a name or a mistyped code: results match regions by code, so such a row matches none."""
-
-    title = _("region code")
-    parameter_name = "region_code"
-
-    def lookups(self, request, model_admin) -> list[tuple[str, Promise]]:
-        return [("unknown", _("Not a region code"))]
-
-    def queryset(self, request, queryset) -> QuerySet:
-        if self.value() == "unknown":
-            return queryset.exclude(region="").exclude(region__regex=rf"^{REGION_CODE}$")
-        return queryset
-
-
-def region_cell(region: str, unknown: str) -> str:
-    """The region code as a change list shows it; ``unknown`` says what a wrong one does."""
-    if not region or is_region_code(region):
-        return region
-    return format_html('<strong class="errornote">{} – {}</strong>', region, unknown)
-
-
-@admin.register(Hotline)
-class HotlineAdmin(TranslationAdmin):
-    form = UnchangedSinceOpenedForm
-    list_display = [
-        "name",
-        "number",
-        "kind",
-        "region_code",
-        "priority",
-        "open_24h",
-        "active",
-        "last_verified",
-    ]
-    list_filter = ["kind", "active", "open_24h", UnknownRegionFilter]
-    search_fields = ["name", "number", "region"]
-    ordering = ["region", "priority"]
-
-    @admin.display(description=_("region code"), ordering="region")
-    def region_code(self, hotline) -> str:
-        return region_cell(
-            hotline.region, _("not a region code: no result lists this line; enter its code")
-        )
-
-
-@admin.register(LocalService)
-class LocalServiceAdmin(TranslationAdmin):
-    """Help near you, listed by region on moderate and severe results, as hotlines are."""
-
-    form = UnchangedSinceOpenedForm
-    list_display = ["name", "kind", "region_code", "phone", "priority", "active", "last_verified"]
-    list_filter = ["kind", "active", UnknownRegionFilter]
-    search_fields = ["name", "address", "phone", "region"]
-    ordering = ["region", "priority"]
-
-    @admin.display(description=_("region code"), ordering="region")
-    def region_code(self, service) -> str:
-        return region_cell(
-            service.region, _("not a region code: no result lists this service; enter its code")
-        )
 
 
 class CaseNoteInline(admin.TabularInline):
@@ -140,29 +70,6 @@ class CaseForm(UnchangedSinceOpenedForm):
     )
 
 
-@admin.register(DutyShift)
-class DutyShiftAdmin(admin.ModelAdmin):
-    """The weekly roster: whoever covers an hour is alerted first of a new case."""
-
-    list_display = ["weekday", "starts_at", "ends_at", "user"]
-    list_filter = ["weekday", "user"]
-    ordering = ["weekday", "starts_at"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs) -> forms.Field:
-        if db_field.name == "user":
-            kwargs["queryset"] = possible_assignees()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-@admin.register(DutyException)
-class DutyExceptionAdmin(DutyShiftAdmin):
-    """Leave, sickness and swaps: someone off, or covering, for a while."""
-
-    list_display = ["starts_at", "ends_at", "user", "on_duty", "note"]
-    list_filter = ["on_duty", "user"]
-    ordering = ["-starts_at"]
-
-
 @admin.register(PhoneView)
 class PhoneViewAdmin(admin.ModelAdmin):
     """Every display of a full call-back number, for the supervisor: who, when, which case."""
@@ -188,7 +95,7 @@ class PhoneViewAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReferralCase)
-class ReferralCaseAdmin(admin.ModelAdmin):
+class ReferralCaseAdmin(CaseSubmissionFields, admin.ModelAdmin):
     form = CaseForm
     list_display = ["number", "status", "crisis", "overdue", "tier", "requested_at", "assignee"]
     list_filter = ["status", "submission__crisis", "submission__tier"]
@@ -414,158 +321,13 @@ class ReferralCaseAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("crisis"))
     def crisis(self, case) -> str:
-        if case.submission.crisis:
-            return format_html('<strong class="errornote">{}</strong>', _("crisis"))
-        if case.crisis_language:  # in the note alone: the result itself was calm
-            return format_html('<strong class="errornote">{}</strong>', _("crisis language"))
-        return ""
+        words = [_("crisis")] if case.submission.crisis else []
+        if case.crisis_language:  # in the note or the self-test's words
+            words.append(_("crisis language"))
+        return format_html_join(
+            " · ", '<strong class="errornote">{}</strong>', ((word,) for word in words)
+        )
 
     @admin.display(description=_("note from the person"))
     def note_marked(self, case) -> SafeString:
         return highlighted(case.note)
-
-    @admin.display(description=_("tier"))
-    def tier(self, case) -> str:
-        return case.submission.get_tier_display()
-
-    def fired_rules(self, case) -> list:
-        """The submission's rules its answers fired (the version's, by the codes it recorded)."""
-        fired = case.submission.triggered_rules or []
-        rules = case.submission.version.rules.select_related("question")
-        return [rule for rule in rules if rule.code in fired]
-
-    @admin.display(description=_("why this tier"))
-    def why(self, case) -> str:
-        submission = case.submission
-        rules = self.fired_rules(case)
-        # What the person wrote makes it a crisis whatever the answers: said first.
-        words = (
-            [_("Crisis language in what the person wrote (marked in the answers): a crisis.")]
-            if crisis_language.RULE_CODE in (submission.triggered_rules or [])
-            else []
-        )
-        if words and not rules:
-            return words[0]
-        if not rules:
-            return _("The band of the total score (%(band)s) gives the tier.") % {
-                "band": submission.band.label
-            }
-        return format_html_join(
-            mark_safe("<br>"),
-            "{}",
-            [(line,) for line in words]
-            + [
-                (
-                    _(
-                        "Rule “%(rule)s” fired: question %(position)s answered %(value)s "
-                        "(fires at %(min)s or more)%(crisis)s. It decides the tier whatever "
-                        "the band of the total score (%(band)s)."
-                    )
-                    % {
-                        "rule": rule.description or rule.code,
-                        "position": rule.question.position,
-                        "value": (submission.answers or {}).get(rule.question.code, "?"),
-                        "min": rule.min_value,
-                        "crisis": _(", a crisis rule") if rule.crisis else "",
-                        "band": submission.band.label,
-                    },
-                )
-                for rule in rules
-            ],
-        )
-
-    @admin.display(description=_("questionnaire"))
-    def questionnaire(self, case) -> str:
-        version = case.submission.version
-        return f"{version.questionnaire.title} (v{version.number})"
-
-    @admin.display(description=_("score"))
-    def score(self, case) -> str:
-        return f"{case.submission.total_score} / {case.submission.max_score}"
-
-    @admin.display(description=_("band"))
-    def band(self, case) -> str:
-        return case.submission.band.label
-
-    @admin.display(description=_("reference"))
-    def reference(self, case) -> str:
-        return case.submission.short_token
-
-    @admin.display(description=_("answers"))
-    def answers(self, case) -> str | Promise:
-        given = case.submission.answers
-        if not given:
-            return _("Removed: the submission was anonymised after the retention period.")
-        fired = {rule.question_id for rule in self.fired_rules(case)}
-        words_fired = crisis_language.RULE_CODE in (case.submission.triggered_rules or [])
-        rows = []
-        for question in case.submission.version.questions.prefetch_related("options"):
-            value = given.get(question.code)
-            labels = {option.value: option.label for option in question.options.all()}
-            if isinstance(value, str):
-                answer = highlighted(value)  # the person's own words
-            else:
-                answer = "—" if value is None else f"{labels.get(value, '?')} ({value})"
-            if question.pk in fired or (isinstance(value, str) and words_fired):
-                # The answer that fired a rule (PHQ-9 item 9, crisis language) stands out.
-                row = format_html(
-                    '<tr class="fired"><td><mark>{}</mark></td><td><mark>{}</mark></td>'
-                    "<td><mark><strong>{}</strong> ⚠ {}</mark></td></tr>",
-                    question.position,
-                    question.text,
-                    answer,
-                    _("fired a rule"),
-                )
-            else:
-                row = format_html(
-                    "<tr><td>{}</td><td>{}</td><td><strong>{}</strong></td></tr>",
-                    question.position,
-                    question.text,
-                    answer,
-                )
-            rows.append(row)
-        return format_html(
-            '<table class="answers"><tbody>{}</tbody></table>',
-            format_html_join("", "{}", ((r,) for r in rows)),
-        )
-
-
-def highlighted(text: str, findings: list[Finding] | None = None) -> SafeString:
-    """``text`` with the crisis language found in it marked, escaped for a page."""
-    if findings is None:
-        findings = find_all(text, crisis_lexicon())
-    parts = []
-    shown = 0
-    for finding in findings:
-        if finding.start < shown:
-            continue  # overlaps the phrase marked before it
-        parts.append(format_html("{}", text[shown : finding.start]))
-        parts.append(
-            format_html(
-                '<mark class="crisis-language" title="{}">{}</mark>',
-                CrisisPhrase.Category(finding.category).label,
-                finding.text,
-            )
-        )
-        shown = finding.end
-    parts.append(format_html("{}", text[shown:]))
-    return format_html_join("", "{}", ((part,) for part in parts))
-
-
-@admin.register(CrisisPhrase)
-class CrisisPhraseAdmin(admin.ModelAdmin):
-    form = UnchangedSinceOpenedForm
-    list_display = ["phrase", "category", "active", "examples", "updated_at"]
-    list_filter = ["category", "active"]
-    search_fields = ["phrase", "must_match", "must_not_match", "note"]
-    fields = ["phrase", "category", "must_match", "must_not_match", "note", "active", "seen"]
-
-    @admin.display(description=_("examples that must match"))
-    def examples(self, phrase) -> SafeString:
-        return format_html_join(
-            mark_safe("<br>"), "{}", ((highlighted(line),) for line in lines(phrase.must_match))
-        )
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        # Switch a phrase off instead: its examples stay on record for the next editor.
-        return request.user.is_superuser
