@@ -77,6 +77,7 @@ def export_version(version: QuestionnaireVersion) -> dict:
                 "scored": question.scored,
                 "required": question.required,
                 "safety_item": question.safety_item,
+                "reverse_scored": question.reverse_scored,
                 "loinc_code": question.loinc_code,
                 "options": [
                     {"value": o.value, "label": _texts(o, "label")} for o in question.options.all()
@@ -168,6 +169,7 @@ def _import(data: dict) -> QuestionnaireVersion:
             scored=_flag(item, "scored", True, item["code"]),
             required=_flag(item, "required", True, item["code"]),
             safety_item=_flag(item, "safety_item", False, item["code"]),
+            reverse_scored=_flag(item, "reverse_scored", False, item["code"]),
             loinc_code=item.get("loinc_code", ""),
             **_localized("text", item["text"]),
         )

@@ -5,6 +5,8 @@ a new draft copied from it, checked by ``problems`` and made live by ``publish``
 methods of the same names are thin wrappers over these.
 """
 
+from itertools import pairwise
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -27,7 +29,11 @@ from screening.models import (
 
 def problems(version: QuestionnaireVersion) -> list[str]:
     """Everything that stops ``version`` from being published, as sentences for clinicians."""
-    problems = definition_checks.definition_problems(version.definition()) + untranslated(version)
+    problems = (
+        definition_checks.definition_problems(version.definition())
+        + untranslated(version)
+        + score_direction_problems(version)
+    )
     for rule in version.rules.all():
         # The scoring table names questions by code, so a rule on another version's question
         # with the same code would pass it; that question can vanish with its version.
@@ -55,6 +61,35 @@ def problems(version: QuestionnaireVersion) -> list[str]:
                         "keep it and keep it marked as a self-harm question."
                     ).format(code=question.code)
                 )
+    return problems
+
+
+def score_direction_problems(version: QuestionnaireVersion) -> list[str]:
+    """Questions whose option scores run the wrong way: a reverse-scored item (EPDS item 3) must
+    score highest on its first option, any other item on its last. A reversed item typed in the
+    usual order would quietly score someone's "never" as their worst answer."""
+    problems = []
+    for question in version.questions.all():
+        values = [option.value for option in question.options.all()]
+        if len(values) < 2:
+            continue
+        steps = list(pairwise(values))
+        if question.reverse_scored and not all(a > b for a, b in steps):
+            message = _(
+                "Question “{code}” is reverse-scored, so its scores must fall from the first "
+                "option to the last, but they run {values}: check that they are not the wrong "
+                "way round, and the options' positions."
+            )
+        elif not question.reverse_scored and not all(a < b for a, b in steps):
+            message = _(
+                "Question “{code}” is not reverse-scored, so its scores must rise from the first "
+                "option to the last, but they run {values}: check the scores and the options' "
+                "positions, or mark the question reverse-scored."
+            )
+        else:
+            continue
+        shown = ", ".join(str(value) for value in values)
+        problems.append(message.format(code=question.code, values=shown))
     return problems
 
 

@@ -89,6 +89,13 @@ def questionnaires(db):
 
 
 @pytest.fixture
+def more_questionnaires(questionnaires):
+    """The GDS-15 (older adults), EPDS (pregnancy and after birth), PHQ-A (adolescents) and
+    PHQ-4 (ultra-brief) fixtures."""
+    call_command("loaddata", FIXTURES / "screening_more_questionnaires.json", verbosity=0)
+
+
+@pytest.fixture
 def channels(questionnaires):
     call_command("loaddata", FIXTURES / "screening_channels.json", verbosity=0)
 
@@ -155,7 +162,7 @@ def content(questionnaires):
 
 
 @pytest.fixture
-def demo_data(channels, hotlines, local_services, content):
+def demo_data(channels, more_questionnaires, hotlines, local_services, content):
     """Every shipped fixture, as `make run` loads them."""
 
 

@@ -104,6 +104,7 @@ class QuestionInline(PublishedReadOnly, TranslationTabularInline):
         "answer_options",
         "scored",
         "required",
+        "reverse_scored",
         "safety_item",
     ]
     readonly_fields = ["answer_options"]

@@ -93,6 +93,15 @@ class Question(VersionPart):
             "A version is only published with a crisis rule on this question."
         ),
     )
+    reverse_scored = models.BooleanField(
+        _("reverse-scored"),
+        default=False,
+        help_text=_(
+            "The first answer option scores highest (EPDS item 3, GDS-15 item 1). Publishing "
+            "checks that scores fall from the first option to the last, and rise where this is "
+            "not ticked."
+        ),
+    )
     # The edit stamp admin forms check (config.forms); a database default too, for rows the
     # version still running during a deploy inserts.
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_default=Now())
