@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.dialling import DIALLABLE_ONLY, is_dialable, tel_uri
+from config.weekdays import Weekday
 from content.models.fields import modern_times, web_link
 
 
@@ -119,14 +120,7 @@ class ExpertHoursQuerySet(models.QuerySet):
 class ExpertHours(models.Model):
     """Recurring expert consultation hours, e.g. every Tuesday 19:00–21:00 (Asia/Shanghai)."""
 
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, _("Monday")
-        TUESDAY = 1, _("Tuesday")
-        WEDNESDAY = 2, _("Wednesday")
-        THURSDAY = 3, _("Thursday")
-        FRIDAY = 4, _("Friday")
-        SATURDAY = 5, _("Saturday")
-        SUNDAY = 6, _("Sunday")
+    Weekday = Weekday  # ExpertHours.Weekday.TUESDAY, as before the days were shared
 
     title = models.CharField(_("title"), max_length=200)
     host = models.CharField(_("expert"), max_length=200)
