@@ -160,6 +160,26 @@ def take_sheet(
     return HttpResponseRedirect(submission.result_path(), status=303)
 
 
+def sheet_context(version: QuestionnaireVersion, answers: dict, errors: dict) -> dict:
+    """What templates/screening/questionnaire.html shows of ``version``'s sheet: its questions
+    with the answers given, and the questions still missing one, with why."""
+    questions = list(version.questions.all())
+    return {
+        "version": version,
+        "questionnaire": version.questionnaire,
+        # The questions are shared by every request (cached version): the person's own answers,
+        # kept when the form comes back, travel beside them, never on them.
+        "questions": [(q, answers.get(q.code)) for q in questions],
+        "answers": answers,
+        "errors": errors,
+        "missing": [
+            (position, q, ANSWER_PROBLEMS.get(errors[q.code], ""))
+            for position, q in enumerate(questions, 1)
+            if errors.get(q.code)
+        ],
+    }
+
+
 def questionnaire(request, slug: str) -> HttpResponse:
     """The questionnaire as one plain form; a good answer sheet redirects to its result."""
     try:
@@ -195,21 +215,7 @@ def questionnaire(request, slug: str) -> HttpResponse:
     if show_help:
         crisis = crisis_help(channel)
         back = f"{request.path}?{CRISIS_HELP}=1"
-    questions = list(version.questions.all())
-    missing = [
-        (position, q, ANSWER_PROBLEMS.get(errors[q.code], ""))
-        for position, q in enumerate(questions, 1)
-        if errors.get(q.code)
-    ]
-    context = {
-        "version": version,
-        "questionnaire": version.questionnaire,
-        # The questions are shared by every request (cached version): the person's own answers,
-        # kept when the form comes back, travel beside them, never on them.
-        "questions": [(q, answers.get(q.code)) for q in questions],
-        "answers": answers,
-        "errors": errors,
-        "missing": missing,
+    context = sheet_context(version, answers, errors) | {
         "crisis": crisis,
         "toggles_back": back,
         # Too many sheets from this address: the hotlines, whatever the answers.

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from screening import result_page, scoring
 from screening.models import QuestionnaireVersion, Submission
 from screening.recommendations import crisis_help
-from screening.views import ANSWER_PROBLEMS, form_answers
+from screening.views import form_answers, sheet_context
 
 TEMPLATE = "screening/result_preview.html"
 
@@ -47,18 +47,7 @@ def preview(model_admin: ModelAdmin, request, pk: int) -> HttpResponse:
             submission = Submission.scored(version=version, result=result, language=get_language())
             context = result_page.context(submission, request, callback_errors={}, preview=True)
             return render(request, TEMPLATE, context)
-    questions = list(version.questions.all())
-    context = {
-        "version": version,
-        "questionnaire": version.questionnaire,
-        "questions": [(q, answers.get(q.code)) for q in questions],
-        "answers": answers,
-        "errors": errors,
-        "missing": [
-            (position, q, ANSWER_PROBLEMS.get(errors[q.code], ""))
-            for position, q in enumerate(questions, 1)
-            if errors.get(q.code)
-        ],
+    context = sheet_context(version, answers, errors) | {
         "crisis": crisis,
         "hotlines": crisis["hotlines"] if crisis else [],
         "preview": True,
