@@ -14,6 +14,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import get_template
 
 from config.caching import recent
+from config.kept_connections import read_on_kept_connection
 from screening.models import Submission
 from screening.recommendations import RESULT_ROWS, result_kind, result_parts
 
@@ -61,7 +62,7 @@ def result_page(request, token: str) -> str | None:
 
     Reads only the result's own row: everything else on the page comes with its kind's page.
     """
-    found = Submission.objects.kind_of(token)
+    found = read_on_kept_connection(lambda: Submission.objects.kind_of(token))
     if found is None:
         return None
     token, score, *kind = found
