@@ -1,8 +1,9 @@
 """A bare Django app, the baseline of benchmarks/throughput.py, served by the same gunicorn.
 
-No middleware, no apps, no templates: a view that inserts one row, one that answers a tiny JSON
-and one that renders a one-line PDF with WeasyPrint. Same database settings as the service
-(DATABASE_URL, persistent connections). `python benchmarks/bare.py` creates its table.
+No middleware, no apps, no templates: a view that inserts one row, one that reads one row, one
+that answers a tiny JSON and one that renders a one-line PDF with WeasyPrint. Same database
+settings as the service (DATABASE_URL, persistent connections). `python benchmarks/bare.py`
+creates its table.
 """
 
 import json
@@ -62,6 +63,14 @@ def insert(request):
     return JsonResponse({"token": token}, status=201)
 
 
+def read_one_row(request, token):
+    """Read one row by its key and answer a tiny JSON: the least a result page can do."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token, created_at FROM {TABLE} WHERE token = %s", [token])
+        row = cursor.fetchone()
+    return JsonResponse({"found": row is not None})
+
+
 def tiny_json(request):
     return JsonResponse({"ok": True})
 
@@ -75,6 +84,7 @@ def tiny_pdf(request):
 urlpatterns = [
     path("insert", insert),
     path("json", tiny_json),
+    path("read/<str:token>", read_one_row),
     path("pdf", tiny_pdf),
 ]
 

@@ -234,6 +234,18 @@ def main() -> None:
                     compare(pool, rounds, (app, "GET", pages, None), tiny),
                 )
             )
+            # The page must read its result's row; the tiny JSON reads nothing. This baseline
+            # reads one row by its key, as the page does, and answers a tiny JSON.
+            inserted = load(pool, bare, "POST", ["/insert"] * min(n, 500), ANSWERS).bodies
+            keys = [json.loads(body)["token"] for body in inserted]
+            reads = [f"/read/{keys[i % len(keys)]}" for i in range(n)]
+            rows.append(
+                (
+                    "result page (HTML)",
+                    "read one row",
+                    compare(pool, rounds, (app, "GET", pages, None), (bare, "GET", reads, None)),
+                )
+            )
 
         if "pdf" in wanted:
             # A token each: every download is a fresh render, not the server's cached sheet.
