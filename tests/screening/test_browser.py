@@ -158,6 +158,8 @@ def test_the_text_and_language_buttons_keep_the_answers_given_so_far(
     page.goto(f"{live_server.url}/q/phq-9/")
     for i, value in ((1, 2), (2, 1), (3, 3)):
         page.check(f'input[name="phq9_{i}"][value="{value}"]')
+    words = "最近睡不好，心里很乱"
+    page.fill("textarea", words)
     with page.expect_navigation():
         page.click("header form button:not([name])")  # large text
     assert page.locator("body.large").count() == 1
@@ -168,9 +170,11 @@ def test_the_text_and_language_buttons_keep_the_answers_given_so_far(
         "input[type=radio]:checked", "inputs => inputs.map(i => [i.name, i.value])"
     )
     assert checked == [["phq9_1", "2"], ["phq9_2", "1"], ["phq9_3", "3"]]
+    assert page.input_value("textarea") == words
     # Kept only across the button's reload: opened again, the test starts empty.
     page.goto(f"{live_server.url}/q/phq-9/")
     assert page.locator("input[type=radio]:checked").count() == 0
+    assert page.input_value("textarea") == ""
     assert page.evaluate("sessionStorage.length") == 0
     # A press whose reload never came (offline, refused) leaves nothing for the next person.
     page.check('input[name="phq9_9"][value="2"]')
