@@ -115,7 +115,16 @@ class SubmissionPdf(APIView):
                 pattern=f"^{TokenConverter.regex}$",
                 description="The result's token, as returned when the answers were submitted.",
                 examples=[OpenApiExample("Token", value="TZ9wfC15sbumseSaCs5-UeBgZ-6-nirw")],
-            )
+            ),
+            OpenApiParameter(
+                "words",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                enum=["1"],
+                description="`1`: print the person's own words (the free-text answers) for "
+                "the clinician, only when the person chose to. Without it the sheet leaves them "
+                "out.",
+            ),
         ],
         responses={
             (200, "application/pdf"): OpenApiResponse(

@@ -1092,6 +1092,8 @@ export interface operations {
     v1_submissions_pdf_retrieve: {
         parameters: {
             query?: {
+                /** @description `1`: print the person's own words (the free-text answers) for the clinician, only when the person chose to. Without it the sheet leaves them out. */
+                words?: "1";
                 /** @description Language of the texts in the response, for clients that cannot set `Accept-Language`: `zh-hans` (default) or `en`. `Content-Language` says which was used. */
                 lang?: "zh-hans" | "en";
             };

@@ -68,3 +68,10 @@ def test_a_crisis_from_words_prints_as_a_crisis(client, api, demo_data, tmp_path
     text = pdf_text(client.get(f"/r/{token}/pdf/").content, tmp_path)
     assert "12356" in text
     assert "活着没意思" not in text
+
+
+def test_the_schema_documents_printing_the_words_on_the_api_sheet(api, db):
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    operation = schema["paths"]["/api/v1/submissions/{token}/pdf/"]["get"]
+    words = next(p for p in operation["parameters"] if p["name"] == "words")
+    assert words["in"] == "query" and words["schema"]["enum"] == ["1"]
