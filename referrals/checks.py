@@ -33,3 +33,18 @@ def crisis_webhook_is_a_web_address(app_configs, **kwargs) -> list[CheckMessage]
             id="referrals.E001",
         )
     ]
+
+
+def texts_can_be_sent(app_configs, **kwargs) -> list[CheckMessage]:
+    """The HTTP gateway, production's default, needs its address: without it no text goes out,
+    neither the supervisor's second channel nor the confirmations people ask for."""
+    if settings.SMS_BACKEND != "referrals.sms.HttpGatewayBackend" or settings.SMS_GATEWAY_URL:
+        return []
+    return [
+        Warning(
+            "No text message can be sent: the supervisor's alerts go by email only, and people "
+            "who ask for a text confirming their call-back never get it.",
+            hint="Set SMS_GATEWAY_URL (and SMS_GATEWAY_TEMPLATE), or name another SMS_BACKEND.",
+            id="referrals.W002",
+        )
+    ]

@@ -15,6 +15,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "xinqiao.example.org",
     "CRISIS_TEAM_EMAILS": "crisis-team@xinqiao.example.org",
     "SITE_URL": "https://xinqiao.example.org",
+    "SMS_GATEWAY_URL": "https://sms.example.org/send",
 }
 
 
@@ -29,6 +30,7 @@ def run(args, **env):
         "CRISIS_WEBHOOK_URL",
         "CRISIS_WEBHOOK_FORMAT",
         "SITE_URL",
+        "SMS_BACKEND",
     }
     names |= {k for k in os.environ if k.startswith("SECURE_")}
     clean = {k: v for k, v in os.environ.items() if k not in names}
@@ -95,6 +97,18 @@ def test_the_deploy_checks_warn_when_nobody_would_be_told_of_call_backs():
     webhook = without | {"CRISIS_WEBHOOK_URL": "https://pager.example.org/hook"}
     assert (
         run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **webhook).returncode
+        == 0
+    )
+
+
+def test_the_deploy_checks_warn_when_no_text_message_could_be_sent():
+    without = {k: v for k, v in PRODUCTION.items() if k != "SMS_GATEWAY_URL"}
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **without)
+    assert result.returncode == 1
+    assert "referrals.W002" in result.stderr
+    console = without | {"SMS_BACKEND": "referrals.sms.ConsoleBackend"}
+    assert (
+        run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **console).returncode
         == 0
     )
 
