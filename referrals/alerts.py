@@ -118,10 +118,29 @@ def deliver(alert: Alert) -> None:
     elif alert.channel == Alert.Channel.SMS:
         # Short: the subject and the link that takes the case.
         text = f"{subject}\n{acknowledge_url(alert.case)}"
-        for number in [n.strip() for n in alert.recipients.split(",") if n.strip()]:
-            text_to(alert, number, text)
+        text_each(alert, text)
     else:
         raise NotDelivered(f"no way to send {alert.channel}")
+
+
+def text_each(alert: Alert, text: str) -> None:
+    """Text every staff number of ``alert`` it has not reached yet, recording each one reached
+    (saved with the attempt); NotDelivered when any is still missing."""
+    numbers = [n.strip() for n in alert.recipients.split(",") if n.strip()]
+    reached = [n.strip() for n in alert.delivered_to.split(",") if n.strip()]
+    failure = None
+    for number in numbers:
+        if number in reached:
+            continue
+        try:
+            text_to(alert, number, text)
+        except NotDelivered as error:
+            failure = error  # the others are still tried now
+        else:
+            reached.append(number)
+            alert.delivered_to = ", ".join(reached)
+    if failure is not None:
+        raise failure
 
 
 def text_person(alert: Alert) -> None:

@@ -146,10 +146,10 @@ def send_alert(alert_id: int) -> str:
             else:
                 alert.status = Alert.Status.FAILED
                 log.error("gave up alerting for case %s by %s", case.pk, alert.channel)
-            alert.save(update_fields=["attempts", "error", "status"])
+            alert.save(update_fields=["attempts", "error", "status", "delivered_to"])
             return "failed"
         alert.status = Alert.Status.SENT
         alert.sent_at = timezone.now()
         alert.error = ""
-        alert.save(update_fields=["attempts", "error", "status", "sent_at"])
+        alert.save(update_fields=["attempts", "error", "status", "sent_at", "delivered_to"])
         return alert.status

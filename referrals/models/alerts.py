@@ -44,6 +44,9 @@ class Alert(models.Model):
     # Staff addresses or numbers; never the person's number (read from the case when their
     # confirmation is sent), never a webhook's address (it holds the key).
     recipients = models.CharField(_("to"), max_length=500, blank=True)
+    # The staff numbers a text of this alert has reached: a retry after a partial failure
+    # texts only the others (one supervisor must not get the same alert ten times).
+    delivered_to = models.CharField(_("reached"), max_length=500, blank=True)
     # The step's own people were missing (nobody on duty, no supervisor set): the team was told.
     to_whole_team = models.BooleanField(_("to the whole team instead"), default=False)
     created_at = models.DateTimeField(_("due"), default=timezone.now)

@@ -90,6 +90,46 @@ def test_the_supervisor_is_texted_at_the_last_step(api, crisis_submission):  # n
     assert (alert.channel, alert.status) == ("sms", "sent")
 
 
+class PatchyBackend(sms.MemoryBackend):
+    """Keeps each text, as MemoryBackend does, but for numbers in ``unreachable``."""
+
+    unreachable: set[str] = set()
+
+    def send(self, message: sms.Sms) -> None:
+        if message.to in self.unreachable:
+            raise sms.SmsNotSent("SMS gateway: HTTP 503")
+        super().send(message)
+
+
+@override_settings(
+    SMS_BACKEND="tests.referrals.test_sms.PatchyBackend",
+    CRISIS_TEAM_EMAILS=["crisis@example.org"],
+    CRISIS_SUPERVISOR_PHONES=["13800138000", "13900139000"],
+)
+def test_a_retried_supervisor_text_goes_only_to_the_number_it_missed(
+    api,
+    crisis_submission,  # noqa: F811
+):
+    PatchyBackend.unreachable = {"13800138000"}
+    try:
+        with time_machine.travel(START, tick=False) as clock:
+            assert ask(api, crisis_submission, phone=PHONE, consent=True).status_code == 201
+            clock.move_to(START + timedelta(minutes=30))
+            assert run_worker() == []
+            # The first number failed; the second was still texted.
+            assert [m.to for m in sms.outbox] == ["13900139000"]
+            alert = ReferralCase.objects.get().alerts.get(step="supervisor")
+            assert (alert.status, alert.delivered_to) == ("pending", "13900139000")
+            PatchyBackend.unreachable = set()
+            clock.move_to(START + timedelta(minutes=31))  # the first retry is due after 30 s
+            assert run_worker() == []
+    finally:
+        PatchyBackend.unreachable = set()
+    assert [m.to for m in sms.outbox] == ["13900139000", "13800138000"]
+    alert.refresh_from_db()
+    assert alert.status == "sent" and alert.attempts == 2
+
+
 @override_settings(**MEMORY, CRISIS_TEAM_CALLER_NUMBER="0931-1234567")
 def test_with_consent_the_person_is_texted_when_and_from_which_number_they_will_be_called(
     api,
