@@ -38,12 +38,17 @@ CATEGORIES = (IDEATION, PLAN, MEANS, SELF_HARM, FAREWELL, NOT_RISK)
 # The rule a finding in someone's own words fires: a crisis, whatever their score.
 RULE_CODE = "crisis_language"
 
-# In a phrase, "…" (or "...") stands for a few characters of the same clause.
+# In a phrase, "…" (or "...") stands for a few characters of the same clause; "……" (or
+# "......") for a few more, across commas but within the sentence: the means named in one clause
+# and the act in the next (家里还有一瓶敌敌畏，我想喝了).
 GAP = "…"
 MAX_GAP = 6
+SENTENCE_GAP = "……"
+MAX_SENTENCE_GAP = 12
 
-# Where a clause ends, after normalisation (NFKC makes "，！？；：" half-width).
+# Where a clause ends, after normalisation (NFKC makes "，！？；：" half-width); a sentence.
 CLAUSE_ENDS = ",.!?;:。、\n"
+SENTENCE_ENDS = ".!?。\n"
 # Typed between characters to get past filters or for effect: dropped between two characters.
 SEPARATORS = set(' \t\r\u3000*-_~·•|/\\.`^+=#@"“”‘()[]{}<>')
 _T2S = opencc.OpenCC("t2s")
@@ -195,9 +200,13 @@ def _lone_letters(text: str, start: int, end: int) -> bool:
 
 def _phrase_pattern(phrase: str) -> re.Pattern:
     phrase = phrase.replace("...", GAP).replace("⋯", GAP)
-    parts = [normalise(part).text.strip() for part in phrase.split(GAP)]
     gap = f"[^{re.escape(CLAUSE_ENDS)}]{{0,{MAX_GAP}}}?"
-    body = gap.join(re.escape(part) for part in parts if part)
+    sentence_gap = f"[^{re.escape(SENTENCE_ENDS)}]{{0,{MAX_SENTENCE_GAP}}}?"
+    body = sentence_gap.join(
+        clauses
+        for stretch in phrase.split(SENTENCE_GAP)
+        if (clauses := _clauses_pattern(stretch, gap))
+    )
     if not body:
         raise ValueError("empty phrase")
     # English words match whole: "zs" is not the end of "jzs".
@@ -206,6 +215,11 @@ def _phrase_pattern(phrase: str) -> re.Pattern:
     if body[-1].isascii() and body[-1].isalnum():
         body += r"(?![a-z0-9])"
     return re.compile(body)
+
+
+def _clauses_pattern(stretch: str, gap: str) -> str:
+    parts = [normalise(part).text.strip() for part in stretch.split(GAP)]
+    return gap.join(re.escape(part) for part in parts if part)
 
 
 @lru_cache(maxsize=4096)
@@ -230,17 +244,33 @@ def find_all(text: str, lexicon: Iterable[Entry]) -> list[Finding]:
     for entry in entries:
         if not entry.is_risk:
             continue
-        for match in compiled(entry.phrase).finditer(norm.text):
+        pattern, position = compiled(entry.phrase), 0
+        while match := pattern.search(norm.text, position):
             start, end = match.span()
-            if any(start < c_end and c_start < end for c_start, c_end in covered):
-                continue
-            if _negated(norm.text, start) or (
-                entry.category != FAREWELL and _about_someone_else(norm.text, start, end)
+            if (
+                any(start < c_end and c_start < end for c_start, c_end in covered)
+                or _negated(norm.text, start)
+                or ((act := _last_words(entry.phrase)) and _negated(norm.text, end - len(act)))
+                or (entry.category != FAREWELL and _about_someone_else(norm.text, start, end))
             ):
+                # Not this one; a later start may still be risk (喝水的时候想喝农药).
+                position = start + 1
                 continue
             first, last = norm.origin[start], norm.origin[end - 1] + 1
             findings.append(Finding(first, last, text[first:last], entry.category, entry.phrase))
+            position = end
     return sorted(findings, key=lambda f: (f.start, -f.end))
+
+
+@lru_cache(maxsize=4096)
+def _last_words(phrase: str) -> str:
+    """A phrase's words after its last sentence gap (喝 in 敌敌畏……喝), as normalised: what is
+    done, which a denial just before it takes back (敌敌畏还在，我不会喝); "" without a
+    sentence gap (a denial before the phrase's start is checked anyway)."""
+    phrase = phrase.replace("...", GAP).replace("⋯", GAP)
+    if SENTENCE_GAP not in phrase:
+        return ""
+    return normalise(phrase.rsplit(SENTENCE_GAP, 1)[1].rsplit(GAP, 1)[-1]).text.strip()
 
 
 def detect(text: str, lexicon: Iterable[Entry]) -> Finding | None:
@@ -291,7 +321,18 @@ def _about_someone_else(text: str, start: int, end: int) -> bool:
     after = text[end:]
     if after.startswith("的") and after[1:].startswith((*OTHER_WORDS, "人")):
         return True
-    before = _clause_before(text, start)
+    # A phrase over two clauses (敌敌畏……喝): whoever its last clause names does the act.
+    inner = max(text.rfind(mark, start, end) for mark in CLAUSE_ENDS)
+    if inner >= 0:
+        last_self, last_other = _last_mentions(text[inner + 1 : end])
+        if last_self >= 0 or last_other >= 0:
+            return last_other > last_self
+    last_self, last_other = _last_mentions(_clause_before(text, start))
+    return last_other > last_self
+
+
+def _last_mentions(before: str) -> tuple[int, int]:
+    """Where ``before`` last mentions the writer and someone else (-1: nowhere)."""
     for word in NOT_PEOPLE:
         before = before.replace(word, "_" * len(word))
     last_self = max((before.rfind(w) for w in SELF_WORDS), default=-1)
@@ -310,7 +351,7 @@ def _about_someone_else(text: str, start: int, end: int) -> bool:
             last_self = max(last_self, word.start())
         elif word.group() in EN_OTHER_WORDS:
             last_other = max(last_other, word.start())
-    return last_other > last_self
+    return last_self, last_other
 
 
 @dataclass(frozen=True)

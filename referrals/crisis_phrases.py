@@ -34,7 +34,8 @@ class CrisisPhrase(models.Model):
         unique=True,
         help_text=_(
             "Words as people write them; “…” stands for up to 6 characters of the same clause "
-            "(喝…农药). Traditional characters, full-width letters and spaces are read alike."
+            "(喝…农药), “……” for up to 12 of the same sentence, over commas (敌敌畏……喝). "
+            "Traditional characters, full-width letters and spaces are read alike."
         ),
     )
     category = models.CharField(_("category"), max_length=12, choices=Category.choices)

@@ -117,7 +117,8 @@ def crisis_lexicon(db):
     flush removes."""
     from referrals.models import CrisisPhrase
 
-    import_module("referrals.migrations.0012_shipped_crisis_lexicon").load_lexicon(CrisisPhrase)
+    for migration in ("0012_shipped_crisis_lexicon", "0020_phrases_across_clauses"):
+        import_module(f"referrals.migrations.{migration}").load_lexicon(CrisisPhrase)
 
 
 @pytest.fixture

@@ -8,9 +8,10 @@ from referrals.crisis_language import Entry, detect, find_all, normalise
 
 SHIPPED = [
     Entry(phrase, category)
-    for category, phrase, _, _ in import_module(
-        "referrals.migrations.0012_shipped_crisis_lexicon"
-    ).SHIPPED_LEXICON
+    for category, phrase, _, _ in (
+        *import_module("referrals.migrations.0012_shipped_crisis_lexicon").SHIPPED_LEXICON,
+        *import_module("referrals.migrations.0020_phrases_across_clauses").LEXICON_ACROSS_CLAUSES,
+    )
 ]
 
 
@@ -129,3 +130,31 @@ def test_normalising_keeps_clause_breaks_and_words():
 
 def test_empty_text_finds_nothing():
     assert detect("", SHIPPED) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "risk"),
+    [
+        # The means in one clause, the act in the next.
+        ("家里还有一瓶敌敌畏，我想喝了", True),
+        ("农药买回来了，今晚就喝", True),
+        # Whoever the last clause names does the act; a denial before the act takes it back.
+        ("我哥买了敌敌畏，我想喝了", True),
+        ("我哥买了敌敌畏，他说想喝", False),
+        ("农药买回来了，我不会喝的", False),
+        # A drink or a meal after the day's spraying; a new sentence is no longer the phrase.
+        ("农药打完了，喝口水歇歇", False),
+        ("老鼠药放好了，吃饭吧", False),
+        ("农药打完了。喝吧", False),
+    ],
+)
+def test_a_sentence_gap_joins_the_means_and_the_act_over_a_comma(text, risk):
+    assert flagged(text) is risk
+
+
+def test_a_phrase_covered_where_it_first_starts_is_still_found_further_on():
+    # "喝水" covers the first 喝; the 喝 of 喝农药 is risk all the same.
+    assert flagged("喝水的时候想喝农药")
+    lexicon = [Entry("想死", "ideation")]
+    # Denied at its first place, meant at its second.
+    assert [f.text for f in find_all("我不想死，可是又想死", lexicon)] == ["想死"]
