@@ -153,3 +153,38 @@ def send_alert(alert_id: int) -> str:
         alert.error = ""
         alert.save(update_fields=["attempts", "error", "status", "sent_at", "delivered_to"])
         return alert.status
+
+
+# Longer than any send can take (each way's own timeout is seconds): a task marked running for
+# this long was taken by a worker that died with it.
+STALLED_AFTER = timedelta(minutes=10)
+
+
+class Stalled(Exception):
+    """What a stalled task's row records: its worker was lost while it ran."""
+
+
+def requeue_stalled(now: datetime | None = None) -> int:
+    """Enqueue again the ladder's tasks that a worker took and never finished (killed in the
+    middle of a send, the machine lost): django-tasks-db leaves such a task marked running and
+    never runs it again. Each is marked failed and enqueued anew; both tasks are safe to run
+    twice (``send_alert`` sends only a pending alert, under its row's lock; ``climb_ladder``
+    makes each alert once). Returns how many were enqueued again."""
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = (now or timezone.now()) - STALLED_AFTER
+    ours = {climb_ladder.module_path, send_alert.module_path}
+    requeued = 0
+    with transaction.atomic():
+        stalled = (
+            DBTaskResult.objects.running()
+            .filter(started_at__lt=cutoff, task_path__in=ours)
+            .select_for_update(skip_locked=True)
+        )
+        for result in stalled:
+            result.set_failed(Stalled(f"no end {STALLED_AFTER} after it started: enqueued again"))
+            arguments = result.args_kwargs
+            result.task.enqueue(*arguments["args"], **arguments["kwargs"])
+            log.warning("task %s stalled; enqueued again", result.task_name)
+            requeued += 1
+    return requeued

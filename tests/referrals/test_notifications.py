@@ -204,6 +204,31 @@ def test_a_worker_that_was_down_delivers_what_waited(questionnaires):
 
 
 @override_settings(**EMAILS, CRISIS_ESCALATE_TEAM_AFTER=0, CRISIS_ESCALATE_SUPERVISOR_AFTER=0)
+def test_a_send_whose_worker_was_killed_is_enqueued_again_once_stalled(questionnaires):
+    from django_tasks_db.models import DBTaskResult
+
+    with time_machine.travel(START, tick=False) as clock:
+        case = open_case()
+        # A worker takes the send and dies with it (kill -9): the task stays marked running.
+        DBTaskResult.objects.ready().get().claim("killed-worker")
+        assert run_worker() == [] and len(mail.outbox) == 0
+        out = io.StringIO()
+        clock.move_to(START + timedelta(minutes=5))
+        call_command("requeue_stalled_tasks", stdout=out)
+        assert out.getvalue().startswith("0 ")  # it may still be sending: left alone
+        clock.move_to(START + timedelta(minutes=11))
+        call_command("requeue_stalled_tasks", stdout=out)
+        assert "1 stalled task(s) enqueued again" in out.getvalue()
+        assert run_worker() == []
+        # Once more: nothing is stalled now, nothing is sent twice.
+        call_command("requeue_stalled_tasks", stdout=out)
+        assert run_worker() == []
+    assert ladder(case) == [("on_duty", "email", "sent")]
+    assert len(mail.outbox) == 1
+    assert DBTaskResult.objects.failed().get().worker_ids == ["killed-worker"]
+
+
+@override_settings(**EMAILS, CRISIS_ESCALATE_TEAM_AFTER=0, CRISIS_ESCALATE_SUPERVISOR_AFTER=0)
 def test_nobody_configured_is_logged_and_the_case_waits_in_the_queue(questionnaires, caplog):
     with override_settings(CRISIS_TEAM_EMAILS=[]):
         case = open_case()
