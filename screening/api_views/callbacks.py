@@ -8,13 +8,19 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.ages import needs_guardian_consent
 from config.api import NOT_JSON, THROTTLED, TOO_LARGE
 from referrals.callbacks import callback_thanks, normalise_phone, request_callback
-from referrals.forms import NOT_A_PHONE
-from referrals.serializers import CallbackInputSerializer, CallbackResponseSerializer
+from referrals.forms import GUARDIAN_CONSENT_NEEDED, NOT_A_PHONE
+from referrals.serializers import (
+    CallbackInputSerializer,
+    CallbackResponseSerializer,
+    HotlineSerializer,
+)
 from referrals.throttling import CallbackLimits
 from screening.api_examples import CALLBACK_RESPONSE
 from screening.api_views.submissions import NOT_FOUND, result_or_404
+from screening.recommendations import hotlines_for
 
 
 class CallbackCreate(APIView):
@@ -38,7 +44,9 @@ class CallbackCreate(APIView):
             ),
             400: OpenApiResponse(
                 OpenApiTypes.OBJECT,
-                description='`{"consent": [...]}` or `{"phone": [...]}`.',
+                description='`{"consent": [...]}` or `{"phone": [...]}`; for a result whose '
+                "`age_band` is `under_14`, `guardian_consent` without JSON true is refused too, "
+                "with the result's `hotlines`: nothing is stored.",
                 examples=[
                     OpenApiExample(
                         "No consent, bad number",
@@ -79,6 +87,15 @@ class CallbackCreate(APIView):
         phone = normalise_phone(form.validated_data["phone"])
         if phone is None:
             errors["phone"] = [NOT_A_PHONE]
+        # Under 14: a parent's or guardian's consent too, JSON true only (PIPL art. 31).
+        if (
+            needs_guardian_consent(submission.age_band)
+            and request.data.get("guardian_consent") is not True
+        ):
+            errors["guardian_consent"] = [GUARDIAN_CONSENT_NEEDED]
+            # Hotlines never need consent: the refusal carries them.
+            lines = HotlineSerializer.represent(hotlines_for(submission), {"request": request})
+            return Response(errors | {"hotlines": lines}, status=status.HTTP_400_BAD_REQUEST)
         if errors:
             raise ValidationError(errors)
         with CallbackLimits(request, token) as limits:
@@ -89,6 +106,7 @@ class CallbackCreate(APIView):
                 note=form.validated_data["note"],
                 # A consent: JSON true only, as for `consent`.
                 confirm_by_sms=request.data.get("confirm_by_sms") is True,
+                guardian_consent=request.data.get("guardian_consent") is True,
             )
             limits.taken(created=created)
         body = {
