@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from config.ages import needs_guardian_consent
 from config.api import NOT_JSON, THROTTLED, TOO_LARGE
+from referrals.api_examples import HOTLINE_12355, HOTLINE_12356, HOTLINE_HOPE24
 from referrals.callbacks import callback_thanks, normalise_phone, request_callback
 from referrals.forms import GUARDIAN_CONSENT_NEEDED, NOT_A_PHONE
 from referrals.serializers import (
@@ -54,7 +55,14 @@ class CallbackCreate(APIView):
                             "consent": ["We can only call you back if you agree (consent: true)."],
                             "phone": ["Please give a mainland China mobile or landline number."],
                         },
-                    )
+                    ),
+                    OpenApiExample(
+                        "Under 14, without a guardian's consent",
+                        value={
+                            "guardian_consent": [str(GUARDIAN_CONSENT_NEEDED)],
+                            "hotlines": [HOTLINE_12356, HOTLINE_12355, HOTLINE_HOPE24],
+                        },
+                    ),
                 ],
             ),
             404: NOT_FOUND,
