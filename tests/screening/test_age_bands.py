@@ -224,3 +224,35 @@ def test_an_anonymised_submission_keeps_its_age_band(questionnaires):
     anonymised = Submission.objects.get(pk=submission.pk)
     assert anonymised.answers == {} and anonymised.token != submission.token
     assert anonymised.age_band == "60_plus"
+
+
+# Export
+
+
+def test_the_json_export_carries_the_ages_and_a_new_questionnaire_takes_them(
+    more_questionnaires,
+):
+    from screening import interchange
+
+    data = interchange.export_version(QuestionnaireVersion.objects.current_for("phq-a"))
+    assert (data["questionnaire"]["min_age"], data["questionnaire"]["max_age"]) == (11, 17)
+    data["questionnaire"]["slug"] = "phq-a-copy"
+    copy = interchange.import_version(data).questionnaire
+    assert (copy.min_age, copy.max_age) == (11, 17)
+
+
+def test_the_fhir_export_states_the_ages_as_a_usage_context(more_questionnaires):
+    from screening import interchange
+
+    gds = interchange.fhir_questionnaire(
+        QuestionnaireVersion.objects.current_for("gds-15"), "https://example.org"
+    )
+    [context] = gds["useContext"]
+    assert context["code"]["code"] == "age"
+    assert context["valueRange"] == {
+        "low": {"value": 60, "unit": "a", "system": "http://unitsofmeasure.org", "code": "a"}
+    }
+    phq9 = interchange.fhir_questionnaire(
+        QuestionnaireVersion.objects.current_for("phq-9"), "https://example.org"
+    )
+    assert "useContext" not in phq9
