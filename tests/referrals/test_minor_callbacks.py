@@ -203,3 +203,16 @@ def test_request_callback_itself_refuses_a_child_without_consent(api, demo_data)
     with pytest.raises(GuardianConsentMissing):
         request_callback(submission=submission, phone=PHONE)
     assert not ReferralCase.objects.exists()
+
+
+def test_results_of_each_age_group_get_their_own_shared_page(api, client, demo_data):
+    # The page is rendered once per kind of result: the age group is part of the kind, so an
+    # adult's crisis page, shown first, is never what a child of the same answers sees.
+    pages = {
+        band: client.get(f"/r/{submit(api, 'crisis', band)['token']}/").content.decode()
+        for band in ("18_59", "14_17", "under_14")
+    }
+    assert 'name="guardian_consent"' in pages["under_14"]
+    assert 'name="guardian_consent"' not in pages["14_17"] + pages["18_59"]
+    assert "tel:12355" in pages["14_17"] and "tel:12355" in pages["under_14"]
+    assert "tel:12355" not in pages["18_59"]
