@@ -10,6 +10,7 @@ HOTLINE_12356 = {
     "open_24h": False,
     "region": "",
     "national": True,
+    "for_minors": False,
     "last_verified": "2026-11-24",
 }
 HOTLINE_HOPE24 = {
@@ -22,6 +23,20 @@ HOTLINE_HOPE24 = {
     "open_24h": True,
     "region": "",
     "national": True,
+    "for_minors": False,
+    "last_verified": "2026-11-24",
+}
+HOTLINE_12355 = {
+    "name": "12355青少年服务台",
+    "number": "12355",
+    "tel": "tel:12355",
+    "operator": "共青团",
+    "kind": "crisis",
+    "hours": "心理咨询；各省时间不同",
+    "open_24h": False,
+    "region": "",
+    "national": True,
+    "for_minors": True,
     "last_verified": "2026-11-24",
 }
 LOCAL_SERVICE_ANDING = {

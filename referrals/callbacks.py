@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from config.ages import needs_guardian_consent
 from referrals import crisis_language
 from referrals.crisis_phrases import find_crisis_language
 from referrals.ladder import start_ladder
@@ -71,6 +72,10 @@ def normalise_phone(raw: str) -> str | None:
     )
 
 
+class GuardianConsentMissing(ValueError):
+    """A child under 14 asked for a call-back without a parent's or guardian's consent."""
+
+
 def request_callback(
     *,
     submission: models.Model,
@@ -78,6 +83,7 @@ def request_callback(
     preferred_time: str = "",
     note: str = "",
     confirm_by_sms: bool = False,
+    guardian_consent: bool = False,
 ) -> tuple[ReferralCase, bool]:
     """Open a referral case for ``submission`` (or update its open one); returns (case, created).
 
@@ -86,7 +92,11 @@ def request_callback(
     keeps what the person said before (in a case note when it changes) and, once the team has
     been in touch, makes the case new again and tells the team again. ``confirm_by_sms`` (the
     person's consent to a text) sends them when and from which number they will be called.
+    ``guardian_consent``: a parent or guardian agrees, which a child under 14 needs (PIPL
+    art. 31; ``GuardianConsentMissing`` without it, nothing stored).
     """
+    if needs_guardian_consent(submission.age_band) and not guardian_consent:
+        raise GuardianConsentMissing
     with transaction.atomic():
         # Serialise requests for one submission: racing requests must make one case.
         type(submission).objects.select_for_update().filter(pk=submission.pk).first()
@@ -108,6 +118,7 @@ def request_callback(
                 case.requested_at = timezone.now()
         case.phone = phone
         case.consent_at = timezone.now()
+        case.guardian_consent = guardian_consent
         case.preferred_time = preferred_time
         case.note = note
         case.crisis_language = words_show_crisis(submission, note)

@@ -12,6 +12,10 @@ class HotlineSerializer(RememberedRepresentation, serializers.ModelSerializer):
     )
     hours = serializers.CharField(source="hours_text", help_text="Opening hours in words.")
     national = serializers.BooleanField(source="is_national")
+    for_minors = serializers.BooleanField(
+        help_text="A line for young people under 18 (12355): listed only on their results, "
+        "right after 12356."
+    )
 
     class Meta:
         model = Hotline
@@ -25,6 +29,7 @@ class HotlineSerializer(RememberedRepresentation, serializers.ModelSerializer):
             "open_24h",
             "region",
             "national",
+            "for_minors",
             "last_verified",
         ]
         # Always sent (output only): required in the schema.
@@ -71,6 +76,14 @@ class CallbackInputSerializer(serializers.Serializer):
         default=False,
         help_text="JSON true: the person agrees to a text confirming the request (when and from "
         "which number the team will call, and 120 and 12356 meanwhile). Anything else sends none.",
+    )
+    guardian_consent = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Needed (JSON true) when the result's `age_band` is `under_14`: a parent or "
+        "guardian is with the child and agrees to leaving the number (PIPL art. 31). Without "
+        "it such a request is refused (400 naming `guardian_consent`, with the `hotlines`) and "
+        "nothing is stored.",
     )
 
 

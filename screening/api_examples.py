@@ -44,6 +44,7 @@ MILD_RESULT = {
     **RESULT_LINKS,
     "language": "zh-hans",
     "channel": None,
+    "age_band": "",
     "created_at": "2026-11-25T10:34:46.565087+08:00",
 }
 # Messages from the code are shown in their source text; the API translates them.
@@ -78,6 +79,7 @@ CRISIS_RESULT = MILD_RESULT | {
         "local_services": [],
         "callback_url": "https://xinqiao.example.org/api/v1/submissions/"
         "TZ9wfC15sbumseSaCs5-UeBgZ-6-nirw/callback/",
+        "guardian_consent_needed": False,
         "items": [],
     },
 }

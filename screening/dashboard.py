@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from config.ages import AgeBand
 from config.national import CHINA_TIME
 from referrals.models import ReferralCase
 from referrals.regions import REGION_CODE
@@ -64,6 +65,11 @@ class StatisticsForm(forms.Form):
         to_field_name="code",
         required=False,
         empty_label=_("All"),
+    )
+    age_band = forms.ChoiceField(
+        label=_("Age band"),
+        choices=[("", _("All")), *AgeBand.choices, (statistics.NONE, _("No age given"))],
+        required=False,
     )
     region = forms.CharField(
         label=_("Region"),
@@ -112,6 +118,7 @@ class StatisticsForm(forms.Form):
             questionnaire=data["questionnaire"],
             channel=data["channel"],
             region=data["region"],
+            age_band=data["age_band"],
         )
 
     def summary(self) -> dict:
@@ -149,6 +156,10 @@ def dashboard(request) -> HttpResponse:
         titles = dict(Questionnaire.objects.values_list("slug", "title"))
         for row in summary["questionnaires"]:
             row["title"] = titles.get(row["questionnaire"], row["questionnaire"])
+        age_labels = dict(AgeBand.choices) | {statistics.NONE: _("No age given")}
+        for row in summary["age_bands"]:
+            row["title"] = titles.get(row["questionnaire"], row["questionnaire"])
+            row["label"] = age_labels[row["age_band"]]
         context |= {
             "summary": summary,
             "charts": dashboard_charts(summary),

@@ -66,6 +66,8 @@ def export_version(version: QuestionnaireVersion) -> dict:
             "source": q.source,
             "loinc_panel": q.loinc_panel,
             "loinc_total": q.loinc_total,
+            "min_age": q.min_age,
+            "max_age": q.max_age,
         },
         "version": {"number": version.number, "note": version.note},
         "questions": [
@@ -147,6 +149,8 @@ def _import(data: dict) -> QuestionnaireVersion:
                 setattr(questionnaire, name, value)
         for field in ("copyright", "source", "loinc_panel", "loinc_total"):
             setattr(questionnaire, field, head.get(field, ""))
+        # Files exported before the age limits have none (full_clean checks what is given).
+        questionnaire.min_age, questionnaire.max_age = head.get("min_age"), head.get("max_age")
         questionnaire.full_clean()
         questionnaire.save()
     number = next_version_number(questionnaire)
@@ -377,4 +381,22 @@ def fhir_questionnaire(version: QuestionnaireVersion, base_url: str) -> dict:
         resource["date"] = version.published_at.isoformat()
     if q.loinc_panel:
         resource["code"] = [{"system": LOINC, "code": q.loinc_panel}]
+    if q.has_age_limit:
+        resource["useContext"] = [age_context(q.min_age, q.max_age)]
     return resource
+
+
+def age_context(youngest: int | None, oldest: int | None) -> dict:
+    """FHIR's usage context "age": the ages a questionnaire is made for, in years (UCUM ``a``)."""
+    ages = {
+        end: {"value": age, "unit": "a", "system": "http://unitsofmeasure.org", "code": "a"}
+        for end, age in (("low", youngest), ("high", oldest))
+        if age is not None
+    }
+    return {
+        "code": {
+            "system": "http://terminology.hl7.org/CodeSystem/usage-context-type",
+            "code": "age",
+        },
+        "valueRange": ages,
+    }

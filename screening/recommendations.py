@@ -9,9 +9,16 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from config.ages import is_minor, needs_guardian_consent
 from config.caching import recent
 from content.models import Article, by_source, upcoming_sessions
-from referrals.models import Hotline, LocalService, national_line_first, with_national_line
+from referrals.models import (
+    Hotline,
+    LocalService,
+    national_line_first,
+    with_national_line,
+    youth_lines_after_national,
+)
 from screening.models import Channel, Submission, Tier
 
 ARTICLES_PER_RESULT = 3
@@ -33,9 +40,10 @@ def safety_message() -> str:
 
 
 @recent("referrals.Hotline")
-def hotlines_serving(region: str) -> tuple[Hotline, ...]:
-    """``Hotline.objects.serving(region)``, as every result in the region lists them."""
-    return tuple(Hotline.objects.serving(region))
+def hotlines_serving(region: str, minor: bool = False) -> tuple[Hotline, ...]:
+    """``Hotline.objects.serving(region, minor=minor)``, as every result in the region lists
+    them."""
+    return tuple(Hotline.objects.serving(region, minor=minor))
 
 
 @recent("content.Article", "content.Article_questionnaires")
@@ -63,22 +71,27 @@ def hotlines_for(submission: Submission) -> list[Hotline]:
     """The lines serving the submission's channel region; national lines otherwise.
 
     The most local line leads, except on a severe or crisis result, where 12356 does; 12356
-    is always among them (from the code if the data has none: see national_line_first).
+    is always among them (from the code if the data has none: see national_line_first). Someone
+    under 18 also gets the lines for young people (12355), right after 12356.
     """
+    minor = is_minor(submission.age_band)
     if submission.crisis or submission.tier == Tier.SEVERE:
-        return crisis_hotlines(submission.channel)
-    return with_national_line(list(hotlines_serving(region_of(submission.channel))))
+        return crisis_hotlines(submission.channel, minor=minor)
+    lines = list(hotlines_serving(region_of(submission.channel), minor))
+    return youth_lines_after_national(with_national_line(lines))
 
 
-def crisis_hotlines(channel: Channel | None) -> list[Hotline]:
-    """The lines a crisis lists for someone who came through ``channel``: 12356 first."""
-    return national_line_first(list(hotlines_serving(region_of(channel))))
+def crisis_hotlines(channel: Channel | None, *, minor: bool = False) -> list[Hotline]:
+    """The lines a crisis lists for someone who came through ``channel``: 12356 first (then
+    12355 for someone under 18)."""
+    lines = list(hotlines_serving(region_of(channel), minor))
+    return youth_lines_after_national(national_line_first(lines))
 
 
-def crisis_help(channel: Channel | None) -> dict:
+def crisis_help(channel: Channel | None, *, minor: bool = False) -> dict:
     """The help a refused answer sheet brings, on the form and in the API, when the answers
     given show a crisis: the safety message and the crisis lines, 12356 first."""
-    return {"safety_message": safety_message(), "hotlines": crisis_hotlines(channel)}
+    return {"safety_message": safety_message(), "hotlines": crisis_hotlines(channel, minor=minor)}
 
 
 def result_parts(submission: Submission, *, printed: bool = False) -> dict:
@@ -99,6 +112,8 @@ def result_parts(submission: Submission, *, printed: bool = False) -> dict:
         "hotlines": hotlines,
         "recommendation": recommendation_for(submission, hotlines),
         "safety_message": safety_message(),
+        # Under 14: the call-back only with a parent's or guardian's consent (PIPL art. 31).
+        "guardian_consent_needed": needs_guardian_consent(submission.age_band),
     }
 
 
@@ -119,8 +134,8 @@ RESULT_ROWS = (
 
 def result_kind(kind: tuple) -> tuple:
     """What results that show alike have in common, apart from the person's own values: their
-    ``Submission.kind`` (version, band, tier, crisis and why, whether the person wrote
-    something, region), the language and time zone, and where the site is mounted (part of
+    ``Submission.kind`` (version, band, tier, crisis and why, age group, whether the person
+    wrote something, region), the language and time zone, and where the site is mounted (part of
     every address)."""
     return (
         *kind,
@@ -154,6 +169,7 @@ def recommendation_for(submission: Submission, hotlines: list[Hotline]) -> dict:
             "hotlines": hotlines,
             "local_services": local_services_for(submission),
             "callback_url": reverse("api-callback", args=[submission.token]),
+            "guardian_consent_needed": needs_guardian_consent(submission.age_band),
             # Only what an editor marked for severe results (what a call to 12356 is like).
             "items": articles_suiting(submission, Tier.SEVERE),
         }

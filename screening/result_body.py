@@ -68,6 +68,7 @@ def write_result_body(submission: Submission, request) -> bytes:
         ("pdf_url", as_json(pdf_url)),
         ("language", as_json(submission.language)),
         ("channel", as_json(submission.channel.code if submission.channel_id else None)),
+        ("age_band", as_json(submission.age_band)),
         ("created_at", as_json(CREATED_AT.to_representation(submission.created_at))),
     )
     return ("{" + ",".join(f'"{name}":{value}' for name, value in fields) + "}").encode()

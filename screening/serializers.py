@@ -1,6 +1,7 @@
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from config.ages import AgeBand
 from content.serializers import AbsoluteUrlMixin, ArticleItemSerializer, SessionSerializer
 from referrals.serializers import HotlineSerializer, LocalServiceSerializer
 from screening.models import Option, Question, QuestionnaireVersion, Submission
@@ -22,6 +23,15 @@ class QuestionnaireListSerializer(serializers.Serializer):
     summary = serializers.CharField()
     version = serializers.IntegerField(source="current_version_number")
     question_count = serializers.IntegerField()
+    min_age = serializers.IntegerField(
+        allow_null=True,
+        help_text="The youngest age the questionnaire is made for (GDS-15: 60); null: no lower "
+        "limit. Use it to suggest, never to hide: anyone may take any questionnaire.",
+    )
+    max_age = serializers.IntegerField(
+        allow_null=True,
+        help_text="The oldest age the questionnaire is made for (PHQ-A: 17); null: no limit.",
+    )
 
 
 class OptionSerializer(serializers.ModelSerializer):
@@ -119,6 +129,15 @@ class SubmissionInputSerializer(serializers.Serializer):
         "Send it: if a newer version goes live while they answer, they are still scored against "
         "the questions they saw. Without it (or null), the current version scores the answers.",
     )
+    age_band = serializers.ChoiceField(
+        choices=AgeBand.choices,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="The age band the person chose, if they chose one (never require it): "
+        "`under_14`, `14_17`, `18_59` or `60_plus`; empty or null for none. Under 18 the result "
+        "also lists the youth line 12355; under 14 a call-back needs `guardian_consent`.",
+    )
 
 
 class QuestionnaireRefSerializer(serializers.Serializer):
@@ -214,6 +233,11 @@ class ReferralRecommendationSerializer(AbsoluteUrlMixin, serializers.Serializer)
     callback_url = serializers.SerializerMethodField(
         help_text='POST `{"phone": "...", "consent": true}` here to ask the crisis team to call.'
     )
+    guardian_consent_needed = serializers.BooleanField(
+        help_text="True when the person is under 14: offer the call-back only with a parent's or "
+        "guardian's consent (`guardian_consent: true`), and first tell them to talk to a parent, "
+        "a teacher or the village doctor. The hotlines need no consent."
+    )
     items = ArticleItemSerializer(
         many=True,
         help_text="Articles an editor marked as suiting severe results (such as what a call to "
@@ -234,6 +258,7 @@ class ReferralRecommendationSerializer(AbsoluteUrlMixin, serializers.Serializer)
                 recommendation["local_services"], self.context
             ),
             "callback_url": self.get_callback_url(recommendation),
+            "guardian_consent_needed": recommendation["guardian_consent_needed"],
             "items": ArticleItemSerializer.represent(recommendation["items"], self.context),
         }
 
@@ -291,6 +316,7 @@ class SubmissionSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
             "pdf_url",
             "language",
             "channel",
+            "age_band",
             "created_at",
         ]
         # Output only, and every field is always sent: required in the schema, so typed clients
@@ -309,6 +335,10 @@ class SubmissionSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
                 "Show the safety message and hotlines first.",
             },
             "language": {"help_text": "The language the result was taken in (`zh-hans`, `en`)."},
+            "age_band": {
+                "required": True,
+                "help_text": "The age band given with the answers; empty when none was.",
+            },
             "triggered_rules": {
                 "required": True,
                 "help_text": "Codes of the item rules that fired, e.g. `self_harm`; "

@@ -15,6 +15,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDay, TruncWeek
 from django.utils import timezone
 
+from config.ages import AgeBand
 from config.national import CHINA_TIME
 from referrals.models import OVERDUE_AFTER, ReferralCase
 from referrals.regions import region_prefixes
@@ -45,11 +46,13 @@ def submissions_between(
     questionnaire: Questionnaire | None = None,
     channel: Channel | None = None,
     region: str = "",
+    age_band: str = "",
 ) -> QuerySet[Submission]:
     """Submissions made from ``start`` to ``end`` (Shanghai days, inclusive), optionally narrowed.
 
     ``region`` is a GB/T 2260 code of 2, 4 or 6 digits (padded forms such as "110000" too) and
-    matches the channels whose region starts with it.
+    matches the channels whose region starts with it. ``age_band`` is an ``AgeBand`` value, or
+    "none" for the submissions without one.
     """
     since, until = day_bounds(start, end)
     submissions = Submission.objects.filter(created_at__gte=since, created_at__lt=until)
@@ -60,6 +63,8 @@ def submissions_between(
     if region:
         prefix = region_prefixes(region)[0]
         submissions = submissions.filter(channel__region__startswith=prefix)
+    if age_band:
+        submissions = submissions.filter(age_band="" if age_band == NONE else age_band)
     return submissions
 
 
@@ -94,26 +99,80 @@ def _regroup(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     return sorted(summed, key=lambda row: (-row["total"], row[key]))
 
 
-def by_period(submissions: QuerySet[Submission], *, period: str = "day") -> list[dict[str, Any]]:
-    """Counts per day or week and questionnaire, for the periods that have submissions.
+def _sum_by(rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
+    """``rows`` summed per value of ``keys``, in the order of ``keys``."""
+    groups: dict[tuple, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row[key] for key in keys), []).append(row)
+    return [
+        {**dict(zip(keys, values, strict=True)), **totals(group)}
+        for values, group in sorted(groups.items())
+    ]
 
-    Each row: ``period`` (the date the day or week starts), ``questionnaire`` (slug) and counts.
+
+def by_period_and_age(
+    submissions: QuerySet[Submission], *, period: str = "day"
+) -> list[dict[str, Any]]:
+    """Counts per day or week, questionnaire and age band, for the periods that have
+    submissions: the one pass the dashboard's tables by period and by age band are summed from.
+
+    Each row: ``period`` (the date the day or week starts), ``questionnaire`` (slug),
+    ``age_band`` ("none" where none was given) and counts.
     """
     trunc = PERIODS[period]("created_at", tzinfo=CHINA_TIME)
     rows = (
         submissions.order_by()
-        .values(starts=trunc, questionnaire=F("version__questionnaire__slug"))
+        .values("age_band", starts=trunc, questionnaire=F("version__questionnaire__slug"))
         .annotate(**_counts())
-        .order_by("starts", "questionnaire")
+        .order_by("starts", "questionnaire", "age_band")
     )
     return [
         {
             "period": timezone.localtime(row["starts"], CHINA_TIME).date(),
             "questionnaire": row["questionnaire"],
+            "age_band": row["age_band"] or NONE,
             **_only_counts(row),
         }
         for row in rows
     ]
+
+
+def by_period(submissions: QuerySet[Submission], *, period: str = "day") -> list[dict[str, Any]]:
+    """Counts per day or week and questionnaire, for the periods that have submissions.
+
+    Each row: ``period`` (the date the day or week starts), ``questionnaire`` (slug) and counts.
+    """
+    return by_period_from(by_period_and_age(submissions, period=period))
+
+
+def by_period_from(age_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ``by_period`` rows, summed from ``by_period_and_age``'s."""
+    return _sum_by(age_rows, "period", "questionnaire")
+
+
+# The order age bands are listed in: youngest first, then those who gave none.
+AGE_BAND_ORDER = [*AgeBand.values, NONE]
+
+
+def by_age_band(age_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Counts per questionnaire and age band (youngest first, "none" last), from the
+    ``by_period_and_age`` rows.
+
+    A row of fewer than ``STATISTICS_FEWEST_CASES`` submissions is only reported as that
+    (``suppressed``, its counts None), as call-back cases are: a questionnaire taken by two
+    children under 14 of one poster's village would come close to saying who they are.
+    """
+    rows = _sum_by(age_rows, "questionnaire", "age_band")
+    rows.sort(key=lambda row: (row["questionnaire"], AGE_BAND_ORDER.index(row["age_band"])))
+    return [suppress_few(row) for row in rows]
+
+
+def suppress_few(row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` with its counts left out (None) when it counts fewer than
+    ``STATISTICS_FEWEST_CASES``, marked ``suppressed``."""
+    if row["total"] < settings.STATISTICS_FEWEST_CASES:
+        return {**row, **dict.fromkeys(("total", *TIERS, "crisis")), "suppressed": True}
+    return {**row, "suppressed": False}
 
 
 def period_starts(start: date, end: date, period: str = "day") -> list[date]:
@@ -232,7 +291,8 @@ def summarise(
 ) -> dict[str, Any]:
     """Everything the dashboard shows for ``submissions`` made from ``start`` to ``end``."""
     # Two passes over the submissions; the other tables are sums of their grouped rows.
-    rows = by_period(submissions, period=period)
+    age_rows = by_period_and_age(submissions, period=period)
+    rows = by_period_from(age_rows)
     channels = by_channel(submissions)
     return {
         "start": start,
@@ -242,6 +302,7 @@ def summarise(
         "period_rows": rows,
         "series": series(rows, start=start, end=end, period=period),
         "questionnaires": by_questionnaire(rows),
+        "age_bands": by_age_band(age_rows),
         "channels": channels,
         "regions": by_region(channels),
         "cases": cases(submissions),
@@ -255,9 +316,10 @@ def csv_rows(summary: dict[str, Any], filters: dict[str, str]) -> list[list[Any]
     """The summary in long form for the CSV export: one number per row (see the dashboard page).
 
     Sections: ``filter`` (what was asked), ``total``, ``day`` or ``week``, ``questionnaire``,
-    ``channel``, ``region`` (measures total, mild, moderate, severe, crisis) and ``cases`` (key
-    "all" for the totals and waits, then one row per case status; only "<5" for 1 to 4 cases,
-    with the default STATISTICS_FEWEST_CASES).
+    ``age_band`` (key the age band or "none", per questionnaire; only "<5" as the total of a
+    row of 1 to 4 submissions, with the default STATISTICS_FEWEST_CASES), ``channel``,
+    ``region`` (measures total, mild, moderate, severe, crisis) and ``cases`` (key "all" for the
+    totals and waits, then one row per case status; only "<5" for 1 to 4 cases).
     """
     measures = ("total", *TIERS, "crisis")
     rows: list[list[Any]] = [CSV_HEADER]
@@ -269,6 +331,13 @@ def csv_rows(summary: dict[str, Any], filters: dict[str, str]) -> list[list[Any]
     for row in summary["questionnaires"]:
         slug = row["questionnaire"]
         rows += [["questionnaire", slug, slug, m, row[m]] for m in measures]
+    fewer = f"<{settings.STATISTICS_FEWEST_CASES}"
+    for row in summary["age_bands"]:
+        key, slug = row["age_band"], row["questionnaire"]
+        if row["suppressed"]:
+            rows.append(["age_band", key, slug, "total", fewer])
+        else:
+            rows += [["age_band", key, slug, m, row[m]] for m in measures]
     for row in summary["channels"]:
         rows += [["channel", row["code"], "", m, row[m]] for m in measures]
     for row in summary["regions"]:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("r/<token:token>/", views.result, name="result"),
     path("r/<token:token>/callback/", views.result_callback, name="result-callback"),
     path("text-size/", views.text_size, name="text-size"),
+    path("age/", views.choose_age_band, name="age-band"),
 ]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import Throttled
 
+from config.ages import AgeBand, age_band_or_none, is_minor
 from config.views import this_site
 from referrals.callbacks import callback_thanks, request_callback
 from referrals.forms import TOO_MANY_CALLBACKS, CallbackForm
@@ -25,6 +26,7 @@ from screening.models import (
     Submission,
     active_channel,
     start_here_first,
+    suggested_for_age,
 )
 from screening.recommendations import crisis_help, crisis_hotlines
 from screening.throttling import SubmissionRateThrottle
@@ -32,14 +34,44 @@ from screening.throttling import SubmissionRateThrottle
 CHANNEL_COOKIE = "channel"
 CHANNEL_COOKIE_AGE = 24 * 60 * 60  # one visit, generously
 LARGE_TEXT_COOKIE = "large_text"
+AGE_BAND_COOKIE = "age_band"
+# One visit, as the channel: a family's one phone passes from grandmother to grandson.
+AGE_BAND_COOKIE_AGE = 24 * 60 * 60
+
+
+def visit_age_band(request) -> AgeBand | None:
+    """The age band given on the home page during this visit; None: none given."""
+    return age_band_or_none(request.COOKIES.get(AGE_BAND_COOKIE))
 
 
 def home(request) -> HttpResponse:
+    age_band = visit_age_band(request)
+    questionnaires = start_here_first(Questionnaire.objects.with_current_version())
     return render(
         request,
         "screening/home.html",
-        {"questionnaires": start_here_first(Questionnaire.objects.with_current_version())},
+        {
+            "questionnaires": suggested_for_age(questionnaires, age_band),
+            "age_band": age_band or "",
+            "age_bands": AgeBand.choices,
+        },
     )
+
+
+@require_POST
+def choose_age_band(request) -> HttpResponse:
+    """The home page's optional age band, remembered for the visit; "" (rather not say) or an
+    unknown value forgets it. A plain form, so it works without JavaScript."""
+    response = redirect(f"{reverse('home')}#tests")
+    chosen = age_band_or_none(request.POST.get("age_band"))
+    if chosen is None:
+        response.delete_cookie(AGE_BAND_COOKIE)
+    else:
+        response.set_cookie(
+            AGE_BAND_COOKIE, chosen.value, max_age=AGE_BAND_COOKIE_AGE, httponly=True,
+            samesite="Lax", secure=not settings.DEBUG and request.is_secure(),
+        )  # fmt: skip
+    return response
 
 
 def channel_landing(request, code: str) -> HttpResponse:
@@ -112,7 +144,7 @@ def form_answers(
     answers: dict[str, object] = {}
     repeated: set[str] = set()
     for key, values in post.lists():
-        if key in ("csrfmiddlewaretoken", "version"):
+        if key in ("csrfmiddlewaretoken", "version", "age_band"):
             continue
         # ASCII digits only: "²" or "--1" are not whole numbers and must not crash int().
         if key not in text_codes:
@@ -149,9 +181,16 @@ def take_sheet(
     throttle = SubmissionRateThrottle()
     if not throttle.allow_request(request, None):
         return Refused(429, version, {}, version.shows_crisis(answers), throttle.wait())
+    # The hidden field carries the band given on the home page; a value that is none is no
+    # reason to refuse someone's answers: it is taken as no age given.
+    age_band = age_band_or_none(request.POST.get("age_band")) or ""
     try:
         submission = Submission.create_from_answers(
-            version=version, answers=answers, language=get_language(), channel=channel
+            version=version,
+            answers=answers,
+            language=get_language(),
+            channel=channel,
+            age_band=age_band,
         )
     except scoring.InvalidAnswers as invalid:
         errors = invalid.errors | {code: "repeated" for code in repeated}
@@ -212,10 +251,12 @@ def questionnaire(request, slug: str) -> HttpResponse:
     # Where the language and text-size buttons come back to; a crisis keeps its help there, a
     # calm sheet sent from ?help=1 does not.
     back = request.path if request.method == "POST" else request.get_full_path()
+    minor = is_minor(visit_age_band(request))
     if show_help:
-        crisis = crisis_help(channel)
+        crisis = crisis_help(channel, minor=minor)
         back = f"{request.path}?{CRISIS_HELP}=1"
     context = sheet_context(version, answers, errors) | {
+        "age_band": visit_age_band(request),
         "crisis": crisis,
         "toggles_back": back,
         # Too many sheets from this address: the hotlines, whatever the answers.
@@ -224,7 +265,7 @@ def questionnaire(request, slug: str) -> HttpResponse:
         "hotlines": crisis["hotlines"] if crisis else [],
     }
     if status == 429 and not crisis:
-        context["hotlines"] = crisis_hotlines(channel)
+        context["hotlines"] = crisis_hotlines(channel, minor=minor)
     response = render(request, "screening/questionnaire.html", context, status=status)
     if refused is not None and refused.retry_after is not None:
         response["Retry-After"] = str(math.ceil(refused.retry_after))
@@ -265,7 +306,7 @@ def result_callback(request, token: str) -> HttpResponse:
         # A refused form's page has this address: reloading it, or the language and text-size
         # buttons coming back to it, must lead to the result and its hotlines, not a blank 405.
         return redirect(f"{submission.result_path()}#callback")
-    form = CallbackForm(request.POST)
+    form = CallbackForm(request.POST, submission=submission)
     if not form.is_valid():
         errors, status = {field: messages[0] for field, messages in form.errors.items()}, 400
     else:
@@ -278,6 +319,7 @@ def result_callback(request, token: str) -> HttpResponse:
                     preferred_time=form.cleaned_data["preferred_time"],
                     note=form.cleaned_data["note"],
                     confirm_by_sms=form.cleaned_data["confirm_by_sms"],
+                    guardian_consent=form.cleaned_data["guardian_consent"],
                 )
                 limits.taken(created=created)
         except Throttled:

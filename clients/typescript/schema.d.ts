@@ -193,6 +193,14 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description * `under_14` - Under 14
+         *     * `14_17` - 14–17
+         *     * `18_59` - 18–59
+         *     * `60_plus` - 60 and over
+         * @enum {string}
+         */
+        AgeBandEnum: "under_14" | "14_17" | "18_59" | "60_plus";
         /** @description An article as a result lists it: short, always with a text summary. */
         Article: {
             slug: string;
@@ -238,6 +246,8 @@ export interface components {
             /** @description What the result means in plain words (never a diagnosis). In a crisis it speaks of getting help now instead of the score band's words. */
             meaning: string;
         };
+        /** @enum {unknown} */
+        BlankEnum: "";
         CallbackInputRequest: {
             /** @description Mainland China mobile (11 digits) or landline with area code. */
             phone: string;
@@ -252,6 +262,11 @@ export interface components {
              * @default false
              */
             confirm_by_sms: boolean;
+            /**
+             * @description Needed (JSON true) when the result's `age_band` is `under_14`: a parent or guardian is with the child and agrees to leaving the number (PIPL art. 31). Without it such a request is refused (400 naming `guardian_consent`, with the `hotlines`) and nothing is stored.
+             * @default false
+             */
+            guardian_consent: boolean;
         };
         CallbackResponse: {
             status: string;
@@ -295,6 +310,8 @@ export interface components {
              */
             region: string;
             national: boolean;
+            /** @description A line for young people under 18 (12355): listed only on their results, right after 12356. */
+            for_minors: boolean;
             /** Format: date */
             last_verified: string;
         };
@@ -337,6 +354,8 @@ export interface components {
          * @enum {string}
          */
         LocalServiceKindEnum: "mental_health_centre" | "hospital_clinic" | "village_doctor";
+        /** @enum {unknown} */
+        NullEnum: null;
         Option: {
             /**
              * Score value
@@ -413,6 +432,10 @@ export interface components {
             summary: string;
             version: number;
             question_count: number;
+            /** @description The youngest age the questionnaire is made for (GDS-15: 60); null: no lower limit. Use it to suggest, never to hide: anyone may take any questionnaire. */
+            min_age: number | null;
+            /** @description The oldest age the questionnaire is made for (PHQ-A: 17); null: no limit. */
+            max_age: number | null;
         };
         QuestionnaireRef: {
             slug: string;
@@ -439,6 +462,8 @@ export interface components {
             local_services: components["schemas"]["LocalService"][];
             /** @description POST `{"phone": "...", "consent": true}` here to ask the crisis team to call. */
             readonly callback_url: string;
+            /** @description True when the person is under 14: offer the call-back only with a parent's or guardian's consent (`guardian_consent: true`), and first tell them to talk to a parent, a teacher or the village doctor. The hotlines need no consent. */
+            guardian_consent_needed: boolean;
             /** @description Articles an editor marked as suiting severe results (such as what a call to 12356 is like); often empty. Show them last, below the hotlines and the call-back. */
             items: components["schemas"]["ArticleItem"][];
         };
@@ -531,6 +556,15 @@ export interface components {
             /** @description Code of the poster or QR code the person came from; null without one. */
             readonly channel: string | null;
             /**
+             * @description The age band given with the answers; empty when none was.
+             *
+             *     * `under_14` - Under 14
+             *     * `14_17` - 14–17
+             *     * `18_59` - 18–59
+             *     * `60_plus` - 60 and over
+             */
+            age_band: components["schemas"]["AgeBandEnum"] | components["schemas"]["BlankEnum"];
+            /**
              * Submitted
              * Format: date-time
              */
@@ -545,6 +579,15 @@ export interface components {
             channel?: string | null;
             /** @description The `version` of the questionnaire the person was shown (from its detail). Send it: if a newer version goes live while they answer, they are still scored against the questions they saw. Without it (or null), the current version scores the answers. */
             version?: number | null;
+            /**
+             * @description The age band the person chose, if they chose one (never require it): `under_14`, `14_17`, `18_59` or `60_plus`; empty or null for none. Under 18 the result also lists the youth line 12355; under 14 a call-back needs `guardian_consent`.
+             *
+             *     * `under_14` - Under 14
+             *     * `14_17` - 14–17
+             *     * `18_59` - 18–59
+             *     * `60_plus` - 60 and over
+             */
+            age_band?: (components["schemas"]["AgeBandEnum"] | components["schemas"]["BlankEnum"] | components["schemas"]["NullEnum"]) | null;
         };
         /**
          * @description * `mild` - Mild: self-help information
@@ -1030,7 +1073,7 @@ export interface operations {
                     "application/json": components["schemas"]["CallbackResponse"];
                 };
             };
-            /** @description `{"consent": [...]}` or `{"phone": [...]}`. */
+            /** @description `{"consent": [...]}` or `{"phone": [...]}`; for a result whose `age_band` is `under_14`, `guardian_consent` without JSON true is refused too, with the result's `hotlines`: nothing is stored. */
             400: {
                 headers: {
                     [name: string]: unknown;

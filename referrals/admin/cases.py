@@ -105,6 +105,7 @@ class ReferralCaseAdmin(CaseSubmissionFields, admin.ModelAdmin):
         "status",
         "assignee",
         "consent_at",
+        "guardian_consent",
         "preferred_time",
         "note_marked",
         "crisis_language",

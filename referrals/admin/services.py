@@ -48,10 +48,11 @@ class HotlineAdmin(TranslationAdmin):
         "region_code",
         "priority",
         "open_24h",
+        "for_minors",
         "active",
         "last_verified",
     ]
-    list_filter = ["kind", "active", "open_24h", UnknownRegionFilter]
+    list_filter = ["kind", "active", "open_24h", "for_minors", UnknownRegionFilter]
     search_fields = ["name", "number", "region"]
     ordering = ["region", "priority"]
 

@@ -16,6 +16,7 @@ from referrals.models.hotlines import (
     built_in_national_line,
     national_line_first,
     with_national_line,
+    youth_lines_after_national,
 )
 from referrals.models.phone_views import PhoneView
 from referrals.models.roster import DutyException, DutyShift, Weekday, on_duty
@@ -39,4 +40,5 @@ __all__ = [
     "queue_order",
     "Weekday",
     "with_national_line",
+    "youth_lines_after_national",
 ]

@@ -74,6 +74,15 @@ class ReferralCase(models.Model):
     # Stored only with explicit consent; shown only to the crisis team; never logged or echoed.
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
     consent_at = models.DateTimeField(_("consent given"))
+    guardian_consent = models.BooleanField(
+        _("guardian's consent"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "The person said they are under 14 and ticked that a parent or guardian is with "
+            "them and agrees to leaving the number (PIPL art. 31)."
+        ),
+    )
     preferred_time = models.CharField(_("preferred time"), max_length=100, blank=True)
     note = models.TextField(_("note from the person"), blank=True, max_length=500)
     crisis_language = models.BooleanField(

@@ -27,15 +27,16 @@ class HotlineQuerySet(models.QuerySet):
     def active(self) -> "HotlineQuerySet":
         return self.filter(active=True)
 
-    def serving(self, region: str = "") -> "HotlineQuerySet":
+    def serving(self, region: str = "", *, minor: bool = False) -> "HotlineQuerySet":
         """Active lines serving ``region``: the most local first, then national ones by priority.
 
         Lines for immediate danger (110, 120) come last: they are in the safety message already.
+        Lines for young people (12355) only when ``minor``: someone under 18 is asking.
         """
         prefixes = region_prefixes(region)
+        lines = self.active() if minor else self.active().filter(for_minors=False)
         return (
-            self.active()
-            .filter(Q(region="") | Q(region__in=prefixes))
+            lines.filter(Q(region="") | Q(region__in=prefixes))
             .annotate(
                 locality=Length("region"),
                 emergency_last=Case(
@@ -67,6 +68,19 @@ def with_national_line(hotlines: list["Hotline"]) -> list["Hotline"]:
         return list(hotlines)
     local = [h for h in hotlines if not h.is_national]
     return [*local, built_in_national_line(), *(h for h in hotlines if h.is_national)]
+
+
+def youth_lines_after_national(hotlines: list["Hotline"]) -> list["Hotline"]:
+    """The same lines with those for young people (12355) right after 12356, which stays
+    ahead of them: a young person sees the youth line beside the national one."""
+    youth = [h for h in hotlines if h.for_minors]
+    if not youth:
+        return list(hotlines)
+    rest = [h for h in hotlines if not h.for_minors]
+    lead = next((i for i, h in enumerate(rest) if h.is_national_line), None)
+    if lead is None:
+        return [*rest, *youth]
+    return [*rest[: lead + 1], *youth, *rest[lead + 1 :]]
 
 
 def built_in_national_line() -> "Hotline":
@@ -110,6 +124,15 @@ class Hotline(models.Model):
         _("priority"), default=100, help_text=_("Lower comes first among lines of the same area.")
     )
     active = models.BooleanField(_("active"), default=True)
+    for_minors = models.BooleanField(
+        _("for young people"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "A line for young people under 18 (such as 12355): shown only on the results of "
+            "those who said they are under 18, right after 12356."
+        ),
+    )
     last_verified = models.DateField(_("last verified"))
     # The edit stamp admin forms check (config.forms); a database default too, for rows the
     # version still running during a deploy inserts.

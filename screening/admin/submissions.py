@@ -20,10 +20,11 @@ class SubmissionAdmin(admin.ModelAdmin):
         "total_score",
         "tier",
         "crisis",
+        "age_band",
         "channel",
         "created_at",
     ]
-    list_filter = ["tier", "crisis", "version__questionnaire", "channel"]
+    list_filter = ["tier", "crisis", "age_band", "version__questionnaire", "channel"]
     date_hierarchy = "created_at"
     list_select_related = ["version__questionnaire", "channel"]
     exclude = ["token"]
@@ -39,6 +40,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         "triggered_rules",
         "language",
         "channel",
+        "age_band",
         "created_at",
     ]
 

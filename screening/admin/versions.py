@@ -193,7 +193,15 @@ class OptionInline(PublishedReadOnly, TranslationTabularInline):
 @admin.register(Questionnaire)
 class QuestionnaireAdmin(TranslationAdmin):
     form = UnchangedSinceOpenedForm
-    list_display = ["title", "plain_title", "slug", "position", "start_here"]
+    list_display = [
+        "title",
+        "plain_title",
+        "slug",
+        "position",
+        "start_here",
+        "min_age",
+        "max_age",
+    ]
     readonly_fields = ["updated_at"]
 
     def get_readonly_fields(self, request, obj=None) -> list[str]:

@@ -8,13 +8,20 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.ages import needs_guardian_consent
 from config.api import NOT_JSON, THROTTLED, TOO_LARGE
+from referrals.api_examples import HOTLINE_12355, HOTLINE_12356, HOTLINE_HOPE24
 from referrals.callbacks import callback_thanks, normalise_phone, request_callback
-from referrals.forms import NOT_A_PHONE
-from referrals.serializers import CallbackInputSerializer, CallbackResponseSerializer
+from referrals.forms import GUARDIAN_CONSENT_NEEDED, NOT_A_PHONE
+from referrals.serializers import (
+    CallbackInputSerializer,
+    CallbackResponseSerializer,
+    HotlineSerializer,
+)
 from referrals.throttling import CallbackLimits
 from screening.api_examples import CALLBACK_RESPONSE
 from screening.api_views.submissions import NOT_FOUND, result_or_404
+from screening.recommendations import hotlines_for
 
 
 class CallbackCreate(APIView):
@@ -38,7 +45,9 @@ class CallbackCreate(APIView):
             ),
             400: OpenApiResponse(
                 OpenApiTypes.OBJECT,
-                description='`{"consent": [...]}` or `{"phone": [...]}`.',
+                description='`{"consent": [...]}` or `{"phone": [...]}`; for a result whose '
+                "`age_band` is `under_14`, `guardian_consent` without JSON true is refused too, "
+                "with the result's `hotlines`: nothing is stored.",
                 examples=[
                     OpenApiExample(
                         "No consent, bad number",
@@ -46,7 +55,14 @@ class CallbackCreate(APIView):
                             "consent": ["We can only call you back if you agree (consent: true)."],
                             "phone": ["Please give a mainland China mobile or landline number."],
                         },
-                    )
+                    ),
+                    OpenApiExample(
+                        "Under 14, without a guardian's consent",
+                        value={
+                            "guardian_consent": [str(GUARDIAN_CONSENT_NEEDED)],
+                            "hotlines": [HOTLINE_12356, HOTLINE_12355, HOTLINE_HOPE24],
+                        },
+                    ),
                 ],
             ),
             404: NOT_FOUND,
@@ -79,6 +95,15 @@ class CallbackCreate(APIView):
         phone = normalise_phone(form.validated_data["phone"])
         if phone is None:
             errors["phone"] = [NOT_A_PHONE]
+        # Under 14: a parent's or guardian's consent too, JSON true only (PIPL art. 31).
+        if (
+            needs_guardian_consent(submission.age_band)
+            and request.data.get("guardian_consent") is not True
+        ):
+            errors["guardian_consent"] = [GUARDIAN_CONSENT_NEEDED]
+            # Hotlines never need consent: the refusal carries them.
+            lines = HotlineSerializer.represent(hotlines_for(submission), {"request": request})
+            return Response(errors | {"hotlines": lines}, status=status.HTTP_400_BAD_REQUEST)
         if errors:
             raise ValidationError(errors)
         with CallbackLimits(request, token) as limits:
@@ -89,6 +114,7 @@ class CallbackCreate(APIView):
                 note=form.validated_data["note"],
                 # A consent: JSON true only, as for `consent`.
                 confirm_by_sms=request.data.get("confirm_by_sms") is True,
+                guardian_consent=request.data.get("guardian_consent") is True,
             )
             limits.taken(created=created)
         body = {

@@ -12,6 +12,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.ages import is_minor
 from config.api import NOT_JSON, THROTTLED, TOO_LARGE, Anonymous, error_response
 from referrals.serializers import HotlineSerializer
 from screening import scoring
@@ -127,34 +128,45 @@ class SubmissionCreate(Anonymous, APIView):
                 form.errors,
                 crisis=version.shows_crisis(data.get("answers")),
                 channel=active_channel(code) if code else None,
+                minor=is_minor(data.get("age_band")),
             )
         channel_code = form.validated_data.get("channel")
         # An unknown or retired poster code must never stop someone from getting their result.
         channel = active_channel(channel_code) if channel_code else None
         answers = form.validated_data["answers"]
+        age_band = form.validated_data.get("age_band") or ""
+        minor = is_minor(age_band)
         shown = form.validated_data.get("version")
         try:
             version = QuestionnaireVersion.objects.answered(version, shown)
         except QuestionnaireVersion.DoesNotExist:
             message = str(UNKNOWN_VERSION)
             crisis = version.shows_crisis(answers)
-            return self.refused({"version": [message]}, crisis=crisis, channel=channel)
+            return self.refused({"version": [message]}, crisis=crisis, channel=channel, minor=minor)
         try:
             submission = Submission.create_from_answers(
-                version=version, answers=answers, language=get_language(), channel=channel
+                version=version,
+                answers=answers,
+                language=get_language(),
+                channel=channel,
+                age_band=age_band,
             )
         except scoring.InvalidAnswers as invalid:
             errors = {key: [str(ANSWER_ERRORS[code])] for key, code in invalid.errors.items()}
-            return self.refused({"answers": errors}, crisis=invalid.crisis, channel=channel)
+            return self.refused(
+                {"answers": errors}, crisis=invalid.crisis, channel=channel, minor=minor
+            )
         body = write_result_body(submission, request)
         return result_response(request, body, status.HTTP_201_CREATED)
 
-    def refused(self, errors, *, crisis: bool, channel: Channel | None = None) -> Response:
+    def refused(
+        self, errors, *, crisis: bool, channel: Channel | None = None, minor: bool = False
+    ) -> Response:
         """A 400 naming the fields; nothing is stored. When the answers that were given show a
         crisis, the help comes with the errors, as it would with the result."""
         if not crisis:
             raise ValidationError(errors)
-        help = crisis_help(channel)
+        help = crisis_help(channel, minor=minor)
         body = {
             **errors,
             "crisis": True,

@@ -3,7 +3,12 @@ version is made of, channels, and submissions."""
 
 from screening.models.channels import Channel, active_channel
 from screening.models.parts import ItemRule, Option, Question, ScoreBand, VersionPart
-from screening.models.questionnaires import Questionnaire, in_site_language, start_here_first
+from screening.models.questionnaires import (
+    Questionnaire,
+    in_site_language,
+    start_here_first,
+    suggested_for_age,
+)
 from screening.models.submissions import Submission, new_token
 from screening.models.tiers import NEXT_STEPS, STEP_NAMES, Tier
 from screening.models.versions import (
@@ -39,4 +44,5 @@ __all__ = [
     "new_token",
     "next_version_number",
     "start_here_first",
+    "suggested_for_age",
 ]

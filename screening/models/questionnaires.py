@@ -4,10 +4,14 @@ clinicians name them; their versions are in ``screening.models.versions``."""
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from config.ages import AGE_RANGES, AgeBand
 
 if TYPE_CHECKING:
     from screening.models.versions import QuestionnaireVersion
@@ -55,6 +59,20 @@ class QuestionnaireQuerySet(models.QuerySet):
             .annotate(question_count=Subquery(question_count[:1]))
         )
 
+    def suited_to(self, age_band: str) -> "QuestionnaireQuerySet":
+        """Questionnaires whose ages (``min_age``, ``max_age``) meet ``age_band``'s: those
+        without an age limit suit every band."""
+        youngest, oldest = AGE_RANGES[AgeBand(age_band)]
+        suited = Q(max_age__isnull=True) | Q(max_age__gte=youngest)
+        if oldest is not None:
+            suited &= Q(min_age__isnull=True) | Q(min_age__lte=oldest)
+        return self.filter(suited)
+
+    def made_for(self, age_band: str) -> "QuestionnaireQuerySet":
+        """The questionnaires suited to ``age_band`` that were made for an age group (have an
+        age limit): the ones suggested for that age."""
+        return self.suited_to(age_band).filter(Q(min_age__isnull=False) | Q(max_age__isnull=False))
+
 
 def start_here_first(questionnaires) -> list["Questionnaire"]:
     """The questionnaires with the one to start with first, marked ``is_start``: the one marked
@@ -66,6 +84,18 @@ def start_here_first(questionnaires) -> list["Questionnaire"]:
     for questionnaire in questionnaires:
         questionnaire.is_start = questionnaire is start
     return sorted(questionnaires, key=lambda q: not q.is_start)
+
+
+def suggested_for_age(questionnaires, age_band: str | None) -> list["Questionnaire"]:
+    """The questionnaires (already in ``start_here_first`` order) with those made for
+    ``age_band`` first, marked ``is_suggested``, then those suited to it, then the rest: none
+    is left out, and without an age band the order is unchanged."""
+    questionnaires = list(questionnaires)
+    for questionnaire in questionnaires:
+        questionnaire.is_suggested = bool(age_band) and questionnaire.is_made_for(age_band)
+    if not age_band:
+        return questionnaires
+    return sorted(questionnaires, key=lambda q: (not q.is_suggested, not q.suits(age_band)))
 
 
 class Questionnaire(models.Model):
@@ -116,6 +146,25 @@ class Questionnaire(models.Model):
         help_text=_("Where the questions and their translation come from."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # Eligibility by age only orders the home page: nothing is hidden from anyone.
+    min_age = models.PositiveSmallIntegerField(
+        _("youngest age"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(120)],
+        help_text=_(
+            "The youngest age the questionnaire is made for (GDS-15: 60; PHQ-A: 11). Empty: no "
+            "lower limit. Someone who gives an age band it suits sees it suggested first; "
+            "everyone still sees every questionnaire."
+        ),
+    )
+    max_age = models.PositiveSmallIntegerField(
+        _("oldest age"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(120)],
+        help_text=_("The oldest age the questionnaire is made for (PHQ-A: 17). Empty: no limit."),
+    )
     loinc_panel = models.CharField(
         _("LOINC panel code"), max_length=20, blank=True, help_text=_("PHQ-9: 44249-1.")
     )
@@ -145,10 +194,31 @@ class Questionnaire(models.Model):
         forget_live_states()
         transaction.on_commit(forget_live_states)
 
+    def clean(self) -> None:
+        if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
+            raise ValidationError(
+                {"max_age": _("The oldest age must not be below the youngest age.")}
+            )
+
     @property
     def plain_name(self) -> str:
         """The name villagers choose by: the plain one, or the title where none was written."""
         return self.plain_title or self.title
+
+    @property
+    def has_age_limit(self) -> bool:
+        return self.min_age is not None or self.max_age is not None
+
+    def suits(self, age_band: str) -> bool:
+        """Whether this questionnaire's ages meet ``age_band``'s (as ``suited_to``)."""
+        youngest, oldest = AGE_RANGES[AgeBand(age_band)]
+        if self.max_age is not None and self.max_age < youngest:
+            return False
+        return not (self.min_age is not None and oldest is not None and self.min_age > oldest)
+
+    def is_made_for(self, age_band: str) -> bool:
+        """Suited to ``age_band`` and made for an age group: suggested for that age."""
+        return self.has_age_limit and self.suits(age_band)
 
     def current_version(self) -> "QuestionnaireVersion | None":
         """The newest published version: the one new submissions answer."""

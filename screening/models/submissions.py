@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.ages import AgeBand, age_group_of
 from config.caching import forget_recent_reads
 from screening import scoring
 from screening.models.channels import Channel
@@ -30,19 +31,31 @@ class SubmissionQuerySet(models.QuerySet):
 # page every villager opens (see Submission.objects.kind_of).
 KIND_OF_SQL = """
     SELECT s.token, s.total_score, s.version_id, s.band_id, s.tier, s.crisis,
-        s.triggered_rules, s.answers, c.region
+        s.age_band, s.triggered_rules, s.answers, c.region
     FROM screening_submission s LEFT JOIN screening_channel c ON c.id = s.channel_id
     WHERE s.token = %s
 """
 
 
-def result_kind_of(version_id, band_id, tier, crisis, triggered_rules, answers, region) -> tuple:
-    """(version id, band id, tier, crisis, crisis language fired, wrote something, region): what
-    a result shows alike with every other of its kind. Whether the person wrote something (the
-    page offers to print it), never what."""
+def result_kind_of(
+    version_id, band_id, tier, crisis, age_band, triggered_rules, answers, region
+) -> tuple:
+    """(version id, band id, tier, crisis, age group, crisis language fired, wrote something,
+    region): what a result shows alike with every other of its kind. Whether the person wrote
+    something (the page offers to print it), never what; of the age band, only the group that
+    changes what is shown (``config.ages.AgeGroup``: the youth line, a guardian's consent)."""
     language_fired = scoring.CRISIS_LANGUAGE_RULE in triggered_rules
     wrote = any(isinstance(value, str) and value for value in answers.values())
-    return (version_id, band_id, tier, bool(crisis), language_fired, wrote, region or "")
+    return (
+        version_id,
+        band_id,
+        tier,
+        bool(crisis),
+        age_group_of(age_band),
+        language_fired,
+        wrote,
+        region or "",
+    )
 
 
 class SubmissionManager(models.Manager.from_queryset(SubmissionQuerySet)):
@@ -87,6 +100,15 @@ class Submission(models.Model):
         related_name="submissions",
         verbose_name=_("channel"),
     )
+    # Optional, as the person gave it; not personal on its own, so kept as long as the row.
+    age_band = models.CharField(
+        _("age band"),
+        max_length=8,
+        choices=AgeBand.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
     created_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
 
     objects = SubmissionManager()
@@ -115,10 +137,16 @@ class Submission(models.Model):
             self.band_id,
             self.tier,
             self.crisis,
+            self.age_band,
             self.triggered_rules,
             self.answers,
             region,
         )
+
+    @property
+    def age_group(self) -> str:
+        """What the age band changes on the result (``config.ages.AgeGroup``)."""
+        return age_group_of(self.age_band)
 
     @property
     def choice_answers(self) -> dict[str, int]:
@@ -143,11 +171,14 @@ class Submission(models.Model):
         answers,
         language: str,
         channel: Channel | None = None,
+        age_band: str = "",
     ) -> "Submission":
-        """Score ``answers`` against ``version`` and store the result (raises InvalidAnswers)."""
+        """Score ``answers`` against ``version`` and store the result (raises InvalidAnswers).
+        ``age_band``: an ``AgeBand`` value the person gave, or "" for none."""
         submission = cls.scored(
             version=version, result=version.score(answers), language=language, channel=channel
         )
+        submission.age_band = age_band or ""
         try:
             submission.save(force_insert=True)
         except IntegrityError:

@@ -20,6 +20,8 @@ def test_list_gives_published_questionnaires_with_version_and_size(api, question
             "summary": "9个问题，约3分钟，看看最近两周的情绪和睡眠等情况。",
             "version": 1,
             "question_count": 11,
+            "min_age": None,
+            "max_age": None,
         },
         {
             "slug": "gad-7",
@@ -29,6 +31,8 @@ def test_list_gives_published_questionnaires_with_version_and_size(api, question
             "summary": "7个问题，约2分钟，看看最近两周的紧张和担忧情况。",
             "version": 1,
             "question_count": 8,
+            "min_age": None,
+            "max_age": None,
         },
     ]
 

@@ -83,9 +83,10 @@ class Command(BaseCommand):
                 notes.delete()
                 for note in numbered:
                     CaseNote.objects.filter(pk=note.pk).update(text=redact(note.text))
-                # Keep the scores for statistics; drop item answers, the rules they fired and
-                # the link to the result, and keep only the day: the minute, with the poster,
-                # would still point at one person (and their case).
+                # Keep the scores and the age band for statistics (one band of four says nothing
+                # of whom on its own); drop item answers, the rules they fired and the link to
+                # the result, and keep only the day: the minute, with the poster, would still
+                # point at one person (and their case).
                 for pk, created_at in list(submissions.values_list("pk", "created_at")):
                     day = timezone.localtime(created_at, CHINA_TIME).replace(
                         hour=0, minute=0, second=0, microsecond=0
