@@ -188,23 +188,19 @@ def question_blocks(questions: list[Question]) -> list[dict]:
             continue
         options = list(question.options.all())
         row = {"number": number, "question": question, "options": options}
-        if question.is_yes_no:
-            kind, choices = "yes_no", None
-        else:
-            kind, choices = "grid", [(o.value, o.label) for o in options]
         last = blocks[-1] if blocks else None
-        if last and last["kind"] in (kind, "list") and last["choices"] == choices:
-            last["kind"] = kind
-            last["rows"].append(row)
+        if question.is_yes_no:
+            if last and last["kind"] == "yes_no":
+                last["rows"].append(row)
+            else:
+                blocks.append({"kind": "yes_no", "rows": [row]})
             continue
-        blocks.append(
-            {
-                "kind": kind if kind == "yes_no" else "list",
-                "choices": choices,
-                "options": options,
-                "rows": [row],
-            }
-        )
+        choices = [(o.value, o.label) for o in options]
+        if last and last["kind"] != "yes_no" and last["choices"] == choices:
+            last["kind"] = "grid"  # more than one question with these options: one table
+            last["rows"].append(row)
+        else:
+            blocks.append({"kind": "list", "choices": choices, "options": options, "rows": [row]})
     return blocks
 
 
