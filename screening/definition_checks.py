@@ -18,8 +18,8 @@ def definition_problems(definition: Definition) -> list[str]:
     """Everything that stops a definition from being published, as plain sentences.
 
     Bands must cover 0..max score with no gap and no overlap; every question needs options with
-    unique values; codes must be unique; rules must point at a question and a value that some
-    answers reach and others do not.
+    unique values (a yes-or-no question exactly two); codes must be unique; rules must point at
+    a question and a value that some answers reach and others do not.
     """
     problems: list[str] = []
     if not definition.questions:
@@ -36,6 +36,13 @@ def definition_problems(definition: Definition) -> list[str]:
             problems.append(_("Question “{code}” has repeated option values.").format(code=q.code))
         elif min(q.values) < 0:
             problems.append(_("Question “{code}” has a negative option value.").format(code=q.code))
+        if q.is_yes_no and len(q.values) != 2:
+            problems.append(
+                _(
+                    "Yes-or-no question “{code}” needs exactly two options, “yes” first and "
+                    "“no” second; it has {count}."
+                ).format(code=q.code, count=len(q.values))
+            )
 
     band_codes = [b.code for b in definition.bands]
     for code in sorted({c for c in band_codes if band_codes.count(c) > 1}):

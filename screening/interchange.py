@@ -37,6 +37,8 @@ FREQUENCY_ANSWERS = {
     (2, "More than half the days"): "LA6570-1",
     (3, "Nearly every day"): "LA6571-9",
 }
+# LOINC's answers of a yes-or-no question (answer list LL361-7), in its options' order.
+YES_NO_ANSWERS = (("LA33-6", "Yes"), ("LA32-8", "No"))
 
 
 def _texts(obj, field: str) -> dict[str, str]:
@@ -280,17 +282,18 @@ def _holds_nul(value) -> bool:
     return False
 
 
-def _answer_coding(option: Option, *, loinc: bool) -> dict:
-    """The option as a Coding: its LOINC answer where one is known, else its score as the code.
+def _answer_coding(option: Option, loinc_answer: tuple[str, str] | None) -> dict:
+    """The option as a Coding: its LOINC answer (code, display) where one is known, else its
+    score as the code.
 
     A LOINC code carries LOINC's own English display; the label in the active language, if it
     differs, goes in the standard translation extension.
     """
-    code = FREQUENCY_ANSWERS.get((option.value, option.label_en)) if loinc else None
-    if code is None:
+    if loinc_answer is None:
         return {"code": str(option.value), "display": option.label}
-    coding = {"system": LOINC, "code": code, "display": option.label_en}
-    if option.label != option.label_en:
+    code, display = loinc_answer
+    coding = {"system": LOINC, "code": code, "display": display}
+    if option.label != display:
         language = translation.get_language() or settings.LANGUAGE_CODE
         coding["_display"] = {
             "extension": [
@@ -304,6 +307,19 @@ def _answer_coding(option: Option, *, loinc: bool) -> dict:
             ]
         }
     return coding
+
+
+def _loinc_answers(question: Question, *, frequency: bool) -> list[tuple[str, str] | None]:
+    """The LOINC answer of each of the question's options, None where there is none: "Yes" and
+    "No" for a yes-or-no question, the PHQ-9 and GAD-7 frequencies (``frequency``) by score and
+    English label."""
+    options = list(question.options.all())
+    if question.is_yes_no and len(options) == 2:
+        return list(YES_NO_ANSWERS)
+    if not frequency:
+        return [None] * len(options)
+    found = ((FREQUENCY_ANSWERS.get((o.value, o.label_en)), o.label_en) for o in options)
+    return [(code, display) if code else None for code, display in found]
 
 
 def fhir_questionnaire(version: QuestionnaireVersion, base_url: str) -> dict:
@@ -324,6 +340,11 @@ def fhir_questionnaire(version: QuestionnaireVersion, base_url: str) -> dict:
                 }
             )
             continue
+        # A yes-or-no question too is a choice, not a FHIR boolean: a boolean item has no
+        # answerOption to carry an itemWeight, and which answer scores differs from question to
+        # question (GDS-15 item 1 scores "no", item 2 "yes"). Its options are coded with
+        # LOINC's Yes and No, so that a reader still knows which is which.
+        answers = _loinc_answers(question, frequency=bool(q.loinc_panel or q.loinc_total))
         item = {
             "linkId": question.code,
             "text": question.text,
@@ -331,12 +352,10 @@ def fhir_questionnaire(version: QuestionnaireVersion, base_url: str) -> dict:
             "required": question.required,
             "answerOption": [
                 {
-                    "valueCoding": _answer_coding(
-                        option, loinc=bool(q.loinc_panel or q.loinc_total)
-                    ),
+                    "valueCoding": _answer_coding(option, answer),
                     "extension": [{"url": ITEM_WEIGHT, "valueDecimal": option.value}],
                 }
-                for option in question.options.all()
+                for option, answer in zip(question.options.all(), answers, strict=True)
             ],
         }
         if question.loinc_code:

@@ -67,20 +67,43 @@ def problems(version: QuestionnaireVersion) -> list[str]:
 def score_direction_problems(version: QuestionnaireVersion) -> list[str]:
     """Questions whose option scores run the wrong way: a reverse-scored item (EPDS item 3) must
     score highest on its first option, any other item on its last. A reversed item typed in the
-    usual order would quietly score someone's "never" as their worst answer."""
+    usual order would quietly score someone's "never" as their worst answer.
+
+    A yes-or-no question asks about a sign ("Do you often feel helpless?"), so "yes" (its first
+    option) scores more, and where it is reverse-scored (GDS-15 item 1, "Are you basically
+    satisfied with your life?") "no" does."""
     problems = []
     for question in version.questions.all():
         values = [option.value for option in question.options.all()]
         if len(values) < 2:
             continue
         steps = list(pairwise(values))
-        if question.reverse_scored and not all(a > b for a, b in steps):
+        falling = all(a > b for a, b in steps)
+        rising = all(a < b for a, b in steps)
+        if question.is_yes_no:
+            # Exactly two options is a check of its own (screening.definition_checks).
+            if len(values) != 2 or (rising if question.reverse_scored else falling):
+                continue
+            if question.reverse_scored:
+                message = _(
+                    "Question “{code}” is a reverse-scored yes-or-no question, so “no” (its "
+                    "second option) must score more than “yes”, but they score {values}: check "
+                    "the scores and the options' positions."
+                )
+            else:
+                message = _(
+                    "Question “{code}” is a yes-or-no question that is not reverse-scored, so "
+                    "“yes” (its first option) must score more than “no”, but they score "
+                    "{values}: check the scores and the options' positions, or mark the "
+                    "question reverse-scored."
+                )
+        elif question.reverse_scored and not falling:
             message = _(
                 "Question “{code}” is reverse-scored, so its scores must fall from the first "
                 "option to the last, but they run {values}: check that they are not the wrong "
                 "way round, and the options' positions."
             )
-        elif not question.reverse_scored and not all(a < b for a, b in steps):
+        elif not question.reverse_scored and not rising:
             message = _(
                 "Question “{code}” is not reverse-scored, so its scores must rise from the first "
                 "option to the last, but they run {values}: check the scores and the options' "

@@ -20,6 +20,8 @@ FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789"
 SEVERE = "severe"
 CHOICE = "choice"
 TEXT = "text"
+# Two options, "yes" first and "no" second, each with its score; scored as any choice.
+YES_NO = "yes_no"
 # Fired when a free-text answer holds crisis language (referrals.crisis_language): a crisis
 # whatever the score, as PHQ-9 item 9 above 0 is.
 CRISIS_LANGUAGE_RULE = crisis_language.RULE_CODE
@@ -34,13 +36,18 @@ class QuestionDef:
     required: bool = True
     # A self-harm question (PHQ-9 item 9): any answer above its lowest must be a crisis.
     safety: bool = False
-    # Free text: no options, no score; read for crisis language instead.
+    # Free text: no options, no score; read for crisis language instead. Yes/no: a choice of
+    # exactly two options.
     kind: str = CHOICE
     max_length: int | None = None
 
     @property
     def is_text(self) -> bool:
         return self.kind == TEXT
+
+    @property
+    def is_yes_no(self) -> bool:
+        return self.kind == YES_NO
 
 
 @dataclass(frozen=True)

@@ -51,13 +51,15 @@ class QuestionSerializer(serializers.ModelSerializer):
             "required": {"required": True},
             "kind": {
                 "required": True,
-                "help_text": "`choice`: answer with one option's `value`; `text`: answer with "
-                "the person's own words (a string of at most `max_length` characters, or "
-                "nothing), never scored.",
+                "help_text": "`choice`: answer with one option's `value`; `yes_no`: the same, "
+                "with exactly two options, “yes” first and “no” second (show them side by side; "
+                "which one scores is in their values); `text`: answer with the person's own "
+                "words (a string of at most `max_length` characters, or nothing), never scored.",
             },
             "max_length": {
                 "required": True,
-                "help_text": "Longest free-text answer in characters; null for a choice.",
+                "help_text": "Longest free-text answer in characters; null for a choice or a "
+                "yes-or-no question.",
             },
         }
 

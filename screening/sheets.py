@@ -8,13 +8,14 @@ the cache otherwise.
 """
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import segno
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import pgettext
 from weasyprint import HTML, Document
 
 from config.national import CHINA_TIME
@@ -43,13 +44,16 @@ def laid_out(html: str) -> Document:
     return HTML(string=html, url_fetcher=SheetFetcher()).render(font_config=font_configuration())
 
 
-def render_pdf(html: str, *, tighter: Callable[[], str] | None = None, pages: int = 1) -> bytes:
-    """The PDF of a sheet's HTML; when it runs over its ``pages`` and ``tighter`` gives the same
-    sheet set tighter, that one if it takes fewer pages (clinicians' texts, a county's many
-    hotlines and a busy week of sessions vary more than any fixed layout allows for)."""
+def render_pdf(html: str, *, tighter: Sequence[Callable[[], str]] = (), pages: int = 1) -> bytes:
+    """The PDF of a sheet's HTML; while it runs over its ``pages``, each of ``tighter`` (the
+    same sheet set tighter, then tighter still) in turn, kept if it takes fewer pages
+    (clinicians' texts, a county's many hotlines and a busy week of sessions vary more than any
+    fixed layout allows for)."""
     document = laid_out(html)
-    if tighter is not None and len(document.pages) > pages:
-        tight = laid_out(tighter())
+    for variant in tighter:
+        if len(document.pages) <= pages:
+            break
+        tight = laid_out(variant())
         if len(tight.pages) < len(document.pages):
             document = tight
     return document.write_pdf()
@@ -62,7 +66,7 @@ def cache_key(kind: str, name: str, language: str, html: str) -> str:
 
 
 def cached_pdf(
-    key: str, html: str, *, tighter: Callable[[], str] | None = None, pages: int = 1
+    key: str, html: str, *, tighter: Sequence[Callable[[], str]] = (), pages: int = 1
 ) -> bytes:
     pdf = cache.get(key)
     if pdf is None:
@@ -149,9 +153,11 @@ def result_sheet_pdf(submission: Submission, *, result_url: str, with_words: boo
     return cached_pdf(
         result_sheet_key(submission, html),
         html,
-        tighter=lambda: result_sheet_html(
-            submission, result_url=result_url, tight=True, with_words=with_words
-        ),
+        tighter=[
+            lambda: result_sheet_html(
+                submission, result_url=result_url, tight=True, with_words=with_words
+            )
+        ],
     )
 
 
@@ -165,76 +171,128 @@ def result_sheet_filename(submission: Submission) -> str:
     return f"{submission.version.questionnaire.slug}-result-{submission.short_token}.pdf"
 
 
-def question_grids(questions: list[Question]) -> list[dict]:
-    """Consecutive questions with the same answer options, so each run prints as one grid."""
-    grids: list[dict] = []
+def question_blocks(questions: list[Question]) -> list[dict]:
+    """The paper form's questions in blocks, each set as compactly as it reads well:
+
+    - ``grid``: consecutive choice questions with the same answer options, one table with the
+      options as its columns (PHQ-9 items 1–9);
+    - ``list``: a choice question with options of its own, its options in a row beneath it
+      (each EPDS item);
+    - ``yes_no``: consecutive yes-or-no questions, each on one line ("是 □  否 □"); their
+      scores are on the scoring key, as they differ from question to question (GDS-15).
+
+    Free-text questions are left out: they are written on lines of their own."""
+    blocks: list[dict] = []
     for number, question in enumerate(questions, 1):
         if question.is_text:
-            continue  # written on lines of its own (blank_questionnaire_html)
+            continue
         options = list(question.options.all())
+        row = {"number": number, "question": question, "options": options}
+        last = blocks[-1] if blocks else None
+        if question.is_yes_no:
+            if last and last["kind"] == "yes_no":
+                last["rows"].append(row)
+            else:
+                blocks.append({"kind": "yes_no", "rows": [row]})
+            continue
         choices = [(o.value, o.label) for o in options]
-        if grids and grids[-1]["choices"] == choices:
-            grids[-1]["rows"].append({"number": number, "question": question})
+        if last and last["kind"] != "yes_no" and last["choices"] == choices:
+            last["kind"] = "grid"  # more than one question with these options: one table
+            last["rows"].append(row)
         else:
-            grids.append(
-                {
-                    "choices": choices,
-                    "options": options,
-                    "rows": [{"number": number, "question": question}],
-                }
-            )
-    return grids
+            blocks.append({"kind": "list", "choices": choices, "options": options, "rows": [row]})
+    return blocks
+
+
+def yes_no_scores(questions: list[Question]) -> list[dict]:
+    """The scored yes-or-no questions grouped by what "yes" and "no" score, for the scoring key
+    ("Questions 1, 5, 7, 11, 13: “no” scores 1, “yes” 0")."""
+    groups: dict[tuple, dict] = {}
+    for number, question in enumerate(questions, 1):
+        options = list(question.options.all())
+        if not (question.is_yes_no and question.scored and len(options) == 2):
+            continue
+        yes, no = options
+        key = (yes.label, yes.value, no.label, no.value)
+        groups.setdefault(key, {"yes": yes, "no": no, "numbers": []})["numbers"].append(number)
+    return [group | {"numbers": number_list(group["numbers"])} for group in groups.values()]
+
+
+def number_list(numbers: list[int]) -> str:
+    """Question numbers as a list in the active language ("1、5、7" in Chinese)."""
+    return pgettext("a list of question numbers", ", ").join(map(str, numbers))
+
+
+def rule_answers(rule: ItemRule, question: Question | None) -> list[str]:
+    """The labels of the answers to a yes-or-no question that fire ``rule`` (their scores are
+    not printed on the form); empty for other questions, whose rule reads by score."""
+    if question is None or not question.is_yes_no:
+        return []
+    return [o.label for o in question.options.all() if o.value >= rule.min_value]
 
 
 def blank_questionnaire_html(
-    version: QuestionnaireVersion, *, form_url: str, tight: bool = False
+    version: QuestionnaireVersion, *, form_url: str, tight: bool = False, follow: bool = False
 ) -> str:
     """A paper form of ``version`` with tick boxes, then a scoring key page for the clinician;
-    ``tight``: set tighter, for a form that would not fit its page otherwise.
+    ``tight``: set tighter, for a form that would not fit its page otherwise; ``follow``: the
+    key follows the form on its second page instead of starting a page of its own, for a form
+    that takes more than one page even set tighter.
 
     In the active language; ``version`` should come from ``current_for`` (definition prefetched).
     """
     questions = list(version.questions.all())
     numbers = {q.pk: number for number, q in enumerate(questions, 1)}
+    by_pk = {q.pk: q for q in questions}
     rules = [
-        {"rule": rule, "number": numbers.get(rule.question_id)} for rule in version.rules.all()
+        {
+            "rule": rule,
+            "number": numbers.get(rule.question_id),
+            "answers": rule_answers(rule, by_pk.get(rule.question_id)),
+        }
+        for rule in version.rules.all()
     ]
+    unscored = [numbers[q.pk] for q in questions if not q.scored and not q.is_text]
     context = {
         "version": version,
         "questionnaire": version.questionnaire,
-        "grids": question_grids(questions),
+        "blocks": question_blocks(questions),
         "scored_count": sum(q.scored for q in questions),
-        "unscored": [
-            {"number": numbers[q.pk], "question": q}
-            for q in questions
-            if not q.scored and not q.is_text
-        ],
+        "yes_no_scores": yes_no_scores(questions),
+        "unscored": number_list(unscored),
+        "unscored_count": len(unscored),
         "text_questions": [
             {"number": numbers[q.pk], "question": q} for q in questions if q.is_text
         ],
         "max_score": version.definition().max_score,
         "bands": list(version.bands.all()),
         "rules": rules,
+        "crisis_rules": any(rule.crisis for rule in version.rules.all()),
         "hotlines": national_line_first(list(hotlines_serving(""))),
         "safety_message": safety_message(),
         "form_url": form_url,
         "qr": qr_data_uri(form_url),
         "font_url": font_url(),
         "tight": tight,
+        "follow": follow,
     }
     return render_to_string("screening/blank_questionnaire.html", context)
 
 
 def blank_questionnaire_pdf(version: QuestionnaireVersion, *, form_url: str) -> bytes:
-    """The printable blank questionnaire (A4 PDF) in the active language, cached: the form on
-    one page and the scoring key on the next, so that printed double-sided the key is on its
-    back."""
+    """The printable blank questionnaire (A4 PDF) in the active language, cached: two pages.
+    The form on one page and the scoring key on the next, so that printed double-sided the key
+    is on its back; a form too long for one page even set tighter runs onto the second, the key
+    after it."""
     html = blank_questionnaire_html(version, form_url=form_url)
     key = cache_key("blank", str(version.pk), translation.get_language(), html)
     return cached_pdf(
         key,
         html,
-        tighter=lambda: blank_questionnaire_html(version, form_url=form_url, tight=True),
+        tighter=[
+            lambda: blank_questionnaire_html(version, form_url=form_url, tight=True),
+            lambda: blank_questionnaire_html(version, form_url=form_url, tight=True, follow=True),
+        ],
         pages=2,
     )
 

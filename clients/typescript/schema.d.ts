@@ -384,16 +384,17 @@ export interface components {
             code: string;
             text: string;
             /**
-             * @description `choice`: answer with one option's `value`; `text`: answer with the person's own words (a string of at most `max_length` characters, or nothing), never scored.
+             * @description `choice`: answer with one option's `value`; `yes_no`: the same, with exactly two options, “yes” first and “no” second (show them side by side; which one scores is in their values); `text`: answer with the person's own words (a string of at most `max_length` characters, or nothing), never scored.
              *
              *     * `choice` - Choice of options
+             *     * `yes_no` - Yes or no
              *     * `text` - Free text
              */
             kind: components["schemas"]["QuestionKindEnum"];
             /**
              * Longest answer (characters)
              * Format: int64
-             * @description Longest free-text answer in characters; null for a choice.
+             * @description Longest free-text answer in characters; null for a choice or a yes-or-no question.
              */
             max_length: number | null;
             /** Counts towards the total */
@@ -404,10 +405,11 @@ export interface components {
         };
         /**
          * @description * `choice` - Choice of options
+         *     * `yes_no` - Yes or no
          *     * `text` - Free text
          * @enum {string}
          */
-        QuestionKindEnum: "choice" | "text";
+        QuestionKindEnum: "choice" | "yes_no" | "text";
         /** @description A questionnaire as its current published version asks it. */
         QuestionnaireDetail: {
             slug: string;

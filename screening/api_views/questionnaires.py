@@ -142,6 +142,8 @@ class QuestionnaireDetail(Anonymous, APIView):
                         {
                             "code": "phq9_1",
                             "text": "做事时提不起劲或没有兴趣",
+                            "kind": "choice",
+                            "max_length": None,
                             "scored": True,
                             "required": True,
                             "options": PHQ9_OPTIONS,
@@ -149,6 +151,8 @@ class QuestionnaireDetail(Anonymous, APIView):
                         {
                             "code": "phq9_9",
                             "text": "有不如死掉或用某种方式伤害自己的念头",
+                            "kind": "choice",
+                            "max_length": None,
                             "scored": True,
                             "required": True,
                             "options": PHQ9_OPTIONS,
@@ -156,7 +160,45 @@ class QuestionnaireDetail(Anonymous, APIView):
                     ],
                 },
                 response_only=True,
-            )
+            ),
+            OpenApiExample(
+                "GDS-15, yes-or-no questions (two of its sixteen shown)",
+                value={
+                    "slug": "gds-15",
+                    "title": "GDS-15 老年抑郁筛查",
+                    "plain_name": "老年人心情自测",
+                    "summary": "15个问题，只答“是”或“否”，约3分钟，看看最近一周的心情。",
+                    "version": 1,
+                    "instructions": "请根据您过去一周的感受，回答下面每个问题：是，还是否。",
+                    "recall_period": "过去一周",
+                    "copyright": "Geriatric Depression Scale, short form: Sheikh & Yesavage "
+                    "1986 (Clin Gerontol 5:165); public domain. / 老年抑郁量表简版，Sheikh 和 "
+                    "Yesavage 1986；属公有领域。",
+                    "max_score": 15,
+                    "questions": [
+                        {
+                            "code": "gds15_1",
+                            "text": "您对自己的生活基本满意吗？",
+                            "kind": "yes_no",
+                            "max_length": None,
+                            "scored": True,
+                            "required": True,
+                            # "No" scores the point here: the options carry the scores.
+                            "options": [{"value": 0, "label": "是"}, {"value": 1, "label": "否"}],
+                        },
+                        {
+                            "code": "gds15_2",
+                            "text": "您是否已经放弃了很多以前的活动和爱好？",
+                            "kind": "yes_no",
+                            "max_length": None,
+                            "scored": True,
+                            "required": True,
+                            "options": [{"value": 1, "label": "是"}, {"value": 0, "label": "否"}],
+                        },
+                    ],
+                },
+                response_only=True,
+            ),
         ],
     )
     def get(self, request, slug: str) -> HttpResponse:

@@ -55,6 +55,7 @@ class VersionPart(models.Model):
 class Question(VersionPart):
     class Kind(models.TextChoices):
         CHOICE = scoring.CHOICE, _("Choice of options")
+        YES_NO = scoring.YES_NO, _("Yes or no")
         TEXT = scoring.TEXT, _("Free text")
 
     version = models.ForeignKey(
@@ -72,8 +73,10 @@ class Question(VersionPart):
         choices=Kind.choices,
         default=Kind.CHOICE,
         help_text=_(
-            "Free text: optional, no options, no score; what people write is read for crisis "
-            "language and shown only to clinicians and the crisis team."
+            "Yes or no: exactly two options, “yes” first and “no” second, each with its score; "
+            "shown side by side as two big buttons. Free text: optional, no options, no score; "
+            "what people write is read for crisis language and shown only to clinicians and the "
+            "crisis team."
         ),
     )
     max_length = models.PositiveSmallIntegerField(
@@ -97,9 +100,10 @@ class Question(VersionPart):
         _("reverse-scored"),
         default=False,
         help_text=_(
-            "The first answer option scores highest (EPDS item 3, GDS-15 item 1). Publishing "
-            "checks that scores fall from the first option to the last, and rise where this is "
-            "not ticked."
+            "The first answer option scores highest (EPDS item 3); on a yes-or-no question, "
+            "“no” scores more than “yes” (GDS-15 item 1). Publishing checks that scores fall "
+            "from the first option to the last, and rise where this is not ticked; on a "
+            "yes-or-no question, that “yes” scores more where this is not ticked."
         ),
     )
     # The edit stamp admin forms check (config.forms); a database default too, for rows the
@@ -128,6 +132,10 @@ class Question(VersionPart):
     @property
     def is_text(self) -> bool:
         return self.kind == self.Kind.TEXT
+
+    @property
+    def is_yes_no(self) -> bool:
+        return self.kind == self.Kind.YES_NO
 
     def _check_rules_stay_in_version(self) -> None:
         # A rule uses a question of its own version: moving the question would take it away.

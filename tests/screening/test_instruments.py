@@ -44,8 +44,11 @@ def picked(version, positions: dict[str, int]) -> dict[str, int]:
 
 def gds_sheet(yes: set[int]) -> dict[str, int]:
     """A GDS-15 sheet answered "yes" to the items in ``yes`` and "no" to the rest."""
-    # On the sheet "no" comes first, "yes" second, for every item.
-    return {f"gds15_{i}": 1 if i in yes else 0 for i in range(1, 16)}
+    # Yes-or-no questions: "yes" comes first, "no" second, for every item.
+    return {f"gds15_{i}": YES if i in yes else NO for i in range(1, 16)}
+
+
+YES, NO = 0, 1  # the places of the answers of a yes-or-no question
 
 
 def gds_points(yes: set[int]) -> int:
@@ -258,13 +261,14 @@ def test_phq4_every_total_falls_in_its_published_band(more_questionnaires, total
 
 
 def phqa_sheet(items: list[int], *, past_year=0, difficulty=0, thoughts=0, attempt=0):
-    """A PHQ-A sheet: the places picked on items 1–9, then the four unscored questions."""
+    """A PHQ-A sheet: the places picked on items 1–9, then the four unscored questions (for
+    the yes-or-no items 10, 12 and 13: 0 "no", 1 "yes")."""
     positions = {f"phqa_{i}": place for i, place in enumerate(items, 1)}
     return positions | {
-        "phqa_10": past_year,
+        "phqa_10": YES if past_year else NO,
         "phqa_11": difficulty,
-        "phqa_12": thoughts,  # 0 "no", 1 "yes"
-        "phqa_13": attempt,
+        "phqa_12": YES if thoughts else NO,
+        "phqa_13": YES if attempt else NO,
     }
 
 

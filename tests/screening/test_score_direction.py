@@ -73,7 +73,7 @@ def test_a_usual_item_whose_scores_fall_is_refused(questionnaires):
 
 
 def test_the_shipped_reversed_items_pass(more_questionnaires):
-    for slug in ("phq-9", "gad-7", "gds-15", "epds"):
+    for slug in ("phq-9", "gad-7", "gds-15", "epds", "phq-a"):
         assert live(slug).new_draft().problems() == [], slug
 
 
@@ -108,3 +108,32 @@ def test_clinicians_see_the_flag_beside_each_question(admin_client, more_questio
         f"{CHANGELIST}{live('epds').pk}/change/", HTTP_ACCEPT_LANGUAGE="zh-hans"
     ).content.decode()
     assert "反向计分" in page
+
+
+def swap_scores(question):
+    yes, no = question.options.all()
+    for option, value in ((yes, 10), (no, yes.value), (yes, no.value)):
+        option.value = value  # by way of 10: the values are unique to their question
+        option.save()
+
+
+def test_a_yes_no_item_scoring_no_without_the_flag_is_refused(more_questionnaires):
+    draft = live("gds-15").new_draft()
+    swap_scores(draft.questions.get(code="gds15_2"))  # "dropped many activities": now "no" 1
+    assert problems_in_english(draft) == [
+        "Question “gds15_2” is a yes-or-no question that is not reverse-scored, so “yes” (its "
+        "first option) must score more than “no”, but they score 0, 1: check the scores and the "
+        "options' positions, or mark the question reverse-scored."
+    ]
+    draft.questions.filter(code="gds15_2").update(reverse_scored=True)
+    assert problems_in_english(draft) == []
+
+
+def test_a_reversed_yes_no_item_scoring_yes_is_refused(more_questionnaires):
+    draft = live("gds-15").new_draft()
+    swap_scores(draft.questions.get(code="gds15_1"))  # "satisfied with your life": now "yes" 1
+    assert problems_in_english(draft) == [
+        "Question “gds15_1” is a reverse-scored yes-or-no question, so “no” (its second option) "
+        "must score more than “yes”, but they score 1, 0: check the scores and the options' "
+        "positions."
+    ]

@@ -496,20 +496,7 @@ def test_the_blank_questionnaire_is_a_form_with_a_clinician_key(client, demo_dat
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-@pytest.mark.parametrize(
-    "slug",
-    [
-        "phq-9",
-        "gad-7",
-        "phq-4",
-        # Fifteen yes/no items, ten with four long answers, thirteen items: the form runs onto a
-        # second page even set tighter. Their layout is still to do (issue 24).
-        *(
-            pytest.param(slug, marks=pytest.mark.xfail(strict=True, reason="takes 3 pages"))
-            for slug in ("gds-15", "epds", "phq-a")
-        ),
-    ],
-)
+@pytest.mark.parametrize("slug", ["phq-9", "gad-7", "phq-4", "gds-15", "epds", "phq-a"])
 def test_a_blank_questionnaire_is_the_form_and_its_key_on_two_pages(
     client, demo_data, tmp_path, slug, language
 ):
