@@ -2,7 +2,7 @@
 version is made of, channels, and submissions."""
 
 from screening.models.channels import Channel, active_channel
-from screening.models.parts import ItemRule, Option, Question, ScoreBand, VersionPart
+from screening.models.parts import ItemRule, Option, Question, ScoreBand, StepUp, VersionPart
 from screening.models.questionnaires import Questionnaire, in_site_language, start_here_first
 from screening.models.submissions import Submission, new_token
 from screening.models.tiers import NEXT_STEPS, STEP_NAMES, Tier
@@ -29,6 +29,7 @@ __all__ = [
     "Questionnaire",
     "QuestionnaireVersion",
     "ScoreBand",
+    "StepUp",
     "Submission",
     "Tier",
     "VersionPart",

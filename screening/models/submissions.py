@@ -2,6 +2,7 @@
 
 import json
 import secrets
+from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, models
 from django.urls import reverse
@@ -12,6 +13,7 @@ from config.caching import forget_recent_reads
 from screening import scoring
 from screening.models.channels import Channel
 from screening.models.parts import ScoreBand
+from screening.models.questionnaires import Questionnaire
 from screening.models.tiers import NEXT_STEPS, Tier
 from screening.models.versions import QuestionnaireVersion
 
@@ -19,6 +21,24 @@ from screening.models.versions import QuestionnaireVersion
 def new_token() -> str:
     # 24 random bytes = 192 bits, URL-safe base64 (32 characters).
     return secrets.token_urlsafe(24)
+
+
+@dataclass(frozen=True)
+class StepUpOffer:
+    """A fuller questionnaire a result leads on to, with the answers already given for it."""
+
+    code: str
+    version: QuestionnaireVersion  # the target's live version
+    carried: dict[str, int]
+
+    @property
+    def questionnaire(self) -> Questionnaire:
+        return self.version.questionnaire
+
+    @property
+    def remaining(self) -> int:
+        """How many of the target's questions are still to answer."""
+        return sum(1 for q in self.version.questions.all() if q.code not in self.carried)
 
 
 class SubmissionQuerySet(models.QuerySet):
@@ -30,19 +50,36 @@ class SubmissionQuerySet(models.QuerySet):
 # page every villager opens (see Submission.objects.kind_of).
 KIND_OF_SQL = """
     SELECT s.token, s.total_score, s.version_id, s.band_id, s.tier, s.crisis,
-        s.triggered_rules, s.answers, c.region
+        s.triggered_rules, s.answers, s.step_ups,
+        s.follows_id IS NOT NULL
+            OR EXISTS (SELECT 1 FROM screening_submission f WHERE f.follows_id = s.id),
+        c.region
     FROM screening_submission s LEFT JOIN screening_channel c ON c.id = s.channel_id
     WHERE s.token = %s
 """
 
 
-def result_kind_of(version_id, band_id, tier, crisis, triggered_rules, answers, region) -> tuple:
-    """(version id, band id, tier, crisis, crisis language fired, wrote something, region): what
-    a result shows alike with every other of its kind. Whether the person wrote something (the
-    page offers to print it), never what."""
+def result_kind_of(
+    version_id, band_id, tier, crisis, triggered_rules, answers, step_ups, linked, region
+) -> tuple:
+    """(version id, band id, tier, crisis, crisis language fired, wrote something, step-ups
+    fired, linked, region): what a result shows alike with every other of its kind. Whether the
+    person wrote something (the page offers to print it), never what. ``linked``: the result
+    follows another or was followed by one, whose addresses are the person's own, so its page
+    is never shared (screening.result_page)."""
     language_fired = scoring.CRISIS_LANGUAGE_RULE in triggered_rules
     wrote = any(isinstance(value, str) and value for value in answers.values())
-    return (version_id, band_id, tier, bool(crisis), language_fired, wrote, region or "")
+    return (
+        version_id,
+        band_id,
+        tier,
+        bool(crisis),
+        language_fired,
+        wrote,
+        tuple(step_ups),
+        bool(linked),
+        region or "",
+    )
 
 
 class SubmissionManager(models.Manager.from_queryset(SubmissionQuerySet)):
@@ -55,10 +92,15 @@ class SubmissionManager(models.Manager.from_queryset(SubmissionQuerySet)):
             row = cursor.fetchone()
         if row is None:
             return None
-        token, score, *kind, triggered_rules, answers, region = row
+        token, score, *kind, triggered_rules, answers, step_ups, linked, region = row
         if isinstance(answers, str):  # JSON columns come as text through a plain cursor
             triggered_rules, answers = json.loads(triggered_rules), json.loads(answers)
-        return (token, score, *result_kind_of(*kind, triggered_rules, answers, region))
+            step_ups = json.loads(step_ups)
+        return (
+            token,
+            score,
+            *result_kind_of(*kind, triggered_rules, answers, step_ups, linked, region),
+        )
 
 
 class Submission(models.Model):
@@ -88,6 +130,21 @@ class Submission(models.Model):
         verbose_name=_("channel"),
     )
     created_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
+    step_ups = models.JSONField(
+        _("step-ups fired"),
+        default=list,
+        blank=True,
+        help_text=_("Codes of the version's step-ups the answers fired: a fuller test next."),
+    )
+    follows = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followed_by",
+        verbose_name=_("follows"),
+        help_text=_("The quick check this result stepped up from, its answers carried over."),
+    )
 
     objects = SubmissionManager()
 
@@ -117,8 +174,15 @@ class Submission(models.Model):
             self.crisis,
             self.triggered_rules,
             self.answers,
+            self.step_ups,
+            self.is_linked,
             region,
         )
+
+    @property
+    def is_linked(self) -> bool:
+        """Whether this result follows another or another follows it (step-ups)."""
+        return self.follows_id is not None or (self.pk is not None and self.followed_by.exists())
 
     @property
     def choice_answers(self) -> dict[str, int]:
@@ -143,11 +207,14 @@ class Submission(models.Model):
         answers,
         language: str,
         channel: Channel | None = None,
+        follows: "Submission | None" = None,
     ) -> "Submission":
-        """Score ``answers`` against ``version`` and store the result (raises InvalidAnswers)."""
+        """Score ``answers`` against ``version`` and store the result (raises InvalidAnswers);
+        ``follows``: the quick check it stepped up from."""
         submission = cls.scored(
             version=version, result=version.score(answers), language=language, channel=channel
         )
+        submission.follows = follows
         try:
             submission.save(force_insert=True)
         except IntegrityError:
@@ -180,6 +247,7 @@ class Submission(models.Model):
             tier=result.tier,
             crisis=result.crisis,
             triggered_rules=list(result.triggered_rules),
+            step_ups=list(result.step_ups),
             language=language,
             channel=channel,
         )
@@ -218,6 +286,44 @@ class Submission(models.Model):
     def rescore(self) -> scoring.Result:
         """Score the stored answers again against the version they answered."""
         return self.version.score(self.answers)
+
+    def step_up_offers(self) -> list[StepUpOffer]:
+        """The fuller questionnaires this result leads on to (its fired step-ups whose target
+        is live), each with the answers carried over to it."""
+        if not self.step_ups:
+            return []
+        offers = []
+        for step_up in self.version._cached_definition.step_ups:
+            if step_up.code not in self.step_ups:
+                continue
+            try:
+                target = QuestionnaireVersion.objects.current_for(step_up.target)
+            except QuestionnaireVersion.DoesNotExist:
+                continue
+            carried = scoring.carried_answers(step_up, self.answers, target._cached_definition)
+            offers.append(StepUpOffer(step_up.code, target, carried))
+        return offers
+
+    def carried_to(self, version: QuestionnaireVersion) -> dict[str, int] | None:
+        """The answers this result carries over to ``version`` (a questionnaire it stepped up
+        to), by ``version``'s question codes; None when it leads on to no such step-up."""
+        fired = [
+            step_up
+            for step_up in self.version._cached_definition.step_ups
+            if step_up.code in self.step_ups and step_up.target == version.questionnaire.slug
+        ]
+        if not fired:
+            return None
+        carried: dict[str, int] = {}
+        for step_up in fired:
+            carried |= scoring.carried_answers(step_up, self.answers, version._cached_definition)
+        return carried
+
+    def follow_ons(self) -> list["Submission"]:
+        """The results that stepped up from this one, oldest first."""
+        return list(
+            self.followed_by.select_related("version__questionnaire").order_by("created_at")
+        )
 
     def get_pdf_url(self) -> str:
         return reverse("result-pdf", args=[self.token])
