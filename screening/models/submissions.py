@@ -43,7 +43,9 @@ class StepUpOffer:
 
 class SubmissionQuerySet(models.QuerySet):
     def for_display(self) -> "SubmissionQuerySet":
-        return self.select_related("version__questionnaire", "band", "channel")
+        return self.select_related(
+            "version__questionnaire", "band", "channel", "follows__version__questionnaire"
+        )
 
 
 # One plain query, written out: compiling it with the ORM took longer than running it, on the
@@ -80,6 +82,11 @@ def result_kind_of(
         bool(linked),
         region or "",
     )
+
+
+def is_linked_kind(kind: tuple) -> bool:
+    """Whether results of ``kind`` (``result_kind_of``) link to other results of the person."""
+    return kind[7]
 
 
 class SubmissionManager(models.Manager.from_queryset(SubmissionQuerySet)):
