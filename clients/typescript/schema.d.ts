@@ -337,6 +337,20 @@ export interface components {
          * @enum {string}
          */
         LocalServiceKindEnum: "mental_health_centre" | "hospital_clinic" | "village_doctor";
+        /** @description A fuller questionnaire the result leads on to (a step-up: PHQ-4 to PHQ-9 or GAD-7). */
+        NextQuestionnaire: {
+            /** @description The fuller questionnaire's slug. */
+            questionnaire: string;
+            /**
+             * Format: uri
+             * @description Its detail in the API, with the questions to ask.
+             */
+            url: string;
+            /** @description Its question codes → the answers already given in this result: show them as answered and ask only the rest; submit with `follows` set to this result's `token`. */
+            carried_answers: {
+                [key: string]: number;
+            };
+        };
         Option: {
             /**
              * Score value
@@ -535,6 +549,10 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /** @description The fuller questionnaires this result leads on to (PHQ-4: PHQ-9 and/or GAD-7 when a part adds up to 3), with the answers carried over; empty when none. */
+            readonly next: components["schemas"]["NextQuestionnaire"][];
+            /** @description The `token` of the quick check this result stepped up from; null if none. */
+            readonly follows: string | null;
         };
         SubmissionInputRequest: {
             /** @description Question code → the chosen option's integer value, e.g. {"phq9_1": 0}; for a free-text question (`kind` `text`), the person's own words as a string. Words that show a wish to die or a plan make the result a crisis, whatever the score. */
@@ -545,6 +563,8 @@ export interface components {
             channel?: string | null;
             /** @description The `version` of the questionnaire the person was shown (from its detail). Send it: if a newer version goes live while they answer, they are still scored against the questions they saw. Without it (or null), the current version scores the answers. */
             version?: number | null;
+            /** @description The `token` of the quick check (PHQ-4) whose `next` led here: the answers it carries over are filled in from it and may be left out of `answers` (sent, they must be the same). An unknown token, or a result that does not lead on to this questionnaire, is refused. */
+            follows?: string | null;
         };
         /**
          * @description * `mild` - Mild: self-help information

@@ -34,6 +34,15 @@ ANSWER_ERRORS = {
 }
 
 
+NOT_FOLLOWED = _(
+    "No result with this token leads on to this questionnaire: use the token of a result whose "
+    "`next` names it."
+)
+NOT_CARRIED = _(
+    "This answer was carried over from the result named in `follows`, with another value."
+)
+
+
 NOT_FOUND = error_response("Not found", "No result with this token.")
 
 
@@ -103,6 +112,14 @@ class SubmissionCreate(Anonymous, APIView):
                 },
                 request_only=True,
             ),
+            OpenApiExample(
+                "PHQ-9 after the quick check (items 1 and 2 carried over)",
+                value={
+                    "answers": {f"phq9_{i}": v for i, v in enumerate((1, 1, 1, 1, 0, 0, 0, 1), 3)},
+                    "follows": "Qk4xW2sTbumseSaCs5-UeBgZ-6-nirwA",
+                },
+                request_only=True,
+            ),
             *RESULT_EXAMPLES,
         ],
     )
@@ -139,9 +156,32 @@ class SubmissionCreate(Anonymous, APIView):
             message = str(UNKNOWN_VERSION)
             crisis = version.shows_crisis(answers)
             return self.refused({"version": [message]}, crisis=crisis, channel=channel)
+        earlier = None
+        if token := form.validated_data.get("follows"):
+            earlier = Submission.objects.select_related("version").filter(token=token).first()
+            carried = earlier.carried_to(version) if earlier is not None else None
+            crisis = version.shows_crisis(answers)
+            if carried is None:
+                return self.refused(
+                    {"follows": [str(NOT_FOLLOWED)]}, crisis=crisis, channel=channel
+                )
+            # The stored result's answers count; sent with another value, the sheet is refused
+            # rather than one of them silently dropped.
+            different = {
+                code: [str(NOT_CARRIED)]
+                for code, value in carried.items()
+                if code in answers and answers[code] != value
+            }
+            if different:
+                return self.refused({"answers": different}, crisis=crisis, channel=channel)
+            answers = {**answers, **carried}
         try:
             submission = Submission.create_from_answers(
-                version=version, answers=answers, language=get_language(), channel=channel
+                version=version,
+                answers=answers,
+                language=get_language(),
+                channel=channel,
+                follows=earlier,
             )
         except scoring.InvalidAnswers as invalid:
             errors = {key: [str(ANSWER_ERRORS[code])] for key, code in invalid.errors.items()}
