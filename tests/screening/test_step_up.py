@@ -1,6 +1,7 @@
 """PHQ-4 leads on to PHQ-9 and GAD-7 with the answers already given carried over (the form)."""
 
 import re
+import subprocess
 
 import pytest
 
@@ -135,3 +136,23 @@ def test_the_start_here_test_is_the_quick_check(client, demo_data):
     start = page.index("不确定做哪个？从这里开始")
     assert page.index("/q/phq-4/") > start
     assert page.index("/q/phq-4/") < page.index("/q/phq-9/")
+
+
+def pdf_text(client, tmp_path, submission: Submission) -> str:
+    response = client.get(f"/r/{submission.token}/pdf/")
+    assert response.status_code == 200 and response.content[:5] == b"%PDF-"
+    path = tmp_path / "sheet.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return "".join(text.split())
+
+
+def test_the_printed_quick_check_says_which_fuller_check_is_next(client, demo_data, tmp_path):
+    earlier = quick_check(client, 0, 0, 2, 1)
+    flat = pdf_text(client, tmp_path, earlier)
+    assert "下一步：做更完整的自测" in flat
+    assert "PHQ-9抑郁筛查，还有9道题：扫码继续" in flat
+    calm = quick_check(client, 1, 0, 1, 0)
+    assert "下一步：做更完整的自测" not in pdf_text(client, tmp_path, calm)
