@@ -146,6 +146,21 @@ class Question(VersionPart):
                 },
                 code="question_has_rules",
             )
+        if (
+            self.pk
+            and StepUp.objects.filter(question_id=self.pk)
+            .exclude(version_id=self.version_id)
+            .exists()
+        ):
+            raise ValidationError(
+                {
+                    "version": _(
+                        "Question “{code}” is carried over by a step-up of its version and cannot "
+                        "move to another version. Delete the step-up first."
+                    ).format(code=self.code)
+                },
+                code="question_has_step_ups",
+            )
 
 
 class Option(VersionPart):

@@ -116,3 +116,12 @@ def test_a_clinician_edits_step_ups_on_the_draft_page(admin_client, more_questio
     page = admin_client.get(f"/admin/screening/questionnaireversion/{draft.pk}/change/")
     assert page.status_code == 200
     assert 'name="step_ups-TOTAL_FORMS" value="4"' in page.content.decode()
+
+
+def test_a_carried_question_cannot_move_to_another_version(more_questionnaires):
+    draft = phq4().new_draft()
+    question = draft.questions.get(code="phq4_3")
+    question.version = phq4().new_draft()
+    with pytest.raises(ValidationError) as refused:
+        question.save()
+    assert "version" in refused.value.message_dict
