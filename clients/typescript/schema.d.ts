@@ -871,7 +871,7 @@ export interface operations {
                     "application/json": components["schemas"]["Submission"];
                 };
             };
-            /** @description Invalid body; nothing is stored. Field errors name the field; answer errors are keyed by question code under `answers`. A body that is not JSON at all is `detail` with the national `hotlines`; JSON that is no object (`null`, `[]`) is `non_field_errors` with them. When the answers that were given already show a crisis (PHQ-9 item 9 above 0, or answered with anything but its lowest value or nothing), the body also has `crisis: true`, the `safety_message` and the `hotlines` (12356 first): show them first, as on a result. */
+            /** @description Invalid body; nothing is stored. Field errors name the field; answer errors are keyed by question code under `answers`. A body that is not JSON at all is `detail` with the national `hotlines`; JSON that is no object (`null`, `[]`) is `non_field_errors` with them. A `follows` token that is unknown or does not lead on to this questionnaire is refused under `follows`; an answer it carries sent with another value, under `answers`. When the answers that were given already show a crisis (PHQ-9 item 9 above 0, or answered with anything but its lowest value or nothing), the body also has `crisis: true`, the `safety_message` and the `hotlines` (12356 first): show them first, as on a result. */
             400: {
                 headers: {
                     [name: string]: unknown;
