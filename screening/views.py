@@ -141,7 +141,7 @@ def step_up_from(token: str | None, version: QuestionnaireVersion) -> StepUp | N
     always come from the stored result, never from the browser."""
     if not token or len(token) > 64 or not slug_re.fullmatch(token):
         return None
-    earlier = Submission.objects.select_related("version").filter(token=token).first()
+    earlier = Submission.objects.for_display().filter(token=token).first()
     carried = earlier.carried_to(version) if earlier is not None else None
     return StepUp(earlier, carried) if carried is not None else None
 

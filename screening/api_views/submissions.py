@@ -160,7 +160,7 @@ class SubmissionCreate(Anonymous, APIView):
             return self.refused({"version": [message]}, crisis=crisis, channel=channel)
         earlier = None
         if token := form.validated_data.get("follows"):
-            earlier = Submission.objects.select_related("version").filter(token=token).first()
+            earlier = Submission.objects.for_display().filter(token=token).first()
             carried = earlier.carried_to(version) if earlier is not None else None
             crisis = version.shows_crisis(answers)
             if carried is None:

@@ -15,7 +15,7 @@ from screening.models.channels import Channel
 from screening.models.parts import ScoreBand
 from screening.models.questionnaires import Questionnaire
 from screening.models.tiers import NEXT_STEPS, Tier
-from screening.models.versions import QuestionnaireVersion
+from screening.models.versions import QuestionnaireVersion, cached_version
 
 
 def new_token() -> str:
@@ -189,7 +189,10 @@ class Submission(models.Model):
     @property
     def is_linked(self) -> bool:
         """Whether this result follows another or another follows it (step-ups)."""
-        return self.follows_id is not None or (self.pk is not None and self.followed_by.exists())
+        # Only a result that fired a step-up can be followed: most results ask nothing more.
+        return self.follows_id is not None or (
+            bool(self.step_ups) and self.pk is not None and self.followed_by.exists()
+        )
 
     @property
     def choice_answers(self) -> dict[str, int]:
@@ -294,13 +297,22 @@ class Submission(models.Model):
         """Score the stored answers again against the version they answered."""
         return self.version.score(self.answers)
 
+    def definition(self) -> scoring.Definition:
+        """The scoring table of the version answered, from the process's copy of it."""
+        version = self.version
+        if version.is_published:
+            version = cached_version(
+                version.pk, version.published_at, version.questionnaire.updated_at
+            )
+        return version._cached_definition
+
     def step_up_offers(self) -> list[StepUpOffer]:
         """The fuller questionnaires this result leads on to (its fired step-ups whose target
         is live), each with the answers carried over to it."""
         if not self.step_ups:
             return []
         offers = []
-        for step_up in self.version._cached_definition.step_ups:
+        for step_up in self.definition().step_ups:
             if step_up.code not in self.step_ups:
                 continue
             try:
@@ -316,7 +328,7 @@ class Submission(models.Model):
         to), by ``version``'s question codes; None when it leads on to no such step-up."""
         fired = [
             step_up
-            for step_up in self.version._cached_definition.step_ups
+            for step_up in self.definition().step_ups
             if step_up.code in self.step_ups and step_up.target == version.questionnaire.slug
         ]
         if not fired:
