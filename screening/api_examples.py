@@ -46,6 +46,8 @@ MILD_RESULT = {
     "channel": None,
     "age_band": "",
     "created_at": "2026-11-25T10:34:46.565087+08:00",
+    "next": [],
+    "follows": None,
 }
 # Messages from the code are shown in their source text; the API translates them.
 CRISIS_SAFETY = (
@@ -106,11 +108,43 @@ MODERATE_RESULT = MILD_RESULT | {
     },
     "channel": "demo-gansu",
 }
+# PHQ-4's depression part (items 3 and 4) adds up to 3: it leads on to PHQ-9, items 1 and 2
+# answered.
+QUICK_CHECK_RESULT = MILD_RESULT | {
+    "token": "Qk4xW2sTbumseSaCs5-UeBgZ-6-nirwA",
+    "questionnaire": {"slug": "phq-4", "title": "PHQ-4 焦虑和抑郁快速筛查", "version": 1},
+    "answers": {"phq4_1": 1, "phq4_2": 0, "phq4_3": 2, "phq4_4": 1},
+    "total_score": 4,
+    "max_score": 12,
+    "band": {
+        "code": "mild",
+        "label": "轻度",
+        "meaning": "您的回答显示，最近两周有一些紧张担忧和情绪低落方面的困扰。这只是一次自我筛查，"
+        "不是诊断。下面的科普文章和视频可以帮您了解、照顾自己的情绪；如果情况持续或加重，请找医生聊一聊。",
+    },
+    "result_url": "https://xinqiao.example.org/r/Qk4xW2sTbumseSaCs5-UeBgZ-6-nirwA/",
+    "pdf_url": "https://xinqiao.example.org/r/Qk4xW2sTbumseSaCs5-UeBgZ-6-nirwA/pdf/",
+    "next": [
+        {
+            "questionnaire": "phq-9",
+            "url": "https://xinqiao.example.org/api/v1/questionnaires/phq-9/",
+            "carried_answers": {"phq9_1": 2, "phq9_2": 1},
+        }
+    ],
+}
+# The PHQ-9 taken next: items 1 and 2 came from the quick check.
+FOLLOWING_RESULT = MILD_RESULT | {"follows": QUICK_CHECK_RESULT["token"]}
 RESULT_EXAMPLES = [
     OpenApiExample("Mild result (kind content)", value=MILD_RESULT, response_only=True),
     OpenApiExample("Moderate result (kind schedule)", value=MODERATE_RESULT, response_only=True),
     OpenApiExample(
         "Crisis: PHQ-9 item 9 above 0 (kind referral)", value=CRISIS_RESULT, response_only=True
+    ),
+    OpenApiExample(
+        "Quick check leading on to PHQ-9 (next)", value=QUICK_CHECK_RESULT, response_only=True
+    ),
+    OpenApiExample(
+        "PHQ-9 taken after the quick check (follows)", value=FOLLOWING_RESULT, response_only=True
     ),
 ]
 CALLBACK_RESPONSE = {

@@ -93,6 +93,51 @@ def definition_problems(definition: Definition) -> list[str]:
                 )
             )
     problems.extend(_safety_problems(definition))
+    problems.extend(_step_up_problems(definition))
+    return problems
+
+
+def _step_up_problems(definition: Definition) -> list[str]:
+    """A step-up carries choice questions of its own version, each once, to distinct questions
+    of its target, and needs a minimum that some answers reach and others do not: one that every
+    sheet reaches would send everyone on, one that none reaches nobody."""
+    problems = []
+    codes = [s.code for s in definition.step_ups]
+    for code in sorted({c for c in codes if codes.count(c) > 1}):
+        problems.append(_("Step-up code “{code}” is used more than once.").format(code=code))
+    for step_up in definition.step_ups:
+        questions = []
+        for code, _target_code in step_up.carries:
+            question = definition.question(code)
+            if question is None or question.is_text or not question.values:
+                problems.append(
+                    _(
+                        "Step-up “{code}” carries “{question_code}”, which is no choice question "
+                        "of this version."
+                    ).format(code=step_up.code, question_code=code)
+                )
+            else:
+                questions.append(question)
+        sources = [code for code, _to in step_up.carries]
+        targets = [to for _code, to in step_up.carries]
+        if len(set(sources)) != len(sources) or len(set(targets)) != len(targets):
+            problems.append(
+                _(
+                    "Step-up “{code}” carries a question more than once, or two questions to "
+                    "the same question of its target."
+                ).format(code=step_up.code)
+            )
+        if not step_up.carries or len(questions) != len(step_up.carries):
+            continue
+        lowest = sum(min(q.values) for q in questions)
+        highest = sum(max(q.values) for q in questions)
+        if not lowest < step_up.min_sum <= highest:
+            problems.append(
+                _(
+                    "Step-up “{code}” needs a minimum sum above {lowest} and at most {highest}, "
+                    "what its questions can add up to."
+                ).format(code=step_up.code, lowest=lowest, highest=highest)
+            )
     return problems
 
 

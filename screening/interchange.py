@@ -20,6 +20,7 @@ from screening.models import (
     Questionnaire,
     QuestionnaireVersion,
     ScoreBand,
+    StepUp,
     in_site_language,
     next_version_number,
 )
@@ -30,6 +31,12 @@ ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
 CALCULATED = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression"
 LOINC = "http://loinc.org"
 TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
+ENABLE_WHEN_EXPRESSION = (
+    "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
+)
+# Our own extension (under the site's address): which questionnaire a step-up leads on to, and
+# which answers it carries.
+STEP_UP_PATH = "/fhir/StructureDefinition/step-up"
 # LOINC answers of the PHQ-9 and GAD-7 items (answer list LL358-3), by score and English label.
 FREQUENCY_ANSWERS = {
     (0, "Not at all"): "LA6568-5",
@@ -109,6 +116,16 @@ def export_version(version: QuestionnaireVersion) -> dict:
                 "description": _texts(r, "description"),
             }
             for r in version.rules.all()
+        ],
+        "step_ups": [
+            {
+                "code": s.code,
+                "target": s.target.slug,
+                "min_sum": s.min_sum,
+                "question": s.question.code,
+                "carries_to": s.carries_to,
+            }
+            for s in version.step_ups.all()
         ],
     }
 
@@ -246,6 +263,28 @@ def _import(data: dict) -> QuestionnaireVersion:
         )
         row.full_clean(exclude=["version", "question"])
         row.save()
+    for step_up in data.get("step_ups", []):
+        target = Questionnaire.objects.filter(slug=step_up["target"]).first()
+        if step_up["question"] not in questions or target is None:
+            raise ValidationError(
+                _("Step-up %(code)s refers to an unknown question or questionnaire.")
+                % {"code": repr(step_up["code"])}
+            )
+        if not _is_whole_number(step_up["min_sum"], SMALL_POSITIVE):
+            raise ValidationError(
+                _("Step-up %(code)s: min_sum must be a whole number.")
+                % {"code": repr(step_up["code"])}
+            )
+        row = StepUp(
+            version=version,
+            code=step_up["code"],
+            target=target,
+            min_sum=step_up["min_sum"],
+            question=questions[step_up["question"]],
+            carries_to=step_up["carries_to"],
+        )
+        row.full_clean(exclude=["version", "question", "target"])
+        row.save()
     return version
 
 
@@ -322,6 +361,63 @@ def _loinc_answers(question: Question, *, frequency: bool) -> list[tuple[str, st
     return [(code, display) if code else None for code, display in found]
 
 
+def _step_up_items(version: QuestionnaireVersion, base_url: str) -> list[dict]:
+    """A display item per step-up, shown when its questions add up to its minimum, naming the
+    questionnaire it leads on to and the answers it carries over.
+
+    Plain ``enableWhen`` compares one answer with a value and cannot add two up (PHQ-4's
+    ``phq4_3 + phq4_4 >= 3``), so the condition is the SDC ``enableWhenExpression``, in FHIRPath
+    over the answers' weights like the total. FHIR has no element for "go on to this
+    questionnaire with these answers", hence our own extension, by canonical and linkIds.
+    """
+    items = []
+    for step_up in version.step_up_definitions():
+        target = Questionnaire.objects.get(slug=step_up.target)
+        live = target.current_version()
+        canonical = f"{base_url.rstrip('/')}/fhir/Questionnaire/{target.slug}"
+        if live is not None:
+            canonical = f"{canonical}-v{live.number}"
+        total = " + ".join(
+            f"%resource.item.where(linkId='{code}').answer.value.weight()"
+            for code, _to in step_up.carries
+        )
+        carried = [
+            {
+                "url": "carries",
+                "extension": [
+                    {"url": "linkId", "valueString": code},
+                    {"url": "targetLinkId", "valueString": target_code},
+                ],
+            }
+            for code, target_code in step_up.carries
+        ]
+        items.append(
+            {
+                "linkId": f"step_up_{step_up.code}",
+                "text": _("A fuller check next: %(title)s") % {"title": target.title},
+                "type": "display",
+                "extension": [
+                    {
+                        "url": ENABLE_WHEN_EXPRESSION,
+                        "valueExpression": {
+                            "language": "text/fhirpath",
+                            "expression": f"({total}) >= {step_up.min_sum}",
+                        },
+                    },
+                    {
+                        "url": base_url.rstrip("/") + STEP_UP_PATH,
+                        "extension": [
+                            {"url": "target", "valueCanonical": canonical},
+                            {"url": "minSum", "valueInteger": step_up.min_sum},
+                            *carried,
+                        ],
+                    },
+                ],
+            }
+        )
+    return items
+
+
 def fhir_questionnaire(version: QuestionnaireVersion, base_url: str) -> dict:
     """The version as an HL7 FHIR R4 Questionnaire resource (in the active language)."""
     q = version.questionnaire
@@ -383,6 +479,7 @@ def fhir_questionnaire(version: QuestionnaireVersion, base_url: str) -> dict:
     if q.loinc_total:
         total["code"] = [{"system": LOINC, "code": q.loinc_total}]
     items.append(total)
+    items += _step_up_items(version, base_url)
     resource = {
         "resourceType": "Questionnaire",
         "id": resource_id,

@@ -49,6 +49,7 @@ def problems(version: QuestionnaireVersion) -> list[str]:
                     "self-harm): mark it as a self-harm question, required, with a crisis rule."
                 ).format(code=question.code, loinc=SELF_HARM_LOINC)
             )
+    problems += step_up_problems(version)
     live = version.questionnaire.current_version()
     if live is not None and live.pk != version.pk:
         # A new version may not quietly drop the self-harm question of the live one.
@@ -60,6 +61,52 @@ def problems(version: QuestionnaireVersion) -> list[str]:
                         "Question “{code}” is the self-harm question of the live version; "
                         "keep it and keep it marked as a self-harm question."
                     ).format(code=question.code)
+                )
+    return problems
+
+
+def step_up_problems(version: QuestionnaireVersion) -> list[str]:
+    """What the scoring table cannot see of the version's step-ups: each one's rows agree on
+    target and minimum, carry questions of this version, to questions the target's live version
+    has (an answer carried to a question it lacks would be lost), and lead elsewhere."""
+    problems = []
+    rows_by_code: dict[str, list] = {}
+    for row in version.step_ups.all():
+        rows_by_code.setdefault(row.code, []).append(row)
+    for code, rows in rows_by_code.items():
+        if len({(row.target_id, row.min_sum) for row in rows}) > 1:
+            problems.append(
+                _(
+                    "The rows of step-up “{code}” must all lead on to the same questionnaire "
+                    "with the same minimum sum."
+                ).format(code=code)
+            )
+        if any(row.question.version_id != version.pk for row in rows):
+            problems.append(
+                _("Step-up “{code}” carries a question of another version.").format(code=code)
+            )
+        target = rows[0].target
+        if target.pk == version.questionnaire_id:
+            problems.append(
+                _("Step-up “{code}” leads back to this same questionnaire.").format(code=code)
+            )
+            continue
+        live = target.current_version()
+        if live is None:
+            problems.append(
+                _("Step-up “{code}” leads on to “{target}”, which has no live version.").format(
+                    code=code, target=target.title
+                )
+            )
+            continue
+        codes = {q.code for q in live.questions.all() if not q.is_text}
+        for row in rows:
+            if row.carries_to not in codes:
+                problems.append(
+                    _(
+                        "Step-up “{code}” carries to “{question}”, which is no choice question "
+                        "of the live version of “{target}”."
+                    ).format(code=code, question=row.carries_to, target=target.title)
                 )
     return problems
 
@@ -224,6 +271,8 @@ def new_draft(version: QuestionnaireVersion, note: str = "") -> QuestionnaireVer
             copy_row(band, version=draft)
         for rule in version.rules.all():
             copy_row(rule, version=draft, question=copies[rule.question_id])
+        for step_up in version.step_ups.all():
+            copy_row(step_up, version=draft, question=copies[step_up.question_id])
     return draft
 
 

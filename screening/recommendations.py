@@ -114,6 +114,22 @@ def result_parts(submission: Submission, *, printed: bool = False) -> dict:
         "safety_message": safety_message(),
         # Under 14: the call-back only with a parent's or guardian's consent (PIPL art. 31).
         "guardian_consent_needed": needs_guardian_consent(submission.age_band),
+        **step_up_parts(submission),
+    }
+
+
+def step_up_parts(submission: Submission) -> dict:
+    """Where a quick check leads on to (its fired step-ups), the fuller results already taken
+    from it, and the quick check a fuller result follows: the last two are the person's own
+    (their addresses), so a result with them is never shared (screening.result_page)."""
+    offers = submission.step_up_offers()
+    # Only a result that fired a step-up can be followed: most results read nothing more.
+    follow_ons = submission.follow_ons() if submission.step_ups and submission.pk else []
+    taken = {f.version.questionnaire_id for f in follow_ons}
+    return {
+        "step_ups": [o for o in offers if o.questionnaire.pk not in taken],
+        "follow_ons": follow_ons,
+        "follows": submission.follows if submission.follows_id else None,
     }
 
 

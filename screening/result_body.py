@@ -70,6 +70,9 @@ def write_result_body(submission: Submission, request) -> bytes:
         ("channel", as_json(submission.channel.code if submission.channel_id else None)),
         ("age_band", as_json(submission.age_band)),
         ("created_at", as_json(CREATED_AT.to_representation(submission.created_at))),
+        # The person's own answers carried over: never among the shared parts.
+        ("next", as_json(serializer.get_next(submission)) if submission.step_ups else "[]"),
+        ("follows", as_json(submission.follows.token if submission.follows_id else None)),
     )
     return ("{" + ",".join(f'"{name}":{value}' for name, value in fields) + "}").encode()
 

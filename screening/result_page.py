@@ -11,11 +11,12 @@ anew cost each request three times what the rest of it did.
 """
 
 from django.middleware.csrf import get_token
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
 
 from config.caching import recent
 from config.kept_connections import read_on_kept_connection
 from screening.models import Submission
+from screening.models.submissions import is_linked_kind
 from screening.recommendations import RESULT_ROWS, result_kind, result_parts
 
 TEMPLATE = "screening/result.html"
@@ -66,6 +67,12 @@ def result_page(request, token: str) -> str | None:
     if found is None:
         return None
     token, score, *kind = found
+    if is_linked_kind(kind):
+        # Linked to the person's other results (a step-up taken): their addresses are written
+        # in by rendering the page whole, never kept for others of its kind.
+        submission = Submission.objects.for_display().get(token=token)
+        values = context(submission, request, callback_errors={})
+        return render_to_string(TEMPLATE, values, request=request)
     return (
         shared_page(request, token, tuple(kind))
         .replace(TOKEN, token)

@@ -69,10 +69,25 @@ class RuleDef:
 
 
 @dataclass(frozen=True)
+class StepUpDef:
+    """A step-up to a fuller questionnaire: when the answers to the carried questions add up to
+    ``min_sum`` or more, the result leads on to ``target`` (a questionnaire's slug), and each
+    ``(code, target_code)`` in ``carries`` carries that answer over, so it is not asked again.
+    PHQ-4's items 3 and 4 (PHQ-2) summing to 3 lead on to PHQ-9 with its items 1 and 2 answered.
+    """
+
+    code: str
+    target: str
+    min_sum: int
+    carries: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class Definition:
     questions: tuple[QuestionDef, ...]
     bands: tuple[BandDef, ...]
     rules: tuple[RuleDef, ...] = ()
+    step_ups: tuple[StepUpDef, ...] = ()
 
     @property
     def max_score(self) -> int:
@@ -91,6 +106,8 @@ class Result:
     crisis: bool
     triggered_rules: tuple[str, ...] = field(default_factory=tuple)
     answers: Mapping[str, int | str] = field(default_factory=dict)
+    # Codes of the step-ups the answers fire (StepUpDef), in the definition's order.
+    step_ups: tuple[str, ...] = field(default_factory=tuple)
 
 
 class InvalidAnswers(ValueError):
@@ -235,6 +252,37 @@ def language_findings(
     return findings
 
 
+def fired_step_ups(definition: Definition, cleaned: Mapping[str, int | str]) -> tuple[str, ...]:
+    """Codes of the step-ups whose carried answers in ``cleaned`` add up to their minimum."""
+    return tuple(
+        step_up.code
+        for step_up in definition.step_ups
+        if step_up.carries
+        and sum(value for code, _to in step_up.carries if type(value := cleaned.get(code)) is int)
+        >= step_up.min_sum
+    )
+
+
+def carried_answers(
+    step_up: StepUpDef, answers: Mapping[str, object], target: Definition
+) -> dict[str, int]:
+    """The answers ``step_up`` carries over to the ``target`` questionnaire's definition, by the
+    target's question codes: only to a choice question it has, and only a value among its
+    options (a target edited since must never be handed an answer it does not offer)."""
+    carried = {}
+    for code, target_code in step_up.carries:
+        value = answers.get(code)
+        question = target.question(target_code)
+        if (
+            question is not None
+            and not question.is_text
+            and type(value) is int
+            and value in question.values
+        ):
+            carried[target_code] = value
+    return carried
+
+
 def is_crisis(definition: Definition, fired: tuple[str, ...]) -> bool:
     return any(rule.crisis for rule in definition.rules if rule.code in fired)
 
@@ -276,4 +324,5 @@ def score_answers(
         crisis=crisis,
         triggered_rules=fired,
         answers=cleaned,
+        step_ups=fired_step_ups(definition, cleaned),
     )

@@ -1,3 +1,4 @@
+from django.urls import reverse
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
@@ -139,6 +140,27 @@ class SubmissionInputSerializer(serializers.Serializer):
         help_text="The age band the person chose, if they chose one (never require it): "
         "`under_14`, `14_17`, `18_59` or `60_plus`; empty or null for none. Under 18 the result "
         "also lists the youth line 12355; under 14 a call-back needs `guardian_consent`.",
+    )
+    follows = serializers.CharField(
+        required=False,
+        allow_null=True,
+        max_length=64,
+        help_text="The `token` of the quick check (PHQ-4) whose `next` led here: the answers "
+        "it carries over are filled in from it and may be left out of `answers` (sent, they "
+        "must be the same). An unknown token, or a result that does not lead on to this "
+        "questionnaire, is refused.",
+    )
+
+
+class NextQuestionnaireSerializer(serializers.Serializer):
+    """A fuller questionnaire the result leads on to (a step-up: PHQ-4 to PHQ-9 or GAD-7)."""
+
+    questionnaire = serializers.SlugField(help_text="The fuller questionnaire's slug.")
+    url = serializers.URLField(help_text="Its detail in the API, with the questions to ask.")
+    carried_answers = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Its question codes → the answers already given in this result: show them as "
+        "answered and ask only the rest; submit with `follows` set to this result's `token`.",
     )
 
 
@@ -299,6 +321,16 @@ class SubmissionSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
         allow_null=True,
         help_text="Code of the poster or QR code the person came from; null without one.",
     )
+    next = serializers.SerializerMethodField(
+        help_text="The fuller questionnaires this result leads on to (PHQ-4: PHQ-9 and/or GAD-7 "
+        "when a part adds up to 3), with the answers carried over; empty when none."
+    )
+    follows = serializers.SlugRelatedField(
+        slug_field="token",
+        read_only=True,
+        allow_null=True,
+        help_text="The `token` of the quick check this result stepped up from; null if none.",
+    )
 
     class Meta:
         model = Submission
@@ -320,6 +352,8 @@ class SubmissionSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
             "channel",
             "age_band",
             "created_at",
+            "next",
+            "follows",
         ]
         # Output only, and every field is always sent: required in the schema, so typed clients
         # and mock servers never treat `crisis` as possibly missing.
@@ -373,6 +407,17 @@ class SubmissionSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
         if getattr(self, "_parts_of", None) is not submission:
             self._parts_of, self._parts = submission, result_parts(submission)
         return self._parts
+
+    @extend_schema_field(NextQuestionnaireSerializer(many=True))
+    def get_next(self, submission) -> list:
+        return [
+            {
+                "questionnaire": offer.questionnaire.slug,
+                "url": self.absolute(reverse("api-questionnaire", args=[offer.questionnaire.slug])),
+                "carried_answers": offer.carried,
+            }
+            for offer in submission.step_up_offers()
+        ]
 
     def get_result_url(self, submission) -> str:
         return self.absolute(submission.result_path())

@@ -120,6 +120,8 @@ ANSWER_PROBLEMS = {
 }
 # ?help=1 on a questionnaire: show the crisis help above it (screening.views.questionnaire).
 CRISIS_HELP = "help"
+# ?after=<token> on a questionnaire: the quick check it steps up from, whose answers carry over.
+AFTER = "after"
 
 
 def version_number(post) -> int | None:
@@ -144,7 +146,7 @@ def form_answers(
     answers: dict[str, object] = {}
     repeated: set[str] = set()
     for key, values in post.lists():
-        if key in ("csrfmiddlewaretoken", "version", "age_band"):
+        if key in ("csrfmiddlewaretoken", "version", "age_band", AFTER):
             continue
         # ASCII digits only: "²" or "--1" are not whole numbers and must not crash int().
         if key not in text_codes:
@@ -155,6 +157,25 @@ def form_answers(
         else:
             answers[key] = values[0]
     return answers, repeated
+
+
+@dataclass(frozen=True)
+class StepUp:
+    """The quick check a form steps up from, and the answers it carries over to the form."""
+
+    earlier: Submission
+    carried: dict[str, int]
+
+
+def step_up_from(token: str | None, version: QuestionnaireVersion) -> StepUp | None:
+    """The step-up behind ``?after=<token>`` to ``version``'s questionnaire: None for an
+    unknown token, or a result that did not lead on to it (the plain form then). The answers
+    always come from the stored result, never from the browser."""
+    if not token or len(token) > 64 or not slug_re.fullmatch(token):
+        return None
+    earlier = Submission.objects.for_display().filter(token=token).first()
+    carried = earlier.carried_to(version) if earlier is not None else None
+    return StepUp(earlier, carried) if carried is not None else None
 
 
 @dataclass(frozen=True)
@@ -171,7 +192,10 @@ class Refused:
 def take_sheet(
     request, current: QuestionnaireVersion, answers: dict, repeated: set[str], channel
 ) -> HttpResponse | Refused:
-    """Score and store a sent form (a 303 to its result), or say why it comes back."""
+    """Score and store a sent form (a 303 to its result), or say why it comes back.
+
+    A form stepped up from a quick check (its hidden ``after``) has the answers carried over
+    filled in from the stored quick check, whatever the browser sent for them."""
     try:
         version = QuestionnaireVersion.objects.answered(current, version_number(request.POST))
     except (ValueError, QuestionnaireVersion.DoesNotExist):
@@ -184,6 +208,10 @@ def take_sheet(
     # The hidden field carries the band given on the home page; a value that is none is no
     # reason to refuse someone's answers: it is taken as no age given.
     age_band = age_band_or_none(request.POST.get("age_band")) or ""
+    step_up = step_up_from(request.POST.get(AFTER), version)
+    if step_up is not None:
+        answers |= step_up.carried
+        repeated -= step_up.carried.keys()
     try:
         submission = Submission.create_from_answers(
             version=version,
@@ -191,6 +219,7 @@ def take_sheet(
             language=get_language(),
             channel=channel,
             age_band=age_band,
+            follows=step_up.earlier if step_up else None,
         )
     except scoring.InvalidAnswers as invalid:
         errors = invalid.errors | {code: "repeated" for code in repeated}
@@ -199,21 +228,33 @@ def take_sheet(
     return HttpResponseRedirect(submission.result_path(), status=303)
 
 
-def sheet_context(version: QuestionnaireVersion, answers: dict, errors: dict) -> dict:
+def sheet_context(
+    version: QuestionnaireVersion, answers: dict, errors: dict, step_up: StepUp | None = None
+) -> dict:
     """What templates/screening/questionnaire.html shows of ``version``'s sheet: its questions
-    with the answers given, and the questions still missing one, with why."""
-    questions = list(version.questions.all())
+    with the answers given, and the questions still missing one, with why.
+
+    With a ``step_up``, the questions it carries over are shown answered and are not asked
+    again; the others are numbered among themselves ("question 1 of 7")."""
+    carried = step_up.carried if step_up else {}
+    asked = [q for q in version.questions.all() if q.code not in carried]
+    numbers = {q.code: number for number, q in enumerate(asked, 1)}
     return {
         "version": version,
         "questionnaire": version.questionnaire,
         # The questions are shared by every request (cached version): the person's own answers,
         # kept when the form comes back, travel beside them, never on them.
-        "questions": [(q, answers.get(q.code)) for q in questions],
+        "questions": [
+            (q, carried.get(q.code, answers.get(q.code)), numbers.get(q.code))
+            for q in version.questions.all()
+        ],
+        "asked": len(asked),
+        "after": step_up.earlier if step_up else None,
         "answers": answers,
         "errors": errors,
         "missing": [
-            (position, q, ANSWER_PROBLEMS.get(errors[q.code], ""))
-            for position, q in enumerate(questions, 1)
+            (numbers[q.code], q, ANSWER_PROBLEMS.get(errors[q.code], ""))
+            for q in asked
             if errors.get(q.code)
         ],
     }
@@ -227,6 +268,7 @@ def questionnaire(request, slug: str) -> HttpResponse:
         raise Http404(_("No such self-test.")) from None
     answers: dict[str, object] = {}
     refused = None
+    after = request.POST.get(AFTER) if request.method == "POST" else request.GET.get(AFTER)
     if request.method == "POST":
         text_codes = frozenset(q.code for q in version.questions.all() if q.is_text)
         answers, repeated = form_answers(request.POST, text_codes)
@@ -255,7 +297,12 @@ def questionnaire(request, slug: str) -> HttpResponse:
     if show_help:
         crisis = crisis_help(channel, minor=minor)
         back = f"{request.path}?{CRISIS_HELP}=1"
-    context = sheet_context(version, answers, errors) | {
+    step_up = step_up_from(after, version)
+    if step_up is not None:
+        # Back from the language or text-size button, the answers carried over stay so.
+        help = f"{CRISIS_HELP}=1&" if show_help else ""
+        back = f"{request.path}?{help}{AFTER}={step_up.earlier.token}"
+    context = sheet_context(version, answers, errors, step_up) | {
         "age_band": visit_age_band(request),
         "crisis": crisis,
         "toggles_back": back,

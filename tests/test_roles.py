@@ -76,7 +76,18 @@ def test_nobody_but_the_crisis_team_sees_phone_numbers(client, case, group):
         assert "5678" not in client.get(url).content.decode() or url.endswith("/add/"), url
 
 
-@pytest.mark.parametrize("lookup", ["token__startswith", "token", "token__regex", "token__gt"])
+@pytest.mark.parametrize(
+    "lookup",
+    [
+        "token__startswith",
+        "token",
+        "token__regex",
+        "token__gt",
+        # Through the results a step-up links.
+        "follows__token__startswith",
+        "followed_by__token__startswith",
+    ],
+)
 def test_the_submissions_list_cannot_be_filtered_by_token(client, case, lookup):
     # Else a clinician could read anyone's secret token one character at a time.
     login(client, "Clinician")

@@ -354,6 +354,20 @@ export interface components {
          * @enum {string}
          */
         LocalServiceKindEnum: "mental_health_centre" | "hospital_clinic" | "village_doctor";
+        /** @description A fuller questionnaire the result leads on to (a step-up: PHQ-4 to PHQ-9 or GAD-7). */
+        NextQuestionnaire: {
+            /** @description The fuller questionnaire's slug. */
+            questionnaire: string;
+            /**
+             * Format: uri
+             * @description Its detail in the API, with the questions to ask.
+             */
+            url: string;
+            /** @description Its question codes → the answers already given in this result: show them as answered and ask only the rest; submit with `follows` set to this result's `token`. */
+            carried_answers: {
+                [key: string]: number;
+            };
+        };
         /** @enum {unknown} */
         NullEnum: null;
         Option: {
@@ -571,6 +585,10 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /** @description The fuller questionnaires this result leads on to (PHQ-4: PHQ-9 and/or GAD-7 when a part adds up to 3), with the answers carried over; empty when none. */
+            readonly next: components["schemas"]["NextQuestionnaire"][];
+            /** @description The `token` of the quick check this result stepped up from; null if none. */
+            readonly follows: string | null;
         };
         SubmissionInputRequest: {
             /** @description Question code → the chosen option's integer value, e.g. {"phq9_1": 0}; for a free-text question (`kind` `text`), the person's own words as a string. Words that show a wish to die or a plan make the result a crisis, whatever the score. */
@@ -590,6 +608,8 @@ export interface components {
              *     * `60_plus` - 60 and over
              */
             age_band?: (components["schemas"]["AgeBandEnum"] | components["schemas"]["BlankEnum"] | components["schemas"]["NullEnum"]) | null;
+            /** @description The `token` of the quick check (PHQ-4) whose `next` led here: the answers it carries over are filled in from it and may be left out of `answers` (sent, they must be the same). An unknown token, or a result that does not lead on to this questionnaire, is refused. */
+            follows?: string | null;
         };
         /**
          * @description * `mild` - Mild: self-help information
@@ -896,7 +916,7 @@ export interface operations {
                     "application/json": components["schemas"]["Submission"];
                 };
             };
-            /** @description Invalid body; nothing is stored. Field errors name the field; answer errors are keyed by question code under `answers`. A body that is not JSON at all is `detail` with the national `hotlines`; JSON that is no object (`null`, `[]`) is `non_field_errors` with them. When the answers that were given already show a crisis (PHQ-9 item 9 above 0, or answered with anything but its lowest value or nothing), the body also has `crisis: true`, the `safety_message` and the `hotlines` (12356 first): show them first, as on a result. */
+            /** @description Invalid body; nothing is stored. Field errors name the field; answer errors are keyed by question code under `answers`. A body that is not JSON at all is `detail` with the national `hotlines`; JSON that is no object (`null`, `[]`) is `non_field_errors` with them. A `follows` token that is unknown or does not lead on to this questionnaire is refused under `follows`; an answer it carries sent with another value, under `answers`. When the answers that were given already show a crisis (PHQ-9 item 9 above 0, or answered with anything but its lowest value or nothing), the body also has `crisis: true`, the `safety_message` and the `hotlines` (12356 first): show them first, as on a result. */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -38,6 +38,8 @@ class SubmissionAdmin(admin.ModelAdmin):
         "tier",
         "crisis",
         "triggered_rules",
+        "step_ups",
+        "follows",
         "language",
         "channel",
         "age_band",
@@ -53,8 +55,9 @@ class SubmissionAdmin(admin.ModelAdmin):
     def lookup_allowed(self, lookup, value, request) -> bool:
         # The admin filters on any field given in the address: ?token__startswith=… one
         # character at a time would give a clinician the secret token of anyone's result, and
-        # ?cases__isnull=False who asked the crisis team to call them back.
-        if lookup.split(LOOKUP_SEP)[0] in ("token", "cases"):
+        # ?cases__isnull=False who asked the crisis team to call them back; through the results
+        # a step-up links (?follows__token__startswith=…), the token of another result.
+        if lookup.split(LOOKUP_SEP)[0] in ("token", "cases", "follows", "followed_by"):
             return False
         return super().lookup_allowed(lookup, value, request)
 

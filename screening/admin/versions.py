@@ -40,6 +40,7 @@ from screening.models import (
     Questionnaire,
     QuestionnaireVersion,
     ScoreBand,
+    StepUp,
     in_site_language,
 )
 
@@ -182,6 +183,14 @@ class RuleInline(PublishedReadOnly, TranslationTabularInline):
     formfield_overrides = COMPACT_TEXT
 
 
+class StepUpInline(PublishedReadOnly, admin.TabularInline):
+    """The fuller questionnaires a result leads on to, one row per question carried over."""
+
+    model = StepUp
+    formset = RuleFormSet  # the same: only the version's own questions, none being deleted
+    extra = 0
+
+
 class OptionInline(PublishedReadOnly, TranslationTabularInline):
     model = Option
     extra = 0
@@ -220,7 +229,7 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
     list_display = ["__str__", "status", "published_at", "note", "tools"]
     list_filter = ["questionnaire"]
     readonly_fields = ["status", "created_at", "published_at", "replaces", "tools"]
-    inlines = [QuestionInline, BandInline, RuleInline]
+    inlines = [QuestionInline, BandInline, RuleInline, StepUpInline]
     actions = ["make_draft", "publish"]
     change_list_template = "admin/screening/questionnaireversion/change_list.html"
 
@@ -280,7 +289,7 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
     def get_inlines(self, request, obj) -> list[type[InlineModelAdmin]]:
         # An unsaved version has no questions for a rule to use: rules come after the first save.
         if obj is None:
-            return [inline for inline in self.inlines if inline is not RuleInline]
+            return [i for i in self.inlines if i not in (RuleInline, StepUpInline)]
         return self.inlines
 
     def add_view(self, request, form_url="", extra_context=None) -> HttpResponse:

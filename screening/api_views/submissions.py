@@ -35,6 +35,15 @@ ANSWER_ERRORS = {
 }
 
 
+NOT_FOLLOWED = _(
+    "No result with this token leads on to this questionnaire: use the token of a result whose "
+    "`next` names it."
+)
+NOT_CARRIED = _(
+    "This answer was carried over from the result named in `follows`, with another value."
+)
+
+
 NOT_FOUND = error_response("Not found", "No result with this token.")
 
 
@@ -58,9 +67,11 @@ class SubmissionCreate(Anonymous, APIView):
                 description="Invalid body; nothing is stored. Field errors name the field; answer "
                 "errors are keyed by question code under `answers`. A body that is not JSON at "
                 "all is `detail` with the national `hotlines`; JSON that is no object (`null`, "
-                "`[]`) is `non_field_errors` with them. When the answers that were given "
-                "already show a crisis (PHQ-9 item 9 above 0, or answered with anything but its "
-                "lowest value or nothing), the body also has `crisis: "
+                "`[]`) is `non_field_errors` with them. A `follows` token that is unknown or "
+                "does not lead on to this questionnaire is refused under `follows`; an answer "
+                "it carries sent with another value, under `answers`. When the answers that "
+                "were given already show a crisis (PHQ-9 item 9 above 0, or answered with "
+                "anything but its lowest value or nothing), the body also has `crisis: "
                 "true`, the `safety_message` and the `hotlines` (12356 first): show them first, "
                 "as on a result.",
                 examples=[
@@ -104,6 +115,14 @@ class SubmissionCreate(Anonymous, APIView):
                 },
                 request_only=True,
             ),
+            OpenApiExample(
+                "PHQ-9 after the quick check (items 1 and 2 carried over)",
+                value={
+                    "answers": {f"phq9_{i}": v for i, v in enumerate((1, 1, 1, 1, 0, 0, 0, 1), 3)},
+                    "follows": "Qk4xW2sTbumseSaCs5-UeBgZ-6-nirwA",
+                },
+                request_only=True,
+            ),
             *RESULT_EXAMPLES,
         ],
     )
@@ -143,6 +162,27 @@ class SubmissionCreate(Anonymous, APIView):
             message = str(UNKNOWN_VERSION)
             crisis = version.shows_crisis(answers)
             return self.refused({"version": [message]}, crisis=crisis, channel=channel, minor=minor)
+        earlier = None
+        if token := form.validated_data.get("follows"):
+            earlier = Submission.objects.for_display().filter(token=token).first()
+            carried = earlier.carried_to(version) if earlier is not None else None
+            crisis = version.shows_crisis(answers)
+            if carried is None:
+                return self.refused(
+                    {"follows": [str(NOT_FOLLOWED)]}, crisis=crisis, channel=channel, minor=minor
+                )
+            # The stored result's answers count; sent with another value, the sheet is refused
+            # rather than one of them silently dropped.
+            different = {
+                code: [str(NOT_CARRIED)]
+                for code, value in carried.items()
+                if code in answers and answers[code] != value
+            }
+            if different:
+                return self.refused(
+                    {"answers": different}, crisis=crisis, channel=channel, minor=minor
+                )
+            answers = {**answers, **carried}
         try:
             submission = Submission.create_from_answers(
                 version=version,
@@ -150,6 +190,7 @@ class SubmissionCreate(Anonymous, APIView):
                 language=get_language(),
                 channel=channel,
                 age_band=age_band,
+                follows=earlier,
             )
         except scoring.InvalidAnswers as invalid:
             errors = {key: [str(ANSWER_ERRORS[code])] for key, code in invalid.errors.items()}

@@ -2,7 +2,7 @@
 version is made of, channels, and submissions."""
 
 from screening.models.channels import Channel, active_channel
-from screening.models.parts import ItemRule, Option, Question, ScoreBand, VersionPart
+from screening.models.parts import ItemRule, Option, Question, ScoreBand, StepUp, VersionPart
 from screening.models.questionnaires import (
     Questionnaire,
     in_site_language,
@@ -34,6 +34,7 @@ __all__ = [
     "Questionnaire",
     "QuestionnaireVersion",
     "ScoreBand",
+    "StepUp",
     "Submission",
     "Tier",
     "VersionPart",

@@ -154,6 +154,21 @@ class Question(VersionPart):
                 },
                 code="question_has_rules",
             )
+        if (
+            self.pk
+            and StepUp.objects.filter(question_id=self.pk)
+            .exclude(version_id=self.version_id)
+            .exists()
+        ):
+            raise ValidationError(
+                {
+                    "version": _(
+                        "Question “{code}” is carried over by a step-up of its version and cannot "
+                        "move to another version. Delete the step-up first."
+                    ).format(code=self.code)
+                },
+                code="question_has_step_ups",
+            )
 
 
 class Option(VersionPart):
@@ -267,3 +282,73 @@ class ItemRule(VersionPart):
             "Rule “{code}” uses question “{question}” of another version; a rule can only use a "
             "question of its own version."
         ).format(code=self.code, question=self.question.code)
+
+
+class StepUp(VersionPart):
+    """One question a step-up carries: the rows of a version sharing a ``code`` are one step-up
+    (scoring.StepUpDef). When their answers add up to ``min_sum``, the result leads on to the
+    ``target`` questionnaire, each row's answer already given as its ``carries_to`` question.
+    """
+
+    version = models.ForeignKey(
+        QuestionnaireVersion,
+        on_delete=models.CASCADE,
+        related_name="step_ups",
+        verbose_name=_("version"),
+    )
+    code = models.SlugField(
+        _("step-up code"),
+        max_length=40,
+        help_text=_("Rows with the same code are one step-up, for example: depression."),
+    )
+    target = models.ForeignKey(
+        "screening.Questionnaire",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("leads on to"),
+        help_text=_("The fuller questionnaire, for example PHQ-9."),
+    )
+    min_sum = models.PositiveSmallIntegerField(
+        _("when the carried answers add up to at least"),
+        default=3,
+        help_text=_("The same on every row of the step-up."),
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="+", verbose_name=_("question carried")
+    )
+    carries_to = models.SlugField(
+        _("as the target's question"),
+        max_length=40,
+        help_text=_("The code of the same question in the target, for example phq9_1."),
+    )
+
+    class Meta:
+        ordering = ["code", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "code", "question"], name="unique_step_up_question"
+            )
+        ]
+        verbose_name = _("step-up")
+        verbose_name_plural = _("step-ups (a fuller questionnaire next)")
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.question.code} → {self.carries_to}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.question_id:
+            self._check_same_version()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.question_id and self.version_id:
+            self._check_same_version()
+
+    def _check_same_version(self) -> None:
+        stored = Question.objects.filter(pk=self.question_id).values_list("version_id", flat=True)
+        if stored.first() != self.version_id:
+            raise ValidationError(
+                {"question": _("A step-up can only carry a question of its own version.")},
+                code="question_of_another_version",
+            )

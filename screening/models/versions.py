@@ -58,12 +58,13 @@ class VersionQuerySet(models.QuerySet):
 
     def with_definition(self) -> "VersionQuerySet":
         """Everything needed to display and score a version, in a fixed number of queries."""
-        from screening.models.parts import ItemRule, Question  # parts stand on versions
+        from screening.models.parts import ItemRule, Question, StepUp  # parts stand on versions
 
         return self.select_related("questionnaire").prefetch_related(
             Prefetch("questions", queryset=Question.objects.prefetch_related("options")),
             "bands",
             Prefetch("rules", queryset=ItemRule.objects.select_related("question")),
+            Prefetch("step_ups", queryset=StepUp.objects.select_related("question", "target")),
         )
 
     def with_successor(self) -> "VersionQuerySet":
@@ -271,6 +272,23 @@ class QuestionnaireVersion(models.Model):
                 )
                 for r in self.rules.all()
             ),
+            step_ups=self.step_up_definitions(),
+        )
+
+    def step_up_definitions(self) -> tuple[scoring.StepUpDef, ...]:
+        """The version's step-ups: its StepUp rows grouped by code, the first row's target and
+        minimum standing for the group (publishing checks that the rows agree)."""
+        groups: dict[str, list] = {}
+        for row in self.step_ups.all():
+            groups.setdefault(row.code, []).append(row)
+        return tuple(
+            scoring.StepUpDef(
+                code=code,
+                target=rows[0].target.slug,
+                min_sum=rows[0].min_sum,
+                carries=tuple((row.question.code, row.carries_to) for row in rows),
+            )
+            for code, rows in groups.items()
         )
 
     def problems(self) -> list[str]:

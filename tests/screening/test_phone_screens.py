@@ -56,14 +56,15 @@ def test_the_home_page_says_where_to_start(phone, live_server, demo_data):
     label = page.locator(".start-label")
     assert label.inner_text() == "不确定做哪个？从这里开始"
     start = page.locator(".tests .start a.button")
-    assert start.inner_text() == "心情和睡眠自测"
+    # The four-question quick check, which leads on to the fuller tests where it needs to.
+    assert start.inner_text() == "四个问题的快速自测"
     box = start.bounding_box()
     assert on_first_screen(box) and box["height"] >= TOUCH
     assert page.locator(".tests li").first.get_attribute("class") == "start"
     # The instrument's name is there for the doctor, smaller than the plain name.
     size = "e => parseFloat(getComputedStyle(e).fontSize)"
     instrument = page.locator(".tests .start .instrument")
-    assert instrument.inner_text() == "PHQ-9 抑郁筛查"
+    assert instrument.inner_text() == "PHQ-4 焦虑和抑郁快速筛查"
     assert instrument.evaluate(size) < start.evaluate(size)
 
 

@@ -67,7 +67,8 @@ def answer_sheets(draw, live: dict) -> tuple[str, dict, dict]:
 def test_every_result_is_sent_as_drf_would_render_its_serializers_data(api, demo_data, settings):
     settings.THROTTLE_SUBMISSIONS = ""
     QuestionnaireVersion.objects.current_for("phq-9").new_draft().publish()  # v2 live, v1 not
-    live = {slug: QuestionnaireVersion.objects.current_for(slug) for slug in ("phq-9", "gad-7")}
+    slugs = ("phq-9", "gad-7", "phq-4")  # PHQ-4: with the step-ups it leads on to (next)
+    live = {slug: QuestionnaireVersion.objects.current_for(slug) for slug in slugs}
 
     @given(sheet=answer_sheets(live))
     @hypothesis_settings(max_examples=100, deadline=None, database=None)

@@ -109,3 +109,32 @@ def test_a_result_is_found_by_its_own_row_and_kind(demo_data, kind, poster):
 
 def test_an_unknown_result_is_not_found(client, demo_data):
     assert client.get("/r/" + "x" * 32 + "/").status_code == 404
+
+
+@pytest.mark.parametrize("taken", [False, True], ids=["offered", "taken"])
+def test_a_quick_check_leading_on_is_the_whole_page_too(demo_data, taken):
+    # Its links on carry the person's token (?after=…); once taken, it links to their results.
+    version = QuestionnaireVersion.objects.current_for("phq-4")
+    answers = {"phq4_1": 2, "phq4_2": 1, "phq4_3": 2, "phq4_4": 2}
+    first, second = (
+        Submission.create_from_answers(version=version, answers=answers, language="zh-hans")
+        for _ in range(2)
+    )
+    if taken:
+        phq9 = QuestionnaireVersion.objects.current_for("phq-9")
+        Submission.create_from_answers(
+            version=phq9,
+            answers={f"phq9_{i}": 1 for i in range(1, 9)} | {"phq9_9": 0},
+            language="zh-hans",
+            follows=second,
+        )
+    for submission in (first, second):
+        submission = Submission.objects.for_display().get(pk=submission.pk)
+        request = RequestFactory().get(submission.result_path())
+        written = result_page.result_page(request, submission.token)
+        assert CSRF_VALUE.sub(r"\1\2", written) == CSRF_VALUE.sub(
+            r"\1\2", whole(request, submission)
+        )
+        assert f"?after={submission.token}" in written
+    assert first.token not in result_page.result_page(request, second.token)
+    assert second.token not in result_page.result_page(request, first.token)
