@@ -24,6 +24,7 @@ AGE_RANGES: dict[str, tuple[int, int | None]] = {
     AgeBand.AGE_60_PLUS: (60, None),
 }
 MINOR_BANDS = frozenset({AgeBand.UNDER_14, AgeBand.AGE_14_17})
+MINOR_UNTIL = 18  # years: younger is a minor
 
 
 class AgeGroup(models.TextChoices):

@@ -15,6 +15,8 @@ STANDARD_ATTRS = frozenset(vars(logging.makeLogRecord({}))) | {"message", "ascti
 
 # /r/<token>/..., /api/v1/submissions/<token>/... (the same paths as PRIVATE_PATH in middleware).
 TOKEN_IN_PATH = re.compile(r"(/r/|/api/v1/submissions/)[^/\s?#'\"]+")
+# A questionnaire taken on from a quick check names that result: /q/phq-9/?after=<token>.
+TOKEN_IN_QUERY = re.compile(r"([?&]after=)[^&\s#'\"]+")
 # Between the groups of a number as people write them in notes: spaces, hyphens, dashes
 # ("139——1234——5678", "139 - 1234 - 5678"), a closing bracket ("(139)12345678").
 SEP = r"[\s\-\u2013\u2014)]{1,3}"
@@ -101,7 +103,7 @@ def readable(text: str) -> tuple[str, Sequence[int]]:
 
 def redact(text: str) -> str:
     """``text`` with result tokens in paths and phone numbers replaced by placeholders."""
-    text = TOKEN_IN_PATH.sub(r"\1<token>", text)
+    text = TOKEN_IN_QUERY.sub(r"\1<token>", TOKEN_IN_PATH.sub(r"\1<token>", text))
     read, starts = readable(text)
     kept, end = [], 0
     for match in PHONE.finditer(read):

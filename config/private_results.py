@@ -16,11 +16,15 @@ PRIVATE_PATH = re.compile(
 def is_private(request, response) -> bool:
     """Whether ``response`` shows or leads to one person's answers or result.
 
-    Under a result token; any answer to a form or API write (a questionnaire sent back with the
+    Under a result token, or naming one (``?after=``, a questionnaire with the answers a quick
+    check carries over); any answer to a form or API write (a questionnaire sent back with the
     person's answers, the redirect to their new result, the language and text-size buttons'
     way back to it, a refused form's page linking back); any redirect to a result.
     """
     if PRIVATE_PATH.match(request.path_info) or request.method not in ("GET", "HEAD", "OPTIONS"):
+        return True
+    # A questionnaire taken on from a quick check (?after=<token>) shows its carried answers.
+    if request.GET.get("after"):
         return True
     location = response.get("Location")
     return bool(location) and bool(PRIVATE_PATH.match(urlsplit(location).path))

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from config.ages import is_minor, needs_guardian_consent
+from config.ages import needs_guardian_consent
 from config.caching import recent
 from content.models import Article, by_source, upcoming_sessions
 from referrals.models import (
@@ -74,7 +74,7 @@ def hotlines_for(submission: Submission) -> list[Hotline]:
     is always among them (from the code if the data has none: see national_line_first). Someone
     under 18 also gets the lines for young people (12355), right after 12356.
     """
-    minor = is_minor(submission.age_band)
+    minor = submission.is_minor
     if submission.crisis or submission.tier == Tier.SEVERE:
         return crisis_hotlines(submission.channel, minor=minor)
     lines = list(hotlines_serving(region_of(submission.channel), minor))

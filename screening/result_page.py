@@ -52,6 +52,10 @@ def shared_page(request, token: str, kind: tuple) -> str:
         toggles_back=stand_in.result_path(),
         callback_errors={},
     )
+    # Only results linked to none of the person's others share a page (``is_linked_kind``), so
+    # it never shows a link to one: should the stand-in's fuller check land between the kind's
+    # read and this one, its address must not reach everyone else of the kind.
+    values |= {"follows": None, "follow_ons": [], "step_ups": stand_in.step_up_offers()}
     # Without the request: its context processors would write the CSRF token in (and the
     # template reads only what ``values`` holds).
     return get_template(TEMPLATE).render(values)

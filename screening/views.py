@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import Throttled
 
-from config.ages import AgeBand, age_band_or_none, is_minor
+from config.ages import AgeBand, age_band_or_none
 from config.views import this_site
 from referrals.callbacks import callback_thanks, request_callback
 from referrals.forms import TOO_MANY_CALLBACKS, CallbackForm
@@ -212,6 +212,9 @@ def take_sheet(
     if step_up is not None:
         answers |= step_up.carried
         repeated -= step_up.carried.keys()
+        # Taken on from a quick check (on another phone, say, by its sheet's QR code): the age
+        # it was given with still counts (12355 for minors, a guardian's consent under 14).
+        age_band = age_band or step_up.earlier.age_band
     try:
         submission = Submission.create_from_answers(
             version=version,
@@ -293,7 +296,7 @@ def questionnaire(request, slug: str) -> HttpResponse:
     # Where the language and text-size buttons come back to; a crisis keeps its help there, a
     # calm sheet sent from ?help=1 does not.
     back = request.path if request.method == "POST" else request.get_full_path()
-    minor = is_minor(visit_age_band(request))
+    minor = version.questionnaire.takers_are_minors(visit_age_band(request))
     if show_help:
         crisis = crisis_help(channel, minor=minor)
         back = f"{request.path}?{CRISIS_HELP}=1"

@@ -73,10 +73,11 @@ def with_national_line(hotlines: list["Hotline"]) -> list["Hotline"]:
 def youth_lines_after_national(hotlines: list["Hotline"]) -> list["Hotline"]:
     """The same lines with those for young people (12355) right after 12356, which stays
     ahead of them: a young person sees the youth line beside the national one."""
-    youth = [h for h in hotlines if h.for_minors]
+    # 12356 leads whatever it is marked (a mistaken "for young people" tick included).
+    youth = [h for h in hotlines if h.for_minors and not h.is_national_line]
     if not youth:
         return list(hotlines)
-    rest = [h for h in hotlines if not h.for_minors]
+    rest = [h for h in hotlines if h not in youth]
     lead = next((i for i, h in enumerate(rest) if h.is_national_line), None)
     if lead is None:
         return [*rest, *youth]
@@ -168,6 +169,12 @@ class Hotline(models.Model):
         elif self.opens_at and self.opens_at == self.closes_at and not self.open_24h:
             errors["closes_at"] = _(
                 "Opening and closing at the same time: tick “open 24 hours” instead."
+            )
+        # 12356 is every crisis result's first line, for everyone: never only for the young.
+        if self.for_minors and re.sub(r"\D", "", self.number or "") == NATIONAL_LINE:
+            errors["for_minors"] = _(
+                "12356 is the national line for everyone and leads every crisis result: it "
+                "cannot be a line for young people only."
             )
         # Shown as a tap-to-call link on every result: it must be what a phone dials.
         if self.number and not is_dialable(self.number):

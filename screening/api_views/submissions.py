@@ -12,7 +12,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.ages import is_minor
+from config.ages import age_band_or_none
 from config.api import NOT_JSON, THROTTLED, TOO_LARGE, Anonymous, error_response
 from referrals.serializers import HotlineSerializer
 from screening import scoring
@@ -147,14 +147,16 @@ class SubmissionCreate(Anonymous, APIView):
                 form.errors,
                 crisis=version.shows_crisis(data.get("answers")),
                 channel=active_channel(code) if code else None,
-                minor=is_minor(data.get("age_band")),
+                minor=version.questionnaire.takers_are_minors(
+                    age_band_or_none(data.get("age_band"))
+                ),
             )
         channel_code = form.validated_data.get("channel")
         # An unknown or retired poster code must never stop someone from getting their result.
         channel = active_channel(channel_code) if channel_code else None
         answers = form.validated_data["answers"]
         age_band = form.validated_data.get("age_band") or ""
-        minor = is_minor(age_band)
+        minor = version.questionnaire.takers_are_minors(age_band)
         shown = form.validated_data.get("version")
         try:
             version = QuestionnaireVersion.objects.answered(version, shown)
@@ -183,6 +185,9 @@ class SubmissionCreate(Anonymous, APIView):
                     {"answers": different}, crisis=crisis, channel=channel, minor=minor
                 )
             answers = {**answers, **carried}
+            # The age given with the quick check still counts when none is sent again.
+            age_band = age_band or earlier.age_band
+            minor = version.questionnaire.takers_are_minors(age_band)
         try:
             submission = Submission.create_from_answers(
                 version=version,

@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from config.ages import AGE_RANGES, AgeBand
+from config.ages import AGE_RANGES, MINOR_UNTIL, AgeBand, is_minor
 
 if TYPE_CHECKING:
     from screening.models.versions import QuestionnaireVersion
@@ -215,6 +215,14 @@ class Questionnaire(models.Model):
         if self.max_age is not None and self.max_age < youngest:
             return False
         return not (self.min_age is not None and oldest is not None and self.min_age > oldest)
+
+    def takers_are_minors(self, age_band: str | None) -> bool:
+        """Whether someone taking this questionnaire with ``age_band`` is under 18: by the band
+        they gave, or, with none, by the questionnaire when it is made for under-18s only (the
+        PHQ-A): they get the lines for young people (12355) too."""
+        if age_band:
+            return is_minor(age_band)
+        return self.max_age is not None and self.max_age < MINOR_UNTIL
 
     def is_made_for(self, age_band: str) -> bool:
         """Suited to ``age_band`` and made for an age group: suggested for that age."""

@@ -200,6 +200,12 @@ class Submission(models.Model):
         )
 
     @property
+    def is_minor(self) -> bool:
+        """Under 18 by the band given, or taking a questionnaire made for under-18s only
+        (``Questionnaire.takers_are_minors``)."""
+        return self.version.questionnaire.takers_are_minors(self.age_band)
+
+    @property
     def age_group(self) -> str:
         """What the age band changes on the result (``config.ages.AgeGroup``)."""
         return age_group_of(self.age_band)
