@@ -198,7 +198,7 @@ def test_filtered_big_enough_rows_stay_and_a_lone_small_one_is_protected(client,
         submit("under_14", (0,) * 7, slug="gad-7")
     submit("60_plus")
     summary, page = filtered(client, "under_14")
-    assert "不予显示" in page and "次小的年龄段" in page
+    assert "不予显示" in page and "次小的年龄段" in page and "不让这样的行" in page
     assert summary["totals"]["total"] == 8 and summary["totals"]["suppressed"] is False
     by_slug = {row["questionnaire"]: row for row in summary["questionnaires"]}
     assert (by_slug["gad-7"]["suppressed"], by_slug["gad-7"]["withheld"]) == (True, False)
