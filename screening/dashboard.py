@@ -123,8 +123,14 @@ class StatisticsForm(forms.Form):
 
     def summary(self) -> dict:
         data = self.cleaned_data
+        # Narrowed to one age band, every table is as small as a row by age band, and is
+        # suppressed as that row is: two children under 14 must not show in any table.
         return statistics.summarise(
-            self.submissions(), start=data["start"], end=data["end"], period=data["period"]
+            self.submissions(),
+            start=data["start"],
+            end=data["end"],
+            period=data["period"],
+            suppress=bool(data["age_band"]),
         )
 
     def parameters(self) -> dict[str, str]:
@@ -197,6 +203,7 @@ def export_csv(request) -> HttpResponse:
 
 
 def dashboard_charts(summary: dict) -> dict[str, str]:
+    """The charts; a suppressed row (counts None) is drawn empty, its number only in the table."""
     legend = [str(label) for label in Tier.labels]
     short = summary["period"] == "day" or len(summary["series"]) > 20
     columns = charts.column_chart(
@@ -204,7 +211,7 @@ def dashboard_charts(summary: dict) -> dict[str, str]:
             f"{row['period']:%m-%d}" if short else f"{row['period']:%Y-%m-%d}"
             for row in summary["series"]
         ],
-        [[row[tier] for tier in statistics.TIERS] for row in summary["series"]],
+        [[row[tier] or 0 for tier in statistics.TIERS] for row in summary["series"]],
         legend,
         title=str(
             _("Submissions per day by tier")
@@ -219,7 +226,7 @@ def dashboard_charts(summary: dict) -> dict[str, str]:
         "periods": columns,
         "channels": charts.bar_chart(
             [row["name"] or str(_("No channel")) for row in channels],
-            [[row[tier] for tier in statistics.TIERS] for row in channels],
+            [[row[tier] or 0 for tier in statistics.TIERS] for row in channels],
             legend,
             title=str(_("Submissions by channel")),
             chart_id="by-channel",
@@ -229,7 +236,7 @@ def dashboard_charts(summary: dict) -> dict[str, str]:
                 row["region"] if row["region"] != statistics.NONE else str(_("No region"))
                 for row in regions
             ],
-            [[row[tier] for tier in statistics.TIERS] for row in regions],
+            [[row[tier] or 0 for tier in statistics.TIERS] for row in regions],
             legend,
             title=str(_("Submissions by region")),
             chart_id="by-region",

@@ -141,6 +141,23 @@ def _step_up_problems(definition: Definition) -> list[str]:
     return problems
 
 
+def carried_into_asked_problems(
+    step_up_code: str, carries_to: list[str], target: Definition, target_title: str
+) -> list[str]:
+    """A step-up may not carry an answer into its target's self-harm question, nor into one a
+    crisis rule reads: a carried answer is not asked again, so the target's item 9 would be
+    filled in from the quick check instead of being asked (``Definition.never_carried``)."""
+    never = target.never_carried
+    return [
+        _(
+            "Step-up “{code}” carries to “{question}”, the self-harm question of “{target}” or "
+            "one its crisis rules read: that question must be asked there, not carried over."
+        ).format(code=step_up_code, question=code, target=target_title)
+        for code in dict.fromkeys(carries_to)
+        if code in never
+    ]
+
+
 def _text_question_problems(question: QuestionDef) -> list[str]:
     """Free text has no options and no score, is never required, and has a length limit."""
     problems = []

@@ -68,7 +68,8 @@ def problems(version: QuestionnaireVersion) -> list[str]:
 def step_up_problems(version: QuestionnaireVersion) -> list[str]:
     """What the scoring table cannot see of the version's step-ups: each one's rows agree on
     target and minimum, carry questions of this version, to questions the target's live version
-    has (an answer carried to a question it lacks would be lost), and lead elsewhere."""
+    has (an answer carried to a question it lacks would be lost) but never to one it must ask
+    itself (its self-harm question, or one its crisis rules read), and lead elsewhere."""
     problems = []
     rows_by_code: dict[str, list] = {}
     for row in version.step_ups.all():
@@ -99,6 +100,9 @@ def step_up_problems(version: QuestionnaireVersion) -> list[str]:
                 )
             )
             continue
+        problems += definition_checks.carried_into_asked_problems(
+            code, [row.carries_to for row in rows], live.definition(), target.title
+        )
         codes = {q.code for q in live.questions.all() if not q.is_text}
         for row in rows:
             if row.carries_to not in codes:

@@ -96,6 +96,15 @@ class Definition:
     def question(self, code: str) -> QuestionDef | None:
         return next((q for q in self.questions if q.code == code), None)
 
+    @property
+    def never_carried(self) -> frozenset[str]:
+        """The codes no step-up may carry an answer into: the self-harm questions and every
+        question a crisis rule reads. A carried answer is not asked again, so PHQ-9 item 9
+        would be filled in from the quick check instead of being asked."""
+        return frozenset(q.code for q in self.questions if q.safety) | frozenset(
+            rule.question_code for rule in self.rules if rule.crisis
+        )
+
 
 @dataclass(frozen=True)
 class Result:
@@ -268,13 +277,17 @@ def carried_answers(
 ) -> dict[str, int]:
     """The answers ``step_up`` carries over to the ``target`` questionnaire's definition, by the
     target's question codes: only to a choice question it has, and only a value among its
-    options (a target edited since must never be handed an answer it does not offer)."""
+    options (a target edited since must never be handed an answer it does not offer), and
+    never to a question it must ask itself (``Definition.never_carried``), whatever was
+    published: its live version may have made a carried question a self-harm one since."""
     carried = {}
+    never = target.never_carried
     for code, target_code in step_up.carries:
         value = answers.get(code)
         question = target.question(target_code)
         if (
-            question is not None
+            target_code not in never
+            and question is not None
             and not question.is_text
             and type(value) is int
             and value in question.values

@@ -161,18 +161,80 @@ def by_age_band(age_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     A row of fewer than ``STATISTICS_FEWEST_CASES`` submissions is only reported as that
     (``suppressed``, its counts None), as call-back cases are: a questionnaire taken by two
     children under 14 of one poster's village would come close to saying who they are.
+
+    The questionnaire's own total is shown (in the table by questionnaire), so where only one
+    of its age bands is suppressed the next smallest is ``withheld`` too (see ``protect``):
+    the one could otherwise be found by subtracting the others from that total.
     """
     rows = _sum_by(age_rows, "questionnaire", "age_band")
     rows.sort(key=lambda row: (row["questionnaire"], AGE_BAND_ORDER.index(row["age_band"])))
-    return [suppress_few(row) for row in rows]
+    rows = [suppress_few(row) for row in rows]
+    sums = [
+        _parts(None, "age_bands", rows, lambda row, slug=slug: row["questionnaire"] == slug)
+        for slug in {row["questionnaire"] for row in rows}
+    ]
+    return protect({"age_bands": rows}, sums)["age_bands"]
+
+
+MEASURES = ("total", *TIERS, "crisis")
 
 
 def suppress_few(row: dict[str, Any]) -> dict[str, Any]:
     """``row`` with its counts left out (None) when it counts fewer than
-    ``STATISTICS_FEWEST_CASES``, marked ``suppressed``."""
+    ``STATISTICS_FEWEST_CASES``, marked ``suppressed`` (``withheld`` False)."""
+    if row.get("suppressed"):
+        return row
     if row["total"] < settings.STATISTICS_FEWEST_CASES:
-        return {**row, **dict.fromkeys(("total", *TIERS, "crisis")), "suppressed": True}
-    return {**row, "suppressed": False}
+        return _hidden(row)
+    return {**row, "suppressed": False, "withheld": False}
+
+
+def _hidden(row: dict[str, Any], *, withheld: bool = False) -> dict[str, Any]:
+    return {**row, **dict.fromkeys(MEASURES), "suppressed": True, "withheld": withheld}
+
+
+Cell = tuple[str, int]
+
+
+def protect(
+    tables: dict[str, list[dict[str, Any]]], sums: list[tuple[Cell | None, list[Cell]]]
+) -> dict[str, list[dict[str, Any]]]:
+    """``tables`` with complementary suppression, so that no suppressed row can be worked out.
+
+    A cell is (table name, row index). Each of ``sums`` says that a row (or, for None, a figure
+    shown elsewhere and never suppressed) is the sum of other rows. Where exactly one of the rows
+    in such a sum is suppressed, it would be the others subtracted from the sum, so the smallest
+    shown row in it is ``withheld`` too (counts None, ``suppressed``), or the sum itself when its
+    parts are all suppressed; until no sum has exactly one. A withheld row may count
+    ``STATISTICS_FEWEST_CASES`` or more: it is left out only to protect another.
+    """
+    tables = {name: list(rows) for name, rows in tables.items()}
+
+    def hidden(cell: Cell) -> bool:
+        return tables[cell[0]][cell[1]]["suppressed"]
+
+    changed = True
+    while changed:
+        changed = False
+        for whole, parts in sums:
+            cells = [whole, *parts] if whole is not None else parts
+            if sum(map(hidden, cells)) != 1:
+                continue
+            shown = [cell for cell in parts if not hidden(cell)]
+            if shown:
+                cell = min(shown, key=lambda cell: (tables[cell[0]][cell[1]]["total"], cell))
+            elif whole is not None and not hidden(whole):
+                cell = whole
+            else:
+                # A figure shown elsewhere equal to one suppressed row: nothing here to hide.
+                continue
+            tables[cell[0]][cell[1]] = _hidden(tables[cell[0]][cell[1]], withheld=True)
+            changed = True
+    return tables
+
+
+def _parts(whole: Cell | None, name: str, rows: list[dict[str, Any]], keep) -> tuple:
+    return whole, [(name, i) for i, row in enumerate(rows) if keep(row)]
 
 
 def period_starts(start: date, end: date, period: str = "day") -> list[date]:
@@ -287,17 +349,31 @@ def cases(submissions: QuerySet[Submission]) -> dict[str, Any]:
 
 
 def summarise(
-    submissions: QuerySet[Submission], *, start: date, end: date, period: str = "day"
+    submissions: QuerySet[Submission],
+    *,
+    start: date,
+    end: date,
+    period: str = "day",
+    suppress: bool = False,
 ) -> dict[str, Any]:
-    """Everything the dashboard shows for ``submissions`` made from ``start`` to ``end``."""
+    """Everything the dashboard shows for ``submissions`` made from ``start`` to ``end``.
+
+    ``suppress`` (the dashboard sets it when filtering by age band) suppresses the few in every
+    table as in the one by age band: the total, each period, questionnaire, channel and region
+    of fewer than ``STATISTICS_FEWEST_CASES`` submissions is only said to be few (counts None,
+    ``suppressed``), with complementary suppression against the totals shown beside it (see
+    ``protect``). Without it, only the table by age band suppresses (and marks every
+    row ``suppressed`` False), as before.
+    """
     # Two passes over the submissions; the other tables are sums of their grouped rows.
     age_rows = by_period_and_age(submissions, period=period)
     rows = by_period_from(age_rows)
     channels = by_channel(submissions)
-    return {
+    summary = {
         "start": start,
         "end": end,
         "period": period,
+        "suppress": suppress,
         "totals": totals(rows),
         "period_rows": rows,
         "series": series(rows, start=start, end=end, period=period),
@@ -307,6 +383,44 @@ def summarise(
         "regions": by_region(channels),
         "cases": cases(submissions),
     }
+    if not suppress:
+        return summary
+    names = ("series", "period_rows", "questionnaires", "age_bands", "channels", "regions")
+    tables = {
+        "totals": [suppress_few(summary["totals"])],
+        **{name: [suppress_few(row) for row in summary[name]] for name in names},
+    }
+    total = ("totals", 0)
+    # Which rows are sums of which: each of these tables sums to the total; each period and each
+    # questionnaire to its rows per period; each region to its channels; and each questionnaire
+    # is its one row by age band (one age band being chosen).
+    sums = [_parts(total, name, tables[name], bool) for name in names if name != "period_rows"]
+    for i, row in enumerate(tables["series"]):
+        sums.append(
+            _parts(("series", i), "period_rows", rows, lambda r, p=row["period"]: r["period"] == p)
+        )
+    for i, row in enumerate(tables["questionnaires"]):
+        slug = row["questionnaire"]
+        for name in ("period_rows", "age_bands"):
+            sums.append(
+                _parts(
+                    ("questionnaires", i),
+                    name,
+                    summary[name],
+                    lambda r, slug=slug: r["questionnaire"] == slug,
+                )
+            )
+    for i, row in enumerate(tables["regions"]):
+        sums.append(
+            _parts(
+                ("regions", i),
+                "channels",
+                channels,
+                lambda r, region=row["region"]: (r["region"] or NONE) == region,
+            )
+        )
+    protected = protect(tables, sums)
+    return {**summary, **protected, "totals": protected["totals"][0]}
 
 
 CSV_HEADER = ["section", "key", "questionnaire", "measure", "value"]
@@ -317,31 +431,32 @@ def csv_rows(summary: dict[str, Any], filters: dict[str, str]) -> list[list[Any]
 
     Sections: ``filter`` (what was asked), ``total``, ``day`` or ``week``, ``questionnaire``,
     ``age_band`` (key the age band or "none", per questionnaire; only "<5" as the total of a
-    row of 1 to 4 submissions, with the default STATISTICS_FEWEST_CASES), ``channel``,
-    ``region`` (measures total, mild, moderate, severe, crisis) and ``cases`` (key "all" for the
-    totals and waits, then one row per case status; only "<5" for 1 to 4 cases).
+    row of 1 to 4 submissions, with the default STATISTICS_FEWEST_CASES, or "withheld" for a row
+    left out so that such a row cannot be worked out), ``channel``, ``region`` (measures total,
+    mild, moderate, severe, crisis) and ``cases`` (key "all" for the totals and waits, then one
+    row per case status; only "<5" for 1 to 4 cases). Filtered by age band, every section is
+    suppressed as ``age_band`` is (see ``summarise``).
     """
-    measures = ("total", *TIERS, "crisis")
     rows: list[list[Any]] = [CSV_HEADER]
     rows += [["filter", name, "", "", value] for name, value in filters.items()]
-    rows += [["total", "all", "", m, summary["totals"][m]] for m in measures]
-    for row in summary["period_rows"]:
-        key = row["period"].isoformat()
-        rows += [[summary["period"], key, row["questionnaire"], m, row[m]] for m in measures]
-    for row in summary["questionnaires"]:
-        slug = row["questionnaire"]
-        rows += [["questionnaire", slug, slug, m, row[m]] for m in measures]
+
+    def numbers(section: str, key: str, slug: str, row: dict[str, Any]) -> list[list[Any]]:
+        if row.get("suppressed"):
+            return [[section, key, slug, "total", "withheld" if row["withheld"] else fewer]]
+        return [[section, key, slug, m, row[m]] for m in MEASURES]
+
     fewer = f"<{settings.STATISTICS_FEWEST_CASES}"
+    rows += numbers("total", "all", "", summary["totals"])
+    for row in summary["period_rows"]:
+        rows += numbers(summary["period"], row["period"].isoformat(), row["questionnaire"], row)
+    for row in summary["questionnaires"]:
+        rows += numbers("questionnaire", row["questionnaire"], row["questionnaire"], row)
     for row in summary["age_bands"]:
-        key, slug = row["age_band"], row["questionnaire"]
-        if row["suppressed"]:
-            rows.append(["age_band", key, slug, "total", fewer])
-        else:
-            rows += [["age_band", key, slug, m, row[m]] for m in measures]
+        rows += numbers("age_band", row["age_band"], row["questionnaire"], row)
     for row in summary["channels"]:
-        rows += [["channel", row["code"], "", m, row[m]] for m in measures]
+        rows += numbers("channel", row["code"], "", row)
     for row in summary["regions"]:
-        rows += [["region", row["region"], "", m, row[m]] for m in measures]
+        rows += numbers("region", row["region"], "", row)
     cases = summary["cases"]
     if cases["suppressed"]:
         return [*rows, ["cases", "all", "", "cases", f"<{settings.STATISTICS_FEWEST_CASES}"]]

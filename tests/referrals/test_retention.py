@@ -272,3 +272,63 @@ def test_migration_0008_cuts_earlier_anonymised_submissions_to_the_day(questionn
     finally:
         executor.loader.build_graph()
         executor.migrate(latest)
+
+
+def stepped_up(client, *, quick_days_ago: int, later_days_ago: int) -> tuple:
+    """A PHQ-4 quick check that stepped up to PHQ-9 and GAD-7, and the PHQ-9 that followed it."""
+    response = client.post(
+        "/q/phq-4/", {"phq4_1": "2", "phq4_2": "2", "phq4_3": "2", "phq4_4": "1"}
+    )
+    quick = Submission.objects.get(token=response["Location"].split("/")[2])
+    rest = {f"phq9_{i}": "1" for i in range(3, 11)} | {"phq9_9": "0", "after": quick.token}
+    response = client.post("/q/phq-9/", rest)
+    later = Submission.objects.get(token=response["Location"].split("/")[2])
+    assert later.follows == quick and sorted(quick.step_ups) == ["anxiety", "depression"]
+    now = timezone.now()
+    for submission, days in ((quick, quick_days_ago), (later, later_days_ago)):
+        Submission.objects.filter(pk=submission.pk).update(created_at=now - timedelta(days=days))
+    return Submission.objects.get(pk=quick.pk), Submission.objects.get(pk=later.pk)
+
+
+def test_anonymising_cuts_the_step_up_links_both_ways(client, demo_data):
+    # The quick check is old, the PHQ-9 that followed it not yet: it must not lead to the quick
+    # check's new token, which would undo the rotation, nor join the two results of one person.
+    quick, later = stepped_up(client, quick_days_ago=40, later_days_ago=10)
+    dry = run("--dry-run", "--anonymise-days", "30")
+    assert "would unlink 2 submission(s) from their step-ups" in dry
+    assert Submission.objects.get(pk=later.pk).follows_id == quick.pk
+    output = run("--anonymise-days", "30")
+    assert "anonymised 1 submission(s)" in output
+    assert "unlinked 2 submission(s) from their step-ups" in output
+    anonymised = Submission.objects.get(pk=quick.pk)
+    assert anonymised.token != quick.token and anonymised.answers == {}
+    assert (anonymised.follows, anonymised.step_ups) == (None, [])
+    assert anonymised.step_up_offers() == [] and anonymised.follow_ons() == []
+    kept = Submission.objects.get(pk=later.pk)
+    assert kept.follows is None and kept.answers["phq9_1"] == 2, "its own answers stay"
+    later_page = client.get(kept.result_path()).content.decode()
+    assert anonymised.token not in later_page and quick.token not in later_page
+    old_page = client.get(anonymised.result_path()).content.decode()
+    assert "?after=" not in old_page and kept.token not in old_page
+    assert "unlinked 0 submission(s)" in run("--anonymise-days", "30")
+
+
+def test_an_anonymised_follow_on_no_longer_points_at_the_quick_check(client, demo_data):
+    quick, later = stepped_up(client, quick_days_ago=10, later_days_ago=40)
+    run("--anonymise-days", "30")
+    assert Submission.objects.get(pk=later.pk).follows is None
+    # The recent quick check keeps its own step-ups: it is still offered to its person.
+    recent = Submission.objects.get(pk=quick.pk)
+    assert recent.token == quick.token and sorted(recent.step_ups) == ["anxiety", "depression"]
+    assert recent.follow_ons() == []
+
+
+def test_submissions_anonymised_before_links_were_cut_lose_them_too(client, demo_data):
+    quick, later = stepped_up(client, quick_days_ago=40, later_days_ago=35)
+    Submission.objects.filter(pk__in=[quick.pk, later.pk]).update(answers={})
+    output = run("--anonymise-days", "30")
+    assert "anonymised 0 submission(s)" in output
+    assert "unlinked 2 submission(s) from their step-ups" in output
+    assert list(
+        Submission.objects.filter(pk__in=[quick.pk, later.pk]).values_list("follows", "step_ups")
+    ) == [(None, []), (None, [])]

@@ -67,6 +67,7 @@ def test_it_counts_per_questionnaire_and_age_band(by_age, settings):
         "severe": 2,
         "crisis": 0,
         "suppressed": False,
+        "withheld": False,
     }
     assert found["phq-9", "under_14"]["total"] == 2
 
@@ -74,10 +75,14 @@ def test_it_counts_per_questionnaire_and_age_band(by_age, settings):
 def test_rows_of_fewer_than_five_are_only_said_to_be_few(by_age):
     found = rows(summarise())
     assert found["phq-9", "60_plus"]["total"] == 6
-    assert found["phq-9", "none"]["total"] == 5
     for key in (("phq-9", "under_14"), ("gad-7", "14_17")):
         assert found[key]["suppressed"] is True
+        assert found[key]["withheld"] is False
         assert {found[key][m] for m in ("total", *statistics.TIERS, "crisis")} == {None}
+    # PHQ-9's five without an age are withheld: 13 - 6 - 5 would give the two under 14.
+    assert found["phq-9", "none"]["suppressed"] is True
+    assert found["phq-9", "none"]["withheld"] is True
+    assert found["phq-9", "none"]["total"] is None
     # The other tables are unchanged by the suppression.
     assert summarise()["totals"]["total"] == 14
 
@@ -106,7 +111,8 @@ def test_the_csv_has_rows_by_age_band_with_few_suppressed(client, by_age):
     values = {tuple(row[:4]): row[4] for row in found[1:]}
     assert values["age_band", "60_plus", "phq-9", "total"] == "6"
     assert values["age_band", "60_plus", "phq-9", "severe"] == "2"
-    assert values["age_band", "none", "phq-9", "total"] == "5"
+    assert values["age_band", "none", "phq-9", "total"] == "withheld"
+    assert ("age_band", "none", "phq-9", "mild") not in values
     assert values["age_band", "under_14", "phq-9", "total"] == "<5"
     assert ("age_band", "under_14", "phq-9", "mild") not in values
     assert values["age_band", "14_17", "gad-7", "total"] == "<5"
@@ -114,3 +120,106 @@ def test_the_csv_has_rows_by_age_band_with_few_suppressed(client, by_age):
     filtered = read_csv(client.get(CSV_URL, {**RANGE, "age_band": "60_plus"}))
     assert ["filter", "age_band", "", "", "60_plus"] in filtered
     assert ["total", "all", "", "total", "6"] in filtered
+
+
+def test_two_missing_bands_protect_each_other_and_none_is_withheld(questionnaires):
+    # Under 14 (2) and 14 to 17 (1) are both left out: only their sum, 3, can be worked out.
+    for _ in range(2):
+        submit("under_14")
+    submit("14_17")
+    for _ in range(6):
+        submit("60_plus")
+    found = rows(summarise())
+    assert [found["phq-9", band]["suppressed"] for band in ("under_14", "14_17", "60_plus")] == [
+        True,
+        True,
+        False,
+    ]
+    assert not any(row["withheld"] for row in found.values())
+    assert found["phq-9", "60_plus"]["total"] == 6
+
+
+def test_the_smallest_shown_band_is_the_one_withheld(questionnaires):
+    for band, n in (("under_14", 1), ("14_17", 7), ("18_59", 5), ("60_plus", 9)):
+        for _ in range(n):
+            submit(band)
+    found = rows(summarise())
+    assert {band: (row["total"], row["withheld"]) for (_, band), row in found.items()} == {
+        "under_14": (None, False),
+        "14_17": (7, False),
+        "18_59": (None, True),
+        "60_plus": (9, False),
+    }
+    # Unfiltered, the table by questionnaire and the total stay exact.
+    summary = summarise()
+    assert summary["totals"]["total"] == 22
+    assert summary["questionnaires"][0]["total"] == 22
+    assert "suppressed" not in summary["questionnaires"][0]
+
+
+def filtered(client, band: str):
+    response = client.get(URL, {**RANGE, "age_band": band})
+    assert response.status_code == 200
+    return response.context["summary"], response.content.decode()
+
+
+def test_filtered_by_age_band_every_table_suppresses_the_few(client, by_age):
+    # The two PHQ-9s from under-14s: no table may say 2, nor the crisis count 0.
+    staff(client, "Clinician")
+    summary, page = filtered(client, "under_14")
+    assert summary["suppress"] is True
+    assert summary["totals"]["suppressed"] is True and summary["totals"]["total"] is None
+    assert summary["totals"]["crisis"] is None
+    for name in ("period_rows", "questionnaires", "age_bands", "channels", "regions", "series"):
+        assert summary[name], name
+        for row in summary[name]:
+            assert row["suppressed"] is True, (name, row)
+            assert {row[m] for m in ("total", *statistics.TIERS, "crisis")} == {None}
+    assert summary["cases"]["suppressed"] is True
+    assert 'id="suppressed-by-age-band"' in page and "按年龄段筛选时" in page
+    assert page.count("少于 5 个") >= 6
+    found = read_csv(client.get(CSV_URL, {**RANGE, "age_band": "under_14"}))
+    numbers = [row for row in found[1:] if row[0] != "filter"]
+    assert ["total", "all", "", "total", "<5"] in numbers
+    assert ["questionnaire", "phq-9", "phq-9", "total", "<5"] in numbers
+    assert ["day", "2026-03-03", "phq-9", "total", "<5"] in numbers
+    assert ["channel", "none", "", "total", "<5"] in numbers
+    assert ["region", "none", "", "total", "<5"] in numbers
+    assert {row[4] for row in numbers} <= {"<5"}, numbers
+
+
+def test_filtered_big_enough_rows_stay_and_a_lone_small_one_is_protected(client, questionnaires):
+    # Under 14: six PHQ-9s and two GAD-7s. The total (8) is shown, so the GAD-7s' "fewer than 5"
+    # would be 8 - 6: the PHQ-9 row is withheld too, in every table that sums to the total.
+    staff(client, "Clinician")
+    for _ in range(6):
+        submit("under_14")
+    for _ in range(2):
+        submit("under_14", (0,) * 7, slug="gad-7")
+    submit("60_plus")
+    summary, page = filtered(client, "under_14")
+    assert "不予显示" in page and "次小的年龄段" in page and "不让这样的行" in page
+    assert summary["totals"]["total"] == 8 and summary["totals"]["suppressed"] is False
+    by_slug = {row["questionnaire"]: row for row in summary["questionnaires"]}
+    assert (by_slug["gad-7"]["suppressed"], by_slug["gad-7"]["withheld"]) == (True, False)
+    assert (by_slug["phq-9"]["suppressed"], by_slug["phq-9"]["withheld"]) == (True, True)
+    assert all(row["suppressed"] for row in summary["period_rows"])
+    assert all(row["suppressed"] for row in summary["age_bands"])
+    # One channel (none) and region of all eight, one day of all eight: those are shown.
+    assert [row["total"] for row in summary["channels"]] == [8]
+    assert [row["total"] for row in summary["regions"]] == [8]
+    shown = [row for row in summary["series"] if not row["suppressed"]]
+    assert [(row["period"], row["total"]) for row in shown] == [(date(2026, 3, 3), 8)]
+    values = {
+        tuple(row[:4]): row[4]
+        for row in read_csv(client.get(CSV_URL, {**RANGE, "age_band": "under_14"}))[1:]
+    }
+    assert values["questionnaire", "gad-7", "gad-7", "total"] == "<5"
+    assert values["questionnaire", "phq-9", "phq-9", "total"] == "withheld"
+    assert values["total", "all", "", "total"] == "8"
+    # Unfiltered, nothing but the table by age band changes.
+    everything = summarise()
+    assert {row["questionnaire"]: row["total"] for row in everything["questionnaires"]} == {
+        "phq-9": 7,
+        "gad-7": 2,
+    }

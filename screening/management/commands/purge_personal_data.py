@@ -19,7 +19,8 @@ class Command(BaseCommand):
         "Delete call-back phone numbers of cases closed long enough ago, with the person's note "
         "and preferred time and any phone number in the team's case notes, and, if configured, "
         "anonymise old submissions: their answers, and on their closed cases the phone number, "
-        "the person's note and preferred time and the case notes. Open cases are never touched. "
+        "the person's note and preferred time and the case notes, and their step-up links to "
+        "and from other results. Open cases are never touched. "
         "Safe to run daily; --dry-run only counts."
     )
 
@@ -48,6 +49,14 @@ class Command(BaseCommand):
                 created_at__lt=now - timedelta(days=anonymise_days)
             ).exclude(cases__status__in=ReferralCase.OPEN_STATUSES)
         submissions = old.exclude(answers={})
+        # Step-up links join one person's results: an anonymised one keeps none, neither to the
+        # result it followed nor from a later one (which would lead to its new token), and
+        # offers no more step-ups. Already anonymised ones too (from before links were cut).
+        aged = Submission.objects.filter(pk__in=old.values("pk"))
+        linked = Submission.objects.filter(
+            Q(pk__in=aged.filter(Q(follows__isnull=False) | ~Q(step_ups=[])).values("pk"))
+            | Q(follows__in=aged.values("pk"))
+        )
         # The cases of anonymised submissions lose everything that could name the person.
         cases = closed.filter(submission__in=old.values("pk"))
         expired = closed.filter(
@@ -75,6 +84,7 @@ class Command(BaseCommand):
             "texts": texts.count(),
             "notes": notes.count(),
             "numbered": len(numbered),
+            "linked": linked.count(),
         }
         if not dry_run:
             with transaction.atomic():
@@ -87,6 +97,10 @@ class Command(BaseCommand):
                 # of whom on its own); drop item answers, the rules they fired and the link to
                 # the result, and keep only the day: the minute, with the poster, would still
                 # point at one person (and their case).
+                Submission.objects.filter(follows__in=aged.values("pk")).update(follows=None)
+                aged.filter(Q(follows__isnull=False) | ~Q(step_ups=[])).update(
+                    follows=None, step_ups=[]
+                )
                 for pk, created_at in list(submissions.values_list("pk", "created_at")):
                     day = timezone.localtime(created_at, CHINA_TIME).replace(
                         hour=0, minute=0, second=0, microsecond=0
@@ -106,6 +120,7 @@ class Command(BaseCommand):
             + f"; {said('clear', 'cleared')} the person's note and preferred time on "
             f"{counts['texts']} case(s); {said('delete', 'deleted')} {counts['notes']} case note(s)"
             f"; {said('redact', 'redacted')} phone numbers in {counts['numbered']} case note(s)"
+            f"; {said('unlink', 'unlinked')} {counts['linked']} submission(s) from their step-ups"
         )
         # Open cases are never touched, so one left open keeps its number for ever: name them
         # (numbers only) where cron's mail or the monitoring sees it.
