@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
 
 from referrals.alerts import is_web_address
+from referrals.sms import can_send
 
 
 def crisis_team_is_told(app_configs, **kwargs) -> list[CheckMessage]:
@@ -38,7 +39,7 @@ def crisis_webhook_is_a_web_address(app_configs, **kwargs) -> list[CheckMessage]
 def texts_can_be_sent(app_configs, **kwargs) -> list[CheckMessage]:
     """The HTTP gateway, production's default, needs its address: without it no text goes out,
     neither the supervisor's second channel nor the confirmations people ask for."""
-    if settings.SMS_BACKEND != "referrals.sms.HttpGatewayBackend" or settings.SMS_GATEWAY_URL:
+    if can_send():
         return []
     return [
         Warning(

@@ -29,6 +29,14 @@ class Sms:
     text: str
 
 
+def can_send() -> bool:
+    """Whether a text can go at all: the HTTP gateway, production's default, needs its address.
+    Without it nobody is offered a text confirmation that would never come."""
+    return settings.SMS_BACKEND != "referrals.sms.HttpGatewayBackend" or bool(
+        settings.SMS_GATEWAY_URL
+    )
+
+
 def send_sms(to: str, text: str) -> None:
     """Send ``text`` to the mainland number ``to`` with the configured backend."""
     import_string(settings.SMS_BACKEND)().send(Sms(to=to, text=text))

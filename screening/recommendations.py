@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from config.ages import needs_guardian_consent
 from config.caching import recent
 from content.models import Article, by_source, upcoming_sessions
+from referrals import sms
 from referrals.models import (
     Hotline,
     LocalService,
@@ -112,6 +113,8 @@ def result_parts(submission: Submission, *, printed: bool = False) -> dict:
         "hotlines": hotlines,
         "recommendation": recommendation_for(submission, hotlines),
         "safety_message": safety_message(),
+        # The call-back form offers a text confirmation only when texts can go.
+        "sms_available": sms.can_send(),
         # Under 14: the call-back only with a parent's or guardian's consent (PIPL art. 31).
         "guardian_consent_needed": needs_guardian_consent(submission.age_band),
         **step_up_parts(submission),

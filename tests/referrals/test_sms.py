@@ -178,3 +178,19 @@ def test_the_form_sends_the_confirmation_too_and_the_thanks_says_the_time_frame(
     assert "as soon as" not in page
     assert run_worker() == []
     assert [m.to for m in sms.outbox] == [PHONE]
+
+
+def test_no_text_confirmation_is_offered_when_no_text_could_be_sent(
+    client,
+    crisis_submission,  # noqa: F811
+):
+    from config.caching import forget_recent_reads
+
+    gateway = {"SMS_BACKEND": "referrals.sms.HttpGatewayBackend"}
+    with override_settings(**gateway, SMS_GATEWAY_URL=""):
+        page = client.get(f"/r/{crisis_submission}/").content.decode()
+    assert 'name="phone"' in page and 'name="confirm_by_sms"' not in page
+    forget_recent_reads()  # settings changed: the shared page is rendered again
+    with override_settings(**gateway, SMS_GATEWAY_URL="https://sms.example.org/send"):
+        page = client.get(f"/r/{crisis_submission}/").content.decode()
+    assert 'name="confirm_by_sms"' in page
