@@ -138,37 +138,17 @@ class Question(VersionPart):
         return self.kind == self.Kind.YES_NO
 
     def _check_rules_stay_in_version(self) -> None:
-        # A rule uses a question of its own version: moving the question would take it away.
-        if (
-            self.pk
-            and ItemRule.objects.filter(question_id=self.pk)
-            .exclude(version_id=self.version_id)
-            .exists()
-        ):
-            raise ValidationError(
-                {
-                    "version": _(
-                        "Question “{code}” is used by an item rule of its version and cannot "
-                        "move to another version. Delete the rule first."
-                    ).format(code=self.code)
-                },
-                code="question_has_rules",
-            )
-        if (
-            self.pk
-            and StepUp.objects.filter(question_id=self.pk)
-            .exclude(version_id=self.version_id)
-            .exists()
-        ):
-            raise ValidationError(
-                {
-                    "version": _(
-                        "Question “{code}” is carried over by a step-up of its version and cannot "
-                        "move to another version. Delete the step-up first."
-                    ).format(code=self.code)
-                },
-                code="question_has_step_ups",
-            )
+        # A rule or step-up uses a question of its own version: moving the question would take
+        # it away.
+        if not self.pk:
+            return
+        for part in (ItemRule, StepUp):
+            if (
+                part.objects.filter(question_id=self.pk)
+                .exclude(version_id=self.version_id)
+                .exists()
+            ):
+                raise part.question_moved_error(self)
 
 
 class Option(VersionPart):
@@ -230,7 +210,42 @@ class ScoreBand(VersionPart):
         return str(STEP_NAMES[self.tier])
 
 
-class ItemRule(VersionPart):
+class UsesQuestion(VersionPart):
+    """A version part that uses one of its version's questions (``question``)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.question_id:
+            self._check_same_version()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        # Without a version (a form on an unsaved version) there is nothing to compare yet;
+        # save() checks again.
+        if self.question_id and self.version_id:
+            self._check_same_version()
+
+    def _check_same_version(self) -> None:
+        # Fresh from the database: the question's row is what the scoring table will read.
+        stored = Question.objects.filter(pk=self.question_id).values_list("version_id", flat=True)
+        if stored.first() != self.version_id:
+            raise ValidationError(
+                {"question": self.other_version_message()}, code="question_of_another_version"
+            )
+
+    def other_version_message(self) -> str:
+        raise NotImplementedError
+
+    @classmethod
+    def question_moved_error(cls, question: Question) -> ValidationError:
+        """Why ``question``, used by such a part of its version, cannot move to another."""
+        raise NotImplementedError
+
+
+class ItemRule(UsesQuestion):
     version = models.ForeignKey(
         QuestionnaireVersion,
         on_delete=models.CASCADE,
@@ -256,35 +271,26 @@ class ItemRule(VersionPart):
     def __str__(self) -> str:
         return f"{self.question.code} ≥ {self.min_value} → {self.code}"
 
-    def save(self, *args, **kwargs) -> None:
-        if self.question_id:
-            self._check_same_version()
-        super().save(*args, **kwargs)
-
-    def clean(self) -> None:
-        super().clean()
-        # Without a version (a form on an unsaved version) there is nothing to compare yet;
-        # save() checks again.
-        if self.question_id and self.version_id:
-            self._check_same_version()
-
-    def _check_same_version(self) -> None:
-        # Fresh from the database: the question's row is what the scoring table will read.
-        stored = Question.objects.filter(pk=self.question_id).values_list("version_id", flat=True)
-        question_version = stored.first()
-        if question_version != self.version_id:
-            raise ValidationError(
-                {"question": self.other_version_message()}, code="question_of_another_version"
-            )
-
     def other_version_message(self) -> str:
         return _(
             "Rule “{code}” uses question “{question}” of another version; a rule can only use a "
             "question of its own version."
         ).format(code=self.code, question=self.question.code)
 
+    @classmethod
+    def question_moved_error(cls, question: Question) -> ValidationError:
+        return ValidationError(
+            {
+                "version": _(
+                    "Question “{code}” is used by an item rule of its version and cannot "
+                    "move to another version. Delete the rule first."
+                ).format(code=question.code)
+            },
+            code="question_has_rules",
+        )
 
-class StepUp(VersionPart):
+
+class StepUp(UsesQuestion):
     """One question a step-up carries: the rows of a version sharing a ``code`` are one step-up
     (scoring.StepUpDef). When their answers add up to ``min_sum``, the result leads on to the
     ``target`` questionnaire, each row's answer already given as its ``carries_to`` question.
@@ -335,20 +341,17 @@ class StepUp(VersionPart):
     def __str__(self) -> str:
         return f"{self.code}: {self.question.code} → {self.carries_to}"
 
-    def save(self, *args, **kwargs) -> None:
-        if self.question_id:
-            self._check_same_version()
-        super().save(*args, **kwargs)
+    def other_version_message(self) -> str:
+        return _("A step-up can only carry a question of its own version.")
 
-    def clean(self) -> None:
-        super().clean()
-        if self.question_id and self.version_id:
-            self._check_same_version()
-
-    def _check_same_version(self) -> None:
-        stored = Question.objects.filter(pk=self.question_id).values_list("version_id", flat=True)
-        if stored.first() != self.version_id:
-            raise ValidationError(
-                {"question": _("A step-up can only carry a question of its own version.")},
-                code="question_of_another_version",
-            )
+    @classmethod
+    def question_moved_error(cls, question: Question) -> ValidationError:
+        return ValidationError(
+            {
+                "version": _(
+                    "Question “{code}” is carried over by a step-up of its version and cannot "
+                    "move to another version. Delete the step-up first."
+                ).format(code=question.code)
+            },
+            code="question_has_step_ups",
+        )
