@@ -198,8 +198,13 @@ def _lone_letters(text: str, start: int, end: int) -> bool:
     return lone(start - 1, -1) and lone(end, 1)
 
 
+def _gaps_marked(phrase: str) -> str:
+    """``phrase`` with every way of typing a gap ("...", "⋯") written as "…"."""
+    return phrase.replace("...", GAP).replace("⋯", GAP)
+
+
 def _phrase_pattern(phrase: str) -> re.Pattern:
-    phrase = phrase.replace("...", GAP).replace("⋯", GAP)
+    phrase = _gaps_marked(phrase)
     gap = f"[^{re.escape(CLAUSE_ENDS)}]{{0,{MAX_GAP}}}?"
     sentence_gap = f"[^{re.escape(SENTENCE_ENDS)}]{{0,{MAX_SENTENCE_GAP}}}?"
     body = sentence_gap.join(
@@ -267,7 +272,7 @@ def _last_words(phrase: str) -> str:
     """A phrase's words after its last sentence gap (喝 in 敌敌畏……喝), as normalised: what is
     done, which a denial just before it takes back (敌敌畏还在，我不会喝); "" without a
     sentence gap (a denial before the phrase's start is checked anyway)."""
-    phrase = phrase.replace("...", GAP).replace("⋯", GAP)
+    phrase = _gaps_marked(phrase)
     if SENTENCE_GAP not in phrase:
         return ""
     return normalise(phrase.rsplit(SENTENCE_GAP, 1)[1].rsplit(GAP, 1)[-1]).text.strip()
