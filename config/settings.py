@@ -131,6 +131,10 @@ if DATABASE_CONNECT_TIMEOUT < 2:
 DATABASE_STATEMENT_TIMEOUT = seconds("DATABASE_STATEMENT_TIMEOUT", 5)
 DATABASE_LOCK_TIMEOUT = seconds("DATABASE_LOCK_TIMEOUT", 2)
 DATABASE_TCP_USER_TIMEOUT = seconds("DATABASE_TCP_USER_TIMEOUT", 5)
+# Off only behind a pooler that hands one client several server sessions and cannot keep
+# prepared statements (PgBouncer in transaction mode before 1.21, or without
+# max_prepared_statements).
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Enforced by the server, for every statement of every connection.
     limits = {
@@ -151,6 +155,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "keepalives_idle": 10,
         "keepalives_interval": 2,
         "keepalives_count": 3,
+        # The reads that ask for it are planned once per kept connection, at their first run
+        # (config.kept_connections); Django's own queries bind on the client and never are.
+        **({"prepare_threshold": 0} if DATABASE_PREPARED_STATEMENTS else {}),
         # DATABASE_URL's own query options (?sslmode=require) win.
         **DATABASES["default"].get("OPTIONS", {}),
     }

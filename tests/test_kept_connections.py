@@ -4,7 +4,7 @@ replaced, as Django's health check would have replaced it."""
 
 import psycopg
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError, ProgrammingError, connection, transaction
 
 from config.kept_connections import read_on_kept_connection
 from screening.models import QuestionnaireVersion, Submission
@@ -102,3 +102,67 @@ def test_the_result_page_answers_after_the_server_dropped_the_kept_connection(re
         assert terminate_backends_of_the_test_database(spare=ours) >= 1
         status, _, page = request(port, "GET", path)
         assert status == 200 and "12356" in page
+
+
+# The result page's read is planned once per kept connection (config.kept_connections).
+
+
+def prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+def test_the_result_read_is_planned_once_per_connection(result_token):
+    connection.close()
+    first = Submission.objects.kind_of(result_token)
+    assert first[0] == result_token
+    assert Submission.objects.kind_of(result_token) == first
+    [statement] = prepared_statements()
+    assert "FROM screening_submission s" in statement
+    # Django's own queries are planned each time, as ever (bound on the client).
+    assert Submission.objects.filter(token=result_token).count() == 1
+    assert len(prepared_statements()) == 1
+
+
+def test_without_prepared_statements_the_read_answers_the_same(result_token, settings):
+    # What DATABASE_PREPARED_STATEMENTS=False sets up (tests/test_settings.py): no threshold.
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    connection.close()
+    connection.ensure_connection()
+    connection.connection.prepare_threshold = None
+    assert Submission.objects.kind_of(result_token)[0] == result_token
+    assert prepared_statements() == []
+
+
+def test_a_column_changed_by_a_migration_does_not_break_the_kept_read(result_token):
+    connection.close()
+    before = Submission.objects.kind_of(result_token)
+    # Another session (the deploy's migrate) changes the type of a column the plan reads:
+    # PostgreSQL refuses the kept plan ("cached plan must not change result type").
+    alter = "ALTER TABLE screening_submission ALTER COLUMN total_score TYPE {}"
+    with psycopg.connect(shared_database_url(), autocommit=True) as other:
+        other.execute(alter.format("integer"))
+    try:
+        assert Submission.objects.kind_of(result_token) == before
+    finally:
+        with psycopg.connect(shared_database_url(), autocommit=True) as other:
+            other.execute(alter.format("smallint"))
+
+
+def test_a_statement_the_server_lost_is_prepared_again(result_token):
+    connection.close()
+    before = Submission.objects.kind_of(result_token)
+    # Behind psycopg's back, as a pooler handing over another server session would.
+    connection.connection.pgconn.exec_(b"DEALLOCATE ALL")
+    assert prepared_statements() == []
+    assert Submission.objects.kind_of(result_token) == before
+    assert len(prepared_statements()) == 1
+
+
+def test_a_failing_prepared_read_inside_a_transaction_is_not_read_again(result_token):
+    connection.close()
+    Submission.objects.kind_of(result_token)
+    connection.connection.pgconn.exec_(b"DEALLOCATE ALL")
+    with pytest.raises(ProgrammingError), transaction.atomic():
+        Submission.objects.kind_of(result_token)

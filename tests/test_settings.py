@@ -231,6 +231,14 @@ def test_without_database_limits_no_server_options_are_sent():
     assert "'options'" not in options and "'connect_timeout': 3" in options
 
 
+def test_prepared_statements_are_on_unless_a_pooler_needs_them_off():
+    options = setting("s.DATABASES['default']['OPTIONS']", DATABASE_URL=POSTGRES)
+    assert "'prepare_threshold': 0" in options
+    env = {"DATABASE_PREPARED_STATEMENTS": "False"}
+    options = setting("s.DATABASES['default']['OPTIONS']", DATABASE_URL=POSTGRES, **env)
+    assert "prepare_threshold" not in options
+
+
 def test_options_in_the_database_url_win():
     url = f"{POSTGRES}?connect_timeout=7&sslmode=require"
     options = setting("s.DATABASES['default']['OPTIONS']", DATABASE_URL=url)

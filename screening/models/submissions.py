@@ -4,13 +4,14 @@ import json
 import secrets
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, models
+from django.db import IntegrityError, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.ages import AgeBand, age_group_of
 from config.caching import forget_recent_reads
+from config.kept_connections import fetch_one_prepared
 from screening import scoring
 from screening.models.channels import Channel
 from screening.models.parts import ScoreBand
@@ -97,9 +98,7 @@ class SubmissionManager(models.Manager.from_queryset(SubmissionQuerySet)):
         """(token, total score, *kind) of the submission behind ``token`` (None: there is none):
         the person's own values and their kind of result (``Submission.kind``), without the
         rows that every result of the kind shares, which are read once per kind."""
-        with connection.cursor() as cursor:
-            cursor.execute(KIND_OF_SQL, [token])
-            row = cursor.fetchone()
+        row = fetch_one_prepared(KIND_OF_SQL, [token])
         if row is None:
             return None
         token, score, *kind, triggered_rules, answers, step_ups, linked, region = row
