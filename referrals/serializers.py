@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from config.ages import AgeBand
 from config.caching import RememberedRepresentation
 from referrals.models import Hotline, LocalService
 
@@ -14,7 +15,7 @@ class HotlineSerializer(RememberedRepresentation, serializers.ModelSerializer):
     national = serializers.BooleanField(source="is_national")
     for_minors = serializers.BooleanField(
         help_text="A line for young people under 18 (12355): listed only on their results, "
-        "right after 12356."
+        "and by `/api/v1/hotlines/` with an `age_band` under 18, right after 12356."
     )
 
     class Meta:
@@ -36,6 +37,16 @@ class HotlineSerializer(RememberedRepresentation, serializers.ModelSerializer):
         extra_kwargs = {
             name: {"required": True} for name in ("operator", "kind", "open_24h", "region")
         }
+
+
+class HotlineQuerySerializer(serializers.Serializer):
+    """The hotline list's query: who is asking (read as the submissions' ``age_band``)."""
+
+    age_band = serializers.ChoiceField(
+        choices=AgeBand.choices,
+        required=False,
+        allow_blank=True,
+    )
 
 
 class LocalServiceSerializer(RememberedRepresentation, serializers.ModelSerializer):

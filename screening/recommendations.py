@@ -16,8 +16,8 @@ from referrals import sms
 from referrals.models import (
     Hotline,
     LocalService,
+    local_lines_first,
     national_line_first,
-    with_national_line,
     youth_lines_after_national,
 )
 from screening.models import Channel, Submission, Tier
@@ -78,8 +78,7 @@ def hotlines_for(submission: Submission) -> list[Hotline]:
     minor = submission.is_minor
     if submission.crisis or submission.tier == Tier.SEVERE:
         return crisis_hotlines(submission.channel, minor=minor)
-    lines = list(hotlines_serving(region_of(submission.channel), minor))
-    return youth_lines_after_national(with_national_line(lines))
+    return local_lines_first(list(hotlines_serving(region_of(submission.channel), minor)))
 
 
 def crisis_hotlines(channel: Channel | None, *, minor: bool = False) -> list[Hotline]:

@@ -49,7 +49,7 @@ export interface paths {
          * @description Hotlines serving a region: the most local first, then national (12356 first).
          *
          *     12356 is always listed, as on every result: the code's own entry stands in if the data has
-         *     no active one.
+         *     no active one. With an `age_band` under 18 the lines for young people follow 12356.
          */
         get: operations["v1_hotlines_list"];
         put?: never;
@@ -310,7 +310,7 @@ export interface components {
              */
             region: string;
             national: boolean;
-            /** @description A line for young people under 18 (12355): listed only on their results, right after 12356. */
+            /** @description A line for young people under 18 (12355): listed only on their results, and by `/api/v1/hotlines/` with an `age_band` under 18, right after 12356. */
             for_minors: boolean;
             /** Format: date */
             last_verified: string;
@@ -763,6 +763,8 @@ export interface operations {
     v1_hotlines_list: {
         parameters: {
             query?: {
+                /** @description The age band the person chose, as a submission's `age_band`: `under_14` or `14_17` (under 18) also lists the lines for young people (12355, `for_minors`), right after 12356, as their results do. `18_59`, `60_plus`, empty or left out: the list without them. Any other value is refused (400). */
+                age_band?: "" | "14_17" | "18_59" | "60_plus" | "under_14";
                 /** @description GB/T 2260 code of a province, city or county (2, 4 or 6 digits). Without it: national lines only. */
                 region?: string;
                 /** @description Language of the texts in the response, for clients that cannot set `Accept-Language`: `zh-hans` (default) or `en`. `Content-Language` says which was used. */
@@ -788,6 +790,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description An `age_band` that is none of the four, named as `age_band`; the national `hotlines` come with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
             };
             /** @description The database or cache is unreachable for a moment; show the hotlines and try again later (`Retry-After` seconds). */
             503: {

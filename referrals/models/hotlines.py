@@ -70,6 +70,13 @@ def with_national_line(hotlines: list["Hotline"]) -> list["Hotline"]:
     return [*local, built_in_national_line(), *(h for h in hotlines if h.is_national)]
 
 
+def local_lines_first(hotlines: list["Hotline"]) -> list["Hotline"]:
+    """The lines in the order a list shows them outside a crisis (a result, the API's list): as
+    ``Hotline.objects.serving`` orders them, the most local first, with 12356 always among the
+    national ones (see with_national_line) and any lines for young people right after it."""
+    return youth_lines_after_national(with_national_line(hotlines))
+
+
 def youth_lines_after_national(hotlines: list["Hotline"]) -> list["Hotline"]:
     """The same lines with those for young people (12355) right after 12356, which stays
     ahead of them: a young person sees the youth line beside the national one."""

@@ -54,3 +54,31 @@ def test_choosing_60_plus_suggests_gds15_and_the_answers_carry_it(
     assert "/r/" in page.url
     assert Submission.objects.get().age_band == "60_plus"
     context.close()
+
+
+@pytest.mark.parametrize("large_text", [False, True], ids=["normal", "large-text"])
+def test_the_form_shows_the_age_chosen_and_still_its_first_answers_first(
+    browser, live_server, demo_data, large_text
+):
+    width, height = 375, 667  # as tests/screening/test_phone_screens.py
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        device_scale_factor=1,
+        java_script_enabled=False,
+        locale="zh-CN",
+    )
+    cookies = [("age_band", "60_plus")] + ([("large_text", "1")] if large_text else [])
+    context.add_cookies([{"name": n, "value": v, "url": live_server.url} for n, v in cookies])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/q/phq-9/")
+    line = page.locator("#age-chosen")
+    assert line.inner_text() == "年龄：60岁及以上 · 更改"
+    link = line.locator("a").bounding_box()
+    assert link["height"] >= 44 and link["x"] + link["width"] <= width, "a finger can take it"
+    first_answer = page.locator("fieldset").first.locator("label").first.bounding_box()
+    assert first_answer["y"] + first_answer["height"] <= height, "still on the first screen"
+    with page.expect_navigation():
+        line.locator("a").click()
+    assert page.url.endswith("/#age")
+    assert page.locator('#age button[value="60_plus"]').get_attribute("aria-pressed") == "true"
+    context.close()
