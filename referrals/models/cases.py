@@ -9,6 +9,8 @@ from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.ages import MINOR_BANDS, MINOR_UNTIL
+
 OVERDUE_AFTER = timedelta(minutes=30)
 
 
@@ -54,6 +56,17 @@ class CaseQuerySet(models.QuerySet):
 
     def queue(self) -> "CaseQuerySet":
         return self.order_by(*queue_order())
+
+    def minors(self) -> "CaseQuerySet":
+        """Cases of people under 18: by the age band they gave or, with none, by a questionnaire
+        made for under-18s only (the PHQ-A), as screening's ``Submission.is_minor`` decides."""
+        return self.filter(
+            Q(submission__age_band__in=MINOR_BANDS)
+            | Q(
+                submission__age_band="",
+                submission__version__questionnaire__max_age__lt=MINOR_UNTIL,
+            )
+        )
 
 
 class ReferralCase(models.Model):
