@@ -75,7 +75,9 @@ class CallbackInputSerializer(serializers.Serializer):
         required=False,
         default=False,
         help_text="JSON true: the person agrees to a text confirming the request (when and from "
-        "which number the team will call, and 120 and 12356 meanwhile). Anything else sends none.",
+        "which number the team will call, and 120 and 12356 meanwhile). Anything else sends none. "
+        "Where no text can be sent it is ignored: the call-back is taken all the same, and the "
+        "response's `sms_confirmation` is false.",
     )
     guardian_consent = serializers.BooleanField(
         required=False,
@@ -91,3 +93,9 @@ class CallbackResponseSerializer(serializers.Serializer):
     status = serializers.CharField()
     created = serializers.BooleanField()
     message = serializers.CharField()
+    sms_confirmation = serializers.BooleanField(
+        help_text="True: a text confirming the request is on its way to the number given (or "
+        "went already, for a request still waiting). False: none will come, because it was not "
+        "asked for (`confirm_by_sms`), or no text can be sent from this service; do not tell the "
+        "person to wait for one."
+    )

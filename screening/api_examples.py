@@ -152,4 +152,5 @@ CALLBACK_RESPONSE = {
     "created": True,
     "message": "Thank you. The crisis team will call you back within about 30 minutes. If you are "
     "in danger now, call 110 or 120, or the hotline 12356.",
+    "sms_confirmation": False,
 }

@@ -258,7 +258,7 @@ export interface components {
             /** @default  */
             note: string;
             /**
-             * @description JSON true: the person agrees to a text confirming the request (when and from which number the team will call, and 120 and 12356 meanwhile). Anything else sends none.
+             * @description JSON true: the person agrees to a text confirming the request (when and from which number the team will call, and 120 and 12356 meanwhile). Anything else sends none. Where no text can be sent it is ignored: the call-back is taken all the same, and the response's `sms_confirmation` is false.
              * @default false
              */
             confirm_by_sms: boolean;
@@ -272,6 +272,8 @@ export interface components {
             status: string;
             created: boolean;
             message: string;
+            /** @description True: a text confirming the request is on its way to the number given (or went already, for a request still waiting). False: none will come, because it was not asked for (`confirm_by_sms`), or no text can be sent from this service; do not tell the person to wait for one. */
+            sms_confirmation: boolean;
         };
         /** @description `mild`: short science articles and videos. */
         ContentRecommendation: {
@@ -1086,7 +1088,7 @@ export interface operations {
                     "application/json": components["schemas"]["CallbackResponse"];
                 };
             };
-            /** @description A new case was opened. */
+            /** @description A new case was opened. A call-back is never refused over the text option: with `confirm_by_sms: true` where no text can be sent, the case is opened all the same and `sms_confirmation` says false. */
             201: {
                 headers: {
                     [name: string]: unknown;

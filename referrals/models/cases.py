@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.ages import MINOR_BANDS, MINOR_UNTIL
+from referrals.models.alerts import Alert
 
 OVERDUE_AFTER = timedelta(minutes=30)
 
@@ -201,6 +202,16 @@ class ReferralCase(models.Model):
         """
         sent = self.alerts.filter(requested_at=self.requested_at, sent_at__isnull=False)
         return sent.order_by("sent_at").values_list("sent_at", flat=True).first()
+
+    @property
+    def sms_confirmation(self) -> bool:
+        """Whether a text confirming the latest request is on its way to the person, or went:
+        they asked for one, and texts could be sent (``referrals.ladder.start_ladder``)."""
+        return self.alerts.filter(
+            requested_at=self.requested_at,
+            step=Alert.Step.CONFIRMATION,
+            status__in=[Alert.Status.PENDING, Alert.Status.SENT],
+        ).exists()
 
     def is_overdue(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
