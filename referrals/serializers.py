@@ -76,7 +76,8 @@ class CallbackInputSerializer(serializers.Serializer):
         default=False,
         help_text="JSON true: the person agrees to a text confirming the request (when and from "
         "which number the team will call, and 120 and 12356 meanwhile). Anything else sends none. "
-        "Where no text can be sent it is ignored: the call-back is taken all the same, and the "
+        "Offer it only where the result's `recommendation.sms_confirmation_offered` is true; sent "
+        "where no text can go, it is ignored: the call-back is taken all the same, and the "
         "response's `sms_confirmation` is false.",
     )
     guardian_consent = serializers.BooleanField(

@@ -81,6 +81,7 @@ CRISIS_RESULT = MILD_RESULT | {
         "local_services": [],
         "callback_url": "https://xinqiao.example.org/api/v1/submissions/"
         "TZ9wfC15sbumseSaCs5-UeBgZ-6-nirw/callback/",
+        "sms_confirmation_offered": True,
         "guardian_consent_needed": False,
         "items": [],
     },

@@ -34,8 +34,9 @@ class CallbackCreate(APIView):
             201: OpenApiResponse(
                 CallbackResponseSerializer,
                 description="A new case was opened. A call-back is never refused over the text "
-                "option: with `confirm_by_sms: true` where no text can be sent, the case is "
-                "opened all the same and `sms_confirmation` says false.",
+                "option: with `confirm_by_sms: true` where no text can be sent (the result's "
+                "`recommendation.sms_confirmation_offered` is false), the case is opened all the "
+                "same and `sms_confirmation` says false.",
                 examples=[
                     OpenApiExample("New case", value=CALLBACK_RESPONSE),
                     OpenApiExample(

@@ -236,3 +236,36 @@ def test_without_a_gateway_a_form_still_ticked_queues_no_text(
     assert response.status_code == 303
     assert ReferralCase.objects.get().phone == PHONE
     assert not Alert.objects.filter(step="confirmation").exists()
+
+
+def test_the_result_says_beforehand_whether_a_text_is_offered(
+    api,
+    crisis_submission,  # noqa: F811
+):
+    from config.caching import forget_recent_reads
+
+    def offered() -> bool:
+        response = api.get(f"/api/v1/submissions/{crisis_submission}/")
+        assert response.status_code == 200
+        return response.json()["recommendation"]["sms_confirmation_offered"]
+
+    # Settings changed: the shared parts (written when the result was made) are written again.
+    forget_recent_reads()
+    with override_settings(**NO_GATEWAY):
+        assert offered() is False
+    forget_recent_reads()
+    with override_settings(**NO_GATEWAY | {"SMS_GATEWAY_URL": "https://sms.example.org/send"}):
+        assert offered() is True
+    forget_recent_reads()
+    with override_settings(**MEMORY):
+        assert offered() is True
+
+
+@override_settings(**NO_GATEWAY)
+def test_a_new_result_without_a_gateway_offers_no_text_either(api, demo_data):
+    answers = {f"phq9_{i}": v for i, v in enumerate((0,) * 8 + (2,), 1)}
+    response = api.post(
+        "/api/v1/questionnaires/phq-9/submissions/", {"answers": answers}, format="json"
+    )
+    assert response.status_code == 201
+    assert response.json()["recommendation"]["sms_confirmation_offered"] is False
