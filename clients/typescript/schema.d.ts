@@ -258,7 +258,7 @@ export interface components {
             /** @default  */
             note: string;
             /**
-             * @description JSON true: the person agrees to a text confirming the request (when and from which number the team will call, and 120 and 12356 meanwhile). Anything else sends none. Offer it only where the result's `recommendation.sms_confirmation_offered` is true; sent where no text can go, it is ignored: the call-back is taken all the same, and the response's `sms_confirmation` is false.
+             * @description JSON true: the person agrees to a text confirming the request (when and from which number the team will call, and 120 and 12356 meanwhile). Anything else (of any type) sends none and refuses nothing. Offer it only where the result's `recommendation.sms_confirmation_offered` is true; sent where no text can go, it is ignored: the call-back is taken all the same, and the response's `sms_confirmation` is false.
              * @default false
              */
             confirm_by_sms: boolean;

@@ -126,8 +126,8 @@ class CallbackCreate(APIView):
                 phone=phone,
                 preferred_time=form.validated_data["preferred_time"],
                 note=form.validated_data["note"],
-                # A consent: JSON true only, as for `consent`.
-                confirm_by_sms=request.data.get("confirm_by_sms") is True,
+                # A consent: JSON true only, as for `consent` (OptionalConsent).
+                confirm_by_sms=form.validated_data["confirm_by_sms"],
                 guardian_consent=request.data.get("guardian_consent") is True,
             )
             limits.taken(created=created)

@@ -165,6 +165,20 @@ def test_without_an_explicit_consent_no_text_is_sent(api, crisis_submission, con
     assert not Alert.objects.filter(step="confirmation").exists()
 
 
+@pytest.mark.parametrize("confirm", [None, "maybe", [], {"yes": True}, 2.5])
+@override_settings(**MEMORY)
+def test_a_malformed_text_consent_sends_no_text_and_refuses_no_call_back(
+    api,
+    crisis_submission,  # noqa: F811
+    confirm,
+):
+    body = {"phone": PHONE, "consent": True, "confirm_by_sms": confirm}
+    response = ask(api, crisis_submission, **body)
+    assert response.status_code == 201 and response.json()["sms_confirmation"] is False
+    assert ReferralCase.objects.get().phone == PHONE
+    assert run_worker() == [] and sms.outbox == []
+
+
 @override_settings(**MEMORY, CRISIS_TEAM_HOURS="8:00–22:00")
 def test_the_form_sends_the_confirmation_too_and_the_thanks_says_the_time_frame(
     client,
