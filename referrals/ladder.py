@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from referrals import sms
 from referrals.alerts import NotDelivered, deliver
 from referrals.models import Alert, ReferralCase, on_duty
 
@@ -39,10 +40,13 @@ def later_steps() -> list[tuple[str, timedelta]]:
 def start_ladder(case: ReferralCase, *, confirm_by_sms: bool = False) -> list[Alert]:
     """In the transaction that opens ``case`` (or opens it again): the first step's alerts, and
     each later step as a task due when it falls due; with ``confirm_by_sms`` (the person's
-    consent) a text to them saying when and from which number they will be called. Returns the
-    alerts made now."""
+    consent) a text to them saying when and from which number they will be called, when texts
+    can go at all (``sms.can_send``). Returns the alerts made now."""
     alerts = raise_alerts(case, Alert.Step.ON_DUTY)
-    if confirm_by_sms:
+    if confirm_by_sms and not sms.can_send():
+        # Queued, the text would be retried until it gave up; the person is told none comes.
+        log.warning("case %s: a text confirmation was asked for, but none can be sent", case.pk)
+    elif confirm_by_sms:
         confirmation, created = Alert.objects.get_or_create(
             case=case,
             requested_at=case.requested_at,

@@ -70,6 +70,14 @@ class LocalServiceSerializer(RememberedRepresentation, serializers.ModelSerializ
         extra_kwargs = {name: {"required": True} for name in ("address", "phone", "region")}
 
 
+class OptionalConsent(serializers.BooleanField):
+    """A consent to something beside the request, given by JSON true only: any other value, of
+    any type, is no consent, never a refusal of the request it rides on."""
+
+    def run_validation(self, data=serializers.empty) -> bool:
+        return data is True
+
+
 class CallbackInputSerializer(serializers.Serializer):
     phone = serializers.CharField(
         max_length=30, help_text="Mainland China mobile (11 digits) or landline with area code."
@@ -82,11 +90,16 @@ class CallbackInputSerializer(serializers.Serializer):
         max_length=100, required=False, allow_blank=True, default=""
     )
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    confirm_by_sms = serializers.BooleanField(
+    # A call-back is never refused over its text: a malformed value is no text, not a 400.
+    confirm_by_sms = OptionalConsent(
         required=False,
         default=False,
         help_text="JSON true: the person agrees to a text confirming the request (when and from "
-        "which number the team will call, and 120 and 12356 meanwhile). Anything else sends none.",
+        "which number the team will call, and 120 and 12356 meanwhile). Anything else (of any "
+        "type) sends none and refuses nothing. "
+        "Offer it only where the result's `recommendation.sms_confirmation_offered` is true; sent "
+        "where no text can go, it is ignored: the call-back is taken all the same, and the "
+        "response's `sms_confirmation` is false.",
     )
     guardian_consent = serializers.BooleanField(
         required=False,
@@ -102,3 +115,9 @@ class CallbackResponseSerializer(serializers.Serializer):
     status = serializers.CharField()
     created = serializers.BooleanField()
     message = serializers.CharField()
+    sms_confirmation = serializers.BooleanField(
+        help_text="True: a text confirming the request is on its way to the number given (or "
+        "went already, for a request still waiting). False: none will come, because it was not "
+        "asked for (`confirm_by_sms`), or no text can be sent from this service; do not tell the "
+        "person to wait for one."
+    )

@@ -81,6 +81,7 @@ CRISIS_RESULT = MILD_RESULT | {
         "local_services": [],
         "callback_url": "https://xinqiao.example.org/api/v1/submissions/"
         "TZ9wfC15sbumseSaCs5-UeBgZ-6-nirw/callback/",
+        "sms_confirmation_offered": True,
         "guardian_consent_needed": False,
         "items": [],
     },
@@ -152,4 +153,5 @@ CALLBACK_RESPONSE = {
     "created": True,
     "message": "Thank you. The crisis team will call you back within about 30 minutes. If you are "
     "in danger now, call 110 or 120, or the hotline 12356.",
+    "sms_confirmation": False,
 }

@@ -187,6 +187,7 @@ def recommendation_for(submission: Submission, hotlines: list[Hotline]) -> dict:
             "hotlines": hotlines,
             "local_services": local_services_for(submission),
             "callback_url": reverse("api-callback", args=[submission.token]),
+            "sms_confirmation_offered": sms.can_send(),
             "guardian_consent_needed": needs_guardian_consent(submission.age_band),
             # Only what an editor marked for severe results (what a call to 12356 is like).
             "items": articles_suiting(submission, Tier.SEVERE),

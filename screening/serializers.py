@@ -257,6 +257,11 @@ class ReferralRecommendationSerializer(AbsoluteUrlMixin, serializers.Serializer)
     callback_url = serializers.SerializerMethodField(
         help_text='POST `{"phone": "...", "consent": true}` here to ask the crisis team to call.'
     )
+    sms_confirmation_offered = serializers.BooleanField(
+        help_text="True when a text confirming the call-back can be sent: offer it with the "
+        "call-back (`confirm_by_sms: true`, a consent of its own, since others may read the "
+        "person's phone). False when this service can send no text: leave the option out."
+    )
     guardian_consent_needed = serializers.BooleanField(
         help_text="True when the person is under 14: offer the call-back only with a parent's or "
         "guardian's consent (`guardian_consent: true`), and first tell them to talk to a parent, "
@@ -282,6 +287,7 @@ class ReferralRecommendationSerializer(AbsoluteUrlMixin, serializers.Serializer)
                 recommendation["local_services"], self.context
             ),
             "callback_url": self.get_callback_url(recommendation),
+            "sms_confirmation_offered": recommendation["sms_confirmation_offered"],
             "guardian_consent_needed": recommendation["guardian_consent_needed"],
             "items": ArticleItemSerializer.represent(recommendation["items"], self.context),
         }

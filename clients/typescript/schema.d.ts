@@ -258,7 +258,7 @@ export interface components {
             /** @default  */
             note: string;
             /**
-             * @description JSON true: the person agrees to a text confirming the request (when and from which number the team will call, and 120 and 12356 meanwhile). Anything else sends none.
+             * @description JSON true: the person agrees to a text confirming the request (when and from which number the team will call, and 120 and 12356 meanwhile). Anything else (of any type) sends none and refuses nothing. Offer it only where the result's `recommendation.sms_confirmation_offered` is true; sent where no text can go, it is ignored: the call-back is taken all the same, and the response's `sms_confirmation` is false.
              * @default false
              */
             confirm_by_sms: boolean;
@@ -272,6 +272,8 @@ export interface components {
             status: string;
             created: boolean;
             message: string;
+            /** @description True: a text confirming the request is on its way to the number given (or went already, for a request still waiting). False: none will come, because it was not asked for (`confirm_by_sms`), or no text can be sent from this service; do not tell the person to wait for one. */
+            sms_confirmation: boolean;
         };
         /** @description `mild`: short science articles and videos. */
         ContentRecommendation: {
@@ -478,6 +480,8 @@ export interface components {
             local_services: components["schemas"]["LocalService"][];
             /** @description POST `{"phone": "...", "consent": true}` here to ask the crisis team to call. */
             readonly callback_url: string;
+            /** @description True when a text confirming the call-back can be sent: offer it with the call-back (`confirm_by_sms: true`, a consent of its own, since others may read the person's phone). False when this service can send no text: leave the option out. */
+            sms_confirmation_offered: boolean;
             /** @description True when the person is under 14: offer the call-back only with a parent's or guardian's consent (`guardian_consent: true`), and first tell them to talk to a parent, a teacher or the village doctor. The hotlines need no consent. */
             guardian_consent_needed: boolean;
             /** @description Articles an editor marked as suiting severe results (such as what a call to 12356 is like); often empty. Show them last, below the hotlines and the call-back. */
@@ -1099,7 +1103,7 @@ export interface operations {
                     "application/json": components["schemas"]["CallbackResponse"];
                 };
             };
-            /** @description A new case was opened. */
+            /** @description A new case was opened. A call-back is never refused over the text option: with `confirm_by_sms: true` where no text can be sent (the result's `recommendation.sms_confirmation_offered` is false), the case is opened all the same and `sms_confirmation` says false. */
             201: {
                 headers: {
                     [name: string]: unknown;

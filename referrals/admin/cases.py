@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import UnchangedSinceOpenedForm
+from referrals.admin.case_ages import AgeFilter, CaseAgeFields
 from referrals.admin.case_answers import CaseSubmissionFields
 from referrals.admin.crisis_phrases import highlighted
 from referrals.models import (
@@ -95,17 +96,27 @@ class PhoneViewAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReferralCase)
-class ReferralCaseAdmin(CaseSubmissionFields, admin.ModelAdmin):
+class ReferralCaseAdmin(CaseAgeFields, CaseSubmissionFields, admin.ModelAdmin):
     form = CaseForm
-    list_display = ["number", "status", "crisis", "overdue", "tier", "requested_at", "assignee"]
-    list_filter = ["status", "submission__crisis", "submission__tier"]
+    list_display = [
+        "number",
+        "status",
+        "crisis",
+        "age",
+        "overdue",
+        "tier",
+        "requested_at",
+        "assignee",
+    ]
+    list_filter = ["status", "submission__crisis", "submission__tier", AgeFilter]
     list_select_related = ["submission", "assignee"]
     inlines = [CaseNoteInline]
+    # The age first, by the number: whoever rings back must know they may reach a child.
     case_fields = [
+        "age",
         "status",
         "assignee",
         "consent_at",
-        "guardian_consent",
         "preferred_time",
         "note_marked",
         "crisis_language",

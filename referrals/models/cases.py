@@ -9,6 +9,9 @@ from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.ages import MINOR_BANDS, MINOR_UNTIL
+from referrals.models.alerts import Alert
+
 OVERDUE_AFTER = timedelta(minutes=30)
 
 
@@ -54,6 +57,17 @@ class CaseQuerySet(models.QuerySet):
 
     def queue(self) -> "CaseQuerySet":
         return self.order_by(*queue_order())
+
+    def minors(self) -> "CaseQuerySet":
+        """Cases of people under 18: by the age band they gave or, with none, by a questionnaire
+        made for under-18s only (the PHQ-A), as screening's ``Submission.is_minor`` decides."""
+        return self.filter(
+            Q(submission__age_band__in=MINOR_BANDS)
+            | Q(
+                submission__age_band="",
+                submission__version__questionnaire__max_age__lt=MINOR_UNTIL,
+            )
+        )
 
 
 class ReferralCase(models.Model):
@@ -188,6 +202,16 @@ class ReferralCase(models.Model):
         """
         sent = self.alerts.filter(requested_at=self.requested_at, sent_at__isnull=False)
         return sent.order_by("sent_at").values_list("sent_at", flat=True).first()
+
+    @property
+    def sms_confirmation(self) -> bool:
+        """Whether a text confirming the latest request is on its way to the person, or went:
+        they asked for one, and texts could be sent (``referrals.ladder.start_ladder``)."""
+        return self.alerts.filter(
+            requested_at=self.requested_at,
+            step=Alert.Step.CONFIRMATION,
+            status__in=[Alert.Status.PENDING, Alert.Status.SENT],
+        ).exists()
 
     def is_overdue(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()

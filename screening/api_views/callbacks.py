@@ -33,8 +33,17 @@ class CallbackCreate(APIView):
         responses={
             201: OpenApiResponse(
                 CallbackResponseSerializer,
-                description="A new case was opened.",
-                examples=[OpenApiExample("New case", value=CALLBACK_RESPONSE)],
+                description="A new case was opened. A call-back is never refused over the text "
+                "option: with `confirm_by_sms: true` where no text can be sent (the result's "
+                "`recommendation.sms_confirmation_offered` is false), the case is opened all the "
+                "same and `sms_confirmation` says false.",
+                examples=[
+                    OpenApiExample("New case", value=CALLBACK_RESPONSE),
+                    OpenApiExample(
+                        "New case, a text confirming it on its way",
+                        value=CALLBACK_RESPONSE | {"sms_confirmation": True},
+                    ),
+                ],
             ),
             200: OpenApiResponse(
                 CallbackResponseSerializer,
@@ -80,7 +89,12 @@ class CallbackCreate(APIView):
                     "note": "",
                 },
                 request_only=True,
-            )
+            ),
+            OpenApiExample(
+                "Call me back, and text me to confirm",
+                value={"phone": "139 1234 5678", "consent": True, "confirm_by_sms": True},
+                request_only=True,
+            ),
         ],
     )
     def post(self, request, token: str) -> Response:
@@ -112,8 +126,8 @@ class CallbackCreate(APIView):
                 phone=phone,
                 preferred_time=form.validated_data["preferred_time"],
                 note=form.validated_data["note"],
-                # A consent: JSON true only, as for `consent`.
-                confirm_by_sms=request.data.get("confirm_by_sms") is True,
+                # A consent: JSON true only, as for `consent` (OptionalConsent).
+                confirm_by_sms=form.validated_data["confirm_by_sms"],
                 guardian_consent=request.data.get("guardian_consent") is True,
             )
             limits.taken(created=created)
@@ -121,5 +135,6 @@ class CallbackCreate(APIView):
             "status": case.status,
             "created": created,
             "message": callback_thanks(),
+            "sms_confirmation": case.sms_confirmation,
         }
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

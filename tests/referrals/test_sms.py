@@ -136,7 +136,8 @@ def test_with_consent_the_person_is_texted_when_and_from_which_number_they_will_
     crisis_submission,  # noqa: F811
 ):
     body = {"phone": "139 1234 5678", "consent": True, "confirm_by_sms": True}
-    assert ask(api, crisis_submission, **body).status_code == 201
+    response = ask(api, crisis_submission, **body)
+    assert response.status_code == 201 and response.json()["sms_confirmation"] is True
     assert sms.outbox == [], "sent by a worker, not the request"
     assert run_worker() == []
     [message] = sms.outbox
@@ -145,8 +146,9 @@ def test_with_consent_the_person_is_texted_when_and_from_which_number_they_will_
     assert "120" in message.text and "12356" in message.text
     confirmation = Alert.objects.get(step="confirmation")
     assert confirmation.recipients == "", "the number is read from the case, never copied"
-    # Asking again while the case waits sends no second text.
-    assert ask(api, crisis_submission, **body).status_code == 200
+    # Asking again while the case waits sends no second text: the first one answered it.
+    response = ask(api, crisis_submission, **body)
+    assert response.status_code == 200 and response.json()["sms_confirmation"] is True
     assert run_worker() == [] and len(sms.outbox) == 1
 
 
@@ -156,10 +158,25 @@ def test_without_an_explicit_consent_no_text_is_sent(api, crisis_submission, con
     body = {"phone": PHONE, "consent": True}
     if confirm is not None:
         body["confirm_by_sms"] = confirm
-    assert ask(api, crisis_submission, **body).status_code == 201
+    response = ask(api, crisis_submission, **body)
+    assert response.status_code == 201 and response.json()["sms_confirmation"] is False
     assert run_worker() == []
     assert sms.outbox == []
     assert not Alert.objects.filter(step="confirmation").exists()
+
+
+@pytest.mark.parametrize("confirm", [None, "maybe", [], {"yes": True}, 2.5])
+@override_settings(**MEMORY)
+def test_a_malformed_text_consent_sends_no_text_and_refuses_no_call_back(
+    api,
+    crisis_submission,  # noqa: F811
+    confirm,
+):
+    body = {"phone": PHONE, "consent": True, "confirm_by_sms": confirm}
+    response = ask(api, crisis_submission, **body)
+    assert response.status_code == 201 and response.json()["sms_confirmation"] is False
+    assert ReferralCase.objects.get().phone == PHONE
+    assert run_worker() == [] and sms.outbox == []
 
 
 @override_settings(**MEMORY, CRISIS_TEAM_HOURS="8:00–22:00")
@@ -194,3 +211,75 @@ def test_no_text_confirmation_is_offered_when_no_text_could_be_sent(
     with override_settings(**gateway, SMS_GATEWAY_URL="https://sms.example.org/send"):
         page = client.get(f"/r/{crisis_submission}/").content.decode()
     assert 'name="confirm_by_sms"' in page
+
+
+NO_GATEWAY = {"SMS_BACKEND": "referrals.sms.HttpGatewayBackend", "SMS_GATEWAY_URL": ""}
+
+
+@override_settings(**NO_GATEWAY, CRISIS_TEAM_EMAILS=["crisis@example.org"])
+def test_without_a_gateway_the_api_takes_the_call_back_and_says_no_text_comes(
+    api,
+    crisis_submission,  # noqa: F811
+    log_output,
+):
+    body = {"phone": PHONE, "consent": True, "confirm_by_sms": True}
+    response = ask(api, crisis_submission, **body)
+    assert response.status_code == 201
+    assert response.json()["sms_confirmation"] is False
+    assert PHONE not in response.content.decode()
+    case = ReferralCase.objects.get()
+    assert case.phone == PHONE and case.status == "new"
+    # The team is told as ever; no text to the person is queued to fail and be retried.
+    assert [(a.step, a.channel) for a in case.alerts.all()] == [("on_duty", "email")]
+    assert run_worker() == []
+    assert not Alert.objects.filter(channel="sms").exists()
+    assert "a text confirmation was asked for, but none can be sent" in log_output.getvalue()
+    assert PHONE not in log_output.getvalue()
+
+
+@override_settings(**NO_GATEWAY)
+def test_without_a_gateway_a_form_still_ticked_queues_no_text(
+    client,
+    crisis_submission,  # noqa: F811
+):
+    # A page rendered before the gateway went away still has the tick.
+    response = client.post(
+        f"/r/{crisis_submission}/callback/",
+        {"phone": PHONE, "consent": "yes", "confirm_by_sms": "yes"},
+    )
+    assert response.status_code == 303
+    assert ReferralCase.objects.get().phone == PHONE
+    assert not Alert.objects.filter(step="confirmation").exists()
+
+
+def test_the_result_says_beforehand_whether_a_text_is_offered(
+    api,
+    crisis_submission,  # noqa: F811
+):
+    from config.caching import forget_recent_reads
+
+    def offered() -> bool:
+        response = api.get(f"/api/v1/submissions/{crisis_submission}/")
+        assert response.status_code == 200
+        return response.json()["recommendation"]["sms_confirmation_offered"]
+
+    # Settings changed: the shared parts (written when the result was made) are written again.
+    forget_recent_reads()
+    with override_settings(**NO_GATEWAY):
+        assert offered() is False
+    forget_recent_reads()
+    with override_settings(**NO_GATEWAY | {"SMS_GATEWAY_URL": "https://sms.example.org/send"}):
+        assert offered() is True
+    forget_recent_reads()
+    with override_settings(**MEMORY):
+        assert offered() is True
+
+
+@override_settings(**NO_GATEWAY)
+def test_a_new_result_without_a_gateway_offers_no_text_either(api, demo_data):
+    answers = {f"phq9_{i}": v for i, v in enumerate((0,) * 8 + (2,), 1)}
+    response = api.post(
+        "/api/v1/questionnaires/phq-9/submissions/", {"answers": answers}, format="json"
+    )
+    assert response.status_code == 201
+    assert response.json()["recommendation"]["sms_confirmation_offered"] is False
