@@ -77,6 +77,7 @@ NEGATIONS = (
     "放弃了",
     "怎么会",
 )
+A_NOT_A = re.compile(r"(.)[不没]\1")
 EN_FILLERS = set(
     "want wanna to ever really thought think thinking about of going gonna would will i am be "
     "feel like have had been trying try actually".split()
@@ -93,7 +94,13 @@ OTHER_WORDS = (
 )  # fmt: skip
 # Words that hold a person word without being about a person (其他, 妈的), or about everyone.
 NOT_PEOPLE = ("其他", "其它", "吉他", "他妈的", "妈的", "所有人", "没有人", "没人")
-OBJECT_MARKERS = tuple("给跟和对让替为向把被帮陪")
+# Words before a person that make them the object, not who the clause is about: prepositions,
+# and killing or taking someone along (我想杀了他然后自杀 is the writer's own death too).
+OBJECT_MARKERS = (
+    *"给跟和对让替为向把被帮陪",
+    "杀", "杀了", "杀掉", "杀死", "弄死", "砍死", "毒死",
+    "带", "带着", "带上", "抱着", "拉着", "拉上",
+)  # fmt: skip
 EN_SELF_WORDS = {"i", "i'm", "im", "me", "my", "myself"}
 EN_OTHER_WORDS = {"he", "she", "they", "his", "her", "friend", "mom", "dad", "someone", "you"}
 
@@ -301,6 +308,9 @@ def _negated(text: str, start: int) -> bool:
     before = _clause_before(text, start).rstrip()
     if before and before[-1].isascii():
         return _negated_in_english(before)
+    # A question "X not X" (有没有想过自杀, 想不想死) asks, it does not deny; the second X may
+    # be the phrase's first character.
+    before = A_NOT_A.sub(r"\1", before + text[start])[:-1]
     stripped = True
     while stripped:
         stripped = False
@@ -346,7 +356,7 @@ def _last_mentions(before: str) -> tuple[int, int]:
             match.start()
             for word in OTHER_WORDS
             for match in re.finditer(re.escape(word), before)
-            # An object (给孩子写了遗书, 被老公打) is not who the clause is about.
+            # An object (给孩子写了遗书, 被老公打, 杀了他) is not who the clause is about.
             if not before[: match.start()].endswith(OBJECT_MARKERS)
         ),
         default=-1,

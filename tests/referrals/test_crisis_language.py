@@ -78,6 +78,18 @@ def test_someone_named_as_an_object_does_not_make_it_about_them():
     assert flagged("我给孩子写了遗书")
 
 
+@pytest.mark.parametrize(
+    "text", ["我想杀了他然后自杀", "我要弄死他，然后自杀", "我想抱着孩子跳河", "杀了他我也不活了"]
+)
+def test_someone_killed_or_taken_along_is_not_who_the_clause_is_about(text):
+    assert flagged(text)
+
+
+@pytest.mark.parametrize("text", ["有没有想过自杀？有", "我是不是想死了", "想不想死，我也不知道"])
+def test_a_question_x_not_x_asks_and_does_not_deny(text):
+    assert flagged(text)
+
+
 def test_farewells_are_found_though_addressed_to_others():
     assert flagged("你们别找我了")
     assert flagged("妈，下辈子见")
