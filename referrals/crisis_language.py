@@ -9,7 +9,8 @@ match. The rules here are what every entry shares:
   spaced or dotted out between characters (不 想 活, 自.杀), upper case;
 - negation and denial just before a phrase (我不想死, 从来没想过自杀, I don't want to die);
 - a clause about someone else (我朋友说她想自杀怎么办), except for farewells, which are
-  addressed to others by nature.
+  addressed to others by nature, and taking others along (带着孩子一起走), which puts them in
+  danger whoever says it.
 
 Err towards help: anything not plainly negated, everyday or about someone else is a finding.
 A trained model can come later as another source of findings; the lexicon stays the floor.
@@ -33,8 +34,12 @@ PLAN = "plan"
 MEANS = "means"
 SELF_HARM = "self_harm"
 FAREWELL = "farewell"
+HARM_TO_OTHERS = "harm_others"
 NOT_RISK = "not_risk"
-CATEGORIES = (IDEATION, PLAN, MEANS, SELF_HARM, FAREWELL, NOT_RISK)
+CATEGORIES = (IDEATION, PLAN, MEANS, SELF_HARM, FAREWELL, HARM_TO_OTHERS, NOT_RISK)
+# Found whoever the clause is about: a farewell is addressed to others by nature; taking others
+# along (带着孩子一起走) puts them in danger whoever says it (我老公说要带着孩子一起死).
+ABOUT_OTHERS_BY_NATURE = (FAREWELL, HARM_TO_OTHERS)
 # The rule a finding in someone's own words fires: a crisis, whatever their score.
 RULE_CODE = "crisis_language"
 
@@ -263,7 +268,10 @@ def find_all(text: str, lexicon: Iterable[Entry]) -> list[Finding]:
                 any(start < c_end and c_start < end for c_start, c_end in covered)
                 or _negated(norm.text, start)
                 or ((act := _last_words(entry.phrase)) and _negated(norm.text, end - len(act)))
-                or (entry.category != FAREWELL and _about_someone_else(norm.text, start, end))
+                or (
+                    entry.category not in ABOUT_OTHERS_BY_NATURE
+                    and _about_someone_else(norm.text, start, end)
+                )
             ):
                 # Not this one; a later start may still be risk (喝水的时候想喝农药).
                 position = start + 1

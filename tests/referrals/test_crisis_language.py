@@ -11,6 +11,7 @@ SHIPPED = [
     for category, phrase, _, _ in (
         *import_module("referrals.migrations.0012_shipped_crisis_lexicon").SHIPPED_LEXICON,
         *import_module("referrals.migrations.0020_phrases_across_clauses").LEXICON_ACROSS_CLAUSES,
+        *import_module("referrals.migrations.0022_harm_to_others_and_english_phrases").LEXICON,
     )
 ]
 
@@ -88,6 +89,27 @@ def test_someone_killed_or_taken_along_is_not_who_the_clause_is_about(text):
 @pytest.mark.parametrize("text", ["有没有想过自杀？有", "我是不是想死了", "想不想死，我也不知道"])
 def test_a_question_x_not_x_asks_and_does_not_deny(text):
     assert flagged(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我想和孩子一起死", "带着孩子一起走", "大不了跟他同归于尽", "我想杀了他然后自杀"],
+)
+def test_taking_others_along_is_harm_to_others(text):
+    assert detect(text, SHIPPED).category == "harm_others"
+
+
+def test_taking_others_along_is_found_whoever_says_it():
+    # The children are in danger, whoever writes it.
+    assert flagged("我老公喝了酒就说要带着孩子一起死")
+    assert not flagged("我老公喝了酒就说要喝农药吓我")
+
+
+@pytest.mark.parametrize(
+    "text", ["带着孩子一起走亲戚", "手机和电脑一起死机了", "我不会带着孩子一起走"]
+)
+def test_walking_together_and_a_frozen_phone_are_not_taking_others_along(text):
+    assert not flagged(text)
 
 
 def test_farewells_are_found_though_addressed_to_others():
