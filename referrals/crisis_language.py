@@ -7,7 +7,8 @@ match. The rules here are what every entry shares:
 
 - normalising what phones type: full-width letters, traditional characters (OpenCC), letters
   spaced or dotted out between characters (不 想 活, 自.杀), upper case;
-- negation and denial just before a phrase (我不想死, 从来没想过自杀, I don't want to die);
+- negation and denial just before a phrase (我不想死, 从来没想过自杀, I don't want to die), or a
+  bare no answering it as a question (自杀？没有);
 - a clause about someone else (我朋友说她想自杀怎么办), except for farewells, which are
   addressed to others by nature, and taking others along (带着孩子一起走), which puts them in
   danger whoever says it.
@@ -54,6 +55,13 @@ MAX_SENTENCE_GAP = 12
 # Where a clause ends, after normalisation (NFKC makes "，！？；：" half-width); a sentence.
 CLAUSE_ENDS = ",.!?;:。、\n"
 SENTENCE_ENDS = ".!?。\n"
+# A question on a phrase answered with a bare no that ends the text (自杀？没有, 想过自杀吗？没有,
+# 有没有轻生的念头？没有): anything after the no may take it back (自杀？没有，只是偶尔想想).
+ANSWERED_NO = re.compile(
+    r"(?:的?(?:念头|想法|打算)| thoughts)?(?:吗|么|嘛|没有|没)? *\?+ *"
+    r"(?:(?:从来|从)?没有?(?:想过|有过|过)?|不(?:想|会)?|no|never|nope|no never)"
+    r"[啊呀哦噢喔]?[.!。\s]*\Z"
+)
 # Typed between characters to get past filters or for effect: dropped between two characters.
 SEPARATORS = set(' \t\r\u3000*-_~·•|/\\.`^+=#@"“”‘()[]{}<>')
 _T2S = opencc.OpenCC("t2s")
@@ -267,6 +275,7 @@ def find_all(text: str, lexicon: Iterable[Entry]) -> list[Finding]:
             if (
                 any(start < c_end and c_start < end for c_start, c_end in covered)
                 or _negated(norm.text, start)
+                or ANSWERED_NO.match(norm.text, end)
                 or ((act := _last_words(entry.phrase)) and _negated(norm.text, end - len(act)))
                 or (
                     entry.category not in ABOUT_OTHERS_BY_NATURE

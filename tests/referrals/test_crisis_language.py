@@ -112,6 +112,28 @@ def test_walking_together_and_a_frozen_phone_are_not_taking_others_along(text):
     assert not flagged(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["自杀？没有", "想过自杀吗？没有。", "有没有轻生的念头？没有啊", "suicidal thoughts? never"],
+)
+def test_a_question_answered_with_a_bare_no_is_a_denial(text):
+    assert not flagged(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "自杀？有时候想",
+        "自杀？没有，只是偶尔想想",
+        "自杀？不敢",
+        "自杀？没有人会在乎",
+        "想自杀有用吗？没有",
+    ],
+)
+def test_anything_but_a_bare_no_keeps_the_question_a_finding(text):
+    assert flagged(text)
+
+
 def test_farewells_are_found_though_addressed_to_others():
     assert flagged("你们别找我了")
     assert flagged("妈，下辈子见")
