@@ -1,6 +1,7 @@
 """Taking others along (murder-suicide, dying with one's children): a category of its own, so
 the crisis team sees that someone else is in danger too, and its phrases with the everyday ones
-that look like them (一起死机了, 带孩子一起走亲戚).
+that look like them (一起死机了, 带孩子一起走亲戚). Travel to the other side of the world, which
+is not the evasion 去世界另一边.
 """
 
 from importlib import import_module
@@ -36,6 +37,11 @@ LEXICON = [
     ("not_risk", "死机", ["手机和电脑一起死机了"], ["我想和孩子一起死"]),
     ("not_risk", "一起走亲戚", ["带着孩子一起走亲戚"], ["带着孩子一起走"]),
     ("not_risk", "一起走路", ["带孩子一起走路去学校"], ["带着孩子一起走"]),
+    # "去世界另一边" is an evasion for dying; travelling or working there is not.
+    ("not_risk", "另一边…旅游", ["去世界的另一边旅游是我的梦想"], ["想去世界另一边"]),
+    ("not_risk", "另一边…旅行", ["想去世界的另一边旅行"], ["想去世界另一边"]),
+    ("not_risk", "另一边…打工", ["我想去世界另一边打工挣钱"], ["想去世界另一边"]),
+    ("not_risk", "另一边…留学", ["女儿想去世界另一边留学"], ["想去世界另一边"]),
 ]
 
 

@@ -150,6 +150,8 @@ def test_it_reads_online_evasions(text):
 def test_evasions_keep_their_everyday_meaning():
     assert not flagged("买了个紫砂壶")
     assert not flagged("jzs 团队")
+    assert not flagged("去世界的另一边旅游是我的梦想")
+    assert flagged("我要去世界的另一边了，别找我")
 
 
 @pytest.mark.parametrize(
