@@ -115,7 +115,10 @@ OBJECT_MARKERS = (
     "带", "带着", "带上", "抱着", "拉着", "拉上",
 )  # fmt: skip
 EN_SELF_WORDS = {"i", "i'm", "im", "me", "my", "myself"}
-EN_OTHER_WORDS = {"he", "she", "they", "his", "her", "friend", "mom", "dad", "someone", "you"}
+EN_OTHER_WORDS = set(
+    "he she they his her friend mom dad mum mother father son daughter husband wife brother "
+    "sister child kid boyfriend girlfriend neighbour neighbor someone somebody you".split()
+)
 
 
 @dataclass(frozen=True)
@@ -359,6 +362,10 @@ def _about_someone_else(text: str, start: int, end: int) -> bool:
         last_self, last_other = _last_mentions(text[inner + 1 : end])
         if last_self >= 0 or last_other >= 0:
             return last_other > last_self
+    # A phrase that names the writer (better off without me, 没有我…更好) is about them, whoever
+    # the clause names before it (they would be better off without me).
+    if _last_mentions(text[start:end])[0] >= 0:
+        return False
     last_self, last_other = _last_mentions(_clause_before(text, start))
     return last_other > last_self
 

@@ -1,7 +1,7 @@
 """Taking others along (murder-suicide, dying with one's children): a category of its own, so
 the crisis team sees that someone else is in danger too, and its phrases with the everyday ones
 that look like them (一起死机了, 带孩子一起走亲戚). Travel to the other side of the world, which
-is not the evasion 去世界另一边.
+is not the evasion 去世界另一边. Common English wording of suicide and self-harm.
 """
 
 from importlib import import_module
@@ -42,6 +42,90 @@ LEXICON = [
     ("not_risk", "另一边…旅行", ["想去世界的另一边旅行"], ["想去世界另一边"]),
     ("not_risk", "另一边…打工", ["我想去世界另一边打工挣钱"], ["想去世界另一边"]),
     ("not_risk", "另一边…留学", ["女儿想去世界另一边留学"], ["想去世界另一边"]),
+    # English as people type it: the negation is part of "don't want to live", as of 不想活.
+    (
+        "ideation",
+        "don't want to live",
+        ["I don't want to live anymore"],
+        ["they don't want to live"],
+    ),
+    ("ideation", "dont want to live", ["i dont want to live"], ["they dont want to live"]),
+    ("ideation", "do not want to live", ["I do not want to live"], ["they do not want to live"]),
+    (
+        "ideation",
+        "don't want to be alive",
+        ["I don't want to be alive"],
+        ["they don't want to be alive"],
+    ),
+    (
+        "ideation",
+        "dont want to be alive",
+        ["i dont want to be alive"],
+        ["they dont want to be alive"],
+    ),
+    ("ideation", "want to be dead", ["I want to be dead"], ["I don't want to be dead"]),
+    (
+        "ideation",
+        "wish i…dead",
+        ["I wish I was dead", "i wish i were dead"],
+        ["I wish I had a dog"],
+    ),
+    (
+        "ideation",
+        "take my own life",
+        ["I want to take my own life"],
+        ["I would never take my own life"],
+    ),
+    (
+        "ideation",
+        "taking my own life",
+        ["thinking about taking my own life"],
+        ["I am not taking my own life"],
+    ),
+    ("ideation", "ending my life", ["thinking about ending my life"], ["I am not ending my life"]),
+    (
+        "ideation",
+        "ending it all",
+        ["I keep thinking about ending it all"],
+        ["I am not ending it all"],
+    ),
+    (
+        "ideation",
+        "better off without me",
+        ["everyone would be better off without me", "they would be better off without me"],
+        ["he is better off without her"],
+    ),
+    (
+        "ideation",
+        "nothing to live for",
+        ["I have nothing to live for"],
+        ["I have so much to live for"],
+    ),
+    ("ideation", "no point in living", ["there is no point in living"], ["no point in waiting"]),
+    ("ideation", "not worth living", ["life is not worth living"], ["life is worth living"]),
+    ("ideation", "tired of living", ["I am tired of living"], ["tired of waiting"]),
+    (
+        "self_harm",
+        "cutting myself",
+        ["I've been cutting myself again"],
+        ["I am not cutting myself"],
+    ),
+    ("self_harm", "hurting myself", ["I keep hurting myself"], ["I am not hurting myself"]),
+    ("self_harm", "harm myself", ["I want to harm myself"], ["I would never harm myself"]),
+    ("self_harm", "harming myself", ["thinking about harming myself"], ["I am not harming myself"]),
+    ("means", "cut my wrists", ["I want to cut my wrists"], ["I cut my hair"]),
+    ("means", "slit my wrists", ["I want to slit my wrists"], ["I would never slit my wrists"]),
+    ("means", "overdosing", ["thinking about overdosing"], ["I am not overdosing"]),
+    ("means", "take all my pills", ["I want to take all my pills at once"], ["I take my pills"]),
+    ("means", "took all my pills", ["I took all my pills last night"], ["I took my pills"]),
+    (
+        "means",
+        "drink…pesticide",
+        ["I want to drink pesticide", "I will drink the pesticide"],
+        ["I spray pesticide on the fields", "I would never drink pesticide"],
+    ),
+    ("means", "drank…pesticide", ["I drank pesticide last year"], ["my neighbour drank pesticide"]),
+    ("means", "drink…poison", ["I want to drink poison"], ["rat poison for the barn"]),
 ]
 
 

@@ -163,10 +163,32 @@ def test_it_reads_traditional_full_width_and_spaced_out_characters(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["I want to kill myself", "I feel suicidal", "ｉ ｗａｎｔ ｔｏ ｄｉｅ"]
+    "text",
+    [
+        "I want to kill myself",
+        "I feel suicidal",
+        "ｉ ｗａｎｔ ｔｏ ｄｉｅ",
+        "I don't want to live anymore",
+        "I've been cutting myself again",
+        "I wish I was dead",
+        "I want to drink pesticide",
+    ],
 )
 def test_it_reads_english(text):
     assert flagged(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I'm not going to end it all", "I would never take my own life", "my mother wants to die"],
+)
+def test_it_reads_english_negation_and_someone_else(text):
+    assert not flagged(text)
+
+
+def test_a_phrase_that_names_the_writer_is_about_them():
+    assert flagged("they would be better off without me")
+    assert flagged("我妈说没有我他们会过得更好")
 
 
 def test_a_finding_points_at_the_words_as_written():
