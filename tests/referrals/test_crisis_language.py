@@ -134,6 +134,12 @@ def test_anything_but_a_bare_no_keeps_the_question_a_finding(text):
     assert flagged(text)
 
 
+def test_a_parent_reporting_a_childs_self_harm_is_flagged():
+    # A decision (see the evaluation set): the crisis team must see a child harming themselves.
+    assert flagged("我女儿在手上划，说是自残，怎么办")
+    assert not flagged("女儿手上有划痕，说是猫抓的")
+
+
 def test_farewells_are_found_though_addressed_to_others():
     assert flagged("你们别找我了")
     assert flagged("妈，下辈子见")
