@@ -7,9 +7,11 @@ match. The rules here are what every entry shares:
 
 - normalising what phones type: full-width letters, traditional characters (OpenCC), letters
   spaced or dotted out between characters (不 想 活, 自.杀), upper case;
-- negation and denial just before a phrase (我不想死, 从来没想过自杀, I don't want to die);
+- negation and denial just before a phrase (我不想死, 从来没想过自杀, I don't want to die), or a
+  bare no answering it as a question (自杀？没有);
 - a clause about someone else (我朋友说她想自杀怎么办), except for farewells, which are
-  addressed to others by nature.
+  addressed to others by nature, and taking others along (带着孩子一起走), which puts them in
+  danger whoever says it.
 
 Err towards help: anything not plainly negated, everyday or about someone else is a finding.
 A trained model can come later as another source of findings; the lexicon stays the floor.
@@ -33,8 +35,12 @@ PLAN = "plan"
 MEANS = "means"
 SELF_HARM = "self_harm"
 FAREWELL = "farewell"
+HARM_TO_OTHERS = "harm_others"
 NOT_RISK = "not_risk"
-CATEGORIES = (IDEATION, PLAN, MEANS, SELF_HARM, FAREWELL, NOT_RISK)
+CATEGORIES = (IDEATION, PLAN, MEANS, SELF_HARM, FAREWELL, HARM_TO_OTHERS, NOT_RISK)
+# Found whoever the clause is about: a farewell is addressed to others by nature; taking others
+# along (带着孩子一起走) puts them in danger whoever says it (我老公说要带着孩子一起死).
+ABOUT_OTHERS_BY_NATURE = (FAREWELL, HARM_TO_OTHERS)
 # The rule a finding in someone's own words fires: a crisis, whatever their score.
 RULE_CODE = "crisis_language"
 
@@ -49,6 +55,13 @@ MAX_SENTENCE_GAP = 12
 # Where a clause ends, after normalisation (NFKC makes "，！？；：" half-width); a sentence.
 CLAUSE_ENDS = ",.!?;:。、\n"
 SENTENCE_ENDS = ".!?。\n"
+# A question on a phrase answered with a bare no that ends the text (自杀？没有, 想过自杀吗？没有,
+# 有没有轻生的念头？没有): anything after the no may take it back (自杀？没有，只是偶尔想想).
+ANSWERED_NO = re.compile(
+    r"(?:的?(?:念头|想法|打算)| thoughts)?(?:吗|么|嘛|没有|没)? *\?+ *"
+    r"(?:(?:从来|从)?没有?(?:想过|有过|过)?|不(?:想|会)?|no|never|nope|no never)"
+    r"[啊呀哦噢喔]?[.!。\s]*\Z"
+)
 # Typed between characters to get past filters or for effect: dropped between two characters.
 SEPARATORS = set(' \t\r\u3000*-_~·•|/\\.`^+=#@"“”‘()[]{}<>')
 _T2S = opencc.OpenCC("t2s")
@@ -77,6 +90,7 @@ NEGATIONS = (
     "放弃了",
     "怎么会",
 )
+A_NOT_A = re.compile(r"(.)[不没]\1")
 EN_FILLERS = set(
     "want wanna to ever really thought think thinking about of going gonna would will i am be "
     "feel like have had been trying try actually".split()
@@ -93,9 +107,18 @@ OTHER_WORDS = (
 )  # fmt: skip
 # Words that hold a person word without being about a person (其他, 妈的), or about everyone.
 NOT_PEOPLE = ("其他", "其它", "吉他", "他妈的", "妈的", "所有人", "没有人", "没人")
-OBJECT_MARKERS = tuple("给跟和对让替为向把被帮陪")
+# Words before a person that make them the object, not who the clause is about: prepositions,
+# and killing or taking someone along (我想杀了他然后自杀 is the writer's own death too).
+OBJECT_MARKERS = (
+    *"给跟和对让替为向把被帮陪",
+    "杀", "杀了", "杀掉", "杀死", "弄死", "砍死", "毒死",
+    "带", "带着", "带上", "抱着", "拉着", "拉上",
+)  # fmt: skip
 EN_SELF_WORDS = {"i", "i'm", "im", "me", "my", "myself"}
-EN_OTHER_WORDS = {"he", "she", "they", "his", "her", "friend", "mom", "dad", "someone", "you"}
+EN_OTHER_WORDS = set(
+    "he she they his her friend mom dad mum mother father son daughter husband wife brother "
+    "sister child kid boyfriend girlfriend neighbour neighbor someone somebody you".split()
+)
 
 
 @dataclass(frozen=True)
@@ -255,8 +278,12 @@ def find_all(text: str, lexicon: Iterable[Entry]) -> list[Finding]:
             if (
                 any(start < c_end and c_start < end for c_start, c_end in covered)
                 or _negated(norm.text, start)
+                or ANSWERED_NO.match(norm.text, end)
                 or ((act := _last_words(entry.phrase)) and _negated(norm.text, end - len(act)))
-                or (entry.category != FAREWELL and _about_someone_else(norm.text, start, end))
+                or (
+                    entry.category not in ABOUT_OTHERS_BY_NATURE
+                    and _about_someone_else(norm.text, start, end)
+                )
             ):
                 # Not this one; a later start may still be risk (喝水的时候想喝农药).
                 position = start + 1
@@ -301,6 +328,9 @@ def _negated(text: str, start: int) -> bool:
     before = _clause_before(text, start).rstrip()
     if before and before[-1].isascii():
         return _negated_in_english(before)
+    # A question "X not X" (有没有想过自杀, 想不想死) asks, it does not deny; the second X may
+    # be the phrase's first character.
+    before = A_NOT_A.sub(r"\1", before + text[start])[:-1]
     stripped = True
     while stripped:
         stripped = False
@@ -332,6 +362,10 @@ def _about_someone_else(text: str, start: int, end: int) -> bool:
         last_self, last_other = _last_mentions(text[inner + 1 : end])
         if last_self >= 0 or last_other >= 0:
             return last_other > last_self
+    # A phrase that names the writer (better off without me, 没有我…更好) is about them, whoever
+    # the clause names before it (they would be better off without me).
+    if _last_mentions(text[start:end])[0] >= 0:
+        return False
     last_self, last_other = _last_mentions(_clause_before(text, start))
     return last_other > last_self
 
@@ -346,7 +380,7 @@ def _last_mentions(before: str) -> tuple[int, int]:
             match.start()
             for word in OTHER_WORDS
             for match in re.finditer(re.escape(word), before)
-            # An object (给孩子写了遗书, 被老公打) is not who the clause is about.
+            # An object (给孩子写了遗书, 被老公打, 杀了他) is not who the clause is about.
             if not before[: match.start()].endswith(OBJECT_MARKERS)
         ),
         default=-1,

@@ -26,6 +26,10 @@ class CrisisPhrase(models.Model):
         MEANS = crisis_language.MEANS, _("Means (pesticide, pills, heights)")
         SELF_HARM = crisis_language.SELF_HARM, _("Self-harm")
         FAREWELL = crisis_language.FAREWELL, _("Farewell")
+        HARM_TO_OTHERS = (
+            crisis_language.HARM_TO_OTHERS,
+            _("Harm to others (murder-suicide, taking children along)"),
+        )
         NOT_RISK = crisis_language.NOT_RISK, _("Everyday phrase, not risk")
 
     phrase = models.CharField(

@@ -117,7 +117,11 @@ def crisis_lexicon(db):
     flush removes."""
     from referrals.models import CrisisPhrase
 
-    for migration in ("0012_shipped_crisis_lexicon", "0020_phrases_across_clauses"):
+    for migration in (
+        "0012_shipped_crisis_lexicon",
+        "0020_phrases_across_clauses",
+        "0022_harm_to_others_and_english_phrases",
+    ):
         import_module(f"referrals.migrations.{migration}").load_lexicon(CrisisPhrase)
 
 

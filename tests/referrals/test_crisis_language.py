@@ -11,6 +11,7 @@ SHIPPED = [
     for category, phrase, _, _ in (
         *import_module("referrals.migrations.0012_shipped_crisis_lexicon").SHIPPED_LEXICON,
         *import_module("referrals.migrations.0020_phrases_across_clauses").LEXICON_ACROSS_CLAUSES,
+        *import_module("referrals.migrations.0022_harm_to_others_and_english_phrases").LEXICON,
     )
 ]
 
@@ -78,6 +79,67 @@ def test_someone_named_as_an_object_does_not_make_it_about_them():
     assert flagged("我给孩子写了遗书")
 
 
+@pytest.mark.parametrize(
+    "text", ["我想杀了他然后自杀", "我要弄死他，然后自杀", "我想抱着孩子跳河", "杀了他我也不活了"]
+)
+def test_someone_killed_or_taken_along_is_not_who_the_clause_is_about(text):
+    assert flagged(text)
+
+
+@pytest.mark.parametrize("text", ["有没有想过自杀？有", "我是不是想死了", "想不想死，我也不知道"])
+def test_a_question_x_not_x_asks_and_does_not_deny(text):
+    assert flagged(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我想和孩子一起死", "带着孩子一起走", "大不了跟他同归于尽", "我想杀了他然后自杀"],
+)
+def test_taking_others_along_is_harm_to_others(text):
+    assert detect(text, SHIPPED).category == "harm_others"
+
+
+def test_taking_others_along_is_found_whoever_says_it():
+    # The children are in danger, whoever writes it.
+    assert flagged("我老公喝了酒就说要带着孩子一起死")
+    assert not flagged("我老公喝了酒就说要喝农药吓我")
+
+
+@pytest.mark.parametrize(
+    "text", ["带着孩子一起走亲戚", "手机和电脑一起死机了", "我不会带着孩子一起走"]
+)
+def test_walking_together_and_a_frozen_phone_are_not_taking_others_along(text):
+    assert not flagged(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["自杀？没有", "想过自杀吗？没有。", "有没有轻生的念头？没有啊", "suicidal thoughts? never"],
+)
+def test_a_question_answered_with_a_bare_no_is_a_denial(text):
+    assert not flagged(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "自杀？有时候想",
+        "自杀？没有，只是偶尔想想",
+        "自杀？不敢",
+        "自杀？没有人会在乎",
+        "想自杀有用吗？没有",
+    ],
+)
+def test_anything_but_a_bare_no_keeps_the_question_a_finding(text):
+    assert flagged(text)
+
+
+def test_a_parent_reporting_a_childs_self_harm_is_flagged():
+    # A decision (see the evaluation set): the crisis team must see a child harming themselves.
+    assert flagged("我女儿在手上划，说是自残，怎么办")
+    assert not flagged("女儿手上有划痕，说是猫抓的")
+
+
 def test_farewells_are_found_though_addressed_to_others():
     assert flagged("你们别找我了")
     assert flagged("妈，下辈子见")
@@ -94,6 +156,8 @@ def test_it_reads_online_evasions(text):
 def test_evasions_keep_their_everyday_meaning():
     assert not flagged("买了个紫砂壶")
     assert not flagged("jzs 团队")
+    assert not flagged("去世界的另一边旅游是我的梦想")
+    assert flagged("我要去世界的另一边了，别找我")
 
 
 @pytest.mark.parametrize(
@@ -105,10 +169,32 @@ def test_it_reads_traditional_full_width_and_spaced_out_characters(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["I want to kill myself", "I feel suicidal", "ｉ ｗａｎｔ ｔｏ ｄｉｅ"]
+    "text",
+    [
+        "I want to kill myself",
+        "I feel suicidal",
+        "ｉ ｗａｎｔ ｔｏ ｄｉｅ",
+        "I don't want to live anymore",
+        "I've been cutting myself again",
+        "I wish I was dead",
+        "I want to drink pesticide",
+    ],
 )
 def test_it_reads_english(text):
     assert flagged(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I'm not going to end it all", "I would never take my own life", "my mother wants to die"],
+)
+def test_it_reads_english_negation_and_someone_else(text):
+    assert not flagged(text)
+
+
+def test_a_phrase_that_names_the_writer_is_about_them():
+    assert flagged("they would be better off without me")
+    assert flagged("我妈说没有我他们会过得更好")
 
 
 def test_a_finding_points_at_the_words_as_written():

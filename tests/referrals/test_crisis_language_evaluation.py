@@ -72,3 +72,13 @@ def test_it_refuses_a_file_with_other_labels(tmp_path):
     evaluation.write_text("label\tkind\ttext\nmaybe\tplan\t走了\n", encoding="utf-8")
     with pytest.raises(CommandError, match="risk or not_risk"):
         evaluate("--file", str(evaluation))
+
+
+def test_a_line_starting_with_a_hash_is_a_comment(tmp_path):
+    evaluation = tmp_path / "eval.tsv"
+    evaluation.write_text(
+        "# Why the labels are as they are.\nlabel\tkind\ttext\n# A risk: said of oneself.\n"
+        "risk\tideation\t我想死\n",
+        encoding="utf-8",
+    )
+    assert read_rows(evaluation) == [("risk", "ideation", "我想死")]

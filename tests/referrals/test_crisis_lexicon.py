@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group, User
 
+from referrals.crisis_language import example_problems
 from referrals.crisis_phrases import find_crisis_language
 from referrals.models import CrisisPhrase
 
@@ -92,3 +93,14 @@ def test_the_list_highlights_what_each_phrase_matches(client):
     login(client, "Crisis team")
     page = client.get(LIST, {"q": "喝…农药"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'class="crisis-language" title="Means (pesticide, pills, heights)">喝农药</mark>' in page
+
+
+def test_every_shipped_phrase_holds_its_examples():
+    # The data migrations write phrases without the admin's check; a wrong example there would
+    # make every later edit in admin refused.
+    phrases = list(CrisisPhrase.objects.active())
+    lexicon = [p.entry for p in phrases]
+    broken = {
+        p.phrase: found for p in phrases if (found := example_problems(p.examples(), lexicon))
+    }
+    assert broken == {}

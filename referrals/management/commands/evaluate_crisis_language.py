@@ -70,11 +70,13 @@ class Command(BaseCommand):
 
 
 def read_rows(file: Path) -> list[tuple[str, str, str]]:
-    """The labelled sentences: ``label`` (risk or not_risk), ``kind``, ``text``."""
+    """The labelled sentences: ``label`` (risk or not_risk), ``kind``, ``text``; a line
+    starting with "#" is a comment (why a sentence carries its label)."""
     with file.open(encoding="utf-8", newline="") as handle:
+        lines = (line for line in handle if not line.startswith("#"))
         rows = [
             (row["label"], row["kind"], row["text"])
-            for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+            for row in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
         ]
     labels = {label for label, _, _ in rows}
     if not rows or not labels <= {RISK, crisis_language.NOT_RISK}:
