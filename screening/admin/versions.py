@@ -32,6 +32,7 @@ from config.forms import UnchangedSinceOpenedForm
 from screening import interchange, publishing
 from screening.admin.preview import preview as preview_page
 from screening.admin.publish import publish_page
+from screening.fhir_export import fhir_questionnaire
 from screening.models import (
     ItemRule,
     Option,
@@ -352,7 +353,7 @@ class QuestionnaireVersionAdmin(PublishedReadOnly, admin.ModelAdmin):
 
     def export_fhir(self, request, pk: int) -> HttpResponse:
         version = self._viewable(request, pk)
-        resource = interchange.fhir_questionnaire(version, settings.SITE_URL)
+        resource = fhir_questionnaire(version, settings.SITE_URL)
         body = json.dumps(resource, ensure_ascii=False, indent=2)
         return self._download(
             body,

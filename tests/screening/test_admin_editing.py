@@ -10,6 +10,7 @@ from django.utils import translation
 from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
 
 from screening import interchange, publishing
+from screening.fhir_export import fhir_questionnaire
 from screening.models import (
     Channel,
     ItemRule,
@@ -308,7 +309,7 @@ def test_fhir_export_is_a_valid_r4_questionnaire_with_item_weights(admin_client,
 
 def test_gad7_fhir_export_carries_its_total_code(questionnaires):
     version = QuestionnaireVersion.objects.current_for("gad-7")
-    resource = interchange.fhir_questionnaire(version, "https://example.org")
+    resource = fhir_questionnaire(version, "https://example.org")
     FhirQuestionnaire.model_validate(resource)
     assert resource["item"][-1]["code"][0]["code"] == "70274-6"
     assert "code" not in resource
@@ -436,7 +437,7 @@ def test_model_validation_refuses_parts_of_a_published_version(questionnaires):
 
 def test_fhir_answers_keep_the_chinese_label_as_a_translation(questionnaires):
     with translation.override("zh-hans"):
-        resource = interchange.fhir_questionnaire(phq9_v1(), "https://example.org")
+        resource = fhir_questionnaire(phq9_v1(), "https://example.org")
     coding = resource["item"][0]["answerOption"][1]["valueCoding"]
     assert (coding["code"], coding["display"]) == ("LA6569-3", "Several days")
     translated = coding["_display"]["extension"][0]
@@ -453,7 +454,7 @@ def test_fhir_answers_of_a_questionnaire_without_loinc_codes_are_their_scores(qu
     data["questionnaire"] |= {"slug": "mood-check", "loinc_panel": "", "loinc_total": ""}
     version = interchange.import_version(data)
     with translation.override("en"):
-        resource = interchange.fhir_questionnaire(version, "https://example.org")
+        resource = fhir_questionnaire(version, "https://example.org")
     assert resource["item"][0]["answerOption"][0]["valueCoding"] == {
         "code": "0",
         "display": "Not at all",
@@ -467,7 +468,7 @@ def test_fhir_export_validates_against_fhir_r4(questionnaires, language):
     with translation.override(language):
         for slug in ("phq-9", "gad-7"):
             version = QuestionnaireVersion.objects.current_for(slug)
-            resource = interchange.fhir_questionnaire(version, "https://example.org")
+            resource = fhir_questionnaire(version, "https://example.org")
             # strict: raises on a wrong type, a missing required element or an unknown one.
             r4.Questionnaire(resource, strict=True)
     with pytest.raises(Exception, match="Superfluous entry"):

@@ -242,9 +242,9 @@ def test_the_json_export_carries_the_ages_and_a_new_questionnaire_takes_them(
 
 
 def test_the_fhir_export_states_the_ages_as_a_usage_context(more_questionnaires):
-    from screening import interchange
+    from screening.fhir_export import fhir_questionnaire
 
-    gds = interchange.fhir_questionnaire(
+    gds = fhir_questionnaire(
         QuestionnaireVersion.objects.current_for("gds-15"), "https://example.org"
     )
     [context] = gds["useContext"]
@@ -252,7 +252,7 @@ def test_the_fhir_export_states_the_ages_as_a_usage_context(more_questionnaires)
     assert context["valueRange"] == {
         "low": {"value": 60, "unit": "a", "system": "http://unitsofmeasure.org", "code": "a"}
     }
-    phq9 = interchange.fhir_questionnaire(
+    phq9 = fhir_questionnaire(
         QuestionnaireVersion.objects.current_for("phq-9"), "https://example.org"
     )
     assert "useContext" not in phq9

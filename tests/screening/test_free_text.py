@@ -11,6 +11,7 @@ from django.utils import translation
 
 from referrals.crisis_phrases import crisis_lexicon as lexicon
 from screening import definition_checks, interchange, scoring
+from screening.fhir_export import fhir_questionnaire
 from screening.models import QuestionnaireVersion, Submission
 from tests.screening.definitions import fixture_definition
 
@@ -205,7 +206,7 @@ def test_clinicians_see_the_words_with_the_phrase_marked(api, client, demo_data,
 
 def test_the_fhir_export_has_a_text_item(questionnaires):
     version = QuestionnaireVersion.objects.current_for("phq-9")
-    items = interchange.fhir_questionnaire(version, "https://example.org")["item"]
+    items = fhir_questionnaire(version, "https://example.org")["item"]
     more = next(item for item in items if item["linkId"] == "phq9_more")
     assert (more["type"], more["maxLength"], more["required"]) == ("text", 500, False)
     assert (

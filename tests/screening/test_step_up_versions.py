@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from screening import interchange, scoring
+from screening.fhir_export import fhir_questionnaire
 from screening.models import PublishedVersionError, QuestionnaireVersion, StepUp
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,7 @@ def test_an_import_leading_to_an_unknown_questionnaire_is_refused(more_questionn
 
 def test_the_fhir_questionnaire_shows_each_step_up_when_its_part_reaches_3(more_questionnaires):
     with translation.override("en"):
-        resource = interchange.fhir_questionnaire(phq4(), "https://example.org")
+        resource = fhir_questionnaire(phq4(), "https://example.org")
     step_ups = [item for item in resource["item"] if item["linkId"].startswith("step_up_")]
     assert [item["linkId"] for item in step_ups] == ["step_up_anxiety", "step_up_depression"]
     depression = step_ups[1]

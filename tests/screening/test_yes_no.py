@@ -7,6 +7,7 @@ from django.utils import translation
 from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
 
 from screening import definition_checks, interchange, scoring
+from screening.fhir_export import fhir_questionnaire
 from screening.models import Option, Question, QuestionnaireVersion, Submission
 from tests.screening.test_browser import phone_context
 from tests.screening.test_sheets import get_pdf, page_count, poppler, squeeze
@@ -236,7 +237,7 @@ def test_an_import_with_an_unknown_kind_is_refused_by_name(more_questionnaires):
 @pytest.mark.django_db
 def test_the_fhir_export_keeps_each_answers_weight(more_questionnaires):
     with translation.override("zh-hans"):
-        resource = interchange.fhir_questionnaire(live("gds-15"), "https://example.org")
+        resource = fhir_questionnaire(live("gds-15"), "https://example.org")
     FhirQuestionnaire.model_validate(resource)
     items = {item["linkId"]: item for item in resource["item"]}
     for code, weights in (("gds15_1", [0, 1]), ("gds15_2", [1, 0])):
