@@ -23,7 +23,7 @@ from config.ages import AgeBand
 from config.national import CHINA_TIME
 from referrals.models import ReferralCase
 from referrals.regions import REGION_CODE
-from screening import charts, statistics
+from screening import charts, small_counts, statistics
 from screening.models import Channel, Questionnaire, Submission, Tier
 
 DEFAULT_DAYS = 30
@@ -197,7 +197,7 @@ def export_csv(request) -> HttpResponse:
     )
     # The byte-order mark makes Excel read the file as UTF-8 (Chinese names stay readable).
     response.write("\ufeff")
-    rows = statistics.csv_rows(form.summary(), form.parameters())
+    rows = csv_rows(form.summary(), form.parameters())
     csv.writer(response).writerows([[spreadsheet_safe(cell) for cell in row] for row in rows])
     return response
 
@@ -249,3 +249,59 @@ def spreadsheet_safe(cell) -> object:
     if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + cell
     return cell
+
+
+CSV_HEADER = ["section", "key", "questionnaire", "measure", "value"]
+
+
+def csv_rows(summary: dict[str, Any], filters: dict[str, str]) -> list[list[Any]]:
+    """The summary in long form for the CSV export: one number per row (see the dashboard page).
+
+    Sections: ``filter`` (what was asked), ``total``, ``day`` or ``week``, ``questionnaire``,
+    ``age_band`` (key the age band or "none", per questionnaire; only "<5" as the total of a
+    row of 1 to 4 submissions, with the default STATISTICS_FEWEST_CASES, or "withheld" for a row
+    left out so that such a row cannot be worked out), ``channel``, ``region`` (measures total,
+    mild, moderate, severe, crisis) and ``cases`` (key "all" for the totals and waits, then one
+    row per case status; only "<5" for 1 to 4 cases). Filtered by age band, every section is
+    suppressed as ``age_band`` is (see ``summarise``).
+    """
+    rows: list[list[Any]] = [CSV_HEADER]
+    rows += [["filter", name, "", "", value] for name, value in filters.items()]
+
+    def numbers(section: str, key: str, slug: str, row: dict[str, Any]) -> list[list[Any]]:
+        if row.get("suppressed"):
+            return [[section, key, slug, "total", "withheld" if row["withheld"] else fewer]]
+        return [[section, key, slug, m, row[m]] for m in small_counts.MEASURES]
+
+    fewer = f"<{settings.STATISTICS_FEWEST_CASES}"
+    rows += numbers("total", "all", "", summary["totals"])
+    for row in summary["period_rows"]:
+        rows += numbers(summary["period"], row["period"].isoformat(), row["questionnaire"], row)
+    for row in summary["questionnaires"]:
+        rows += numbers("questionnaire", row["questionnaire"], row["questionnaire"], row)
+    for row in summary["age_bands"]:
+        rows += numbers("age_band", row["age_band"], row["questionnaire"], row)
+    for row in summary["channels"]:
+        rows += numbers("channel", row["code"], "", row)
+    for row in summary["regions"]:
+        rows += numbers("region", row["region"], "", row)
+    cases = summary["cases"]
+    if cases["suppressed"]:
+        return [*rows, ["cases", "all", "", "cases", f"<{settings.STATISTICS_FEWEST_CASES}"]]
+    share = cases["share_within_target"]
+    median = cases["median_minutes"]
+    rows += [
+        ["cases", "all", "", "cases", cases["total"]],
+        ["cases", "all", "", "contacted", cases["contacted"]],
+        ["cases", "all", "", "contacted_within_30_min", cases["within_target"]],
+        ["cases", "all", "", "share_within_30_min", "" if share is None else f"{share:.4f}"],
+        [
+            "cases",
+            "all",
+            "",
+            "median_minutes_to_first_contact",
+            "" if median is None else f"{median:.1f}",
+        ],
+    ]
+    rows += [["cases", status, "", "cases", n] for status, n in cases["by_status"].items()]
+    return rows

@@ -20,6 +20,7 @@ from config.national import CHINA_TIME
 from referrals.models import OVERDUE_AFTER, ReferralCase
 from referrals.regions import region_prefixes
 from screening.models import Channel, Questionnaire, Submission, Tier
+from screening.small_counts import parts_of, protect, suppress_few
 
 TIERS: list[str] = [tier.value for tier in Tier]
 PERIODS = {"day": TruncDay, "week": TruncWeek}
@@ -170,71 +171,10 @@ def by_age_band(age_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows.sort(key=lambda row: (row["questionnaire"], AGE_BAND_ORDER.index(row["age_band"])))
     rows = [suppress_few(row) for row in rows]
     sums = [
-        _parts(None, "age_bands", rows, lambda row, slug=slug: row["questionnaire"] == slug)
+        parts_of(None, "age_bands", rows, lambda row, slug=slug: row["questionnaire"] == slug)
         for slug in {row["questionnaire"] for row in rows}
     ]
     return protect({"age_bands": rows}, sums)["age_bands"]
-
-
-MEASURES = ("total", *TIERS, "crisis")
-
-
-def suppress_few(row: dict[str, Any]) -> dict[str, Any]:
-    """``row`` with its counts left out (None) when it counts fewer than
-    ``STATISTICS_FEWEST_CASES``, marked ``suppressed`` (``withheld`` False)."""
-    if row.get("suppressed"):
-        return row
-    if row["total"] < settings.STATISTICS_FEWEST_CASES:
-        return _hidden(row)
-    return {**row, "suppressed": False, "withheld": False}
-
-
-def _hidden(row: dict[str, Any], *, withheld: bool = False) -> dict[str, Any]:
-    return {**row, **dict.fromkeys(MEASURES), "suppressed": True, "withheld": withheld}
-
-
-Cell = tuple[str, int]
-
-
-def protect(
-    tables: dict[str, list[dict[str, Any]]], sums: list[tuple[Cell | None, list[Cell]]]
-) -> dict[str, list[dict[str, Any]]]:
-    """``tables`` with complementary suppression, so that no suppressed row can be worked out.
-
-    A cell is (table name, row index). Each of ``sums`` says that a row (or, for None, a figure
-    shown elsewhere and never suppressed) is the sum of other rows. Where exactly one of the rows
-    in such a sum is suppressed, it would be the others subtracted from the sum, so the smallest
-    shown row in it is ``withheld`` too (counts None, ``suppressed``), or the sum itself when its
-    parts are all suppressed; until no sum has exactly one. A withheld row may count
-    ``STATISTICS_FEWEST_CASES`` or more: it is left out only to protect another.
-    """
-    tables = {name: list(rows) for name, rows in tables.items()}
-
-    def hidden(cell: Cell) -> bool:
-        return tables[cell[0]][cell[1]]["suppressed"]
-
-    changed = True
-    while changed:
-        changed = False
-        for whole, parts in sums:
-            cells = [whole, *parts] if whole is not None else parts
-            if sum(map(hidden, cells)) != 1:
-                continue
-            shown = [cell for cell in parts if not hidden(cell)]
-            if shown:
-                cell = min(shown, key=lambda cell: (tables[cell[0]][cell[1]]["total"], cell))
-            elif whole is not None and not hidden(whole):
-                cell = whole
-            else:
-                # A figure shown elsewhere equal to one suppressed row: nothing here to hide.
-                continue
-            tables[cell[0]][cell[1]] = _hidden(tables[cell[0]][cell[1]], withheld=True)
-            changed = True
-    return tables
-
-
-def _parts(whole: Cell | None, name: str, rows: list[dict[str, Any]], keep) -> tuple:
-    return whole, [(name, i) for i, row in enumerate(rows) if keep(row)]
 
 
 def period_starts(start: date, end: date, period: str = "day") -> list[date]:
@@ -394,16 +334,18 @@ def summarise(
     # Which rows are sums of which: each of these tables sums to the total; each period and each
     # questionnaire to its rows per period; each region to its channels; and each questionnaire
     # is its one row by age band (one age band being chosen).
-    sums = [_parts(total, name, tables[name], bool) for name in names if name != "period_rows"]
+    sums = [parts_of(total, name, tables[name], bool) for name in names if name != "period_rows"]
     for i, row in enumerate(tables["series"]):
         sums.append(
-            _parts(("series", i), "period_rows", rows, lambda r, p=row["period"]: r["period"] == p)
+            parts_of(
+                ("series", i), "period_rows", rows, lambda r, p=row["period"]: r["period"] == p
+            )
         )
     for i, row in enumerate(tables["questionnaires"]):
         slug = row["questionnaire"]
         for name in ("period_rows", "age_bands"):
             sums.append(
-                _parts(
+                parts_of(
                     ("questionnaires", i),
                     name,
                     summary[name],
@@ -412,7 +354,7 @@ def summarise(
             )
     for i, row in enumerate(tables["regions"]):
         sums.append(
-            _parts(
+            parts_of(
                 ("regions", i),
                 "channels",
                 channels,
@@ -421,59 +363,3 @@ def summarise(
         )
     protected = protect(tables, sums)
     return {**summary, **protected, "totals": protected["totals"][0]}
-
-
-CSV_HEADER = ["section", "key", "questionnaire", "measure", "value"]
-
-
-def csv_rows(summary: dict[str, Any], filters: dict[str, str]) -> list[list[Any]]:
-    """The summary in long form for the CSV export: one number per row (see the dashboard page).
-
-    Sections: ``filter`` (what was asked), ``total``, ``day`` or ``week``, ``questionnaire``,
-    ``age_band`` (key the age band or "none", per questionnaire; only "<5" as the total of a
-    row of 1 to 4 submissions, with the default STATISTICS_FEWEST_CASES, or "withheld" for a row
-    left out so that such a row cannot be worked out), ``channel``, ``region`` (measures total,
-    mild, moderate, severe, crisis) and ``cases`` (key "all" for the totals and waits, then one
-    row per case status; only "<5" for 1 to 4 cases). Filtered by age band, every section is
-    suppressed as ``age_band`` is (see ``summarise``).
-    """
-    rows: list[list[Any]] = [CSV_HEADER]
-    rows += [["filter", name, "", "", value] for name, value in filters.items()]
-
-    def numbers(section: str, key: str, slug: str, row: dict[str, Any]) -> list[list[Any]]:
-        if row.get("suppressed"):
-            return [[section, key, slug, "total", "withheld" if row["withheld"] else fewer]]
-        return [[section, key, slug, m, row[m]] for m in MEASURES]
-
-    fewer = f"<{settings.STATISTICS_FEWEST_CASES}"
-    rows += numbers("total", "all", "", summary["totals"])
-    for row in summary["period_rows"]:
-        rows += numbers(summary["period"], row["period"].isoformat(), row["questionnaire"], row)
-    for row in summary["questionnaires"]:
-        rows += numbers("questionnaire", row["questionnaire"], row["questionnaire"], row)
-    for row in summary["age_bands"]:
-        rows += numbers("age_band", row["age_band"], row["questionnaire"], row)
-    for row in summary["channels"]:
-        rows += numbers("channel", row["code"], "", row)
-    for row in summary["regions"]:
-        rows += numbers("region", row["region"], "", row)
-    cases = summary["cases"]
-    if cases["suppressed"]:
-        return [*rows, ["cases", "all", "", "cases", f"<{settings.STATISTICS_FEWEST_CASES}"]]
-    share = cases["share_within_target"]
-    median = cases["median_minutes"]
-    rows += [
-        ["cases", "all", "", "cases", cases["total"]],
-        ["cases", "all", "", "contacted", cases["contacted"]],
-        ["cases", "all", "", "contacted_within_30_min", cases["within_target"]],
-        ["cases", "all", "", "share_within_30_min", "" if share is None else f"{share:.4f}"],
-        [
-            "cases",
-            "all",
-            "",
-            "median_minutes_to_first_contact",
-            "" if median is None else f"{median:.1f}",
-        ],
-    ]
-    rows += [["cases", status, "", "cases", n] for status, n in cases["by_status"].items()]
-    return rows
