@@ -5,8 +5,8 @@ team edits in admin (``referrals.models.CrisisPhrase``): risk phrases with their
 everyday phrases that look like risk and are not (笑死, 打农药, 紫砂壶), which cover what they
 match. The rules here are what every entry shares:
 
-- normalising what phones type: full-width letters, traditional characters (OpenCC), letters
-  spaced or dotted out between characters (不 想 活, 自.杀), upper case;
+- normalising what phones type (``referrals.typed_text``): full-width letters, traditional
+  characters, letters spaced or dotted out between characters (不 想 活, 自.杀), upper case;
 - negation and denial just before a phrase (我不想死, 从来没想过自杀, I don't want to die), or a
   bare no answering it as a question (自杀？没有);
 - a clause about someone else (我朋友说她想自杀怎么办), except for farewells, which are
@@ -20,15 +20,14 @@ A trained model can come later as another source of findings; the lexicon stays 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-import opencc
-
 # Only gettext: problems are shown to the crisis team in admin, in their language.
 from django.utils.translation import gettext as _
+
+from referrals.typed_text import normalise
 
 IDEATION = "ideation"
 PLAN = "plan"
@@ -62,12 +61,6 @@ ANSWERED_NO = re.compile(
     r"(?:(?:从来|从)?没有?(?:想过|有过|过)?|不(?:想|会)?|no|never|nope|no never)"
     r"[啊呀哦噢喔]?[.!。\s]*\Z"
 )
-# Typed between characters to get past filters or for effect: dropped between two characters.
-SEPARATORS = set(' \t\r\u3000*-_~·•|/\\.`^+=#@"“”‘()[]{}<>')
-_T2S = opencc.OpenCC("t2s")
-# Traditional forms that are also simplified characters, so OpenCC keeps them: 活著 → 活着.
-VARIANTS = str.maketrans("著", "着")
-
 # Words between a negation and the phrase that keep it negated: 不(会)(再)(想)死, 没(有)(想过)自杀.
 FILLERS = sorted(
     "曾经 打算 愿意 可能 真的 真 一定 想过 想要 准备 有过 有 想 过 会 "
@@ -142,83 +135,6 @@ class Finding:
     text: str
     category: str
     entry: str
-
-
-@dataclass(frozen=True)
-class Normalised:
-    text: str
-    # For each character of ``text``, the index of the original character it came from.
-    origin: tuple[int, ...]
-
-
-def is_cjk(char: str) -> bool:
-    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
-
-
-def _is_separator(char: str) -> bool:
-    if char == "\n":
-        return False
-    if char in SEPARATORS or char.isspace():
-        return True
-    # Zero-width characters, emoji and other symbols.
-    return unicodedata.category(char) in ("Cf", "So", "Sk", "Sm")
-
-
-def _simplified(text: str) -> str:
-    converted = _T2S.convert(text)
-    if len(converted) == len(text):
-        return converted
-    # A phrase conversion changed the length: keep positions by converting one character at a
-    # time (a character whose conversion is not one character is kept as typed).
-    return "".join(c if len(s := _T2S.convert(c)) != 1 else s for c in text)
-
-
-def normalise(text: str) -> Normalised:
-    """The text as the lexicon is written: simplified, half-width, lower case, with what was
-    typed between two Chinese characters (or two single letters, as in "z s") dropped."""
-    chars: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        for part in unicodedata.normalize("NFKC", char):
-            chars.append(part)
-            origin.append(index)
-    simplified = _simplified("".join(chars)).lower().replace("’", "'").translate(VARIANTS)
-    kept_chars: list[str] = []
-    kept_origin: list[int] = []
-    i = 0
-    while i < len(simplified):
-        char = simplified[i]
-        if not _is_separator(char):
-            kept_chars.append(char)
-            kept_origin.append(origin[i])
-            i += 1
-            continue
-        j = i
-        while j < len(simplified) and _is_separator(simplified[j]):
-            j += 1
-        before = kept_chars[-1] if kept_chars else ""
-        after = simplified[j] if j < len(simplified) else ""
-        if not (_joins(before, after) or _lone_letters(simplified, i, j)):
-            kept_chars.append(" ")
-            kept_origin.append(origin[i])
-        i = j
-    return Normalised("".join(kept_chars), tuple(kept_origin))
-
-
-def _joins(before: str, after: str) -> bool:
-    return bool(before) and bool(after) and is_cjk(before) and is_cjk(after)
-
-
-def _lone_letters(text: str, start: int, end: int) -> bool:
-    """Whether the separators at ``start:end`` stand between two single letters ("z s")."""
-
-    def lone(index: int, step: int) -> bool:
-        if not (0 <= index < len(text) and text[index].isascii() and text[index].isalpha()):
-            return False
-        neighbour = index + step
-        return not (0 <= neighbour < len(text) and text[neighbour].isalpha())
-
-    return lone(start - 1, -1) and lone(end, 1)
 
 
 def _gaps_marked(phrase: str) -> str:

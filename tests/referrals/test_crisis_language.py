@@ -4,7 +4,8 @@ from importlib import import_module
 
 import pytest
 
-from referrals.crisis_language import Entry, detect, find_all, normalise
+from referrals.crisis_language import Entry, detect, find_all
+from referrals.typed_text import normalise
 
 SHIPPED = [
     Entry(phrase, category)
