@@ -93,9 +93,10 @@ def request_callback(
     been in touch, makes the case new again and tells the team again. ``confirm_by_sms`` (the
     person's consent to a text) sends them when and from which number they will be called.
     ``guardian_consent``: a parent or guardian agrees, which a child under 14 needs (PIPL
-    art. 31; ``GuardianConsentMissing`` without it, nothing stored).
+    art. 31; ``GuardianConsentMissing`` without it, nothing stored); recorded for them only.
     """
-    if needs_guardian_consent(submission.age_band) and not guardian_consent:
+    needed = needs_guardian_consent(submission.age_band)
+    if needed and not guardian_consent:
         raise GuardianConsentMissing
     with transaction.atomic():
         # Serialise requests for one submission: racing requests must make one case.
@@ -118,7 +119,8 @@ def request_callback(
                 case.requested_at = timezone.now()
         case.phone = phone
         case.consent_at = timezone.now()
-        case.guardian_consent = guardian_consent
+        # Meaningless for anyone 14 or over (or of no age given): never shown as recorded.
+        case.guardian_consent = needed and guardian_consent
         case.preferred_time = preferred_time
         case.note = note
         case.crisis_language = words_show_crisis(submission, note)

@@ -43,8 +43,9 @@ def texts_can_be_sent(app_configs, **kwargs) -> list[CheckMessage]:
         return []
     return [
         Warning(
-            "No text message can be sent: the supervisor's alerts go by email only, and people "
-            "who ask for a text confirming their call-back never get it.",
+            "No text message can be sent: the supervisor's alerts go by email only (to the whole "
+            "team again where only their phone numbers are set), and people who ask for a text "
+            "confirming their call-back never get it.",
             hint="Set SMS_GATEWAY_URL (and SMS_GATEWAY_TEMPLATE), or name another SMS_BACKEND.",
             id="referrals.W002",
         )

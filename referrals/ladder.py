@@ -2,9 +2,9 @@
 
 At once whoever is on duty; ``CRISIS_ESCALATE_TEAM_AFTER`` minutes after the latest request
 without first contact, the whole crisis team again; after ``CRISIS_ESCALATE_SUPERVISOR_AFTER``,
-the supervisor on a second channel. Each step is a task on the task queue, written in the
-transaction that opens the case; each of its ways an ``Alert`` row with the task that sends it,
-retried with backoff until it gets through.
+the supervisor, by text too where texts can go. Each step is a task on the task queue, written
+in the transaction that opens the case; each of its ways an ``Alert`` row with the task that
+sends it, retried with backoff until it gets through.
 """
 
 import logging
@@ -12,12 +12,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from referrals import sms
 from referrals.alerts import NotDelivered, deliver
-from referrals.models import Alert, ReferralCase, on_duty
+from referrals.models import Alert, CaseNote, ReferralCase, on_duty
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +81,9 @@ def ways(case: ReferralCase, step: str) -> tuple[dict[str, list[str]], bool]:
     elif step == Alert.Step.SUPERVISOR:
         if settings.CRISIS_SUPERVISOR_EMAILS:
             own[Alert.Channel.EMAIL] = list(settings.CRISIS_SUPERVISOR_EMAILS)
-        # A second channel: a text reaches a supervisor away from their mail.
-        if settings.CRISIS_SUPERVISOR_PHONES:
+        # A second channel: a text reaches a supervisor away from their mail. Only where texts
+        # can go: queued, it would be retried until it gave up (``record_no_supervisor_text``).
+        if settings.CRISIS_SUPERVISOR_PHONES and sms.can_send():
             own[Alert.Channel.SMS] = list(settings.CRISIS_SUPERVISOR_PHONES)
     else:
         return team, False
@@ -106,7 +108,31 @@ def raise_alerts(case: ReferralCase, step: str) -> list[Alert]:
             made.append(alert)
     if not channels:
         log.error("nobody is configured to be told of case %s (step %s)", case.pk, step)
+    # Said once per request: a step's alerts are made by its first run only.
+    wanted_text = step == Alert.Step.SUPERVISOR and settings.CRISIS_SUPERVISOR_PHONES
+    if made and wanted_text and not sms.can_send():
+        record_no_supervisor_text(case, to_whole_team=to_whole_team)
     return made
+
+
+def record_no_supervisor_text(case: ReferralCase, *, to_whole_team: bool) -> CaseNote:
+    """Say on the case, and in the log, that the supervisor step sends no text (no SMS gateway)
+    and who is alerted instead: nobody reading the case may think the supervisor was texted.
+    Neither names a number."""
+    instead = "the whole team instead" if to_whole_team else "the supervisor by email only"
+    log.warning(
+        "case %s: no text to the supervisor, none can be sent; alerting %s", case.pk, instead
+    )
+    # Notes are the team's record: written in the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [_("No text to the supervisor: no SMS gateway is configured.")]
+        if to_whole_team:
+            lines.append(
+                _("No supervisor address is set either: the whole crisis team is alerted again.")
+            )
+        else:
+            lines.append(_("The supervisor is alerted by email only."))
+    return CaseNote.objects.create(case=case, text="\n".join(lines))
 
 
 @task()

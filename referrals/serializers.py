@@ -101,13 +101,16 @@ class CallbackInputSerializer(serializers.Serializer):
         "where no text can go, it is ignored: the call-back is taken all the same, and the "
         "response's `sms_confirmation` is false.",
     )
-    guardian_consent = serializers.BooleanField(
+    # Lenient as confirm_by_sms: an adult's call-back is never refused over a field that does
+    # not concern them; under 14 anything but true is refused by the view, naming the field.
+    guardian_consent = OptionalConsent(
         required=False,
         default=False,
         help_text="Needed (JSON true) when the result's `age_band` is `under_14`: a parent or "
-        "guardian is with the child and agrees to leaving the number (PIPL art. 31). Without "
-        "it such a request is refused (400 naming `guardian_consent`, with the `hotlines`) and "
-        "nothing is stored.",
+        "guardian is with the child and agrees to leaving the number (PIPL art. 31). Anything "
+        "else (of any type) is no consent: for such a result the request is refused (400 "
+        "naming `guardian_consent`, with the `hotlines`) and nothing is stored. For any other "
+        "result the field is ignored, whatever its value, and no consent is recorded.",
     )
 
 

@@ -263,7 +263,7 @@ export interface components {
              */
             confirm_by_sms: boolean;
             /**
-             * @description Needed (JSON true) when the result's `age_band` is `under_14`: a parent or guardian is with the child and agrees to leaving the number (PIPL art. 31). Without it such a request is refused (400 naming `guardian_consent`, with the `hotlines`) and nothing is stored.
+             * @description Needed (JSON true) when the result's `age_band` is `under_14`: a parent or guardian is with the child and agrees to leaving the number (PIPL art. 31). Anything else (of any type) is no consent: for such a result the request is refused (400 naming `guardian_consent`, with the `hotlines`) and nothing is stored. For any other result the field is ignored, whatever its value, and no consent is recorded.
              * @default false
              */
             guardian_consent: boolean;
@@ -1112,7 +1112,7 @@ export interface operations {
                     "application/json": components["schemas"]["CallbackResponse"];
                 };
             };
-            /** @description `{"consent": [...]}` or `{"phone": [...]}`; for a result whose `age_band` is `under_14`, `guardian_consent` without JSON true is refused too, with the result's `hotlines`: nothing is stored. */
+            /** @description `{"consent": [...]}` or `{"phone": [...]}`; for a result whose `age_band` is `under_14`, `guardian_consent` without JSON true (missing, or any other value) is refused too, with the result's `hotlines`: nothing is stored. For any other result `guardian_consent` refuses nothing, whatever its value. */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -55,8 +55,10 @@ class CallbackCreate(APIView):
             400: OpenApiResponse(
                 OpenApiTypes.OBJECT,
                 description='`{"consent": [...]}` or `{"phone": [...]}`; for a result whose '
-                "`age_band` is `under_14`, `guardian_consent` without JSON true is refused too, "
-                "with the result's `hotlines`: nothing is stored.",
+                "`age_band` is `under_14`, `guardian_consent` without JSON true (missing, or "
+                "any other value) is refused too, with the result's `hotlines`: nothing is "
+                "stored. For any other result `guardian_consent` refuses nothing, whatever its "
+                "value.",
                 examples=[
                     OpenApiExample(
                         "No consent, bad number",
@@ -110,10 +112,8 @@ class CallbackCreate(APIView):
         if phone is None:
             errors["phone"] = [NOT_A_PHONE]
         # Under 14: a parent's or guardian's consent too, JSON true only (PIPL art. 31).
-        if (
-            needs_guardian_consent(submission.age_band)
-            and request.data.get("guardian_consent") is not True
-        ):
+        guardian_consent = form.validated_data["guardian_consent"]
+        if needs_guardian_consent(submission.age_band) and not guardian_consent:
             errors["guardian_consent"] = [GUARDIAN_CONSENT_NEEDED]
             # Hotlines never need consent: the refusal carries them.
             lines = HotlineSerializer.represent(hotlines_for(submission), {"request": request})
@@ -128,7 +128,7 @@ class CallbackCreate(APIView):
                 note=form.validated_data["note"],
                 # A consent: JSON true only, as for `consent` (OptionalConsent).
                 confirm_by_sms=form.validated_data["confirm_by_sms"],
-                guardian_consent=request.data.get("guardian_consent") is True,
+                guardian_consent=guardian_consent,
             )
             limits.taken(created=created)
         body = {

@@ -196,6 +196,46 @@ def test_no_guardian_is_asked_of_anyone_14_or_over(api, demo_data, band):
     assert ReferralCase.objects.get().guardian_consent is False
 
 
+@pytest.mark.parametrize("guardian", [None, "maybe", [], [True], {"yes": True}, 2.5])
+def test_the_api_refuses_a_childs_malformed_consent_as_no_consent(api, demo_data, guardian):
+    token = submit(api, "crisis", "under_14")["token"]
+    response = ask(api, token, phone=PHONE, consent=True, guardian_consent=guardian)
+    assert response.status_code == 400
+    refusal = response.json()
+    # The same clear refusal as without the field, naming it, not a type error.
+    [reason] = refusal["guardian_consent"]
+    assert "监护人" in reason and "boolean" not in reason
+    assert numbers(refusal["hotlines"])[:2] == ["12356", "12355"]
+    assert not ReferralCase.objects.exists()
+
+
+@pytest.mark.parametrize("band", ["18_59", "14_17", None])
+@pytest.mark.parametrize("guardian", [None, "maybe", [], [True], {"yes": True}, 2.5, "true"])
+def test_a_malformed_guardian_consent_never_refuses_an_older_persons_call_back(
+    api, demo_data, band, guardian
+):
+    token = submit(api, "crisis", band)["token"]
+    response = ask(api, token, phone=PHONE, consent=True, guardian_consent=guardian)
+    assert response.status_code == 201, response.json()
+    case = ReferralCase.objects.get()
+    assert case.phone == PHONE and case.guardian_consent is False
+
+
+@pytest.mark.parametrize("band", ["18_59", "14_17", None])
+def test_a_guardians_consent_is_not_recorded_for_anyone_14_or_over(api, client, demo_data, band):
+    token = submit(api, "crisis", band)["token"]
+    response = ask(api, token, phone=PHONE, consent=True, guardian_consent=True)
+    assert response.status_code == 201
+    assert ReferralCase.objects.get().guardian_consent is False
+    # Nor by the form, ticked by hand or by a page kept from a child's result.
+    other = submit(api, "crisis", band)["token"]
+    response = client.post(
+        f"/r/{other}/callback/", {"phone": PHONE, "consent": "yes", "guardian_consent": "yes"}
+    )
+    assert response.status_code == 303
+    assert not ReferralCase.objects.filter(guardian_consent=True).exists()
+
+
 def test_request_callback_itself_refuses_a_child_without_consent(api, demo_data):
     from referrals.callbacks import GuardianConsentMissing, request_callback
 

@@ -283,3 +283,106 @@ def test_a_new_result_without_a_gateway_offers_no_text_either(api, demo_data):
     )
     assert response.status_code == 201
     assert response.json()["recommendation"]["sms_confirmation_offered"] is False
+
+
+SUPERVISOR_PHONE = "13800138000"
+
+
+def supervisor_step(api, crisis_submission) -> ReferralCase:  # noqa: F811
+    """A crisis call-back left untaken until the supervisor's step has been run."""
+    with time_machine.travel(START, tick=False) as clock:
+        assert ask(api, crisis_submission, phone=PHONE, consent=True).status_code == 201
+        clock.move_to(START + timedelta(minutes=30))
+        assert run_worker() == []
+    return ReferralCase.objects.get()
+
+
+def case_page(client, case: ReferralCase) -> str:
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_superuser("boss", password="pw"))
+    response = client.get(
+        f"/admin/referrals/referralcase/{case.pk}/change/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@override_settings(
+    **MEMORY,
+    CRISIS_TEAM_EMAILS=["crisis@example.org"],
+    CRISIS_SUPERVISOR_EMAILS=["supervisor@example.org"],
+    CRISIS_SUPERVISOR_PHONES=[SUPERVISOR_PHONE],
+)
+def test_with_a_gateway_the_supervisor_is_emailed_and_texted_and_no_note_says_otherwise(
+    api,
+    crisis_submission,  # noqa: F811
+):
+    case = supervisor_step(api, crisis_submission)
+    steps = {(a.channel, a.status) for a in case.alerts.filter(step="supervisor")}
+    assert steps == {("email", "sent"), ("sms", "sent")}
+    assert [m.to for m in sms.outbox] == [SUPERVISOR_PHONE]
+    assert not case.notes.exists()
+
+
+@override_settings(
+    **NO_GATEWAY,
+    CRISIS_TEAM_EMAILS=["crisis@example.org"],
+    CRISIS_SUPERVISOR_EMAILS=["supervisor@example.org"],
+    CRISIS_SUPERVISOR_PHONES=[SUPERVISOR_PHONE],
+)
+def test_without_a_gateway_the_supervisor_is_emailed_and_no_text_is_queued(
+    api,
+    client,
+    crisis_submission,  # noqa: F811
+    log_output,
+):
+    from django.core import mail
+
+    from referrals.ladder import raise_alerts
+
+    case = supervisor_step(api, crisis_submission)
+    # No text queued to fail and be retried for hours: the mail went, nothing waits.
+    assert [(a.channel, a.status) for a in case.alerts.filter(step="supervisor")] == [
+        ("email", "sent")
+    ]
+    assert mail.outbox[-1].to == ["supervisor@example.org"]
+    assert not Alert.objects.filter(channel="sms").exists()
+    with time_machine.travel(START + timedelta(hours=6), tick=False):
+        assert run_worker() == []
+    assert not Alert.objects.filter(channel="sms").exists()
+    # The case says so, once, and nobody reading it thinks the supervisor was texted.
+    [note] = case.notes.all()
+    assert note.text == "未给督导发短信：本服务未配置短信网关。\n督导只通过电子邮件收到提醒。"
+    assert note.author is None and not note.quotes_person
+    raise_alerts(case, "supervisor")  # a step run twice (a requeued task) says it once
+    assert case.notes.count() == 1
+    page = case_page(client, case)
+    assert "未给督导发短信" in page and SUPERVISOR_PHONE not in page
+    logged = log_output.getvalue()
+    assert "no text to the supervisor, none can be sent" in logged
+    assert SUPERVISOR_PHONE not in logged and PHONE not in logged
+
+
+@override_settings(
+    **NO_GATEWAY,
+    CRISIS_TEAM_EMAILS=["crisis@example.org"],
+    CRISIS_SUPERVISOR_EMAILS=[],
+    CRISIS_SUPERVISOR_PHONES=[SUPERVISOR_PHONE],
+)
+def test_without_a_gateway_a_supervisor_with_only_a_phone_step_tells_the_whole_team(
+    api,
+    crisis_submission,  # noqa: F811
+):
+    from django.core import mail
+
+    case = supervisor_step(api, crisis_submission)
+    # The step is not lost to a text that cannot go: the team is told again, as with no
+    # supervisor set at all.
+    [alert] = case.alerts.filter(step="supervisor")
+    assert (alert.channel, alert.status, alert.to_whole_team) == ("email", "sent", True)
+    assert alert.recipients == "crisis@example.org"
+    assert mail.outbox[-1].to == ["crisis@example.org"]
+    assert "30" in mail.outbox[-1].body
+    assert not Alert.objects.filter(channel="sms").exists()
+    assert "整个危机干预团队" in case.notes.get().text
