@@ -15,7 +15,6 @@ that read is prepared: planned once per kept connection (``fetch_one_prepared``)
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-import psycopg
 from django.conf import settings
 from django.db import (
     InterfaceError,
@@ -24,6 +23,8 @@ from django.db import (
     ProgrammingError,
     connection,
 )
+
+from config.watchdog import server_binding_cursor
 
 T = TypeVar("T")
 
@@ -74,7 +75,7 @@ def _fetch_one_bound_on_server(sql: str, params: Sequence) -> tuple | None:
     connection.ensure_connection()
     # psycopg prepares only what a cursor binding on the server runs (Django's bind on the
     # client), as soon as the connection's prepare_threshold (settings.DATABASES) allows.
-    raw = psycopg.Cursor(connection.connection)
+    raw = server_binding_cursor(connection.connection)
     # As connection.cursor() wraps its own: errors as Django's, and counted in tests and DEBUG.
     wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
     with wrap(raw) as cursor:

@@ -132,8 +132,8 @@ DATABASE_STATEMENT_TIMEOUT = seconds("DATABASE_STATEMENT_TIMEOUT", 5)
 DATABASE_LOCK_TIMEOUT = seconds("DATABASE_LOCK_TIMEOUT", 2)
 DATABASE_TCP_USER_TIMEOUT = seconds("DATABASE_TCP_USER_TIMEOUT", 5)
 # Off only behind a pooler that hands one client several server sessions and cannot keep
-# prepared statements (PgBouncer in transaction mode before 1.21, or without
-# max_prepared_statements).
+# prepared statements (PgBouncer in transaction mode before 1.22, which first handles the
+# DEALLOCATE ALL psycopg sends after a rollback, or without max_prepared_statements).
 DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Enforced by the server, for every statement of every connection.

@@ -17,8 +17,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Self
 
+import psycopg
 from django.conf import settings
-from django.db.backends.postgresql.base import Cursor
+from django.db.backends.postgresql.base import Cursor, ServerBindingCursor
 from django.db.backends.signals import connection_created
 
 GRACE = 1.0  # seconds past the server's limit, by when a live server has answered with its error
@@ -45,8 +46,8 @@ def watch_connection(sender, connection, **kwargs) -> None:
             _watcher.start()
 
 
-class WatchedCursor(Cursor):
-    """Django's cursor, its statements watched (Django's own health check's included)."""
+class Watched:
+    """A cursor whose statements are watched."""
 
     def execute(self, *args, **kwargs) -> Self:
         with waiting(self.connection):
@@ -55,6 +56,22 @@ class WatchedCursor(Cursor):
     def executemany(self, *args, **kwargs) -> None:
         with waiting(self.connection):
             return super().executemany(*args, **kwargs)
+
+
+class WatchedCursor(Watched, Cursor):
+    """Django's cursor, its statements watched (Django's own health check's included)."""
+
+
+class WatchedServerBindingCursor(Watched, ServerBindingCursor):
+    """A cursor binding on the server (config.kept_connections), its statements watched."""
+
+
+def server_binding_cursor(raw: psycopg.Connection) -> psycopg.Cursor:
+    """A cursor on ``raw`` that binds its parameters on the server (which psycopg can prepare),
+    watched when the connection's own cursors are: not watched, it would wait for ever."""
+    if issubclass(raw.cursor_factory, Watched):
+        return WatchedServerBindingCursor(raw)
+    return ServerBindingCursor(raw)
 
 
 @contextmanager

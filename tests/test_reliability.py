@@ -331,6 +331,35 @@ def test_a_kept_connection_that_stops_answering_ends_in_a_503_and_service_resume
         relay.stop()
 
 
+@ON_POSTGRES
+@pytest.mark.django_db(transaction=True)
+def test_the_result_pages_prepared_read_is_watched_too(questionnaires):
+    # The result page reads through a cursor of its own (config.kept_connections), which the
+    # watchdog must end as it ends every other statement: the page every villager opens.
+    answers = {f"phq9_{i}": 1 for i in range(1, 10)}
+    token = Submission.create_from_answers(
+        version=Questionnaire.objects.get(slug="phq-9").current_version(),
+        answers=answers,
+        language="zh-hans",
+    ).token
+    relay = Relay(free_port())
+    url = shared_database_url().replace(f":{relay.target[1]}/", f":{relay.port}/")
+    relay.start()
+    try:
+        # DEBUG only so that the page finds its static files without a collectstatic.
+        with serve(url, DEBUG="True", DATABASE_STATEMENT_TIMEOUT="2") as port:
+            assert request(port, "GET", f"/r/{token}/")[0] == 200
+            relay.frozen = True
+            # The read ended a second after its limit, then a new connection's 3 s.
+            status, _, html, seconds = timed_request(port, "GET", f"/r/{token}/")
+            assert status == 503 and 'href="tel:12356"' in html
+            assert seconds < HUNG_BOUND, f"answered after {seconds:.1f} s"
+            relay.frozen = False
+            assert request(port, "GET", f"/r/{token}/")[0] == 200
+    finally:
+        relay.stop()
+
+
 def test_gunicorn_logs_json_without_tokens_addresses_or_query_strings(tmp_path):
     log = tmp_path / "gunicorn.log"
     database = f"postgres://postgres@127.0.0.1:{free_port()}/xinqiao"
