@@ -23,7 +23,7 @@ from rest_framework.utils.encoders import JSONEncoder
 from config.caching import recent
 from screening.models import Submission
 from screening.recommendations import RESULT_ROWS, result_kind
-from screening.serializers import SubmissionSerializer
+from screening.result_serializers import SubmissionSerializer
 
 CREATED_AT = serializers.DateTimeField()
 # Stand-ins for a result's own token and call-back address in what results share.

@@ -3,7 +3,7 @@
 Every villager who takes a test opens this page, and results of one kind (questionnaire version,
 band, crisis or not, region, language, text size) show the same next step, hotlines and texts:
 only the token (in the page's links), the score and the CSRF token differ. So the page is
-rendered once per kind every few seconds, as the API's result body is (screening.serializers),
+rendered once per kind every few seconds, as the API's result body is (screening.result_body),
 with stand-ins for those values, which each request writes in. Rendering the page's templates
 anew cost each request three times what the rest of it did.
 

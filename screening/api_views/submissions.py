@@ -21,7 +21,8 @@ from screening.api_views.questionnaires import current_version_or_404
 from screening.models import Channel, QuestionnaireVersion, Submission, active_channel
 from screening.recommendations import crisis_help
 from screening.result_body import result_response, write_result_body
-from screening.serializers import SubmissionInputSerializer, SubmissionSerializer
+from screening.result_serializers import SubmissionSerializer
+from screening.serializers import SubmissionInputSerializer
 from screening.throttling import SubmissionRateThrottle
 
 UNKNOWN_VERSION = _("This questionnaire has no published version with this number.")

@@ -10,7 +10,7 @@ from rest_framework.renderers import JSONRenderer
 
 from screening.models import Channel, Submission
 from screening.recommendations import hotlines_for, recommendation_for
-from screening.serializers import RECOMMENDATION_SERIALIZERS, SubmissionSerializer
+from screening.result_serializers import RECOMMENDATION_SERIALIZERS, SubmissionSerializer
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from rest_framework.renderers import JSONRenderer
 
 from screening.models import QuestionnaireVersion, Submission
-from screening.serializers import SubmissionSerializer
+from screening.result_serializers import SubmissionSerializer
 
 pytestmark = pytest.mark.django_db
 
