@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from config.ages import needs_guardian_consent
 from referrals.models import Alert, ReferralCase
 from referrals.sms import SmsNotSent, send_sms
 
@@ -43,6 +44,10 @@ def alert_text(case: ReferralCase, step: str) -> tuple[str, str]:
         }
         if submission.crisis:
             subject += " CRISIS"
+        if submission.is_minor:
+            # Before anyone rings back, whatever channel the alert comes by (a text has only
+            # the subject): a child is called differently, and under 14 a guardian consents.
+            subject += " MINOR"
         waited = int((timezone.now() - case.requested_at).total_seconds() // 60)
         lead = {
             Alert.Step.ON_DUTY: _("A call-back was asked for at %(time)s."),
@@ -73,6 +78,7 @@ def alert_text(case: ReferralCase, step: str) -> tuple[str, str]:
                     "score": submission.total_score,
                     "max": submission.max_score,
                 },
+                *age_lines(case),
                 _("Take the case (it is assigned to you and the alerts stop): %(url)s")
                 % {"url": acknowledge_url(case)},
                 _("Open the case: %(url)s") % {"url": case_url(case)},
@@ -80,6 +86,25 @@ def alert_text(case: ReferralCase, step: str) -> tuple[str, str]:
             ]
         )
     return subject, body
+
+
+def age_lines(case: ReferralCase) -> list[str]:
+    """What the alert says of the person's age: only that they are a minor, when they are
+    (the case page says the band), and under 14 whether a guardian consented."""
+    submission = case.submission
+    if not submission.is_minor:
+        return []
+    if submission.age_band:
+        lines = [_("The person is a minor: %(age)s.") % {"age": submission.get_age_band_display()}]
+    else:
+        lines = [_("The person is a minor: no age given, on a questionnaire for under-18s.")]
+    if needs_guardian_consent(submission.age_band):
+        lines.append(
+            _("Under 14: a guardian's consent to the call-back is recorded.")
+            if case.guardian_consent
+            else _("Under 14: no guardian's consent is recorded.")
+        )
+    return lines
 
 
 def confirmation_text(case: ReferralCase) -> str:
