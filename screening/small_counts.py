@@ -68,6 +68,15 @@ def protect(
     return tables
 
 
+def hidden_last(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """``rows`` with the suppressed ones moved to the end, in order of ``key``.
+
+    For a table listed busiest first: there a suppressed row's place would say how big it is,
+    between its neighbours, and which of two suppressed rows is the smaller.
+    """
+    return sorted(rows, key=lambda row: (row["suppressed"], row[key] if row["suppressed"] else ""))
+
+
 def parts_of(whole: Cell | None, name: str, rows: list[dict[str, Any]], keep) -> tuple:
     """A sum for ``protect``: ``whole`` is the sum of the rows of table ``name`` that ``keep``."""
     return whole, [(name, i) for i, row in enumerate(rows) if keep(row)]

@@ -223,3 +223,21 @@ def test_filtered_big_enough_rows_stay_and_a_lone_small_one_is_protected(client,
         "phq-9": 7,
         "gad-7": 2,
     }
+
+
+def test_filtered_hidden_rows_are_listed_last_by_name_not_by_size(questionnaires):
+    # Busiest first, the withheld PHQ-9s (5) would be listed above the one GAD-7: 6 = 5 + 1.
+    for _ in range(5):
+        submit("under_14")
+    submit("under_14", (0,) * 7, slug="gad-7")
+    submissions = statistics.submissions_between(
+        date(2026, 3, 2), date(2026, 3, 15), age_band="under_14"
+    )
+    summary = statistics.summarise(
+        submissions, start=date(2026, 3, 2), end=date(2026, 3, 15), suppress=True
+    )
+    assert summary["totals"]["total"] == 6
+    assert [(row["questionnaire"], row["withheld"]) for row in summary["questionnaires"]] == [
+        ("gad-7", False),
+        ("phq-9", True),
+    ]
