@@ -203,7 +203,7 @@ def export_csv(request) -> HttpResponse:
 
 
 def dashboard_charts(summary: dict) -> dict[str, str]:
-    """The charts; a suppressed row (counts None) is drawn empty, its number only in the table."""
+    """The charts; a suppressed row (counts None) is drawn empty, as the tables say "not shown"."""
     legend = [str(label) for label in Tier.labels]
     short = summary["period"] == "day" or len(summary["series"]) > 20
     columns = charts.column_chart(

@@ -41,7 +41,8 @@ def protect(
     in such a sum is suppressed, it would be the others subtracted from the sum, so the smallest
     shown row in it is ``withheld`` too (counts None, ``suppressed``), or the sum itself when its
     parts are all suppressed; until no sum has exactly one. A withheld row may count
-    ``STATISTICS_FEWEST_CASES`` or more: it is left out only to protect another.
+    ``STATISTICS_FEWEST_CASES`` or more: it is left out only to protect another, and is shown
+    with the same label as a suppressed one, or its label would say that it is not small.
     """
     tables = {name: list(rows) for name, rows in tables.items()}
 

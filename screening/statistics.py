@@ -159,8 +159,8 @@ def by_age_band(age_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Counts per questionnaire and age band (youngest first, "none" last), from the
     ``by_period_and_age`` rows.
 
-    A row of fewer than ``STATISTICS_FEWEST_CASES`` submissions is only reported as that
-    (``suppressed``, its counts None), as call-back cases are: a questionnaire taken by two
+    A row of fewer than ``STATISTICS_FEWEST_CASES`` submissions is not shown (``suppressed``,
+    its counts None), as few call-back cases are not broken down: a questionnaire taken by two
     children under 14 of one poster's village would come close to saying who they are.
 
     The questionnaire's own total is shown (in the table by questionnaire), so where only one
@@ -300,7 +300,7 @@ def summarise(
 
     ``suppress`` (the dashboard sets it when filtering by age band) suppresses the few in every
     table as in the one by age band: the total, each period, questionnaire, channel and region
-    of fewer than ``STATISTICS_FEWEST_CASES`` submissions is only said to be few (counts None,
+    of fewer than ``STATISTICS_FEWEST_CASES`` submissions is not shown (counts None,
     ``suppressed``), with complementary suppression against the totals shown beside it (see
     ``protect``); the tables listed busiest first list those rows last (see ``hidden_last``).
     Without it, only the table by age band suppresses (and marks every row ``suppressed``
