@@ -113,11 +113,11 @@ def test_the_csv_has_rows_by_age_band_with_few_suppressed(client, by_age):
     values = {tuple(row[:4]): row[4] for row in found[1:]}
     assert values["age_band", "60_plus", "phq-9", "total"] == "6"
     assert values["age_band", "60_plus", "phq-9", "severe"] == "2"
-    assert values["age_band", "none", "phq-9", "total"] == "withheld"
+    assert values["age_band", "none", "phq-9", "total"] == "not shown"
     assert ("age_band", "none", "phq-9", "mild") not in values
-    assert values["age_band", "under_14", "phq-9", "total"] == "<5"
+    assert values["age_band", "under_14", "phq-9", "total"] == "not shown"
     assert ("age_band", "under_14", "phq-9", "mild") not in values
-    assert values["age_band", "14_17", "gad-7", "total"] == "<5"
+    assert values["age_band", "14_17", "gad-7", "total"] == "not shown"
     assert ["filter", "age_band", "", "", ""] in found
     filtered = read_csv(client.get(CSV_URL, {**RANGE, "age_band": "60_plus"}))
     assert ["filter", "age_band", "", "", "60_plus"] in filtered
@@ -183,12 +183,14 @@ def test_filtered_by_age_band_every_table_suppresses_the_few(client, by_age):
     assert page.count(NOT_SHOWN) == 5
     found = read_csv(client.get(CSV_URL, {**RANGE, "age_band": "under_14"}))
     numbers = [row for row in found[1:] if row[0] != "filter"]
-    assert ["total", "all", "", "total", "<5"] in numbers
-    assert ["questionnaire", "phq-9", "phq-9", "total", "<5"] in numbers
-    assert ["day", "2026-03-03", "phq-9", "total", "<5"] in numbers
-    assert ["channel", "none", "", "total", "<5"] in numbers
-    assert ["region", "none", "", "total", "<5"] in numbers
-    assert {row[4] for row in numbers} <= {"<5"}, numbers
+    assert ["total", "all", "", "total", "not shown"] in numbers
+    assert ["questionnaire", "phq-9", "phq-9", "total", "not shown"] in numbers
+    assert ["day", "2026-03-03", "phq-9", "total", "not shown"] in numbers
+    assert ["channel", "none", "", "total", "not shown"] in numbers
+    assert ["region", "none", "", "total", "not shown"] in numbers
+    # Only the call-back cases, one figure that nothing is withheld for, say how few.
+    assert ["cases", "all", "", "cases", "<5"] in numbers
+    assert {row[4] for row in numbers} <= {"not shown", "<5"}, numbers
 
 
 def test_filtered_big_enough_rows_stay_and_a_lone_small_one_is_protected(client, questionnaires):
@@ -217,8 +219,8 @@ def test_filtered_big_enough_rows_stay_and_a_lone_small_one_is_protected(client,
         tuple(row[:4]): row[4]
         for row in read_csv(client.get(CSV_URL, {**RANGE, "age_band": "under_14"}))[1:]
     }
-    assert values["questionnaire", "gad-7", "gad-7", "total"] == "<5"
-    assert values["questionnaire", "phq-9", "phq-9", "total"] == "withheld"
+    assert values["questionnaire", "gad-7", "gad-7", "total"] == "not shown"
+    assert values["questionnaire", "phq-9", "phq-9", "total"] == "not shown"
     assert values["total", "all", "", "total"] == "8"
     # Unfiltered, nothing but the table by age band changes.
     everything = summarise()
