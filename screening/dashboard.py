@@ -203,7 +203,7 @@ def export_csv(request) -> HttpResponse:
 
 
 def dashboard_charts(summary: dict) -> dict[str, str]:
-    """The charts; a suppressed row (counts None) is drawn empty, its number only in the table."""
+    """The charts; a suppressed row (counts None) is drawn empty, as the tables say "not shown"."""
     legend = [str(label) for label in Tier.labels]
     short = summary["period"] == "day" or len(summary["series"]) > 20
     columns = charts.column_chart(
@@ -252,28 +252,30 @@ def spreadsheet_safe(cell) -> object:
 
 
 CSV_HEADER = ["section", "key", "questionnaire", "measure", "value"]
+# The value of a suppressed row, small or withheld alike: two labels would tell them apart.
+NOT_SHOWN = "not shown"
 
 
 def csv_rows(summary: dict[str, Any], filters: dict[str, str]) -> list[list[Any]]:
     """The summary in long form for the CSV export: one number per row (see the dashboard page).
 
     Sections: ``filter`` (what was asked), ``total``, ``day`` or ``week``, ``questionnaire``,
-    ``age_band`` (key the age band or "none", per questionnaire; only "<5" as the total of a
-    row of 1 to 4 submissions, with the default STATISTICS_FEWEST_CASES, or "withheld" for a row
-    left out so that such a row cannot be worked out), ``channel``, ``region`` (measures total,
-    mild, moderate, severe, crisis) and ``cases`` (key "all" for the totals and waits, then one
-    row per case status; only "<5" for 1 to 4 cases). Filtered by age band, every section is
-    suppressed as ``age_band`` is (see ``summarise``).
+    ``age_band`` (key the age band or "none", per questionnaire), ``channel``, ``region``
+    (measures total, mild, moderate, severe, crisis) and ``cases`` (key "all" for the totals and
+    waits, then one row per case status; only "<5" for fewer than 5 cases, none included, with
+    the default STATISTICS_FEWEST_CASES). A row of ``age_band`` of fewer than 5 submissions, and
+    one withheld so that such a row cannot be worked out, alike have only the measure total,
+    "not shown". Filtered by age band, every section is suppressed as ``age_band`` is (see
+    ``summarise``).
     """
     rows: list[list[Any]] = [CSV_HEADER]
     rows += [["filter", name, "", "", value] for name, value in filters.items()]
 
     def numbers(section: str, key: str, slug: str, row: dict[str, Any]) -> list[list[Any]]:
         if row.get("suppressed"):
-            return [[section, key, slug, "total", "withheld" if row["withheld"] else fewer]]
+            return [[section, key, slug, "total", NOT_SHOWN]]
         return [[section, key, slug, m, row[m]] for m in small_counts.MEASURES]
 
-    fewer = f"<{settings.STATISTICS_FEWEST_CASES}"
     rows += numbers("total", "all", "", summary["totals"])
     for row in summary["period_rows"]:
         rows += numbers(summary["period"], row["period"].isoformat(), row["questionnaire"], row)

@@ -41,7 +41,8 @@ def protect(
     in such a sum is suppressed, it would be the others subtracted from the sum, so the smallest
     shown row in it is ``withheld`` too (counts None, ``suppressed``), or the sum itself when its
     parts are all suppressed; until no sum has exactly one. A withheld row may count
-    ``STATISTICS_FEWEST_CASES`` or more: it is left out only to protect another.
+    ``STATISTICS_FEWEST_CASES`` or more: it is left out only to protect another, and is shown
+    with the same label as a suppressed one, or its label would say that it is not small.
     """
     tables = {name: list(rows) for name, rows in tables.items()}
 
@@ -66,6 +67,15 @@ def protect(
             tables[cell[0]][cell[1]] = _hidden(tables[cell[0]][cell[1]], withheld=True)
             changed = True
     return tables
+
+
+def hidden_last(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """``rows`` with the suppressed ones moved to the end, in order of ``key``.
+
+    For a table listed busiest first: there a suppressed row's place would say how big it is,
+    between its neighbours, and which of two suppressed rows is the smaller.
+    """
+    return sorted(rows, key=lambda row: (row["suppressed"], row[key] if row["suppressed"] else ""))
 
 
 def parts_of(whole: Cell | None, name: str, rows: list[dict[str, Any]], keep) -> tuple:

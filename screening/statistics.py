@@ -20,7 +20,7 @@ from config.national import CHINA_TIME
 from referrals.models import OVERDUE_AFTER, ReferralCase
 from referrals.regions import region_prefixes
 from screening.models import Channel, Questionnaire, Submission, Tier
-from screening.small_counts import parts_of, protect, suppress_few
+from screening.small_counts import hidden_last, parts_of, protect, suppress_few
 
 TIERS: list[str] = [tier.value for tier in Tier]
 PERIODS = {"day": TruncDay, "week": TruncWeek}
@@ -159,8 +159,8 @@ def by_age_band(age_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Counts per questionnaire and age band (youngest first, "none" last), from the
     ``by_period_and_age`` rows.
 
-    A row of fewer than ``STATISTICS_FEWEST_CASES`` submissions is only reported as that
-    (``suppressed``, its counts None), as call-back cases are: a questionnaire taken by two
+    A row of fewer than ``STATISTICS_FEWEST_CASES`` submissions is not shown (``suppressed``,
+    its counts None), as few call-back cases are not broken down: a questionnaire taken by two
     children under 14 of one poster's village would come close to saying who they are.
 
     The questionnaire's own total is shown (in the table by questionnaire), so where only one
@@ -300,10 +300,11 @@ def summarise(
 
     ``suppress`` (the dashboard sets it when filtering by age band) suppresses the few in every
     table as in the one by age band: the total, each period, questionnaire, channel and region
-    of fewer than ``STATISTICS_FEWEST_CASES`` submissions is only said to be few (counts None,
+    of fewer than ``STATISTICS_FEWEST_CASES`` submissions is not shown (counts None,
     ``suppressed``), with complementary suppression against the totals shown beside it (see
-    ``protect``). Without it, only the table by age band suppresses (and marks every
-    row ``suppressed`` False), as before.
+    ``protect``); the tables listed busiest first list those rows last (see ``hidden_last``).
+    Without it, only the table by age band suppresses (and marks every row ``suppressed``
+    False), as before.
     """
     # Two passes over the submissions; the other tables are sums of their grouped rows.
     age_rows = by_period_and_age(submissions, period=period)
@@ -362,4 +363,10 @@ def summarise(
             )
         )
     protected = protect(tables, sums)
+    for name, key in (
+        ("questionnaires", "questionnaire"),
+        ("channels", "code"),
+        ("regions", "region"),
+    ):
+        protected[name] = hidden_last(protected[name], key)
     return {**summary, **protected, "totals": protected["totals"][0]}

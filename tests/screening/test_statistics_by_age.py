@@ -1,6 +1,7 @@
 """Statistics by questionnaire and age band: counted in the same pass as the periods, small rows
 suppressed as call-back cases are, a filter by age band, and the CSV."""
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -15,6 +16,8 @@ RANGE = {"from": "2026-03-02", "to": "2026-03-15"}
 AT = datetime(2026, 3, 3, 10, tzinfo=CHINA_TIME)
 MILD = (0,) * 9
 SEVERE = (3, 3, 3, 3, 3, 0, 0, 0, 0)
+# A row of few submissions and one withheld to protect it, alike on the page.
+NOT_SHOWN = '<td class="number" colspan="5">不予显示</td>'
 
 
 def submit(age_band: str, values=MILD, slug="phq-9") -> None:
@@ -98,7 +101,7 @@ def test_the_page_shows_the_table_and_filters_by_age_band(client, by_age):
     staff(client, "Clinician")
     page = client.get(URL, RANGE).content.decode()
     assert 'id="by-age-band"' in page and "60岁及以上" in page and "未填年龄" in page
-    assert "少于 5 个" in page
+    assert page.count(NOT_SHOWN) == 3 and "一并隐去的年龄段" in page
     filtered = client.get(URL, {**RANGE, "age_band": "60_plus"})
     assert filtered.status_code == 200
     assert filtered.context["summary"]["totals"]["total"] == 6
@@ -111,11 +114,11 @@ def test_the_csv_has_rows_by_age_band_with_few_suppressed(client, by_age):
     values = {tuple(row[:4]): row[4] for row in found[1:]}
     assert values["age_band", "60_plus", "phq-9", "total"] == "6"
     assert values["age_band", "60_plus", "phq-9", "severe"] == "2"
-    assert values["age_band", "none", "phq-9", "total"] == "withheld"
+    assert values["age_band", "none", "phq-9", "total"] == "not shown"
     assert ("age_band", "none", "phq-9", "mild") not in values
-    assert values["age_band", "under_14", "phq-9", "total"] == "<5"
+    assert values["age_band", "under_14", "phq-9", "total"] == "not shown"
     assert ("age_band", "under_14", "phq-9", "mild") not in values
-    assert values["age_band", "14_17", "gad-7", "total"] == "<5"
+    assert values["age_band", "14_17", "gad-7", "total"] == "not shown"
     assert ["filter", "age_band", "", "", ""] in found
     filtered = read_csv(client.get(CSV_URL, {**RANGE, "age_band": "60_plus"}))
     assert ["filter", "age_band", "", "", "60_plus"] in filtered
@@ -177,15 +180,18 @@ def test_filtered_by_age_band_every_table_suppresses_the_few(client, by_age):
             assert {row[m] for m in ("total", *statistics.TIERS, "crisis")} == {None}
     assert summary["cases"]["suppressed"] is True
     assert 'id="suppressed-by-age-band"' in page and "按年龄段筛选时" in page
-    assert page.count("少于 5 个") >= 6
+    assert "<dd>不予显示</dd>" in page
+    assert page.count(NOT_SHOWN) == 5
     found = read_csv(client.get(CSV_URL, {**RANGE, "age_band": "under_14"}))
     numbers = [row for row in found[1:] if row[0] != "filter"]
-    assert ["total", "all", "", "total", "<5"] in numbers
-    assert ["questionnaire", "phq-9", "phq-9", "total", "<5"] in numbers
-    assert ["day", "2026-03-03", "phq-9", "total", "<5"] in numbers
-    assert ["channel", "none", "", "total", "<5"] in numbers
-    assert ["region", "none", "", "total", "<5"] in numbers
-    assert {row[4] for row in numbers} <= {"<5"}, numbers
+    assert ["total", "all", "", "total", "not shown"] in numbers
+    assert ["questionnaire", "phq-9", "phq-9", "total", "not shown"] in numbers
+    assert ["day", "2026-03-03", "phq-9", "total", "not shown"] in numbers
+    assert ["channel", "none", "", "total", "not shown"] in numbers
+    assert ["region", "none", "", "total", "not shown"] in numbers
+    # Only the call-back cases, one figure that nothing is withheld for, say how few.
+    assert ["cases", "all", "", "cases", "<5"] in numbers
+    assert {row[4] for row in numbers} <= {"not shown", "<5"}, numbers
 
 
 def test_filtered_big_enough_rows_stay_and_a_lone_small_one_is_protected(client, questionnaires):
@@ -198,7 +204,7 @@ def test_filtered_big_enough_rows_stay_and_a_lone_small_one_is_protected(client,
         submit("under_14", (0,) * 7, slug="gad-7")
     submit("60_plus")
     summary, page = filtered(client, "under_14")
-    assert "不予显示" in page and "次小的年龄段" in page and "不让这样的行" in page
+    assert page.count(NOT_SHOWN) == 6 and "不说明是哪一种" in page
     assert summary["totals"]["total"] == 8 and summary["totals"]["suppressed"] is False
     by_slug = {row["questionnaire"]: row for row in summary["questionnaires"]}
     assert (by_slug["gad-7"]["suppressed"], by_slug["gad-7"]["withheld"]) == (True, False)
@@ -214,8 +220,8 @@ def test_filtered_big_enough_rows_stay_and_a_lone_small_one_is_protected(client,
         tuple(row[:4]): row[4]
         for row in read_csv(client.get(CSV_URL, {**RANGE, "age_band": "under_14"}))[1:]
     }
-    assert values["questionnaire", "gad-7", "gad-7", "total"] == "<5"
-    assert values["questionnaire", "phq-9", "phq-9", "total"] == "withheld"
+    assert values["questionnaire", "gad-7", "gad-7", "total"] == "not shown"
+    assert values["questionnaire", "phq-9", "phq-9", "total"] == "not shown"
     assert values["total", "all", "", "total"] == "8"
     # Unfiltered, nothing but the table by age band changes.
     everything = summarise()
@@ -223,3 +229,69 @@ def test_filtered_big_enough_rows_stay_and_a_lone_small_one_is_protected(client,
         "phq-9": 7,
         "gad-7": 2,
     }
+
+
+def test_filtered_hidden_rows_are_listed_last_by_name_not_by_size(questionnaires):
+    # Busiest first, the withheld PHQ-9s (5) would be listed above the one GAD-7: 6 = 5 + 1.
+    for _ in range(5):
+        submit("under_14")
+    submit("under_14", (0,) * 7, slug="gad-7")
+    submissions = statistics.submissions_between(
+        date(2026, 3, 2), date(2026, 3, 15), age_band="under_14"
+    )
+    summary = statistics.summarise(
+        submissions, start=date(2026, 3, 2), end=date(2026, 3, 15), suppress=True
+    )
+    assert summary["totals"]["total"] == 6
+    assert [(row["questionnaire"], row["withheld"]) for row in summary["questionnaires"]] == [
+        ("gad-7", False),
+        ("phq-9", True),
+    ]
+
+
+def without_tokens(page: str) -> str:
+    # The admin header's logout form carries a CSRF token masked afresh on every request.
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)
+
+
+@pytest.mark.parametrize(
+    "filters, pair, hidden",
+    [
+        (
+            {},
+            [("under_14", "phq-9"), ("60_plus", "phq-9")],
+            {("age_band", "under_14", "phq-9"), ("age_band", "60_plus", "phq-9")},
+        ),
+        (
+            {"age_band": "under_14"},
+            [("under_14", "phq-9"), ("under_14", "gad-7")],
+            {("questionnaire", "phq-9", "phq-9"), ("questionnaire", "gad-7", "gad-7")},
+        ),
+    ],
+    ids=["by-age-band", "filtered-by-age-band"],
+)
+def test_a_total_of_six_over_two_hidden_rows_does_not_say_which_holds_one(
+    client, questionnaires, staff_groups, filters, pair, hidden
+):
+    # 6 = 1 + 5: "fewer than 5" beside "withheld" forced 1 and 5. Which row holds the one
+    # must not show: the page and the CSV read the same either way round.
+    staff(client, "Clinician")
+    seen, withheld = [], []
+    for small, big in (pair, pair[::-1]):
+        Submission.objects.all().delete()
+        for (band, slug), n in ((small, 1), (big, 5)):
+            for _ in range(n):
+                submit(band, MILD if slug == "phq-9" else (0,) * 7, slug=slug)
+        response = client.get(URL, {**RANGE, **filters})
+        summary = response.context["summary"]
+        withheld.append([row["withheld"] for row in summary["age_bands"]])
+        exported = read_csv(client.get(CSV_URL, {**RANGE, **filters}))
+        seen.append((exported, without_tokens(response.content.decode()).splitlines()))
+    assert withheld[0] != withheld[1], "the small and the withheld row swap places"
+    assert seen[0][0] == seen[1][0]
+    assert seen[0][1] == seen[1][1]
+    exported, page = seen[0][0], "\n".join(seen[0][1])
+    assert ["total", "all", "", "total", "6"] in exported
+    assert {tuple(row[:3]) for row in exported if row[4] == "not shown"} >= hidden
+    assert not {"<5", "withheld"} & {row[4] for row in exported if row[0] != "cases"}
+    assert page.count(NOT_SHOWN) >= 2 and "withheld" not in page
