@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from config.ages import needs_guardian_consent
 from referrals import crisis_language
 from referrals.crisis_phrases import find_crisis_language
-from referrals.ladder import start_ladder
+from referrals.ladder import confirm_by_text, start_ladder
 from referrals.models import CaseNote, ReferralCase
 
 log = logging.getLogger(__name__)
@@ -129,6 +129,10 @@ def request_callback(
             # Tasks written in this transaction: the case never exists without its alerts, and
             # the person never waits for a mail server or webhook (the workers send them).
             start_ladder(case, confirm_by_sms=confirm_by_sms)
+        elif confirm_by_sms:
+            # Still waiting, the team need not be told again; but someone who asks for the text
+            # only now gets it (once for the request: the first text answered it).
+            confirm_by_text(case)
     return case, created
 
 

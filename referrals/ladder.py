@@ -44,24 +44,33 @@ def start_ladder(case: ReferralCase, *, confirm_by_sms: bool = False) -> list[Al
     consent) a text to them saying when and from which number they will be called, when texts
     can go at all (``sms.can_send``). Returns the alerts made now."""
     alerts = raise_alerts(case, Alert.Step.ON_DUTY)
-    if confirm_by_sms and not sms.can_send():
-        # Queued, the text would be retried until it gave up; the person is told none comes.
-        log.warning("case %s: a text confirmation was asked for, but none can be sent", case.pk)
-    elif confirm_by_sms:
-        confirmation, created = Alert.objects.get_or_create(
-            case=case,
-            requested_at=case.requested_at,
-            step=Alert.Step.CONFIRMATION,
-            channel=Alert.Channel.SMS,
-        )
-        if created:
-            send_alert.enqueue(confirmation.pk)
-            alerts.append(confirmation)
+    if confirm_by_sms and (confirmation := confirm_by_text(case)):
+        alerts.append(confirmation)
     for step, after in later_steps():
         climb_ladder.using(run_after=case.requested_at + after).enqueue(
             case.pk, step, case.requested_at.isoformat()
         )
     return alerts
+
+
+def confirm_by_text(case: ReferralCase) -> Alert | None:
+    """In the transaction of the person's request: a text to them saying when and from which
+    number they will be called, once per request, when texts can go at all
+    (``sms.can_send``). Returns the alert queued now (None: none)."""
+    if not sms.can_send():
+        # Queued, the text would be retried until it gave up; the person is told none comes.
+        log.warning("case %s: a text confirmation was asked for, but none can be sent", case.pk)
+        return None
+    confirmation, created = Alert.objects.get_or_create(
+        case=case,
+        requested_at=case.requested_at,
+        step=Alert.Step.CONFIRMATION,
+        channel=Alert.Channel.SMS,
+    )
+    if not created:
+        return None
+    send_alert.enqueue(confirmation.pk)
+    return confirmation
 
 
 def ways(case: ReferralCase, step: str) -> tuple[dict[str, list[str]], bool]:
