@@ -142,5 +142,6 @@ def demo_case(submission: Submission, number: int, rng: random.Random) -> Referr
         requested_at=asked,
         status=status,
         first_contact_at=contacted,
+        contacted_at=contacted,
         closed_at=contacted,
     )

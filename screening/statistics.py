@@ -236,8 +236,11 @@ def by_region(channel_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def cases(submissions: QuerySet[Submission]) -> dict[str, Any]:
     """Call-back cases opened for ``submissions`` and how quickly the crisis team first called.
 
-    ``median_to_first_contact`` is over the contacted cases (None when there are none);
-    ``share_within_target`` is the share of all cases first contacted within 30 minutes.
+    ``median_to_first_contact`` is over the contacted cases (None when there are none), from
+    each case's opening to its first contact: how long people waited for the team's first call.
+    ``share_within_target`` is the share of all cases contacted within 30 minutes of their
+    latest request: a person who asked again after being contacted counts by the team's contact
+    since (``ReferralCase.contacted_at``), and not while they wait for it.
     The median is found by the database: it sorts the waits and returns only the middle one or two.
 
     Fewer than ``STATISTICS_FEWEST_CASES`` (none included) are only reported as that: narrowed
@@ -248,10 +251,9 @@ def cases(submissions: QuerySet[Submission]) -> dict[str, Any]:
     numbers = opened.aggregate(
         total=Count("pk"),
         contacted=Count("pk", filter=Q(first_contact_at__isnull=False)),
-        # From the latest request, as the team's 30 minutes run (a reopened case's clock restarts).
-        within_target=Count(
-            "pk", filter=Q(first_contact_at__lte=F("requested_at") + CONTACT_TARGET)
-        ),
+        # The contact for the latest request, from it: as the team's 30 minutes run (a reopened
+        # case's clock restarts, and its earlier contact does not count for the new request).
+        within_target=Count("pk", filter=Q(contacted_at__lte=F("requested_at") + CONTACT_TARGET)),
         **{
             f"status_{status}": Count("pk", filter=Q(status=status))
             for status in ReferralCase.Status.values

@@ -124,6 +124,7 @@ class ReferralCaseAdmin(CaseAgeFields, CaseSubmissionFields, admin.ModelAdmin):
         "requested_at",
         "acknowledged_at",
         "first_contact_at",
+        "contacted_at",
         "closed_at",
         "notified",
         "first_told",

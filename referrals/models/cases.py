@@ -124,7 +124,18 @@ class ReferralCase(models.Model):
     # made a contacted case new again (see referrals.callbacks.request_callback).
     requested_at = models.DateTimeField(_("waiting since"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The case's first contact ever: its history, kept when the person asks again.
     first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
+    # The first contact since `requested_at`: the one the crisis team's 30 minutes are about.
+    contacted_at = models.DateTimeField(
+        _("contact for the latest request"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the team first moved the case on from New after the latest request. Empty "
+            "again when a person who was contacted asks again."
+        ),
+    )
     # Someone took the case from an alert's link: assigned to them, the ladder stops.
     acknowledged_at = models.DateTimeField(_("taken up"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -149,8 +160,16 @@ class ReferralCase(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         now = timezone.now()
-        if self.status != self.Status.NEW and self.first_contact_at is None:
-            self.first_contact_at = now
+        if self.contacted_at is not None and self.contacted_at < self.requested_at:
+            # Asked again since: that contact answered an earlier request, not this one.
+            self.contacted_at = None
+        if self.status != self.Status.NEW:
+            self.first_contact_at = self.first_contact_at or now
+            if self.contacted_at is None:
+                # The first contact, unless it answered an earlier request (migration 0023's
+                # rule: rows written without this field, by a deploy's old version, come right).
+                first = self.first_contact_at
+                self.contacted_at = first if first >= self.requested_at else now
         if self.status in (self.Status.CLOSED, self.Status.UNREACHABLE) and self.closed_at is None:
             self.closed_at = now
         elif self.is_open:
