@@ -120,8 +120,10 @@ def case(submission: Submission, rng: random.Random) -> ReferralCase:
         phone="",
         consent_at=created,
         created_at=created,
+        requested_at=created,
         status=status,
         first_contact_at=contacted,
+        contacted_at=contacted,
         closed_at=contacted if status in ("closed", "unreachable") else None,
     )
 
@@ -141,8 +143,13 @@ def measure(runs: int, explain: bool) -> None:
                 began = time.perf_counter()
                 summary = statistics.summarise(submissions, start=start, end=end, period=period)
                 timings.append((time.perf_counter() - began) * 1000)
+        # A count under STATISTICS_FEWEST_CASES (default 5) is not shown (None).
+        total, cases = (
+            "<5" if n is None else n
+            for n in (summary["totals"]["total"], summary["cases"]["total"])
+        )
         print(
-            f"{name:22} {summary['totals']['total']:7} submissions {summary['cases']['total']:5}"
+            f"{name:22} {total:>7} submissions {cases:>5}"
             f" cases  median {stats.median(timings[1:]):7.1f} ms  {len(queries)} queries"
         )
         if explain and connection.vendor == "postgresql":
