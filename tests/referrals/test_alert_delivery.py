@@ -305,7 +305,7 @@ def test_the_person_is_answered_before_the_team_is_told(live_server, demo_data, 
 @pytest.mark.django_db(transaction=True)
 def test_under_gunicorn_too_the_person_is_answered_before_the_team_is_told(demo_data):
     # The production server (gunicorn with gunicorn.conf.py), not Django's own.
-    from tests.test_reliability import request, serve, shared_database_url
+    from tests.production_server import request, serve, shared_database_url
 
     answers = {f"phq9_{i}": 0 for i in range(1, 9)} | {"phq9_9": 2}
     with held_webhook() as url, serve(shared_database_url(), CRISIS_WEBHOOK_URL=url) as port:
