@@ -1,6 +1,6 @@
 """Example bodies for the API documentation (drf-spectacular): questionnaires and results.
 
-Written out by hand, as a front-end developer reads them; tests/test_frontend_api.py checks
+Written out by hand, as a front-end developer reads them; tests/test_api_contract.py checks
 them against what the API really answers.
 """
 

@@ -8,7 +8,7 @@ from django.db import OperationalError, ProgrammingError, connection, transactio
 
 from config.kept_connections import read_on_kept_connection
 from screening.models import QuestionnaireVersion, Submission
-from tests.test_reliability import ON_POSTGRES, request, serve, shared_database_url
+from tests.production_server import ON_POSTGRES, request, serve, shared_database_url
 
 pytestmark = [ON_POSTGRES, pytest.mark.django_db(transaction=True)]
 

@@ -23,7 +23,7 @@ from config.cache import RedisWithFallbackCache
 from referrals.models import ReferralCase
 from screening.models import QuestionnaireVersion, Submission
 from screening.throttling import SubmissionRateThrottle
-from tests.test_reliability import (
+from tests.production_server import (
     ANSWERS,
     ON_POSTGRES,
     SUBMIT,

@@ -3,110 +3,29 @@
 The app runs under gunicorn in a subprocess (with gunicorn.conf.py), as in production.
 """
 
-import http.client
 import json
-import os
 import re
 import socket
-import subprocess
-import sys
 import threading
 import time
-from contextlib import contextmanager
-from pathlib import Path
 from unittest import mock
-from urllib.parse import quote
 
 import pytest
 import redis
 from django.db import OperationalError, connection
 
 from screening.models import Questionnaire, Submission
-
-ROOT = Path(__file__).resolve().parent.parent
-SUBMIT = "/api/v1/questionnaires/phq-9/submissions/"
-DETAIL = "/api/v1/questionnaires/phq-9/"
-ANSWERS = json.dumps({"answers": {f"phq9_{i}": 1 for i in range(1, 10)}})
-ON_POSTGRES = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="the server subprocess shares the test database on PostgreSQL (set DATABASE_URL)",
+from tests.production_server import (
+    ANSWERS,
+    ON_POSTGRES,
+    SUBMIT,
+    free_port,
+    request,
+    serve,
+    shared_database_url,
 )
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def request(port: int, method: str, path: str, body: str | None = None, **headers):
-    """(status, headers, body text) of one request on a fresh connection."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
-    if body is not None:
-        headers.setdefault("Content-Type", "application/json")
-    conn.request(method, path, body, headers)
-    response = conn.getresponse()
-    result = response.status, dict(response.getheaders()), response.read().decode()
-    conn.close()
-    return result
-
-
-@contextmanager
-def serve(database_url: str, output=subprocess.DEVNULL, errors=None, **env):
-    """The app under gunicorn (one worker) on a free port; yields the port.
-
-    Its stdout goes to ``output``, its stderr to ``errors`` (by default ``output`` too).
-    """
-    port = free_port()
-    ours = {
-        "DEBUG",
-        "SECRET_KEY",
-        "ALLOWED_HOSTS",
-        "REDIS_URL",
-        "NUM_PROXIES",
-        "LOG_FORMAT",
-        "LOG_STREAM",
-    }
-    clean = {k: v for k, v in os.environ.items() if k not in ours}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi"],
-        cwd=ROOT,
-        env=clean
-        | {
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DATABASE_URL": database_url,
-            "DEBUG": "False",
-            "SECRET_KEY": "reliability-tests-only",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "False",
-            "GUNICORN_BIND": f"127.0.0.1:{port}",
-            "GUNICORN_WORKERS": "1",
-            "LOG_LEVEL": "ERROR",
-            **env,
-        },
-        stdout=output,
-        stderr=output if errors is None else errors,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if request(port, "GET", "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert server.poll() is None, "gunicorn exited"
-            assert time.monotonic() < deadline, "gunicorn did not come up"
-            time.sleep(0.2)
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-def shared_database_url() -> str:
-    s = connection.settings_dict
-    return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+DETAIL = "/api/v1/questionnaires/phq-9/"
 
 
 class Relay:
@@ -360,82 +279,6 @@ def test_the_result_pages_prepared_read_is_watched_too(questionnaires):
         relay.stop()
 
 
-def test_gunicorn_logs_json_without_tokens_addresses_or_query_strings(tmp_path):
-    log = tmp_path / "gunicorn.log"
-    database = f"postgres://postgres@127.0.0.1:{free_port()}/xinqiao"
-    with log.open("w") as output:
-        with serve(database, output, LOG_FORMAT="json", GUNICORN_ACCESS_LOG="-") as port:
-            request(port, "GET", "/r/SECRETTOKEN123/?phone=13912345678")
-            request(port, "GET", "/healthz")
-    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
-    access = [line["message"] for line in lines if line["name"] == "gunicorn.access"]
-    assert any(m.startswith('"GET /r/<token>/" 503 ') for m in access), access
-    assert any(m.startswith('"GET /healthz" 200 ') for m in access), access
-    text = log.read_text()
-    assert "SECRETTOKEN123" not in text and "13912345678" not in text
-    assert "127.0.0.1" not in "".join(access)
-
-
-def test_the_service_logs_to_stdout_and_leaves_stderr_empty(tmp_path):
-    out, err = tmp_path / "stdout.log", tmp_path / "stderr.log"
-    database = f"postgres://postgres@127.0.0.1:{free_port()}/xinqiao"
-    with out.open("w") as stdout, err.open("w") as stderr:
-        # An existing STATIC_ROOT, as after collectstatic: whitenoise warns about a missing one.
-        settings = {"LOG_FORMAT": "json", "LOG_LEVEL": "WARNING", "STATIC_ROOT": str(tmp_path)}
-        with serve(database, stdout, stderr, **settings) as port:
-            assert request(port, "GET", "/r/SECRETTOKEN123/")[0] == 503
-    lines = [json.loads(line) for line in out.read_text().splitlines() if line.startswith("{")]
-    names = {line["name"] for line in lines}
-    # Gunicorn's own lines ("Booting worker") and the app's (the lost database) are both here.
-    assert "gunicorn.error" in names
-    assert "config.outage" in names, lines
-    assert "SECRETTOKEN123" not in out.read_text()
-    assert err.read_text() == ""
-
-
-def test_an_access_log_file_gets_the_requests_and_stdout_does_not(tmp_path):
-    out, access = tmp_path / "stdout.log", tmp_path / "access.log"
-    database = f"postgres://postgres@127.0.0.1:{free_port()}/xinqiao"
-    with out.open("w") as stdout:
-        with serve(database, stdout, GUNICORN_ACCESS_LOG=str(access)) as port:
-            request(port, "GET", "/r/SECRETTOKEN123/")
-    assert '"GET /r/<token>/" 503 ' in access.read_text()
-    assert "SECRETTOKEN123" not in access.read_text()
-    assert '"GET /r/' not in out.read_text()
-
-
-def test_gunicorn_logs_an_invalid_request_without_the_clients_address(tmp_path):
-    log = tmp_path / "gunicorn.log"
-    database = f"postgres://postgres@127.0.0.1:{free_port()}/xinqiao"
-    with log.open("w") as output:
-        with serve(database, output) as port:
-            with socket.create_connection(("127.0.0.1", port), timeout=20) as raw:
-                raw.sendall(b"NOT AN HTTP REQUEST /q/13912345678/\r\n\r\n")
-                assert raw.recv(1024).startswith(b"HTTP/1.1 400 ")
-    [line] = [line for line in log.read_text().splitlines() if "Invalid request" in line]
-    assert line.endswith(
-        "[WARNING] Invalid request from ip=<address>: "
-        "Invalid HTTP request line: 'NOT AN HTTP REQUEST /q/<phone>/'"
-    ), line
-
-
-def test_a_full_width_phone_number_in_a_path_is_in_no_log(tmp_path):
-    log = tmp_path / "gunicorn.log"
-    database = f"postgres://postgres@127.0.0.1:{free_port()}/xinqiao"
-    with log.open("w") as output:
-        # DEBUG only so that the 404 page finds its static files without a collectstatic.
-        with serve(database, output, DEBUG="True", GUNICORN_ACCESS_LOG="-") as port:
-            # Percent-encoded on the wire, as a browser sends it.
-            assert request(port, "GET", f"/q/{quote('１３９１２３４５６７８')}/")[0] == 404
-    written = log.read_text()
-    # Django's line (it writes the path as escapes, \uff11...) and gunicorn's (it writes the
-    # path's UTF-8 bytes read as Latin-1, ï¼\x91...).
-    assert "WARNING django.request Not Found: /q/<phone>/" in written
-    assert '"GET /q/<phone>/" 404 ' in written
-    for leak in ("\\uff11", "ï¼", "%EF%BC", "１"):
-        assert leak not in written
-
-
 @ON_POSTGRES
 @pytest.mark.django_db(transaction=True)
 def test_the_service_resumes_by_itself_when_the_database_returns(questionnaires):
@@ -507,70 +350,3 @@ def test_the_submission_limit_holds_across_two_processes_through_redis(
         codes = [request(port, "POST", SUBMIT, ANSWERS)[0] for port in (one, two) * 4]
     assert codes == [201] * 4 + [429] * 4
     assert Submission.objects.count() == 4
-
-
-def test_an_api_url_matching_no_route_is_a_json_404(api, settings):
-    settings.DEBUG = False
-    response = api.post("/api/v1/questionnaires/not a slug/submissions/", {}, format="json")
-    assert response.status_code == 404
-    assert response.json()["detail"] == "未找到。"
-    assert response.json()["hotlines"][0]["number"] == "12356"
-
-
-def server_error(client, settings, path: str):
-    """``path`` answered after a bug (a KeyError) in a view, as production answers it."""
-    settings.DEBUG = False
-    client.raise_request_exception = False
-    with mock.patch.object(Questionnaire.objects, "with_current_version", side_effect=KeyError):
-        return client.get(path)
-
-
-def test_an_api_server_error_is_json_with_the_hotlines(api, questionnaires, settings):
-    response = server_error(api, settings, "/api/v1/questionnaires/")
-    assert response.status_code == 500
-    assert response.json()["hotlines"][0]["number"] == "12356"
-
-
-def test_the_schema_documents_the_503_with_hotlines_on_every_operation(api):
-    schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").json()
-    for path, operations in schema["paths"].items():
-        for method, operation in operations.items():
-            unavailable = operation["responses"]["503"]["content"]["application/json"]
-            assert unavailable["schema"] == {"$ref": "#/components/schemas/Unavailable"}, (
-                method,
-                path,
-            )
-    assert schema["components"]["schemas"]["Unavailable"]["required"] == ["detail", "hotlines"]
-
-
-def test_the_500_page_shows_the_hotline_and_may_style_itself_with_a_nonce(client, db, settings):
-    response = server_error(client, settings, "/")
-    assert response.status_code == 500
-    assert 'href="tel:12356"' in response.content.decode()
-    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
-    assert f'nonce="{nonce}"' in response.content.decode()
-    # A nonce is for one response only.
-    again = server_error(client, settings, "/")["Content-Security-Policy"]
-    assert f"'nonce-{nonce}'" not in again and "'nonce-" in again
-
-
-def test_a_refused_page_request_is_a_400_page_with_the_hotline(client, questionnaires, settings):
-    # A questionnaire form with more fields than any form has: Django refuses it before the view.
-    settings.DEBUG = False
-    client.raise_request_exception = False
-    response = client.post("/q/phq-9/", {f"field{i}": "0" for i in range(1001)})
-    assert response.status_code == 400
-    page = response.content.decode()
-    assert 'href="tel:12356"' in page
-    assert "我们无法理解这个请求" in page
-    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
-    assert f'nonce="{nonce}"' in page
-
-
-def test_a_refused_api_request_is_json(api, settings):
-    settings.DEBUG = False
-    api.raise_request_exception = False
-    response = api.get("/api/v1/questionnaires/", HTTP_HOST="evil.example")
-    assert response.status_code == 400
-    assert response.json()["detail"] == "请求有误。"
-    assert response.json()["hotlines"][0]["number"] == "12356"

@@ -13,7 +13,7 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from config.bodies import read_chunked_bodies
 from screening.models import QuestionnaireVersion, Submission
-from tests.test_reliability import ON_POSTGRES, free_port, serve, shared_database_url
+from tests.production_server import ON_POSTGRES, free_port, serve, shared_database_url
 
 SUBMIT = "/api/v1/questionnaires/phq-9/submissions/"
 URLENCODED = "application/x-www-form-urlencoded"

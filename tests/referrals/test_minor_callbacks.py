@@ -7,7 +7,7 @@ import pytest
 
 from referrals.models import Hotline, ReferralCase
 from screening.models import Submission
-from tests.screening.test_sheets import get_pdf, poppler
+from tests.screening.pdf_sheets import get_pdf, poppler
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.test import override_settings
 from config.national import CHINA_TIME
 from referrals import sms
 from referrals.models import Alert, ReferralCase
-from tests.referrals.test_callbacks import ask, crisis_submission  # noqa: F401 (a fixture)
+from tests.referrals.callback_requests import ask
 from tests.referrals.workers import run_worker
 
 pytestmark = pytest.mark.django_db

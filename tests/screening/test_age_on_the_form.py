@@ -6,7 +6,7 @@ import re
 import pytest
 
 from screening.views import AGE_BAND_COOKIE, LARGE_TEXT_COOKIE
-from tests.test_security import inline_code
+from tests.csp import inline_code
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import pytest
 
 from screening.models import QuestionnaireVersion, Submission
 from screening.scoring import InvalidAnswers
-from tests.screening.test_sheets import get_pdf, page_count
+from tests.screening.pdf_sheets import get_pdf, page_count
 
 pytestmark = pytest.mark.django_db
 

@@ -6,16 +6,11 @@ from urllib.parse import urlencode
 import pytest
 from django.contrib.staticfiles import finders
 
-from referrals.models import ReferralCase
-from screening.models import Channel, QuestionnaireVersion, ScoreBand, Submission
-from tests.qrcodes import qr_codes_in, qr_codes_on_page
+from screening.models import QuestionnaireVersion, ScoreBand, Submission
+from tests.screening.form_answers import answers
 
 pytestmark = pytest.mark.django_db
 FORM = "application/x-www-form-urlencoded"
-
-
-def answers(values, prefix="phq9"):
-    return {f"{prefix}_{i}": str(v) for i, v in enumerate(values, 1)}
 
 
 def test_home_lists_the_self_tests_and_the_hotline(client, demo_data):
@@ -32,33 +27,6 @@ def test_the_privacy_notice_says_who_may_read_the_answers(client, demo_data):
     assert "不问您的名字" in footer
     assert "本服务的医生可能会查看回答" in footer
     assert "只用来" not in footer
-
-
-def test_a_qr_code_opens_the_channel_questionnaire_and_is_remembered(client, demo_data):
-    landing = client.get("/c/demo/")
-    assert landing.status_code == 302
-    assert landing["Location"] == "/q/phq-9/"
-    response = client.post("/q/phq-9/", answers((0,) * 9))
-    assert response.status_code == 303
-    assert Submission.objects.get().channel == Channel.objects.get(code="demo")
-
-
-@pytest.mark.parametrize("code", ["no-such-poster", "demo-off"])
-def test_an_unknown_or_inactive_code_still_leads_to_the_tests(client, demo_data, code):
-    Channel.objects.create(code="demo-off", name="old poster", active=False)
-    landing = client.get(f"/c/{code}/")
-    assert landing.status_code == 302
-    assert landing["Location"] == "/"
-    client.post("/q/gad-7/", answers((0,) * 7, "gad7"))
-    assert Submission.objects.get().channel is None
-
-
-@pytest.mark.parametrize("path", ["/c/%00/", "/c/demo%00/", "/c/%E6%B5%B7%E6%8A%A5/"])
-def test_a_code_no_channel_could_have_still_leads_to_the_tests(client, demo_data, path):
-    # A NUL would make PostgreSQL refuse the query: a 500 where a poster should just work.
-    landing = client.get(path)
-    assert landing.status_code == 302
-    assert landing["Location"] == "/"
 
 
 def test_the_form_is_plain_html_with_fieldsets_and_radios(client, demo_data):
@@ -256,98 +224,6 @@ def test_a_crisis_result_leads_with_hotlines_before_the_score(client, demo_data)
     assert 'action="/r/' in page and 'name="consent"' in page
 
 
-def test_the_callback_form_needs_consent_and_never_echoes_the_number(client, demo_data):
-    client.post("/q/phq-9/", answers((0,) * 8 + (2,)))
-    token = Submission.objects.get().token
-    refused = client.post(f"/r/{token}/callback/", {"phone": "13912345678"})
-    assert refused.status_code == 400
-    assert "13912345678" not in refused.content.decode()
-    # Nor does the browser keep it to offer the next person on a shared clinic phone.
-    assert 'name="phone" type="tel" inputmode="tel" autocomplete="off"' in refused.content.decode()
-    accepted = client.post(
-        f"/r/{token}/callback/", {"phone": "13912345678", "consent": "yes"}, follow=True
-    )
-    assert accepted.redirect_chain[-1][1] == 303
-    assert 'role="status"' in accepted.content.decode()
-    assert "13912345678" not in accepted.content.decode()
-    assert Submission.objects.get().cases.get().phone == "13912345678"
-
-
-def test_the_call_back_thanks_shows_only_while_a_case_is_open(client, demo_data):
-    client.post("/q/phq-9/", answers((0,) * 8 + (2,)))
-    submission = Submission.objects.get()
-    thanks = f"/r/{submission.token}/?callback=1"
-    # No case behind the address (a shared or guessed link): the form, not a false promise.
-    page = client.get(thanks).content.decode()
-    assert 'role="status"' not in page and 'name="consent"' in page
-    client.post(f"/r/{submission.token}/callback/", {"phone": "13912345678", "consent": "yes"})
-    assert 'role="status"' in client.get(thanks).content.decode()
-    # Closed by the team (say, unreachable): a restored tab offers to ask again.
-    submission.cases.update(status="unreachable")
-    page = client.get(thanks).content.decode()
-    assert 'role="status"' not in page and 'name="consent"' in page
-
-
-def test_a_refused_call_back_opens_at_the_form_with_its_error(client, demo_data):
-    client.post("/q/phq-9/", answers((0,) * 8 + (2,)))
-    token = Submission.objects.get().token
-    result = client.get(f"/r/{token}/").content.decode()
-    # The refused page opens at the form, not at the top with the error far below.
-    assert f'action="/r/{token}/callback/#callback"' in result
-    refused = client.post(f"/r/{token}/callback/", {"phone": "12", "consent": "yes"})
-    html = refused.content.decode()
-    assert refused.status_code == 400
-    assert html.index('id="callback"') < html.index('id="phone-error"')
-
-
-def test_the_call_back_address_opened_again_leads_to_the_result(client, demo_data):
-    client.post("/q/phq-9/", answers((0,) * 8 + (2,)))
-    token = Submission.objects.get().token
-    refused = client.post(f"/r/{token}/callback/", {"phone": "12"})
-    assert refused.status_code == 400
-    # A reload, or the language and text-size buttons coming back to the refused page's address.
-    back = re.findall(r'name="next" value="([^"]+)"', refused.content.decode())
-    assert back == [f"/r/{token}/callback/"] * 2
-    switched = client.post("/i18n/setlang/", {"language": "en", "next": back[0]}, follow=True)
-    assert switched.redirect_chain[-1] == (f"/r/{token}/#callback", 302)
-    assert switched.status_code == 200
-    assert 'href="tel:12356"' in switched.content.decode()
-    assert not ReferralCase.objects.exists()
-    assert client.get("/r/no-such-token/callback/").status_code == 404
-
-
-def test_a_refused_form_token_on_the_call_back_leads_back_to_the_result(demo_data):
-    from tests.clients import FormClient
-
-    FormClient().post("/q/phq-9/", answers((0,) * 8 + (2,)))
-    token = Submission.objects.get().token
-    strict = FormClient(enforce_csrf_checks=True)
-    refused = strict.post(f"/r/{token}/callback/", {"phone": "13912345678", "consent": "yes"})
-    assert refused.status_code == 403
-    page = refused.content.decode()
-    assert f'href="/r/{token}/callback/"' in page, "back to the person's result, not the start"
-    assert 'href="tel:12356"' in page
-    assert "13912345678" not in page
-    assert not ReferralCase.objects.exists()
-
-
-@pytest.mark.parametrize(
-    "field,value",
-    [("phone", "139\x0012345678"), ("preferred_time", "a\x00b"), ("preferred_time", "x" * 101)],
-)
-def test_a_bad_callback_field_is_shown_on_the_form_and_stores_nothing(
-    client, demo_data, field, value
-):
-    client.post("/q/phq-9/", answers((0,) * 8 + (2,)))
-    token = Submission.objects.get().token
-    form = {"phone": "13912345678", "consent": "yes", field: value}
-    response = client.post(f"/r/{token}/callback/", form)
-    assert response.status_code == 400
-    assert f'id="{field.replace("_", "-")}-error"' in response.content.decode()
-    assert 'href="tel:12356"' in response.content.decode()
-    assert not ReferralCase.objects.exists()
-
-
 @pytest.mark.parametrize("url", ["/q/no-such-test/", "/r/no-such-token/", "/nothing/here/"])
 def test_unknown_pages_are_a_friendly_404_with_the_hotline(client, demo_data, settings, url):
     settings.DEBUG = False
@@ -424,52 +300,6 @@ def test_the_form_page_weighs_under_30_kb(client, demo_data):
 def test_pages_are_gzipped_for_slow_connections(client, demo_data):
     response = client.get("/q/phq-9/", HTTP_ACCEPT_ENCODING="gzip")
     assert response["Content-Encoding"] == "gzip"
-
-
-def test_admin_offers_each_channel_qr_code_and_a_printable_poster(admin_client, demo_data):
-    import subprocess
-
-    channel = Channel.objects.get(code="demo")
-    svg = admin_client.get(f"/admin/screening/channel/{channel.pk}/qr.svg")
-    assert svg.status_code == 200
-    assert svg["Content-Type"] == "image/svg+xml"
-    assert b"<svg" in svg.content
-    png = admin_client.get(f"/admin/screening/channel/{channel.pk}/qr.png")
-    assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
-    # Printed by staff who may read the admin in English, for villagers: always in Chinese.
-    poster = admin_client.get(
-        f"/admin/screening/channel/{channel.pk}/poster.pdf", HTTP_ACCEPT_LANGUAGE="en"
-    )
-    assert poster["Content-Type"] == "application/pdf"
-    text = subprocess.run(
-        ["pdftotext", "-", "-"], input=poster.content, capture_output=True, check=True
-    ).stdout.decode()
-    assert "12356" in text
-    assert "/c/demo/" in text
-    assert "扫一扫" in text and "Scan the code" not in text
-    change = admin_client.get(f"/admin/screening/channel/{channel.pk}/change/").content.decode()
-    assert "qr.svg" in change and "poster.pdf" in change
-
-
-def test_the_qr_code_encodes_the_channel_address(demo_data, settings):
-    from screening.posters import channel_url
-
-    settings.SITE_URL = "https://xinqiao.example.cn"
-    assert channel_url(Channel.objects.get(code="demo")) == "https://xinqiao.example.cn/c/demo/"
-
-
-def test_the_poster_and_qr_image_scan_to_the_channel_address(
-    admin_client, client, demo_data, settings, tmp_path
-):
-    settings.SITE_URL = "https://xinqiao.example.cn"
-    channel = Channel.objects.get(code="demo")
-    address = "https://xinqiao.example.cn/c/demo/"
-    png = admin_client.get(f"/admin/screening/channel/{channel.pk}/qr.png").content
-    assert qr_codes_in(png) == [address]
-    poster = admin_client.get(f"/admin/screening/channel/{channel.pk}/poster.pdf").content
-    assert qr_codes_on_page(poster, tmp_path) == [address]
-    # What a villager's phone opens: the channel's questionnaire.
-    assert client.get("/c/demo/")["Location"] == "/q/phq-9/"
 
 
 def test_a_crisis_result_page_does_not_show_the_low_bands_reassurance(client, demo_data):

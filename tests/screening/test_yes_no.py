@@ -9,8 +9,8 @@ from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
 from screening import definition_checks, interchange, scoring
 from screening.fhir_export import fhir_questionnaire
 from screening.models import Option, Question, QuestionnaireVersion, Submission
+from tests.screening.pdf_sheets import get_pdf, page_count, poppler, squeeze
 from tests.screening.test_browser import phone_context
-from tests.screening.test_sheets import get_pdf, page_count, poppler, squeeze
 
 CHANGELIST = "/admin/screening/questionnaireversion/"
 GDS_POINT_ON_NO = {1, 5, 7, 11, 13}
