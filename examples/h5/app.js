@@ -1,5 +1,7 @@
 // H5 example: take a PHQ-9 or GAD-7 self-test through the REST API and show what to do next.
 // Plain JavaScript, no framework and no build step: copy what you need.
+// One file on purpose, past 400 lines: an example is read and copied whole, and a page without a
+// build step would have to list each module in order.
 //
 // The interface text below is plain Simplified Chinese to keep the example short; a real app keeps
 // it in its own translation files. Everything that comes from the API (questions, bands, next
