@@ -1,4 +1,4 @@
-"""Django's own page middleware, adapted: the JSON API passes sessions, logins and messages by,
+"""Django's own page middleware, adapted: sessions, logins and messages are the staff admin's,
 the language may come from ``?lang=`` on the API, and API addresses need no trailing slash.
 
 The other concerns have modules of their own: config.csp, config.private_results, config.outage.
@@ -23,29 +23,35 @@ def is_api(request) -> bool:
     return request.path_info.startswith("/api/")
 
 
-class PassesTheApiBy:
-    """A page middleware that the JSON API (/api/v1/) skips: it has no sessions, logins or
-    messages (its views authenticate nobody), and every layer costs each of a rush's requests.
+def needs_staff_layers(path: str) -> bool:
+    """Whether ``path`` is the staff admin's (or the API docs'), which sessions, logins and
+    messages serve. The villagers' pages and the JSON API (/api/v1/) have none: they use
+    cookies of their own (language, text size, age band, CSRF) and authenticate nobody."""
+    return path.startswith(("/admin/", "/api/")) and not path.startswith("/api/v1/")
 
-    The API docs under /api/ keep the whole stack. Works in async mode too: ``get_response``
-    then returns the awaitable.
+
+class StaffOnly:
+    """A page middleware that only the staff admin (and the API docs) go through: every layer
+    costs each request of a rush, and a villager's result page is the request a rush is made of.
+
+    Works in async mode too: ``get_response`` then returns the awaitable.
     """
 
     def __call__(self, request):
-        if request.path_info.startswith("/api/v1/"):
+        if not needs_staff_layers(request.path_info):
             return self.get_response(request)
         return super().__call__(request)
 
 
-class SessionMiddleware(PassesTheApiBy, sessions.SessionMiddleware):
+class SessionMiddleware(StaffOnly, sessions.SessionMiddleware):
     pass
 
 
-class AuthenticationMiddleware(PassesTheApiBy, auth.AuthenticationMiddleware):
+class AuthenticationMiddleware(StaffOnly, auth.AuthenticationMiddleware):
     pass
 
 
-class MessageMiddleware(PassesTheApiBy, messages.MessageMiddleware):
+class MessageMiddleware(StaffOnly, messages.MessageMiddleware):
     pass
 
 

@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "config.outage.ServiceUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
-    # Sessions, logins and messages are for pages and the admin; the JSON API passes them by.
+    # Sessions, logins and messages are the staff admin's; villagers' pages and the API skip them.
     "config.middleware.SessionMiddleware",
     # Django's, without language prefixes in paths, and with ?lang=en on /api/ for clients that
     # cannot set Accept-Language.

@@ -92,6 +92,23 @@ def test_the_json_api_passes_sessions_and_logins_by(client, demo_data):
     assert client.get("/admin/").status_code == 200  # still logged in
 
 
+def test_the_villagers_pages_pass_sessions_logins_and_messages_by(client, demo_data):
+    # Only the staff admin has use for them: a villager's page neither reads nor renews a staff
+    # member's session, and costs no layer for them.
+    client.force_login(User.objects.create_superuser("admin", "admin@example.org", "pw"))
+    assert "sessionid" in client.get("/admin/").cookies
+    answers = {f"phq9_{i}": 0 for i in range(1, 10)}
+    result = client.post("/q/phq-9/", answers)
+    assert result.status_code == 303
+    for url in ["/", "/q/phq-9/", result["Location"]]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "sessionid" not in response.cookies, url
+        request = response.wsgi_request
+        assert not any(hasattr(request, name) for name in ("session", "user", "_messages")), url
+    assert client.get("/admin/").status_code == 200  # still logged in
+
+
 def test_every_response_sets_referrer_policy_and_nosniff(client, api, demo_data):
     for response in (client.get("/"), api.get("/api/v1/questionnaires/"), client.get("/nope/")):
         assert response["Referrer-Policy"] == "same-origin"
