@@ -13,6 +13,9 @@ api_docs = csp_update({"style-src": [UNSAFE_INLINE], "img-src": ["data:"]})(
 )
 
 urlpatterns = [
+    # The villagers' pages first: a rush is made of their requests, and each pattern tried and
+    # missed on the way costs every one of them (none of these overlaps another's addresses).
+    path("", include("screening.urls")),
     path("healthz", health.liveness, name="healthz"),
     path("readyz", health.readiness, name="readyz"),
     path("admin/statistics/", include("screening.dashboard_urls")),
@@ -20,7 +23,6 @@ urlpatterns = [
     path("api/v1/", include("screening.api_urls")),
     path("", include("content.urls")),
     path("", include("screening.sheet_urls")),
-    path("", include("screening.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs, name="api-docs"),
