@@ -78,7 +78,7 @@ def test_a_gateway_that_refuses_says_so_without_the_number_or_key():
     CRISIS_TEAM_EMAILS=["crisis@example.org"],
     CRISIS_SUPERVISOR_PHONES=["13800138000"],
 )
-def test_the_supervisor_is_texted_at_the_last_step(api, crisis_submission):  # noqa: F811
+def test_the_supervisor_is_texted_at_the_last_step(api, crisis_submission):
     with time_machine.travel(START, tick=False) as clock:
         assert ask(api, crisis_submission, phone=PHONE, consent=True).status_code == 201
         clock.move_to(START + timedelta(minutes=30))
@@ -108,7 +108,7 @@ class PatchyBackend(sms.MemoryBackend):
 )
 def test_a_retried_supervisor_text_goes_only_to_the_number_it_missed(
     api,
-    crisis_submission,  # noqa: F811
+    crisis_submission,
 ):
     PatchyBackend.unreachable = {"13800138000"}
     try:
@@ -133,7 +133,7 @@ def test_a_retried_supervisor_text_goes_only_to_the_number_it_missed(
 @override_settings(**MEMORY, CRISIS_TEAM_CALLER_NUMBER="0931-1234567")
 def test_with_consent_the_person_is_texted_when_and_from_which_number_they_will_be_called(
     api,
-    crisis_submission,  # noqa: F811
+    crisis_submission,
 ):
     body = {"phone": "139 1234 5678", "consent": True, "confirm_by_sms": True}
     response = ask(api, crisis_submission, **body)
@@ -154,7 +154,7 @@ def test_with_consent_the_person_is_texted_when_and_from_which_number_they_will_
 
 @pytest.mark.parametrize("confirm", [None, False, "yes", 1])
 @override_settings(**MEMORY)
-def test_without_an_explicit_consent_no_text_is_sent(api, crisis_submission, confirm):  # noqa: F811
+def test_without_an_explicit_consent_no_text_is_sent(api, crisis_submission, confirm):
     body = {"phone": PHONE, "consent": True}
     if confirm is not None:
         body["confirm_by_sms"] = confirm
@@ -169,7 +169,7 @@ def test_without_an_explicit_consent_no_text_is_sent(api, crisis_submission, con
 @override_settings(**MEMORY)
 def test_a_malformed_text_consent_sends_no_text_and_refuses_no_call_back(
     api,
-    crisis_submission,  # noqa: F811
+    crisis_submission,
     confirm,
 ):
     body = {"phone": PHONE, "consent": True, "confirm_by_sms": confirm}
@@ -182,7 +182,7 @@ def test_a_malformed_text_consent_sends_no_text_and_refuses_no_call_back(
 @override_settings(**MEMORY, CRISIS_TEAM_HOURS="8:00–22:00")
 def test_the_form_sends_the_confirmation_too_and_the_thanks_says_the_time_frame(
     client,
-    crisis_submission,  # noqa: F811
+    crisis_submission,
 ):
     response = client.post(
         f"/r/{crisis_submission}/callback/",
@@ -199,7 +199,7 @@ def test_the_form_sends_the_confirmation_too_and_the_thanks_says_the_time_frame(
 
 def test_no_text_confirmation_is_offered_when_no_text_could_be_sent(
     client,
-    crisis_submission,  # noqa: F811
+    crisis_submission,
 ):
     from config.caching import forget_recent_reads
 
@@ -219,7 +219,7 @@ NO_GATEWAY = {"SMS_BACKEND": "referrals.sms.HttpGatewayBackend", "SMS_GATEWAY_UR
 @override_settings(**NO_GATEWAY, CRISIS_TEAM_EMAILS=["crisis@example.org"])
 def test_without_a_gateway_the_api_takes_the_call_back_and_says_no_text_comes(
     api,
-    crisis_submission,  # noqa: F811
+    crisis_submission,
     log_output,
 ):
     body = {"phone": PHONE, "consent": True, "confirm_by_sms": True}
@@ -240,7 +240,7 @@ def test_without_a_gateway_the_api_takes_the_call_back_and_says_no_text_comes(
 @override_settings(**NO_GATEWAY)
 def test_without_a_gateway_a_form_still_ticked_queues_no_text(
     client,
-    crisis_submission,  # noqa: F811
+    crisis_submission,
 ):
     # A page rendered before the gateway went away still has the tick.
     response = client.post(
@@ -254,7 +254,7 @@ def test_without_a_gateway_a_form_still_ticked_queues_no_text(
 
 def test_the_result_says_beforehand_whether_a_text_is_offered(
     api,
-    crisis_submission,  # noqa: F811
+    crisis_submission,
 ):
     from config.caching import forget_recent_reads
 
@@ -288,7 +288,7 @@ def test_a_new_result_without_a_gateway_offers_no_text_either(api, demo_data):
 SUPERVISOR_PHONE = "13800138000"
 
 
-def supervisor_step(api, crisis_submission) -> ReferralCase:  # noqa: F811
+def supervisor_step(api, crisis_submission) -> ReferralCase:
     """A crisis call-back left untaken until the supervisor's step has been run."""
     with time_machine.travel(START, tick=False) as clock:
         assert ask(api, crisis_submission, phone=PHONE, consent=True).status_code == 201
@@ -316,7 +316,7 @@ def case_page(client, case: ReferralCase) -> str:
 )
 def test_with_a_gateway_the_supervisor_is_emailed_and_texted_and_no_note_says_otherwise(
     api,
-    crisis_submission,  # noqa: F811
+    crisis_submission,
 ):
     case = supervisor_step(api, crisis_submission)
     steps = {(a.channel, a.status) for a in case.alerts.filter(step="supervisor")}
@@ -334,7 +334,7 @@ def test_with_a_gateway_the_supervisor_is_emailed_and_texted_and_no_note_says_ot
 def test_without_a_gateway_the_supervisor_is_emailed_and_no_text_is_queued(
     api,
     client,
-    crisis_submission,  # noqa: F811
+    crisis_submission,
     log_output,
 ):
     from django.core import mail
@@ -372,7 +372,7 @@ def test_without_a_gateway_the_supervisor_is_emailed_and_no_text_is_queued(
 )
 def test_without_a_gateway_a_supervisor_with_only_a_phone_step_tells_the_whole_team(
     api,
-    crisis_submission,  # noqa: F811
+    crisis_submission,
 ):
     from django.core import mail
 
