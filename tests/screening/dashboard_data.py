@@ -1,9 +1,12 @@
 """The statistics dashboard's known data: seven submissions in March 2026, three cases."""
 
+import csv
+import io
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group, User
 
 from config.national import CHINA_TIME
 from referrals.models import ReferralCase
@@ -100,3 +103,19 @@ def summary(**filters):
 
 def counts(total, mild, moderate, severe, crisis):
     return {"total": total, "mild": mild, "moderate": moderate, "severe": severe, "crisis": crisis}
+
+
+def staff(client, group=None, *, superuser=False):
+    user = User.objects.create_user(
+        f"user-{group or 'super'}", password="x", is_staff=True, is_superuser=superuser
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    client.force_login(user)
+    return user
+
+
+def read_csv(response) -> list[list[str]]:
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeff"), "a byte-order mark, for Excel"
+    return list(csv.reader(io.StringIO(body[1:])))

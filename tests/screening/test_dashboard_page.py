@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -25,6 +24,8 @@ from tests.screening.dashboard_data import (
     URL,
     local,
     open_case,
+    read_csv,
+    staff,
     submit,
     summary,
 )
@@ -36,16 +37,6 @@ break_down_every_case = dashboard_data.break_down_every_case
 
 
 # The page and the CSV export
-
-
-def staff(client, group=None, *, superuser=False):
-    user = User.objects.create_user(
-        f"user-{group or 'super'}", password="x", is_staff=True, is_superuser=superuser
-    )
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    client.force_login(user)
-    return user
 
 
 def test_the_page_shows_the_numbers_and_charts(client, known):
@@ -72,12 +63,6 @@ def test_the_admin_index_links_to_the_dashboard_for_clinicians_only(client, know
     client.logout()
     staff(client, "Content editor")
     assert f'href="{URL}"' not in client.get("/admin/").content.decode()
-
-
-def read_csv(response) -> list[list[str]]:
-    body = response.content.decode("utf-8")
-    assert body.startswith("\ufeff"), "a byte-order mark, for Excel"
-    return list(csv.reader(io.StringIO(body[1:])))
 
 
 def test_csv_export_has_the_same_numbers(client, known):
