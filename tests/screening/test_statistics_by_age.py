@@ -9,7 +9,8 @@ import pytest
 from config.national import CHINA_TIME
 from screening import statistics
 from screening.models import QuestionnaireVersion, Submission
-from tests.screening.test_dashboard import CSV_URL, URL, read_csv, staff
+from tests.screening.dashboard_data import CSV_URL, URL
+from tests.screening.test_dashboard_page import read_csv, staff
 
 pytestmark = pytest.mark.django_db
 RANGE = {"from": "2026-03-02", "to": "2026-03-15"}
