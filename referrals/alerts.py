@@ -199,6 +199,8 @@ def webhook_payload(alert: Alert, subject: str, body: str) -> dict:
         "step": alert.step,
         "tier": case.submission.tier,
         "crisis": case.submission.crisis,
+        # As the subject's MINOR: the receiver writes its own message from these fields.
+        "minor": case.submission.is_minor,
         "created_at": case.created_at.isoformat(),
         "requested_at": case.requested_at.isoformat(),
         "admin_url": case_url(case),
