@@ -89,8 +89,9 @@ def alert_text(case: ReferralCase, step: str) -> tuple[str, str]:
 
 
 def age_lines(case: ReferralCase) -> list[str]:
-    """What the alert says of the person's age: only that they are a minor, when they are
-    (the case page says the band), and under 14 whether a guardian consented."""
+    """What the alert says of the person's age: nothing for an adult or no age given; for a
+    minor, their age band (or that the questionnaire is for under-18s), and under 14 whether a
+    guardian consented. A band alone identifies nobody (config.ages)."""
     submission = case.submission
     if not submission.is_minor:
         return []
@@ -199,6 +200,8 @@ def webhook_payload(alert: Alert, subject: str, body: str) -> dict:
         "step": alert.step,
         "tier": case.submission.tier,
         "crisis": case.submission.crisis,
+        # As the subject's MINOR: the receiver writes its own message from these fields.
+        "minor": case.submission.is_minor,
         "created_at": case.created_at.isoformat(),
         "requested_at": case.requested_at.isoformat(),
         "admin_url": case_url(case),

@@ -5,8 +5,9 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
+from referrals.alerts import alert_text, webhook_payload
 from referrals.callbacks import request_callback
-from referrals.models import ReferralCase
+from referrals.models import Alert, ReferralCase
 from screening.models import QuestionnaireVersion, Submission
 from tests.referrals.workers import run_worker
 
@@ -76,3 +77,15 @@ def test_an_adult_or_no_age_adds_nothing(questionnaires, age_band):
 def test_the_team_reads_it_in_chinese(questionnaires):
     message = first_alert(case_for("under_14", consent=True), language="zh-hans")
     assert "未成年" in message.body and "监护人" in message.body
+
+
+@override_settings(CRISIS_WEBHOOK_URL="https://hooks.example.org/crisis")
+@pytest.mark.parametrize(("age_band", "minor"), [("under_14", True), ("14_17", True), ("", False)])
+def test_the_json_webhook_says_whether_the_person_is_a_minor(questionnaires, age_band, minor):
+    # Its receiver writes its own message from the fields: without one, a child's case would
+    # reach whoever rings back as an adult's.
+    case = case_for(age_band, consent=True)
+    alert = Alert.objects.get(case=case, channel=Alert.Channel.WEBHOOK)
+    payload = webhook_payload(alert, *alert_text(case, alert.step))
+    assert payload["minor"] is minor
+    assert PHONE not in str(payload)
