@@ -166,16 +166,31 @@ class ReferralCase(models.Model):
         if self.status != self.Status.NEW:
             self.first_contact_at = self.first_contact_at or now
             if self.contacted_at is None:
-                # The first contact, unless it answered an earlier request (migration 0023's
-                # rule: rows written without this field, by a deploy's old version, come right).
                 first = self.first_contact_at
-                self.contacted_at = first if first >= self.requested_at else now
+                if first >= self.requested_at:
+                    # Migration 0023's rule: rows written without this field (by a deploy's
+                    # old version) come right.
+                    self.contacted_at = first
+                elif getattr(self, "_status_read", self.Status.NEW) == self.Status.NEW:
+                    # Contacted now for the latest request. A case that left New before (its
+                    # contact unknown, as migration 0023 leaves it) gets no made-up time when
+                    # a note is added or it is closed.
+                    self.contacted_at = now
         if self.status in (self.Status.CLOSED, self.Status.UNREACHABLE) and self.closed_at is None:
             self.closed_at = now
         elif self.is_open:
             # A reopened case is not closed: retention counts from its next closing.
             self.closed_at = None
         super().save(*args, **kwargs)
+        self._status_read = self.status
+
+    @classmethod
+    def from_db(cls, db, field_names, values) -> "ReferralCase":
+        case = super().from_db(db, field_names, values)
+        # Which status the case had when read, so that save() knows when it leaves New.
+        if "status" in case.__dict__:
+            case._status_read = case.status
+        return case
 
     def clean(self) -> None:
         # The admin form leaves out `submission`, so Django skips the constraint check there.

@@ -159,3 +159,34 @@ def test_the_migration_takes_a_first_contact_after_the_latest_request_as_its_con
         contacted_again.pk: None,
         never.pk: None,
     }
+
+
+def test_a_case_whose_contact_is_unknown_gets_no_made_up_time(
+    client, worker, questionnaires, clock
+):
+    # As migration 0023 leaves a case contacted again before it ran: it left New, but when
+    # for its latest request nobody knows.
+    case = ask(submission())
+    clock.shift(timedelta(minutes=10))
+    save_page(client, worker, case, "contacted")
+    ReferralCase.objects.filter(pk=case.pk).update(
+        requested_at=START + timedelta(hours=1), contacted_at=None
+    )
+    clock.shift(timedelta(hours=3))
+    save_page(client, worker, case, "closed")
+    assert case.status == "closed" and case.contacted_at is None
+
+
+def test_a_contact_is_timed_when_the_case_leaves_new_on_the_same_object(questionnaires, clock):
+    # Reopened by a repeat request and contacted again, through one object in one process.
+    case = ask(submission())
+    case.status = ReferralCase.Status.CONTACTED
+    case.save()
+    clock.shift(timedelta(hours=1))
+    case.status, case.requested_at = ReferralCase.Status.NEW, START + timedelta(hours=1)
+    case.save()
+    assert case.contacted_at is None
+    clock.shift(timedelta(minutes=20))
+    case.status = ReferralCase.Status.CONTACTED
+    case.save()
+    assert case.contacted_at == START + timedelta(hours=1, minutes=20)
