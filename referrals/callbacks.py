@@ -105,6 +105,7 @@ def request_callback(
         # waited for, and a case they have just closed is no longer open here.
         case = ReferralCase.objects.open().filter(submission=submission).select_for_update().first()
         created = case is None
+        new_number = not created and phone != case.phone
         if created:
             case = ReferralCase(submission=submission)
             tell_team = True
@@ -131,8 +132,8 @@ def request_callback(
             start_ladder(case, confirm_by_sms=confirm_by_sms)
         elif confirm_by_sms:
             # Still waiting, the team need not be told again; but someone who asks for the text
-            # only now gets it (once for the request: the first text answered it).
-            confirm_by_text(case)
+            # only now gets it (once for the request, and again at a new number).
+            confirm_by_text(case, new_number=new_number)
     return case, created
 
 

@@ -53,10 +53,10 @@ def start_ladder(case: ReferralCase, *, confirm_by_sms: bool = False) -> list[Al
     return alerts
 
 
-def confirm_by_text(case: ReferralCase) -> Alert | None:
+def confirm_by_text(case: ReferralCase, *, new_number: bool = False) -> Alert | None:
     """In the transaction of the person's request: a text to them saying when and from which
-    number they will be called, once per request, when texts can go at all
-    (``sms.can_send``). Returns the alert queued now (None: none)."""
+    number they will be called, once per request (and again to a ``new_number`` they give), when
+    texts can go at all (``sms.can_send``). Returns the alert queued now (None: none)."""
     if not sms.can_send():
         # Queued, the text would be retried until it gave up; the person is told none comes.
         log.warning("case %s: a text confirmation was asked for, but none can be sent", case.pk)
@@ -68,7 +68,13 @@ def confirm_by_text(case: ReferralCase) -> Alert | None:
         channel=Alert.Channel.SMS,
     )
     if not created:
-        return None
+        if not new_number or confirmation.status == Alert.Status.PENDING:
+            # Answered already, or still to go: it reads the number from the case when sent.
+            return None
+        # The text went (or failed) to the number given before: the one given now gets it too.
+        confirmation.status, confirmation.sent_at = Alert.Status.PENDING, None
+        confirmation.attempts, confirmation.error = 0, ""
+        confirmation.save(update_fields=["status", "sent_at", "attempts", "error"])
     send_alert.enqueue(confirmation.pk)
     return confirmation
 

@@ -58,3 +58,26 @@ def test_without_a_gateway_asking_again_queues_no_text(api, token):
     again = ask(api, token, confirm_by_sms=True)
     assert again.status_code == 200 and again.json()["sms_confirmation"] is False
     assert not Alert.objects.filter(step=Alert.Step.CONFIRMATION).exists()
+
+
+@override_settings(**MEMORY)
+def test_asking_again_with_a_new_number_sends_the_text_there_too(api, token):
+    first = ask(api, token, confirm_by_sms=True)
+    assert first.json()["sms_confirmation"] is True
+    assert run_worker() == [] and [m.to for m in sms.outbox] == [PHONE]
+    again = ask(api, token, phone="13800138000", confirm_by_sms=True)
+    assert again.status_code == 200 and again.json()["sms_confirmation"] is True
+    assert run_worker() == []
+    assert [m.to for m in sms.outbox] == [PHONE, "13800138000"]
+    # The same number again: answered already.
+    ask(api, token, phone="13800138000", confirm_by_sms=True)
+    assert run_worker() == [] and len(sms.outbox) == 2
+
+
+@override_settings(**MEMORY)
+def test_a_new_number_without_the_text_ticked_gets_none(api, token):
+    ask(api, token, confirm_by_sms=True)
+    assert run_worker() == []
+    again = ask(api, token, phone="13800138000")
+    assert again.json()["sms_confirmation"] is True  # the earlier text went, to the old number
+    assert run_worker() == [] and len(sms.outbox) == 1
