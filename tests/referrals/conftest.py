@@ -1,4 +1,7 @@
 import pytest
+from django.contrib.auth.models import Group, User
+
+from referrals import sms
 
 
 @pytest.fixture
@@ -9,3 +12,20 @@ def crisis_submission(api, demo_data):
         "/api/v1/questionnaires/phq-9/submissions/", {"answers": answers}, format="json"
     )
     return response.json()["token"]
+
+
+@pytest.fixture
+def worker(client, staff_groups):
+    """A member of the crisis team, logged in to the admin."""
+    user = User.objects.create_user("wang", is_staff=True)
+    user.groups.add(Group.objects.get(name="Crisis team"))
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def empty_sms_outbox():
+    """The memory SMS backend's outbox, empty before and after the test."""
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()

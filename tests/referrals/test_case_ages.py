@@ -5,7 +5,7 @@ import html
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 
 from referrals.callbacks import request_callback
 from referrals.models import ReferralCase
@@ -33,14 +33,6 @@ def case_for(age_band: str = "", slug: str = "phq-9") -> ReferralCase:
     return request_callback(
         submission=submission, phone="13912345678", guardian_consent=age_band == "under_14"
     )[0]
-
-
-@pytest.fixture
-def worker(client, staff_groups):
-    user = User.objects.create_user("wang", is_staff=True)
-    user.groups.add(Group.objects.get(name="Crisis team"))
-    client.force_login(user)
-    return user
 
 
 def age_line(client, case: ReferralCase, language: str = "en") -> str:

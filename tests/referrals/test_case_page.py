@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from referrals.callbacks import request_callback
@@ -27,14 +26,6 @@ def case_for(answers: dict, waited: timedelta = timedelta(0)) -> ReferralCase:
 CRISIS = {f"phq9_{i}": 0 for i in range(1, 9)} | {"phq9_9": 1}
 SEVERE = {f"phq9_{i}": 3 for i in range(1, 9)} | {"phq9_9": 0}
 MILD = {f"phq9_{i}": 1 for i in range(1, 6)} | {f"phq9_{i}": 0 for i in range(6, 10)}
-
-
-@pytest.fixture
-def worker(client, staff_groups):
-    user = User.objects.create_user("wang", is_staff=True)
-    user.groups.add(Group.objects.get(name="Crisis team"))
-    client.force_login(user)
-    return user
 
 
 def test_the_queue_leads_with_crisis_cases_then_overdue_then_the_longest_waiting(questionnaires):

@@ -6,7 +6,7 @@ from importlib import import_module
 import pytest
 import time_machine
 from django.apps import apps
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
 from config.national import CHINA_TIME
 from referrals.callbacks import request_callback
@@ -26,14 +26,6 @@ backfill = import_module(
 def clock():
     with time_machine.travel(START, tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def worker(client, staff_groups):
-    user = User.objects.create_user("wang", is_staff=True)
-    user.groups.add(Group.objects.get(name="Crisis team"))
-    client.force_login(user)
-    return user
 
 
 def submission() -> Submission:

@@ -15,17 +15,10 @@ from referrals.models import Alert, ReferralCase
 from tests.referrals.callback_requests import ask
 from tests.referrals.workers import run_worker
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_sms_outbox")]
 PHONE = "13912345678"
 START = datetime(2026, 3, 4, 15, 0, tzinfo=CHINA_TIME)
 MEMORY = {"SMS_BACKEND": "referrals.sms.MemoryBackend"}
-
-
-@pytest.fixture(autouse=True)
-def _empty_outbox():
-    sms.outbox.clear()
-    yield
-    sms.outbox.clear()
 
 
 class _Gateway(BaseHTTPRequestHandler):
